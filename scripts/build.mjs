@@ -1,0 +1,51 @@
+#!/usr/bin/env node
+// Bundles the extension (vscode external) and the CLI, and writes the task file's JSON
+// Schema. `--production` minifies; `--watch` rebuilds on change.
+import * as esbuild from 'esbuild';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+  absWorkingDir: root,
+};
+
+const targets = [
+  { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+  {
+    ...common,
+    entryPoints: ['src/cli/main.ts'],
+    outfile: 'dist/cli.js',
+    banner: { js: '#!/usr/bin/env node' },
+  },
+];
+
+async function writeSchema() {
+  // The schema module is TypeScript; bundle it to a temporary CJS file and load it.
+  const out = join(root, 'dist', 'schema-gen.cjs');
+  await esbuild.build({ ...common, sourcemap: false, entryPoints: ['scripts/generate-schema.ts'], outfile: out });
+  const { generateTaskFileJsonSchema } = await import(out);
+  mkdirSync(join(root, 'schemas'), { recursive: true });
+  writeFileSync(join(root, 'schemas', 'tasks.schema.json'), JSON.stringify(generateTaskFileJsonSchema(), null, 2) + '\n');
+}
+
+if (watch) {
+  for (const t of targets) await (await esbuild.context(t)).watch();
+  console.log('esbuild: watching');
+} else {
+  await Promise.all(targets.map((t) => esbuild.build(t)));
+  chmodSync(join(root, 'dist', 'cli.js'), 0o755);
+  await writeSchema();
+  console.log(`build: dist/extension.js, dist/cli.js, schemas/tasks.schema.json${production ? ' (production)' : ''}`);
+}

@@ -1,0 +1,350 @@
+// Ownership globs: one matcher for the plan, the agents' file tools and the git analysis,
+// and a *sound* overlap test (when it says two globs are disjoint, no path matches both).
+//
+// Matching is picomatch with `dot: true` (a task that owns `src/**` owns `src/.env` too).
+// The overlap test works on an over-approximation of each glob's language: brace
+// alternatives are expanded, `**` segments match any number of segments, and anything
+// it does not model exactly (extglobs, POSIX classes) is widened to `*`. Widening can
+// only turn "disjoint" into "may overlap", never the other way round.
+import picomatch from 'picomatch';
+
+const PM_OPTIONS = { dot: true } as const;
+
+/** Workspace-relative path with forward slashes, no leading `./`. */
+export function normalizeRelPath(p: string): string {
+  let s = p.replace(/\\/g, '/');
+  while (s.startsWith('./')) s = s.slice(2);
+  return s.replace(/\/{2,}/g, '/');
+}
+
+/** `dir/` means everything below `dir`; a leading `./` is dropped. */
+export function normalizeGlob(glob: string): string {
+  let g = normalizeRelPath(glob.trim());
+  if (g.endsWith('/')) g += '**';
+  return g;
+}
+
+export interface GlobSet {
+  readonly globs: readonly string[];
+  matches(path: string): boolean;
+}
+
+/** Matches when any positive glob matches and no `!negated` glob does. */
+export function compileGlobs(globs: readonly string[]): GlobSet {
+  const positive: string[] = [];
+  const negative: string[] = [];
+  for (const raw of globs) {
+    const g = normalizeGlob(raw);
+    if (g.startsWith('!')) negative.push(normalizeGlob(g.slice(1)));
+    else positive.push(g);
+  }
+  const pos = positive.length ? picomatch(positive, PM_OPTIONS) : () => false;
+  const neg = negative.length ? picomatch(negative, PM_OPTIONS) : () => false;
+  return {
+    globs,
+    matches: (path: string) => {
+      const p = normalizeRelPath(path);
+      return pos(p) && !neg(p);
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------
+// Overlap
+
+type Token =
+  | { kind: 'lit'; ch: string }
+  | { kind: 'any' } // ?
+  | { kind: 'star' } // * (any run of characters within one segment)
+  | { kind: 'set'; chars: Set<string>; negated: boolean }; // [abc], [a-z], [!x]
+
+type Segment = { kind: 'globstar' } | { kind: 'seg'; tokens: Token[] };
+
+// The alphabet used to decide character classes and to pick witness characters:
+// printable ASCII without '/'. Characters outside it only ever appear as literals.
+const ALPHABET: string[] = [];
+for (let c = 0x20; c < 0x7f; c++) if (c !== 0x2f) ALPHABET.push(String.fromCharCode(c));
+const PREFERRED = 'abcdefghijklmnopqrstuvwxyz0123456789';
+
+/** Expands `{a,b}` alternatives (nested too). Unbalanced braces are kept literally. */
+export function expandBraces(glob: string, limit = 256): string[] {
+  const open = findTopBrace(glob);
+  if (!open) return [glob];
+  const { start, end, parts } = open;
+  const head = glob.slice(0, start);
+  const tail = glob.slice(end + 1);
+  const out: string[] = [];
+  for (const part of parts) {
+    for (const e of expandBraces(head + part + tail, limit)) {
+      out.push(e);
+      if (out.length >= limit) return out;
+    }
+  }
+  return out;
+}
+
+function findTopBrace(g: string): { start: number; end: number; parts: string[] } | undefined {
+  for (let i = 0; i < g.length; i++) {
+    if (g[i] === '\\') {
+      i++;
+      continue;
+    }
+    if (g[i] !== '{') continue;
+    let depth = 0;
+    let partStart = i + 1;
+    const parts: string[] = [];
+    for (let j = i; j < g.length; j++) {
+      const c = g[j];
+      if (c === '\\') {
+        j++;
+        continue;
+      }
+      if (c === '{') depth++;
+      else if (c === '}') {
+        depth--;
+        if (depth === 0) {
+          parts.push(g.slice(partStart, j));
+          if (parts.length < 2) {
+            const range = /^(-?\d+)\.\.(-?\d+)$/.exec(parts[0] ?? '');
+            if (!range) break; // `{x}` is literal in picomatch
+            const a = Number(range[1]);
+            const b = Number(range[2]);
+            const step = a <= b ? 1 : -1;
+            const nums: string[] = [];
+            for (let n = a; nums.length < 256; n += step) {
+              nums.push(String(n));
+              if (n === b) break;
+            }
+            return { start: i, end: j, parts: nums };
+          }
+          return { start: i, end: j, parts };
+        }
+      } else if (c === ',' && depth === 1) {
+        parts.push(g.slice(partStart, j));
+        partStart = j + 1;
+      }
+    }
+  }
+  return undefined;
+}
+
+function parseSegment(seg: string): Segment {
+  if (seg === '**') return { kind: 'globstar' };
+  // Extglobs such as @(a|b), !(x), +(y) are widened to `*`.
+  if (/[@!+*?]\(/.test(seg)) return { kind: 'seg', tokens: [{ kind: 'star' }] };
+  const tokens: Token[] = [];
+  for (let i = 0; i < seg.length; i++) {
+    const c = seg[i] as string;
+    if (c === '\\' && i + 1 < seg.length) {
+      tokens.push({ kind: 'lit', ch: seg[++i] as string });
+    } else if (c === '*') {
+      if (tokens[tokens.length - 1]?.kind !== 'star') tokens.push({ kind: 'star' });
+    } else if (c === '?') {
+      tokens.push({ kind: 'any' });
+    } else if (c === '[') {
+      const close = seg.indexOf(']', i + 2);
+      if (close < 0) {
+        tokens.push({ kind: 'lit', ch: c });
+        continue;
+      }
+      const body = seg.slice(i + 1, close);
+      i = close;
+      if (body.includes('[:')) {
+        tokens.push({ kind: 'any' }); // POSIX class: widened to any character
+        continue;
+      }
+      tokens.push(classToken(body));
+    } else {
+      tokens.push({ kind: 'lit', ch: c });
+    }
+  }
+  return { kind: 'seg', tokens };
+}
+
+function classToken(body: string): Token {
+  const negated = body.startsWith('!') || body.startsWith('^');
+  const b = negated ? body.slice(1) : body;
+  const inClass = new Set<string>();
+  for (let i = 0; i < b.length; i++) {
+    let c = b[i] as string;
+    if (c === '\\' && i + 1 < b.length) c = b[++i] as string;
+    if (b[i + 1] === '-' && i + 2 < b.length) {
+      const lo = c.charCodeAt(0);
+      const hi = (b[i + 2] as string).charCodeAt(0);
+      for (let x = lo; x <= hi; x++) inClass.add(String.fromCharCode(x));
+      i += 2;
+    } else inClass.add(c);
+  }
+  return { kind: 'set', chars: inClass, negated };
+}
+
+function parseGlob(glob: string): Segment[] {
+  return glob.split('/').filter((s, i, all) => s !== '' || (i > 0 && i < all.length - 1)).map(parseSegment);
+}
+
+/** Characters both tokens accept at one position (as a small candidate list). */
+function commonChars(a: Token, b: Token): string[] {
+  const candidates: string[] = [];
+  if (a.kind === 'lit') candidates.push(a.ch);
+  else if (b.kind === 'lit') candidates.push(b.ch);
+  else if (a.kind === 'set' && !a.negated) candidates.push(...a.chars);
+  else if (b.kind === 'set' && !b.negated) candidates.push(...b.chars);
+  else candidates.push(...PREFERRED, ...ALPHABET, 'é', '\u4e00');
+  const ok = candidates.filter((ch) => accepts(a, ch) && accepts(b, ch));
+  ok.sort((x, y) => rank(x) - rank(y));
+  return ok.slice(0, 1);
+}
+
+function accepts(t: Token, ch: string): boolean {
+  if (ch === '/') return false;
+  if (t.kind === 'lit') return t.ch === ch;
+  if (t.kind === 'set') return t.chars.has(ch) !== t.negated;
+  return true;
+}
+
+function rank(ch: string): number {
+  const i = PREFERRED.indexOf(ch);
+  return i < 0 ? 100 + ch.charCodeAt(0) : i;
+}
+
+/**
+ * Shortest non-empty string matched by both segment patterns, or undefined when their
+ * languages are disjoint. Breadth-first search over the product of the two patterns.
+ */
+function intersectSegments(a: Token[], b: Token[]): string | undefined {
+  type State = { i: number; j: number; nonEmpty: boolean };
+  const key = (s: State) => `${s.i},${s.j},${s.nonEmpty ? 1 : 0}`;
+  const seen = new Map<string, { prev?: string; ch?: string }>();
+  const queue: State[] = [];
+  const push = (s: State, prev: string | undefined, ch: string | undefined) => {
+    const k = key(s);
+    if (seen.has(k)) return;
+    const entry: { prev?: string; ch?: string } = {};
+    if (prev !== undefined) entry.prev = prev;
+    if (ch !== undefined) entry.ch = ch;
+    seen.set(k, entry);
+    queue.push(s);
+  };
+  push({ i: 0, j: 0, nonEmpty: false }, undefined, undefined);
+  for (let q = 0; q < queue.length; q++) {
+    const s = queue[q] as State;
+    const k = key(s);
+    if (s.i === a.length && s.j === b.length && s.nonEmpty) {
+      let out = '';
+      for (let cur: string | undefined = k; cur !== undefined; cur = seen.get(cur)?.prev) {
+        out = (seen.get(cur)?.ch ?? '') + out;
+      }
+      return out;
+    }
+    const ta = a[s.i];
+    const tb = b[s.j];
+    // epsilon: a star may match nothing
+    if (ta?.kind === 'star') push({ ...s, i: s.i + 1 }, k, '');
+    if (tb?.kind === 'star') push({ ...s, j: s.j + 1 }, k, '');
+    if (!ta || !tb) continue;
+    for (const ch of commonChars(ta, tb)) {
+      push(
+        { i: ta.kind === 'star' ? s.i : s.i + 1, j: tb.kind === 'star' ? s.j : s.j + 1, nonEmpty: true },
+        k,
+        ch,
+      );
+    }
+  }
+  return undefined;
+}
+
+function intersectPaths(a: Segment[], b: Segment[]): string[] | undefined {
+  const memo = new Map<string, string[] | null>();
+  const any: Token[] = [{ kind: 'star' }];
+  const go = (i: number, j: number): string[] | null => {
+    const k = `${i},${j}`;
+    const cached = memo.get(k);
+    if (cached !== undefined) return cached;
+    memo.set(k, null); // cycles cannot occur (every step advances i or j), but be safe
+    let result: string[] | null = null;
+    const sa = a[i];
+    const sb = b[j];
+    if (!sa && !sb) result = [];
+    else if (sa?.kind === 'globstar' || sb?.kind === 'globstar') {
+      // try: the globstar matches nothing; or it swallows the other side's segment
+      if (sa?.kind === 'globstar') result = go(i + 1, j);
+      if (!result && sb?.kind === 'globstar') result = go(i, j + 1);
+      if (!result && sa?.kind === 'globstar' && sb) {
+        const seg = intersectSegments(any, sb.kind === 'seg' ? sb.tokens : any);
+        const rest = seg !== undefined ? go(i, j + 1) : null;
+        if (rest && seg !== undefined) result = [seg, ...rest];
+      }
+      if (!result && sb?.kind === 'globstar' && sa) {
+        const seg = intersectSegments(sa.kind === 'seg' ? sa.tokens : any, any);
+        const rest = seg !== undefined ? go(i + 1, j) : null;
+        if (rest && seg !== undefined) result = [seg, ...rest];
+      }
+    } else if (sa && sb) {
+      const seg = intersectSegments(sa.tokens, sb.tokens);
+      const rest = seg !== undefined ? go(i + 1, j + 1) : null;
+      if (rest && seg !== undefined) result = [seg, ...rest];
+    }
+    memo.set(k, result);
+    return result;
+  };
+  const r = go(0, 0);
+  if (!r) return undefined;
+  return r.length ? r : ['file'];
+}
+
+/**
+ * Whether some path can match both globs; returns an example path when it can.
+ * Sound: `undefined` means no path matches both.
+ */
+export function globsOverlap(a: string, b: string): string | undefined {
+  const ga = normalizeGlob(a);
+  const gb = normalizeGlob(b);
+  if (ga.startsWith('!') || gb.startsWith('!')) return undefined; // exclusions own nothing
+  for (const ea of expandBraces(ga)) {
+    for (const eb of expandBraces(gb)) {
+      const w = intersectPaths(parseGlob(ea), parseGlob(eb));
+      if (w) return w.join('/');
+    }
+  }
+  return undefined;
+}
+
+export interface OwnershipOverlap {
+  globA: string;
+  globB: string;
+  example: string;
+}
+
+/**
+ * First pair of globs from two ownership lists that can match one path. When `files`
+ * (the workspace's paths) are given, a real file matched by both sets is preferred as
+ * the example. Negated globs narrow the example search but are ignored by the
+ * soundness argument (ignoring an exclusion can only add overlaps).
+ */
+export function ownershipOverlap(
+  a: readonly string[],
+  b: readonly string[],
+  files?: Iterable<string>,
+): OwnershipOverlap | undefined {
+  const pairs: OwnershipOverlap[] = [];
+  for (const ga of a) {
+    for (const gb of b) {
+      const ex = globsOverlap(ga, gb);
+      if (ex !== undefined) pairs.push({ globA: ga, globB: gb, example: ex });
+    }
+  }
+  if (!pairs.length) return undefined;
+  if (files) {
+    const sa = compileGlobs(a);
+    const sb = compileGlobs(b);
+    for (const f of files) {
+      if (sa.matches(f) && sb.matches(f)) {
+        const pair =
+          pairs.find((p) => compileGlobs([p.globA]).matches(f) && compileGlobs([p.globB]).matches(f)) ??
+          (pairs[0] as OwnershipOverlap);
+        return { ...pair, example: f };
+      }
+    }
+  }
+  return pairs[0];
+}
