@@ -1,0 +1,155 @@
+// Plumbing helpers shared by the engine: temp indexes, blobs, trees, commits, refs.
+// Everything here batches: one git process per operation, never one per file.
+import { promises as fsp } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { makeTempDir, randomSuffix } from './fsutil';
+import { ENGINE_IDENTITY_ENV, type GitRepo } from './repo';
+
+/** `-c` options for commands that write: no hooks, no embedded-repo advice. */
+export const QUIET_WRITE_CONFIG: readonly string[] = [
+  '-c',
+  `core.hooksPath=${os.devNull}`,
+  '-c',
+  'advice.addEmbeddedRepo=false',
+  '-c',
+  'advice.detachedHead=false',
+];
+
+export const NULL_SHA = '0000000000000000000000000000000000000000';
+
+export interface TreeEntry {
+  readonly mode: string;
+  readonly type: 'blob' | 'tree' | 'commit';
+  readonly sha: string;
+  readonly path: string;
+}
+
+/** Parses `git ls-tree -z` output. */
+export function parseLsTree(out: Buffer | string): TreeEntry[] {
+  const s = typeof out === 'string' ? out : out.toString('utf8');
+  const entries: TreeEntry[] = [];
+  for (const rec of s.split('\0')) {
+    if (!rec) continue;
+    const tab = rec.indexOf('\t');
+    const [mode, type, sha] = rec.slice(0, tab).split(' ');
+    entries.push({ mode: mode as string, type: type as TreeEntry['type'], sha: sha as string, path: rec.slice(tab + 1) });
+  }
+  return entries;
+}
+
+/** Every entry of a commit's tree, recursively (`ls-tree -r -z --full-tree`). */
+export async function listTree(repo: GitRepo, treeish: string, paths?: readonly string[]): Promise<TreeEntry[]> {
+  if (paths && paths.length === 0) return [];
+  if (!paths) {
+    return parseLsTree((await repo.exec(['ls-tree', '-r', '-z', '--full-tree', treeish])).stdout);
+  }
+  const out: TreeEntry[] = [];
+  for (let i = 0; i < paths.length; i += 500) {
+    const chunk = paths.slice(i, i + 500);
+    const r = await repo.exec(['ls-tree', '-r', '-z', '--full-tree', treeish, '--', ...chunk], {
+      env: { GIT_LITERAL_PATHSPECS: '1' },
+    });
+    out.push(...parseLsTree(r.stdout));
+  }
+  return out;
+}
+
+/** A temp index file path (absolute) and its removal. */
+export async function withTempIndex<T>(repo: GitRepo, fn: (indexFile: string) => Promise<T>): Promise<T> {
+  const dir = await makeTempDir(repo.stateDir, 'index');
+  const indexFile = path.join(dir, `index-${randomSuffix()}`);
+  try {
+    return await fn(indexFile);
+  } finally {
+    await fsp.rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Stores blobs for in-memory contents (one `hash-object -w --stdin-paths` process). */
+export async function writeBlobs(repo: GitRepo, contents: readonly Uint8Array[]): Promise<string[]> {
+  if (contents.length === 0) return [];
+  const dir = await makeTempDir(repo.stateDir, 'blobs');
+  try {
+    const files: string[] = [];
+    for (let i = 0; i < contents.length; i++) {
+      const f = path.join(dir, String(i));
+      await fsp.writeFile(f, contents[i] as Uint8Array);
+      files.push(f);
+    }
+    const out = await repo.git(['hash-object', '-w', '--no-filters', '--stdin-paths'], { input: files.join('\n') + '\n' });
+    const shas = out.split('\n').filter(Boolean);
+    if (shas.length !== contents.length) throw new Error(`hash-object returned ${shas.length} ids for ${contents.length} files`);
+    return shas;
+  } finally {
+    await fsp.rm(dir, { recursive: true, force: true });
+  }
+}
+
+export interface IndexUpdate {
+  readonly path: string;
+  /** undefined removes the path. */
+  readonly mode?: string;
+  readonly sha?: string;
+}
+
+/** `git update-index -z --index-info` on a given index file. */
+export async function updateIndex(repo: GitRepo, indexFile: string, updates: readonly IndexUpdate[]): Promise<void> {
+  if (updates.length === 0) return;
+  const parts: string[] = [];
+  for (const u of updates) {
+    if (u.sha && u.mode) parts.push(`${u.mode} ${u.sha}\t${u.path}\0`);
+    else parts.push(`0 ${NULL_SHA}\t${u.path}\0`);
+  }
+  await repo.exec(['update-index', '-z', '--index-info'], {
+    input: parts.join(''),
+    env: { GIT_INDEX_FILE: indexFile },
+  });
+}
+
+/** A tree built from `baseTreeish` with `updates` applied (temp index, no worktree). */
+export async function treeWithUpdates(
+  repo: GitRepo,
+  baseTreeish: string | undefined,
+  updates: readonly IndexUpdate[],
+): Promise<string> {
+  return withTempIndex(repo, async (indexFile) => {
+    const env = { GIT_INDEX_FILE: indexFile };
+    if (baseTreeish) await repo.exec(['read-tree', baseTreeish], { env });
+    else await repo.exec(['read-tree', '--empty'], { env });
+    await updateIndex(repo, indexFile, updates);
+    return (await repo.git(['write-tree'], { env })).trim();
+  });
+}
+
+export async function commitTree(repo: GitRepo, tree: string, parents: readonly string[], message: string): Promise<string> {
+  const args = ['commit-tree', '--no-gpg-sign', tree];
+  for (const p of parents) args.push('-p', p);
+  const out = await repo.git(args, { input: message.endsWith('\n') ? message : `${message}\n`, env: ENGINE_IDENTITY_ENV });
+  return out.trim();
+}
+
+export async function updateRef(repo: GitRepo, ref: string, sha: string, reason: string): Promise<void> {
+  await repo.exec(['update-ref', '-m', `parallel-agents: ${reason}`, ref, sha]);
+}
+
+export async function deleteRef(repo: GitRepo, ref: string): Promise<void> {
+  await repo.exec(['update-ref', '-d', ref], { anyExitCode: true });
+}
+
+/** The tree id of a commit. */
+export async function treeOf(repo: GitRepo, commit: string): Promise<string> {
+  return (await repo.git(['rev-parse', '--verify', `${commit}^{tree}`])).trim();
+}
+
+/** Refs under a prefix → sha (`for-each-ref`). */
+export async function listRefs(repo: GitRepo, prefix: string): Promise<Map<string, string>> {
+  const out = await repo.git(['for-each-ref', '--format=%(refname)%00%(objectname)', prefix]);
+  const m = new Map<string, string>();
+  for (const line of out.split('\n')) {
+    if (!line) continue;
+    const [ref, sha] = line.split('\0');
+    if (ref && sha) m.set(ref, sha);
+  }
+  return m;
+}

@@ -1,0 +1,60 @@
+// Snapshots of the working tree as it is: tracked changes, staged changes and
+// untracked-not-ignored files, committed through a temporary index (GIT_INDEX_FILE).
+// The user's index, HEAD, branches, stash and files are never touched.
+//
+// The temp index starts as a copy of the user's index, so `git add -A` only rehashes
+// files whose stat data changed: about the cost of `git status`.
+import { promises as fsp } from 'node:fs';
+import * as path from 'node:path';
+import { assertNotApplying } from './applyLock';
+import { GitError } from './errors';
+import { baseRef } from './ids';
+import { commitTree, QUIET_WRITE_CONFIG, updateRef, withTempIndex } from './objects';
+import type { GitRepo } from './repo';
+
+export interface WorkingTreeCapture {
+  readonly commit: string;
+  readonly tree: string;
+}
+
+/** Commits the working tree as it is (parent: HEAD, when there is one). Writes no ref. */
+export async function captureWorkingTree(repo: GitRepo, message: string): Promise<WorkingTreeCapture> {
+  const head = await repo.resolveCommit('HEAD');
+  const tree = await withTempIndex(repo, async (indexFile) => {
+    try {
+      await fsp.copyFile(path.join(repo.gitDir, 'index'), indexFile);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    }
+    const env = { GIT_INDEX_FILE: indexFile };
+    try {
+      await repo.exec([...QUIET_WRITE_CONFIG, 'add', '-A', '--', '.'], { env });
+    } catch (e) {
+      if (e instanceof GitError) {
+        throw new GitError(
+          `Could not snapshot the working tree of ${repo.root}: ${(e.stderr ?? e.message).trim()}. Fix the file named above (permissions?) and try again.`,
+          e.command,
+          e.stderr,
+          e.exitCode,
+        );
+      }
+      throw e;
+    }
+    return (await repo.git(['write-tree'], { env })).trim();
+  });
+  const commit = await commitTree(repo, tree, head ? [head] : [], message);
+  return { commit, tree };
+}
+
+/**
+ * Snapshots the working tree at the start of run `runId` and stores it at
+ * `refs/parallel-agents/<runId>/base`. Refused while another run is being applied.
+ */
+export async function snapshotWorkingTree(repo: GitRepo, runId: string): Promise<string> {
+  const ref = baseRef(runId);
+  await assertNotApplying(repo);
+  const { commit } = await captureWorkingTree(repo, `parallel-agents: base of run ${runId}`);
+  await assertNotApplying(repo); // an apply that started meanwhile could have changed files
+  await updateRef(repo, ref, commit, `base of run ${runId}`);
+  return commit;
+}
