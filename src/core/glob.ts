@@ -162,7 +162,8 @@ function parseSegment(seg: string): Segment {
 }
 
 function classToken(body: string): Token {
-  const negated = body.startsWith('!') || body.startsWith('^');
+  // picomatch negates with `^` only; in `[!a]` the `!` is an ordinary member.
+  const negated = body.startsWith('^');
   const b = negated ? body.slice(1) : body;
   const inClass = new Set<string>();
   for (let i = 0; i < b.length; i++) {
@@ -179,7 +180,17 @@ function classToken(body: string): Token {
 }
 
 function parseGlob(glob: string): Segment[] {
-  return glob.split('/').filter((s, i, all) => s !== '' || (i > 0 && i < all.length - 1)).map(parseSegment);
+  // (picomatch's `*/**` does not match "a" although `a/**` matches "a"; the model lets
+  // every `**` match nothing, which only widens.)
+  const out: Segment[] = [];
+  for (const s of glob.split('/').filter((s, i, all) => s !== '' || (i > 0 && i < all.length - 1))) {
+    if (s !== '**' && s.includes('**')) {
+      // `**` inside a segment sometimes crosses folders in picomatch (`**.ts` matches
+      // "a/b.ts"): model it as any folders, the segment, any folders.
+      out.push({ kind: 'globstar' }, parseSegment(s.replace(/\*\*+/g, '*')), { kind: 'globstar' });
+    } else out.push(parseSegment(s));
+  }
+  return out;
 }
 
 /** Characters both tokens accept at one position (as a small candidate list). */
@@ -192,7 +203,10 @@ function commonChars(a: Token, b: Token): string[] {
   else candidates.push(...PREFERRED, ...ALPHABET, 'é', '\u4e00');
   const ok = candidates.filter((ch) => accepts(a, ch) && accepts(b, ch));
   ok.sort((x, y) => rank(x) - rank(y));
-  return ok.slice(0, 1);
+  // One ordinary character is enough (the next state does not depend on which), plus
+  // "." when allowed, which matters only for the "." / ".." segment rule.
+  const plain = ok.find((c) => c !== '.');
+  return [...(plain !== undefined ? [plain] : []), ...(ok.includes('.') ? ['.'] : [])];
 }
 
 function accepts(t: Token, ch: string): boolean {
@@ -208,12 +222,15 @@ function rank(ch: string): number {
 }
 
 /**
- * Shortest non-empty string matched by both segment patterns, or undefined when their
- * languages are disjoint. Breadth-first search over the product of the two patterns.
+ * Shortest segment matched by both segment patterns, or undefined when their languages
+ * are disjoint. Breadth-first search over the product of the two patterns. The segment
+ * must be non-empty and not "." or ".." (no real path has those segments).
  */
 function intersectSegments(a: Token[], b: Token[]): string | undefined {
-  type State = { i: number; j: number; nonEmpty: boolean };
-  const key = (s: State) => `${s.i},${s.j},${s.nonEmpty ? 1 : 0}`;
+  // shape of the text so far: 0 empty, 1 ".", 2 "..", 3 anything else
+  type State = { i: number; j: number; shape: number };
+  const key = (s: State) => `${s.i},${s.j},${s.shape}`;
+  const nextShape = (shape: number, ch: string) => (ch === '.' && shape < 2 ? shape + 1 : 3);
   const seen = new Map<string, { prev?: string; ch?: string }>();
   const queue: State[] = [];
   const push = (s: State, prev: string | undefined, ch: string | undefined) => {
@@ -225,11 +242,11 @@ function intersectSegments(a: Token[], b: Token[]): string | undefined {
     seen.set(k, entry);
     queue.push(s);
   };
-  push({ i: 0, j: 0, nonEmpty: false }, undefined, undefined);
+  push({ i: 0, j: 0, shape: 0 }, undefined, undefined);
   for (let q = 0; q < queue.length; q++) {
     const s = queue[q] as State;
     const k = key(s);
-    if (s.i === a.length && s.j === b.length && s.nonEmpty) {
+    if (s.i === a.length && s.j === b.length && s.shape === 3) {
       let out = '';
       for (let cur: string | undefined = k; cur !== undefined; cur = seen.get(cur)?.prev) {
         out = (seen.get(cur)?.ch ?? '') + out;
@@ -244,7 +261,7 @@ function intersectSegments(a: Token[], b: Token[]): string | undefined {
     if (!ta || !tb) continue;
     for (const ch of commonChars(ta, tb)) {
       push(
-        { i: ta.kind === 'star' ? s.i : s.i + 1, j: tb.kind === 'star' ? s.j : s.j + 1, nonEmpty: true },
+        { i: ta.kind === 'star' ? s.i : s.i + 1, j: tb.kind === 'star' ? s.j : s.j + 1, shape: nextShape(s.shape, ch) },
         k,
         ch,
       );
@@ -253,43 +270,54 @@ function intersectSegments(a: Token[], b: Token[]): string | undefined {
   return undefined;
 }
 
-function intersectPaths(a: Segment[], b: Segment[]): string[] | undefined {
-  const memo = new Map<string, string[] | null>();
+/**
+ * Paths matched by both segment lists (over-approximated), as candidate examples in
+ * depth-first order. An empty generator means the globs are disjoint.
+ */
+function* intersectPaths(a: Segment[], b: Segment[]): Generator<string[]> {
   const any: Token[] = [{ kind: 'star' }];
-  const go = (i: number, j: number): string[] | null => {
+  const dead = new Set<string>(); // (i, j) pairs known to have no completion
+  function* go(i: number, j: number): Generator<string[]> {
     const k = `${i},${j}`;
-    const cached = memo.get(k);
-    if (cached !== undefined) return cached;
-    memo.set(k, null); // cycles cannot occur (every step advances i or j), but be safe
-    let result: string[] | null = null;
+    if (dead.has(k)) return;
+    let found = false;
     const sa = a[i];
     const sb = b[j];
-    if (!sa && !sb) result = [];
-    else if (sa?.kind === 'globstar' || sb?.kind === 'globstar') {
-      // try: the globstar matches nothing; or it swallows the other side's segment
-      if (sa?.kind === 'globstar') result = go(i + 1, j);
-      if (!result && sb?.kind === 'globstar') result = go(i, j + 1);
-      if (!result && sa?.kind === 'globstar' && sb) {
+    if (!sa && !sb) {
+      found = true;
+      yield [];
+    } else if (sa?.kind === 'globstar' || sb?.kind === 'globstar') {
+      // the globstar swallows one of the other side's segments, or matches nothing
+      if (sa?.kind === 'globstar' && sb) {
         const seg = intersectSegments(any, sb.kind === 'seg' ? sb.tokens : any);
-        const rest = seg !== undefined ? go(i, j + 1) : null;
-        if (rest && seg !== undefined) result = [seg, ...rest];
+        if (seg !== undefined) for (const rest of go(i, j + 1)) ((found = true), yield [seg, ...rest]);
       }
-      if (!result && sb?.kind === 'globstar' && sa) {
+      if (sb?.kind === 'globstar' && sa) {
         const seg = intersectSegments(sa.kind === 'seg' ? sa.tokens : any, any);
-        const rest = seg !== undefined ? go(i + 1, j) : null;
-        if (rest && seg !== undefined) result = [seg, ...rest];
+        if (seg !== undefined) for (const rest of go(i + 1, j)) ((found = true), yield [seg, ...rest]);
       }
+      if (sa?.kind === 'globstar') for (const rest of go(i + 1, j)) ((found = true), yield rest);
+      if (sb?.kind === 'globstar') for (const rest of go(i, j + 1)) ((found = true), yield rest);
     } else if (sa && sb) {
       const seg = intersectSegments(sa.tokens, sb.tokens);
-      const rest = seg !== undefined ? go(i + 1, j + 1) : null;
-      if (rest && seg !== undefined) result = [seg, ...rest];
+      if (seg !== undefined) for (const rest of go(i + 1, j + 1)) ((found = true), yield [seg, ...rest]);
     }
-    memo.set(k, result);
-    return result;
-  };
-  const r = go(0, 0);
-  if (!r) return undefined;
-  return r.length ? r : ['file'];
+    if (!found) dead.add(k);
+  }
+  for (const w of go(0, 0)) yield w.length ? w : ['file'];
+}
+
+/**
+ * The languages a glob may denote: its brace expansions, and for bracket expressions
+ * also their literal reading (picomatch matches `[ab]` against the text "[ab]" too).
+ */
+function variants(glob: string): string[] {
+  const out: string[] = [];
+  for (const e of expandBraces(glob)) {
+    out.push(e);
+    if (e.includes('[')) out.push(e.replace(/[[\]]/g, (c) => '\\' + c));
+  }
+  return out;
 }
 
 /**
@@ -300,13 +328,24 @@ export function globsOverlap(a: string, b: string): string | undefined {
   const ga = normalizeGlob(a);
   const gb = normalizeGlob(b);
   if (ga.startsWith('!') || gb.startsWith('!')) return undefined; // exclusions own nothing
-  for (const ea of expandBraces(ga)) {
-    for (const eb of expandBraces(gb)) {
-      const w = intersectPaths(parseGlob(ea), parseGlob(eb));
-      if (w) return w.join('/');
+  // The first candidate that picomatch confirms is the example; when none of the first
+  // few is confirmed the globs may still overlap (the model over-approximates), so the
+  // first candidate is reported rather than "disjoint".
+  let unconfirmed: string | undefined;
+  const ma = picomatch(ga, PM_OPTIONS);
+  const mb = picomatch(gb, PM_OPTIONS);
+  for (const ea of variants(ga)) {
+    for (const eb of variants(gb)) {
+      let tries = 0;
+      for (const w of intersectPaths(parseGlob(ea), parseGlob(eb))) {
+        const p = w.join('/');
+        if (ma(p) && mb(p)) return p;
+        unconfirmed ??= p;
+        if (++tries >= 16) break;
+      }
     }
   }
-  return undefined;
+  return unconfirmed;
 }
 
 export interface OwnershipOverlap {

@@ -114,8 +114,9 @@ export interface Task {
   readonly timeoutSeconds?: number;
   readonly budget?: { tokens?: number; usd?: number };
   readonly strategy?: Strategy;
-  /** 1-based line of the task's key in the task file (for CodeLens and messages). */
+  /** 1-based line and column of the task's key in the task file (for CodeLens and messages). */
   readonly line: number;
+  readonly column: number;
 }
 
 export interface TaskFile {

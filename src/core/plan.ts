@@ -1,0 +1,381 @@
+// Independence analysis: for every pair of tasks, the lesson's three questions —
+// data dependency, resource conflict (same files), order sensitivity (cycles) — and what
+// follows from the answers: waves, the critical path and the predicted speedup.
+import { ownershipOverlap } from './glob';
+import type { Task, TaskFile } from './taskSchema';
+
+export interface PlanDiagnostic {
+  readonly severity: 'error' | 'warning';
+  readonly code: 'cycle' | 'ownership-conflict' | 'inferred-dependency' | 'unknown-dependency';
+  readonly message: string;
+  /** The tasks involved; the first one's position is where the diagnostic points. */
+  readonly tasks: readonly string[];
+  readonly line?: number;
+  readonly column?: number;
+  /** An example path involved (conflicts and inferred dependencies). */
+  readonly path?: string;
+}
+
+export interface PlannedTask {
+  readonly id: string;
+  readonly kind: Task['kind'];
+  readonly dependsOn: readonly string[];
+  /** 1-based; 0 for tasks caught in a cycle. */
+  readonly wave: number;
+  /** Estimated duration: milliseconds from history, else 1 unit. */
+  readonly estimate: number;
+  /** Slots the task occupies while it runs (competitive attempts, consensus voters). */
+  readonly slots: number;
+  readonly earliestStart: number;
+  readonly earliestFinish: number;
+  readonly onCriticalPath: boolean;
+}
+
+export interface Plan {
+  readonly tasks: readonly PlannedTask[];
+  readonly waves: readonly (readonly string[])[];
+  readonly criticalPath: readonly string[];
+  /** Length of the critical path, in the estimates' unit. */
+  readonly criticalPathLength: number;
+  /** Sum of all task estimates (× slots): the one-at-a-time duration. */
+  readonly totalWork: number;
+  /** `ms` when every estimate came from measured history, else `tasks` (1 per task). */
+  readonly unit: 'ms' | 'tasks';
+  /** Amdahl: total work ÷ critical path — the speedup with unlimited agents. */
+  readonly predictedSpeedup: number;
+  readonly concurrency: number;
+  /** total ÷ max(critical path, total ÷ concurrency): no schedule under the cap can beat it. */
+  readonly speedupBound: number;
+  /** Makespan of a critical-path-first list schedule under the cap (what we expect to see). */
+  readonly expectedMakespan: number;
+  readonly expectedSpeedup: number;
+  readonly errors: readonly PlanDiagnostic[];
+  readonly warnings: readonly PlanDiagnostic[];
+}
+
+export interface PlanOptions {
+  /** Measured durations (ms) of past runs, by task id. */
+  readonly history?: ReadonlyMap<string, number>;
+  /** Workspace files, to name a real example path in ownership conflicts. */
+  readonly files?: readonly string[];
+  /** Overrides the task file's concurrency (the CLI's --concurrency, a setting). */
+  readonly concurrency?: number;
+}
+
+export function slotsOf(t: Task): number {
+  const s = t.strategy;
+  if (s?.type === 'competitive') return s.attempts;
+  if (s?.type === 'consensus') return s.voters;
+  return 1;
+}
+
+export function planTasks(file: TaskFile, options: PlanOptions = {}): Plan {
+  const tasks = file.tasks;
+  const byId = new Map(tasks.map((t) => [t.id, t]));
+  const errors: PlanDiagnostic[] = [];
+  const warnings: PlanDiagnostic[] = [];
+  const at = (t: Task) => ({ line: t.line, column: t.column });
+
+  const deps = new Map<string, string[]>();
+  for (const t of tasks) {
+    const known = t.dependsOn.filter((d) => byId.has(d) && d !== t.id);
+    for (const d of t.dependsOn) {
+      if (!byId.has(d)) {
+        errors.push({ severity: 'error', code: 'unknown-dependency', message: `task "${t.id}" depends on unknown task "${d}"`, tasks: [t.id], ...at(t) });
+      }
+    }
+    deps.set(t.id, known);
+  }
+
+  // Order sensitivity: cycles (Tarjan's strongly connected components).
+  const inCycle = new Set<string>();
+  for (const scc of stronglyConnected(tasks.map((t) => t.id), deps)) {
+    const selfLoop = scc.length === 1 && (deps.get(scc[0] as string) ?? []).includes(scc[0] as string);
+    if (scc.length < 2 && !selfLoop) continue;
+    const cycle = orderCycle(scc, deps);
+    for (const id of scc) inCycle.add(id);
+    const first = byId.get(cycle[0] as string) as Task;
+    errors.push({
+      severity: 'error',
+      code: 'cycle',
+      message: `dependency cycle: ${[...cycle, cycle[0]].join(' → ')} (each depends on the next); remove one of these dependsOn entries so the tasks can be ordered`,
+      tasks: cycle,
+      ...at(first),
+    });
+  }
+
+  // Waves: 1 + the latest wave of the dependencies (tasks in or after a cycle get 0).
+  const wave = new Map<string, number>();
+  const waveOf = (id: string, stack = new Set<string>()): number => {
+    const known = wave.get(id);
+    if (known !== undefined) return known;
+    if (inCycle.has(id) || stack.has(id)) return 0;
+    stack.add(id);
+    let w = 1;
+    for (const d of deps.get(id) ?? []) {
+      const dw = waveOf(d, stack);
+      if (dw === 0) {
+        w = 0;
+        break;
+      }
+      w = Math.max(w, dw + 1);
+    }
+    stack.delete(id);
+    wave.set(id, w);
+    return w;
+  };
+  for (const t of tasks) waveOf(t.id);
+
+  const ancestors = transitiveAncestors(tasks.map((t) => t.id), deps);
+  const ordered = (a: string, b: string) => ancestors.get(a)?.has(b) || ancestors.get(b)?.has(a);
+
+  // Resource conflicts and inferred data dependencies, for every unordered pair.
+  for (let i = 0; i < tasks.length; i++) {
+    for (let j = i + 1; j < tasks.length; j++) {
+      const a = tasks[i] as Task;
+      const b = tasks[j] as Task;
+      if (ordered(a.id, b.id)) continue;
+      const clash = ownershipOverlap(a.owns, b.owns, options.files);
+      if (clash) {
+        errors.push({
+          severity: 'error',
+          code: 'ownership-conflict',
+          message:
+            `tasks "${a.id}" and "${b.id}" can run at the same time but both own ${JSON.stringify(clash.example)} ` +
+            `("${a.id}" owns ${JSON.stringify(clash.globA)}, "${b.id}" owns ${JSON.stringify(clash.globB)}); ` +
+            `split the ownership so no path matches both, or add \`dependsOn: [${a.id}]\` to "${b.id}"`,
+          tasks: [b.id, a.id],
+          path: clash.example,
+          ...at(b),
+        });
+      }
+      for (const [reader, writer] of [
+        [a, b],
+        [b, a],
+      ] as const) {
+        if (!reader.reads.length) continue;
+        const shared = ownershipOverlap(reader.reads, writer.owns, options.files);
+        if (shared) {
+          warnings.push({
+            severity: 'warning',
+            code: 'inferred-dependency',
+            message:
+              `task "${reader.id}" reads ${JSON.stringify(shared.example)}, which task "${writer.id}" may write, but nothing orders them; ` +
+              `add \`dependsOn: [${writer.id}]\` to "${reader.id}" if it needs "${writer.id}"'s result`,
+            tasks: [reader.id, writer.id],
+            path: shared.example,
+            ...at(reader),
+          });
+        }
+      }
+    }
+  }
+
+  // Estimates: history where known (ms); unknown tasks get the median of the known ones.
+  const history = options.history ?? new Map<string, number>();
+  const knownMs = tasks.map((t) => history.get(t.id)).filter((v): v is number => v !== undefined && v > 0);
+  const unit: Plan['unit'] = knownMs.length ? 'ms' : 'tasks';
+  const fallback = knownMs.length ? median(knownMs) : 1;
+  const estimate = new Map(tasks.map((t) => [t.id, history.get(t.id) ?? fallback]));
+
+  // Critical path over the acyclic part (earliest start/finish with unlimited agents).
+  const acyclic = tasks.filter((t) => (wave.get(t.id) ?? 0) > 0).sort((x, y) => (wave.get(x.id) as number) - (wave.get(y.id) as number));
+  const start = new Map<string, number>();
+  const finish = new Map<string, number>();
+  const via = new Map<string, string>();
+  for (const t of acyclic) {
+    let s = 0;
+    for (const d of deps.get(t.id) ?? []) {
+      const f = finish.get(d) ?? 0;
+      if (f > s) {
+        s = f;
+        via.set(t.id, d);
+      }
+    }
+    start.set(t.id, s);
+    finish.set(t.id, s + (estimate.get(t.id) as number));
+  }
+  let end: string | undefined;
+  for (const t of acyclic) if (end === undefined || (finish.get(t.id) as number) > (finish.get(end) as number)) end = t.id;
+  const criticalPath: string[] = [];
+  for (let cur = end; cur !== undefined; cur = via.get(cur)) criticalPath.unshift(cur);
+  const critical = new Set(criticalPath);
+  const criticalPathLength = end !== undefined ? (finish.get(end) as number) : 0;
+
+  const concurrency = options.concurrency ?? file.concurrency;
+  const totalWork = acyclic.reduce((sum, t) => sum + (estimate.get(t.id) as number) * slotsOf(t), 0);
+  const expectedMakespan = listScheduleMakespan(acyclic, deps, estimate, concurrency);
+  const ratio = (a: number, b: number) => (b > 0 ? a / b : 1);
+
+  const maxWave = Math.max(0, ...wave.values());
+  const waves: string[][] = [];
+  for (let w = 1; w <= maxWave; w++) waves.push(tasks.filter((t) => wave.get(t.id) === w).map((t) => t.id).sort());
+
+  return {
+    tasks: tasks.map((t) => ({
+      id: t.id,
+      kind: t.kind,
+      dependsOn: deps.get(t.id) ?? [],
+      wave: wave.get(t.id) ?? 0,
+      estimate: estimate.get(t.id) as number,
+      slots: slotsOf(t),
+      earliestStart: start.get(t.id) ?? 0,
+      earliestFinish: finish.get(t.id) ?? 0,
+      onCriticalPath: critical.has(t.id),
+    })),
+    waves,
+    criticalPath,
+    criticalPathLength,
+    totalWork,
+    unit,
+    predictedSpeedup: ratio(totalWork, criticalPathLength),
+    concurrency,
+    speedupBound: ratio(totalWork, Math.max(criticalPathLength, totalWork / concurrency)),
+    expectedMakespan,
+    expectedSpeedup: ratio(totalWork, expectedMakespan),
+    errors,
+    warnings,
+  };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+}
+
+/**
+ * Simulates the scheduler with the estimates: whenever slots are free, start the ready
+ * task with the longest remaining path (ties by id). A task with N slots (attempts,
+ * voters) runs as N jobs and finishes with the last of them.
+ */
+export function listScheduleMakespan(
+  tasks: readonly Task[],
+  deps: ReadonlyMap<string, readonly string[]>,
+  estimate: ReadonlyMap<string, number>,
+  cap: number,
+): number {
+  if (!tasks.length) return 0;
+  const ids = new Set(tasks.map((t) => t.id));
+  const children = new Map<string, string[]>();
+  for (const t of tasks) for (const d of deps.get(t.id) ?? []) if (ids.has(d)) children.set(d, [...(children.get(d) ?? []), t.id]);
+  const bottom = new Map<string, number>();
+  const bl = (id: string): number => {
+    const k = bottom.get(id);
+    if (k !== undefined) return k;
+    const v = (estimate.get(id) ?? 1) + Math.max(0, ...(children.get(id) ?? []).map(bl));
+    bottom.set(id, v);
+    return v;
+  };
+  const remainingDeps = new Map(tasks.map((t) => [t.id, (deps.get(t.id) ?? []).filter((d) => ids.has(d)).length]));
+  const jobsLeft = new Map(tasks.map((t) => [t.id, slotsOf(t)]));
+  const queue: string[] = []; // one entry per job
+  const enqueue = (id: string) => {
+    for (let k = 0; k < (jobsLeft.get(id) as number); k++) queue.push(id);
+  };
+  for (const t of tasks) if (remainingDeps.get(t.id) === 0) enqueue(t.id);
+  const running: Array<{ id: string; end: number }> = [];
+  const unfinishedJobs = new Map(jobsLeft);
+  let now = 0;
+  let makespan = 0;
+  while (queue.length || running.length) {
+    queue.sort((a, b) => bl(b) - bl(a) || a.localeCompare(b));
+    while (running.length < cap && queue.length) {
+      const id = queue.shift() as string;
+      running.push({ id, end: now + (estimate.get(id) ?? 1) });
+    }
+    running.sort((a, b) => a.end - b.end);
+    const next = running.shift();
+    if (!next) break;
+    now = next.end;
+    makespan = Math.max(makespan, now);
+    const left = (unfinishedJobs.get(next.id) as number) - 1;
+    unfinishedJobs.set(next.id, left);
+    if (left === 0) {
+      for (const c of children.get(next.id) ?? []) {
+        const r = (remainingDeps.get(c) as number) - 1;
+        remainingDeps.set(c, r);
+        if (r === 0) enqueue(c);
+      }
+    }
+  }
+  return makespan;
+}
+
+function stronglyConnected(ids: readonly string[], deps: ReadonlyMap<string, readonly string[]>): string[][] {
+  let index = 0;
+  const idx = new Map<string, number>();
+  const low = new Map<string, number>();
+  const onStack = new Set<string>();
+  const stack: string[] = [];
+  const out: string[][] = [];
+  const visit = (v: string) => {
+    idx.set(v, index);
+    low.set(v, index);
+    index++;
+    stack.push(v);
+    onStack.add(v);
+    for (const w of deps.get(v) ?? []) {
+      if (!idx.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v) as number, low.get(w) as number));
+      } else if (onStack.has(w)) {
+        low.set(v, Math.min(low.get(v) as number, idx.get(w) as number));
+      }
+    }
+    if (low.get(v) === idx.get(v)) {
+      const scc: string[] = [];
+      let w: string;
+      do {
+        w = stack.pop() as string;
+        onStack.delete(w);
+        scc.push(w);
+      } while (w !== v);
+      out.push(scc);
+    }
+  };
+  for (const id of ids) if (!idx.has(id)) visit(id);
+  return out;
+}
+
+/** One simple cycle through the component, starting at its smallest id, in dependency order. */
+function orderCycle(scc: readonly string[], deps: ReadonlyMap<string, readonly string[]>): string[] {
+  const members = new Set(scc);
+  const startId = [...scc].sort()[0] as string;
+  const path: string[] = [startId];
+  const seen = new Set(path);
+  const dfs = (v: string): boolean => {
+    for (const w of deps.get(v) ?? []) {
+      if (w === startId) return true;
+      if (!members.has(w) || seen.has(w)) continue;
+      seen.add(w);
+      path.push(w);
+      if (dfs(w)) return true;
+      path.pop();
+    }
+    return false;
+  };
+  dfs(startId);
+  // deps point from a task to what it needs; "a → b" reads "a depends on b".
+  return path;
+}
+
+function transitiveAncestors(ids: readonly string[], deps: ReadonlyMap<string, readonly string[]>): Map<string, Set<string>> {
+  const memo = new Map<string, Set<string>>();
+  const get = (id: string, stack: Set<string>): Set<string> => {
+    const known = memo.get(id);
+    if (known) return known;
+    const acc = new Set<string>();
+    if (stack.has(id)) return acc;
+    stack.add(id);
+    for (const d of deps.get(id) ?? []) {
+      acc.add(d);
+      for (const a of get(d, stack)) acc.add(a);
+    }
+    stack.delete(id);
+    memo.set(id, acc);
+    return acc;
+  };
+  for (const id of ids) get(id, new Set());
+  return memo;
+}
