@@ -212,7 +212,7 @@ export class Scheduler<R> extends Disposable {
     e.state = { status: 'queued', attempt: e.state.attempt + 1, history: e.state.history };
     delete e.cancelRequested;
     delete e.controller;
-    this.record(e, previous);
+    this.record(e, previous, e.state.finishedAt);
   }
 
   private isIdle(): boolean {
@@ -249,7 +249,7 @@ export class Scheduler<R> extends Disposable {
     const previous = e.state.status;
     e.state.status = 'running';
     e.state.startedAt = this.now();
-    this.record(e, previous);
+    this.record(e, previous, e.state.startedAt);
     const dependencies = new Map<string, R>();
     for (const d of e.task.dependsOn) dependencies.set(d, (this.entries.get(d) as Entry<R>).state.result as R);
     let promise: Promise<R>;
@@ -298,7 +298,7 @@ export class Scheduler<R> extends Disposable {
     if (extra.error !== undefined) e.state.error = extra.error;
     if (extra.reason !== undefined) e.state.reason = extra.reason;
     delete e.controller;
-    this.record(e, previous);
+    this.record(e, previous, e.state.finishedAt);
   }
 
   private skipDependents(id: string, reason: string): void {
@@ -310,8 +310,7 @@ export class Scheduler<R> extends Disposable {
     }
   }
 
-  private record(e: Entry<R>, previous: TaskStatus): void {
-    const at = this.now();
+  private record(e: Entry<R>, previous: TaskStatus, at = this.now()): void {
     e.state.history.push({ status: e.state.status, at });
     this._onDidChangeTask.fire({
       taskId: e.task.id,

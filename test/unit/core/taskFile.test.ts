@@ -1,0 +1,123 @@
+import * as assert from 'node:assert/strict';
+import { formatProblem, parseTaskFileText } from '../../../src/core/taskFile';
+
+/** Parses and returns the problems as "LINE:COL: message" (file name dropped). */
+function problems(text: string, file = 'tasks.yaml'): string[] {
+  return parseTaskFileText(file, text).problems.map((p) => formatProblem(p).slice(file.length + 1));
+}
+
+describe('task file: valid input', () => {
+  it('reads tasks in file order with kinds, positions and defaults', () => {
+    const r = parseTaskFileText(
+      't.yaml',
+      ['version: 1', 'model: m1', 'tasks:', '  lint:', '    run: npm run lint', '    owns: [lint-report.txt]', '  docs:', '    prompt: Write docs', '    owns: [docs/**]', '    dependsOn: [lint]', ''].join('\n'),
+    );
+    assert.deepEqual(r.problems, []);
+    const f = r.taskFile!;
+    assert.equal(f.concurrency, 3);
+    assert.equal(f.model, 'm1');
+    assert.deepEqual(f.tasks.map((t) => [t.id, t.kind, t.line, t.column]), [['lint', 'command', 4, 3], ['docs', 'agent', 7, 3]]);
+    assert.deepEqual(f.tasks[1]!.dependsOn, ['lint']);
+  });
+  it('accepts JSON through the same parser', () => {
+    const r = parseTaskFileText('t.json', '{"version": 1, "concurrency": 5, "tasks": {"a": {"prompt": "x", "owns": ["a/**"]}}}');
+    assert.equal(r.taskFile?.concurrency, 5);
+  });
+  it('treats aggregate `from` as dependencies', () => {
+    const r = parseTaskFileText('t.yaml', 'version: 1\ntasks:\n  a: {prompt: x, owns: [a]}\n  r:\n    aggregate: {from: [a]}\n    owns: [r.md]\n');
+    assert.deepEqual(r.problems, []);
+    assert.equal(r.taskFile?.tasks[1]?.kind, 'aggregate');
+    assert.deepEqual(r.taskFile?.tasks[1]?.dependsOn, ['a']);
+  });
+});
+
+describe('task file: bad input, every problem with its exact position', () => {
+  it('YAML syntax error', () => {
+    assert.deepEqual(problems('version: 1\ntasks:\n  a: {owns: [x]\n'), [
+      '4:1: Flow map in block collection must be sufficiently indented and end with a }',
+    ]);
+  });
+  it('wrong types point at the value', () => {
+    assert.deepEqual(problems('version: 1\nconcurrency: "three"\ntasks:\n  a:\n    prompt: hi\n    owns: src/**\n'), [
+      '2:14: concurrency: expected a number, got the string "three"',
+      '6:11: task "a" owns: expected a list, got the string "src/**"',
+    ]);
+  });
+  it('unknown keys point at the key and suggest the right one; missing owns points at the task', () => {
+    assert.deepEqual(problems('version: 1\ntasks:\n  a:\n    prompt: hi\n    own: [x]\n    dependson: [b]\n'), [
+      '3:3: task "a": missing required key "owns" (the globs this task may write, e.g. `owns: [src/feature/**]`)',
+      '5:5: task "a": unknown key "own" (did you mean "owns"?)',
+      '6:5: task "a": unknown key "dependson" (did you mean "dependsOn"?)',
+    ]);
+  });
+  it('both prompt and run; neither', () => {
+    assert.deepEqual(problems('version: 1\ntasks:\n  a:\n    prompt: hi\n    run: ls\n    owns: [a]\n  b:\n    owns: [b]\n'), [
+      '5:5: task "a" has both `prompt` and `run`: a task is either an agent (`prompt`/`promptFile`), a command (`run`) or an aggregate',
+      '7:3: task "b" has nothing to do: give it a `prompt` (or `promptFile`) for an agent, or `run` for a shell command',
+    ]);
+  });
+  it('unknown dependsOn id points at the list item', () => {
+    assert.deepEqual(problems('version: 1\ntasks:\n  tests:\n    prompt: hi\n    owns: [a]\n  c:\n    prompt: x\n    owns: [b]\n    dependsOn: [test]\n'), [
+      '9:17: task "c" depends on unknown task "test" (did you mean "tests"?)',
+    ]);
+  });
+  it('duplicate ids in JSON and YAML', () => {
+    assert.deepEqual(problems('{"version": 1, "tasks": {"a": {"prompt": "x", "owns": ["a"]}, "a": {"prompt": "y", "owns": ["b"]}}}', 'tasks.json'), [
+      '1:63: duplicate key "a": each key (and task id) may appear once',
+    ]);
+    assert.deepEqual(problems('version: 1\ntasks:\n  a:\n    prompt: x\n    owns: [a]\n  a:\n    prompt: y\n    owns: [b]\n'), [
+      '6:3: duplicate key "a": each key (and task id) may appear once',
+    ]);
+  });
+  it('reports all problems at once: version, concurrency cap, ids, strategies', () => {
+    const text = [
+      'version: 2',
+      'concurrency: 12',
+      'tasks:',
+      '  "bad id":',
+      '    prompt: x',
+      '    owns: [a]',
+      '    strategy: {type: competitive, attempts: 1}',
+      '  v:',
+      '    prompt: x',
+      '    owns: [b]',
+      '    strategy: {type: consensus, voters: 4}',
+      '  w:',
+      '    prompt: x',
+      '    owns: [c]',
+      '    strategy: {type: nope}',
+      '',
+    ].join('\n');
+    assert.deepEqual(problems(text), [
+      '1:10: version: version must be 1',
+      '2:14: concurrency: concurrency is at most 8',
+      '4:3: task id "bad id" may contain only letters, digits, "-" and "_"',
+      '7:45: task "bad id" strategy.attempts: a competitive task needs at least 2 attempts',
+      '11:41: task "v" strategy.voters: the number of voters must be odd, so a simple majority exists',
+      '15:22: task "w" strategy.type: must be one of additive, aggregative, competitive, consensus; got the string "nope"',
+    ]);
+  });
+  it('aggregate from an unknown task or itself', () => {
+    assert.deepEqual(problems('version: 1\ntasks:\n  r:\n    aggregate: {from: [r, zz]}\n    owns: [r.md]\n'), [
+      '4:24: aggregate task "r" cannot collect its own output',
+      '4:27: aggregate task "r" collects unknown task "zz" (known tasks: r)',
+    ]);
+  });
+  it('empty file, missing tasks, empty tasks', () => {
+    assert.deepEqual(problems(''), ['1:1: the task file is empty; it needs `version: 1` and a `tasks:` map']);
+    assert.deepEqual(problems('version: 1\n'), ['1:1: missing required key "tasks" (a map of task id → task)']);
+    assert.deepEqual(problems('version: 1\ntasks: {}\n'), ['2:8: no tasks: add at least one task under `tasks:`']);
+  });
+  it('a self-dependency', () => {
+    assert.deepEqual(problems('version: 1\ntasks:\n  a:\n    prompt: x\n    owns: [a]\n    dependsOn: [a]\n'), [
+      '6:17: task "a" depends on itself',
+    ]);
+  });
+  it('never throws, whatever the input', () => {
+    for (const text of ['[1, 2]', '"just a string"', 'tasks: 5', 'version: 1\ntasks:\n  a: 3\n', '\t\tbad', '{{{{', 'a: &x [*x]']) {
+      const r = parseTaskFileText('t.yaml', text);
+      assert.ok(r.problems.length > 0, text);
+      assert.equal(r.taskFile, undefined);
+    }
+  });
+});
