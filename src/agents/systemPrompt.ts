@@ -1,0 +1,79 @@
+// The agent's system prompt, in two blocks:
+//   1. SHARED_INSTRUCTIONS — identical for every agent of every run, so together with the
+//      (identical) tool definitions it forms a prompt-cache prefix that parallel agents share;
+//   2. the task block — the task's id, its prompt, what it owns and reads, and the outputs
+//      of the tasks it depends on (their final text and changed files).
+// Both blocks carry `cache_control`, and so does the last tool definition (see
+// anthropicRunner.ts), which gives the cache breakpoints: tools | shared system | task.
+import type { BetaTextBlockParam } from '@anthropic-ai/sdk/resources/beta/messages/messages';
+import type { Task } from '../core/taskSchema';
+import type { TaskOutput } from '../core/runModel';
+
+export const SHARED_INSTRUCTIONS = `You are a coding agent, one of several working at the same time on one software project. Each agent has its own task and its own isolated view of the workspace; the results are merged afterwards.
+
+How to work:
+- Use the tools to look at the project (list_files, search, read_file) before you change it, and make the changes with write_file, edit_file and delete_file.
+- Paths are relative to the workspace root, with forward slashes (e.g. "src/index.ts"). Absolute paths, ".." and anything inside .git are refused.
+- You may only write, edit or delete files your task owns (the globs listed under "You own"). A write elsewhere is refused with an error and changes nothing; other agents own those files. If a file you do not own needs a change, do not work around the refusal: mention it in your final answer.
+- Files under .vscode/, *.code-workspace files and the task file are writable only when your task owns them by name.
+- edit_file replaces text that must occur exactly once in the file; include enough context to make it unique.
+- Big files are read in pages; the result of read_file says how to read on.
+- Nobody can answer questions while you work: make reasonable decisions and carry on.
+- Keep to your task. Do not reformat or rewrite files beyond what it needs.
+
+When you are done, reply with a short final answer (no tool call): what you did, which files you changed, and anything left for others. That answer is your task's output: tasks that depend on yours receive it.`;
+
+export interface SystemPromptInput {
+  task: Task;
+  taskFilePath: string;
+  dependencies: readonly TaskOutput[];
+  /** Characters of each dependency's output kept (default 8000). */
+  maxDependencyOutput?: number;
+  /** Changed paths listed per dependency (default 200). */
+  maxDependencyFiles?: number;
+}
+
+/** The marker line the fake API server (and any log reader) finds the task id by. */
+export function taskIdLine(taskId: string): string {
+  return `Task id: ${taskId}`;
+}
+
+export function buildTaskBlock(input: SystemPromptInput): string {
+  const { task } = input;
+  const maxOut = input.maxDependencyOutput ?? 8000;
+  const maxFiles = input.maxDependencyFiles ?? 200;
+  const parts: string[] = [];
+  parts.push(`# Your task\n${taskIdLine(task.id)}${task.title ? `\nTitle: ${task.title}` : ''}`);
+  parts.push((task.prompt ?? '').trim());
+  parts.push(`# You own (may write)\n${task.owns.map((g) => `- ${g}`).join('\n')}`);
+  if (task.reads.length) parts.push(`# You read\n${task.reads.map((g) => `- ${g}`).join('\n')}`);
+  parts.push(`# Task file\nThe run's task file is "${input.taskFilePath}".`);
+  if (input.dependencies.length) {
+    const deps = input.dependencies.map((d) => {
+      const files = d.changed.length ?
+          d.changed.slice(0, maxFiles).map((f) => `- ${f}`).join('\n') +
+          (d.changed.length > maxFiles ? `\n- … and ${d.changed.length - maxFiles} more` : '')
+        : '(no files changed)';
+      const out = d.output.length > maxOut ? d.output.slice(0, maxOut) + `\n[… ${d.output.length - maxOut} more characters cut]` : d.output;
+      return `## Task ${d.taskId}\nChanged files:\n${files}\nOutput:\n${out.trim() || '(no output)'}`;
+    });
+    parts.push(
+      '# Tasks this one depends on\nThey finished before you started, and your workspace already contains their changes.\n\n' +
+        deps.join('\n\n'),
+    );
+  }
+  return parts.filter(Boolean).join('\n\n');
+}
+
+/** The system blocks, each with `cache_control`. */
+export function buildSystemPrompt(input: SystemPromptInput): BetaTextBlockParam[] {
+  return [
+    { type: 'text', text: SHARED_INSTRUCTIONS, cache_control: { type: 'ephemeral' } },
+    { type: 'text', text: buildTaskBlock(input), cache_control: { type: 'ephemeral' } },
+  ];
+}
+
+/** The first user message. */
+export function firstUserMessage(task: Task): string {
+  return `Start on task "${task.id}" now, as described in the system prompt.`;
+}

@@ -1,0 +1,303 @@
+// The agents' file tools (names and parameters are part of the product: users see them in
+// transcripts): read_file, list_files, search, write_file, edit_file, delete_file.
+// Each is a zod tool for the SDK's tool runner and works on the task's TaskWorkspace.
+// A refused or failed call throws a ToolError, which the runner sends back as a
+// `tool_result` with `is_error: true`; nothing is changed by a refused call.
+import { betaZodTool } from '@anthropic-ai/sdk/helpers/beta/zod';
+import { ToolError } from '@anthropic-ai/sdk/lib/tools/ToolError';
+import type { BetaRunnableTool } from '@anthropic-ai/sdk/lib/tools/BetaRunnableTool';
+import { z } from 'zod';
+import type { TaskWorkspace } from '../core/workspace';
+import { compileGlobs, normalizeGlob } from '../core/glob';
+import { checkWrite, normalizeToolPath, type WritePolicy } from './pathGuard';
+
+export const TOOL_NAMES = ['read_file', 'list_files', 'search', 'write_file', 'edit_file', 'delete_file'] as const;
+export type ToolName = (typeof TOOL_NAMES)[number];
+
+export interface ToolHooks {
+  onStart?(name: ToolName, id: string, input: unknown): void;
+  onEnd?(name: ToolName, id: string, content: string, isError: boolean): void;
+}
+
+export interface FileToolsOptions {
+  workspace: TaskWorkspace;
+  policy: WritePolicy;
+  /** Once aborted, no write, edit or delete is applied any more. */
+  signal: AbortSignal;
+  hooks?: ToolHooks;
+  /** Lines per read_file page (default 2000). */
+  pageLines?: number;
+  /** Bytes per read_file page (default 100 KB). */
+  pageBytes?: number;
+  /** Entries list_files returns at most (default 2000). */
+  maxListed?: number;
+  /** Lines search returns at most (default 200). */
+  maxSearchHits?: number;
+}
+
+/**
+ * Serialises the workspace mutations of one task and refuses them once the task is
+ * cancelled. `settled()` resolves when no mutation is in flight.
+ */
+export class MutationFence {
+  private inFlight = new Set<Promise<unknown>>();
+  constructor(private readonly signal: AbortSignal) {}
+
+  async run<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.signal.aborted) throw new ToolError('The task was cancelled; nothing was changed.');
+    const p = fn();
+    this.inFlight.add(p);
+    try {
+      return await p;
+    } finally {
+      this.inFlight.delete(p);
+    }
+  }
+
+  async settled(): Promise<void> {
+    await Promise.allSettled([...this.inFlight]);
+  }
+}
+
+const BINARY_SNIFF = 8000;
+
+function isBinary(buf: Buffer): boolean {
+  return buf.subarray(0, BINARY_SNIFF).includes(0);
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+function countOccurrences(haystack: string, needle: string): number {
+  let n = 0;
+  for (let i = haystack.indexOf(needle); i >= 0; i = haystack.indexOf(needle, i + needle.length)) n++;
+  return n;
+}
+
+function guardRead(raw: string): string {
+  const n = normalizeToolPath(raw);
+  if (!n.ok) throw new ToolError(`Refused: ${n.reason}.`);
+  return n.path;
+}
+
+function guardWrite(raw: string, policy: WritePolicy, tool: string): string {
+  const n = checkWrite(raw, policy);
+  if (!n.ok) throw new ToolError(`${tool} refused: ${n.reason}`);
+  return n.path;
+}
+
+async function readText(ws: TaskWorkspace, path: string, files?: () => Promise<string[]>): Promise<string> {
+  const buf = await ws.readFile(path);
+  if (!buf) {
+    const all = files ? await files() : [];
+    if (all.some((f) => f.startsWith(path + '/'))) {
+      throw new ToolError(`"${path}" is a directory. Use list_files with pattern "${path}/**" to see its files.`);
+    }
+    throw new ToolError(`"${path}" does not exist. Use list_files to see which files there are.`);
+  }
+  if (isBinary(buf)) {
+    throw new ToolError(`"${path}" is a binary file (${plural(buf.length, 'byte')}); these tools read and edit text files only.`);
+  }
+  return buf.toString('utf8');
+}
+
+/** One page of a text file, with a note on how to read on when the page is not the whole file. */
+export function readPage(text: string, path: string, offset = 1, limit = 2000, maxBytes = 100_000): string {
+  if (text === '') return `("${path}" is empty)`;
+  const lines = text.split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  const total = lines.length;
+  if (offset > total) {
+    throw new ToolError(`offset ${offset} is past the end of "${path}", which has ${plural(total, 'line')}.`);
+  }
+  const out: string[] = [];
+  let bytes = 0;
+  for (let i = offset - 1; i < total && out.length < limit; i++) {
+    let line = lines[i] as string;
+    if (line.length > 4000) line = line.slice(0, 4000) + ` … [line cut: ${line.length} characters]`;
+    const size = Buffer.byteLength(line) + 1;
+    if (out.length > 0 && bytes + size > maxBytes) break;
+    out.push(line);
+    bytes += size;
+  }
+  const last = offset - 1 + out.length;
+  if (offset === 1 && last === total && !out.some((l) => l.includes('[line cut:'))) return text;
+  const more =
+    last < total ?
+      ` To read on, call read_file with path "${path}" and offset ${last + 1}.`
+    : ' This is the end of the file.';
+  return `${out.join('\n')}\n\n[Lines ${offset}–${last} of ${total} of "${path}".${more}]`;
+}
+
+export interface FileTools {
+  readonly tools: BetaRunnableTool<any>[];
+  /** Resolves when no write, edit or delete is in flight. */
+  readonly fence: MutationFence;
+}
+
+export function createFileTools(opts: FileToolsOptions): FileTools {
+  const { workspace: ws, policy, hooks } = opts;
+  const fence = new MutationFence(opts.signal);
+  const listFiles = async () => (await ws.listFiles()).filter((f) => normalizeToolPath(f).ok);
+
+  function define<S extends z.ZodObject>(
+    name: ToolName,
+    description: string,
+    inputSchema: S,
+    impl: (input: z.infer<S>, signal: AbortSignal | undefined) => Promise<string>,
+  ): BetaRunnableTool<z.infer<S>> {
+    return betaZodTool({
+      name,
+      description,
+      inputSchema,
+      run: async (input, context) => {
+        const id = context?.toolUse.id ?? '';
+        hooks?.onStart?.(name, id, input);
+        try {
+          const out = await impl(input, context?.signal ?? undefined);
+          hooks?.onEnd?.(name, id, out, false);
+          return out;
+        } catch (e) {
+          const msg = e instanceof Error ? e.message : String(e);
+          hooks?.onEnd?.(name, id, msg, true);
+          throw e instanceof ToolError ? e : new ToolError(`${name} failed: ${msg}`);
+        }
+      },
+    });
+  }
+
+  const tools = [
+    define(
+      'read_file',
+      'Read a text file of the workspace. Paths are workspace-relative (e.g. "src/index.ts"). ' +
+        'Big files come in pages: `offset` is the 1-based line to start at and `limit` the number of lines; ' +
+        'the result says how to read on. Binary files are refused.',
+      z.object({
+        path: z.string().describe('Workspace-relative path of the file.'),
+        offset: z.number().int().min(1).optional().describe('1-based line to start at (default 1).'),
+        limit: z.number().int().min(1).optional().describe('How many lines to read at most (default 2000).'),
+      }),
+      async ({ path: raw, offset, limit }) => {
+        const path = guardRead(raw);
+        const text = await readText(ws, path, listFiles);
+        return readPage(text, path, offset ?? 1, Math.min(limit ?? opts.pageLines ?? 2000, opts.pageLines ?? 2000), opts.pageBytes);
+      },
+    ),
+    define(
+      'list_files',
+      'List the files of the workspace, optionally only those matching a glob (picomatch syntax: ' +
+        '"src/**/*.ts", "docs/"). A plain directory name lists everything below it.',
+      z.object({
+        pattern: z.string().optional().describe('Glob of the files to list (default: every file).'),
+      }),
+      async ({ pattern }) => {
+        const all = await listFiles();
+        let shown = all;
+        if (pattern && pattern.trim() && pattern.trim() !== '**') {
+          const g = normalizeGlob(pattern.trim());
+          const set = compileGlobs([g]);
+          shown = all.filter((f) => set.matches(f));
+          if (!shown.length && !/[*?[\]{}()!]/.test(g)) {
+            shown = all.filter((f) => f.startsWith(g.replace(/\/+$/, '') + '/'));
+          }
+        }
+        if (!shown.length) return pattern ? `No files match "${pattern}".` : 'The workspace has no files.';
+        const max = opts.maxListed ?? 2000;
+        const head = shown.slice(0, max).join('\n');
+        return shown.length > max ?
+            `${head}\n\n[${shown.length - max} more files not shown; narrow the pattern.]`
+          : head;
+      },
+    ),
+    define(
+      'search',
+      'Search the text files of the workspace for lines matching a JavaScript regular expression. ' +
+        'Optionally only in files matching `glob`. Returns "path:line: text" lines.',
+      z.object({
+        pattern: z.string().min(1).describe('JavaScript regular expression, e.g. "function\\\\s+parse".'),
+        glob: z.string().optional().describe('Only search files matching this glob, e.g. "src/**/*.ts".'),
+      }),
+      async ({ pattern, glob }, signal) => {
+        try {
+          new RegExp(pattern);
+        } catch (e) {
+          throw new ToolError(`Invalid regular expression ${JSON.stringify(pattern)}: ${(e as Error).message}`);
+        }
+        const max = opts.maxSearchHits ?? 200;
+        const hits = await ws.search(pattern, {
+          ...(glob ? { glob: normalizeGlob(glob) } : {}),
+          maxResults: max + 1,
+          ...(signal ? { signal } : {}),
+        });
+        const visible = hits.filter((h) => normalizeToolPath(h.path).ok);
+        if (!visible.length) return `No lines match ${JSON.stringify(pattern)}${glob ? ` in files matching "${glob}"` : ''}.`;
+        const lines = visible
+          .slice(0, max)
+          .map((h) => `${h.path}:${h.line}: ${h.text.length > 300 ? h.text.slice(0, 300) + ' …' : h.text}`);
+        if (visible.length > max) lines.push(`\n[More than ${max} matches; narrow the pattern or the glob.]`);
+        return lines.join('\n');
+      },
+    ),
+    define(
+      'write_file',
+      'Create or overwrite a file with the given content. Only paths this task owns can be written.',
+      z.object({
+        path: z.string().describe('Workspace-relative path of the file.'),
+        content: z.string().describe('The complete new content of the file.'),
+      }),
+      async ({ path: raw, content }) => {
+        const path = guardWrite(raw, policy, 'write_file');
+        const existed = (await ws.readFile(path)) !== undefined;
+        await fence.run(() => ws.writeFile(path, content));
+        const lines = content === '' ? 0 : content.split('\n').length - (content.endsWith('\n') ? 1 : 0);
+        return `${existed ? 'Overwrote' : 'Created'} "${path}" (${plural(lines, 'line')}, ${plural(Buffer.byteLength(content), 'byte')}).`;
+      },
+    ),
+    define(
+      'edit_file',
+      'Replace one exact piece of text in a file. `old_text` must occur exactly once in the file ' +
+        '(include enough surrounding lines to make it unique); it is replaced by `new_text`.',
+      z.object({
+        path: z.string().describe('Workspace-relative path of the file.'),
+        old_text: z.string().describe('The exact text to replace, including whitespace.'),
+        new_text: z.string().describe('The text to put in its place.'),
+      }),
+      async ({ path: raw, old_text, new_text }) => {
+        const path = guardWrite(raw, policy, 'edit_file');
+        if (old_text === '') throw new ToolError('edit_file needs a non-empty old_text; use write_file to create a file.');
+        const text = await readText(ws, path);
+        const n = countOccurrences(text, old_text);
+        if (n === 0) {
+          throw new ToolError(
+            `old_text was not found in "${path}" (0 matches). Read the file again and copy the text exactly, whitespace included.`,
+          );
+        }
+        if (n > 1) {
+          throw new ToolError(
+            `old_text matches ${n} places in "${path}"; it must match exactly one. Include more surrounding lines to make it unique.`,
+          );
+        }
+        const i = text.indexOf(old_text);
+        const next = text.slice(0, i) + new_text + text.slice(i + old_text.length);
+        await fence.run(() => ws.writeFile(path, next));
+        const line = text.slice(0, i).split('\n').length;
+        return `Edited "${path}" at line ${line}.`;
+      },
+    ),
+    define(
+      'delete_file',
+      'Delete a file. Only paths this task owns can be deleted.',
+      z.object({ path: z.string().describe('Workspace-relative path of the file.') }),
+      async ({ path: raw }) => {
+        const path = guardWrite(raw, policy, 'delete_file');
+        if ((await ws.readFile(path)) === undefined) {
+          throw new ToolError(`"${path}" does not exist, so there is nothing to delete.`);
+        }
+        await fence.run(() => ws.deleteFile(path));
+        return `Deleted "${path}".`;
+      },
+    ),
+  ];
+  return { tools, fence };
+}
