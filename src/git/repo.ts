@@ -67,6 +67,14 @@ export function gitEnv(extra?: Readonly<Record<string, string | undefined>>): No
   return env;
 }
 
+/** simple-git refuses environments that carry editors, pagers, askpass…: give it a plain one. */
+function simpleGitEnv(): Record<string, string> {
+  const env: Record<string, string> = {};
+  const keep = /^(PATH|Path|HOME|USERPROFILE|USER|LOGNAME|LANG|LANGUAGE|LC_[A-Z]+|TMPDIR|TEMP|TMP|SystemRoot|XDG_CONFIG_HOME|GIT_OPTIONAL_LOCKS|GIT_TERMINAL_PROMPT)$/;
+  for (const [k, v] of Object.entries(gitEnv())) if (v !== undefined && keep.test(k)) env[k] = v;
+  return env;
+}
+
 const GIT_MISSING =
   'git was not found on this machine (PATH). Install git (https://git-scm.com/downloads) and try again.';
 
@@ -133,7 +141,7 @@ export class GitRepo {
     /** Absolute common git directory (shared by all worktrees: refs, objects, our state). */
     readonly commonDir: string,
   ) {
-    this.simple = simpleGit({ baseDir: root, trimmed: false }).env(gitEnv() as Record<string, string>);
+    this.simple = simpleGit({ baseDir: root, trimmed: false }).env(simpleGitEnv());
   }
 
   /** Where the engine keeps its state: `<common git dir>/parallel-agents`. */

@@ -1,0 +1,93 @@
+// Result commits: each finished task becomes a commit whose parent is its base, at
+// `refs/parallel-agents/<runId>/tasks/<taskId>`. A dependent task's base is its run base
+// merged with its dependencies' results (`git merge-tree --write-tree`, no worktree).
+import { GitError } from './errors';
+import { taskRef } from './ids';
+import { commitTree, listTree, QUIET_WRITE_CONFIG, treeWithUpdates, updateRef, writeBlobs, type IndexUpdate } from './objects';
+import type { OverlayWorkspace } from './overlayWorkspace';
+import type { GitRepo } from './repo';
+import type { WorktreeWorkspace } from './worktreeWorkspace';
+
+export interface CommitTaskOptions {
+  readonly runId: string;
+  readonly taskId: string;
+  readonly baseCommit: string;
+  readonly message: string;
+  /** Stores the commit at `refs/parallel-agents/<runId>/extra/<taskId>/<refName>` instead (e.g. `attempts/2`). */
+  readonly refName?: string;
+}
+
+const WRITABLE_MODES = new Set(['100644', '100755', '120000']);
+
+/** Commits an overlay's writes and deletes on top of its base. Returns the commit sha. */
+export async function commitOverlay(
+  repo: GitRepo,
+  opts: CommitTaskOptions & { readonly workspace: OverlayWorkspace },
+): Promise<string> {
+  const entries = [...opts.workspace.entries()];
+  const written = entries.filter(([, c]) => c !== null) as Array<[string, Buffer]>;
+  const modes = new Map<string, string>();
+  for (const e of await listTree(repo, opts.baseCommit, written.map(([p]) => p))) modes.set(e.path, e.mode);
+  const shas = await writeBlobs(repo, written.map(([, c]) => c));
+  const updates: IndexUpdate[] = [];
+  written.forEach(([p], i) => {
+    const m = modes.get(p);
+    updates.push({ path: p, mode: m && WRITABLE_MODES.has(m) ? m : '100644', sha: shas[i] as string });
+  });
+  for (const [p, c] of entries) if (c === null) updates.push({ path: p });
+  const tree = await treeWithUpdates(repo, opts.baseCommit, updates);
+  return storeResult(repo, opts, tree);
+}
+
+/** Commits everything a command did in its worktree (not ignored files) on top of its base. */
+export async function commitWorktree(
+  repo: GitRepo,
+  opts: CommitTaskOptions & { readonly worktree: WorktreeWorkspace },
+): Promise<string> {
+  const cwd = opts.worktree.path;
+  await repo.exec([...QUIET_WRITE_CONFIG, 'add', '-A', '--', '.'], { cwd });
+  const tree = (await repo.git(['write-tree'], { cwd })).trim();
+  return storeResult(repo, opts, tree);
+}
+
+async function storeResult(repo: GitRepo, opts: CommitTaskOptions, tree: string): Promise<string> {
+  const ref = taskRef(opts.runId, opts.taskId, opts.refName);
+  const commit = await commitTree(repo, tree, [opts.baseCommit], opts.message);
+  await updateRef(repo, ref, commit, `result of task ${opts.taskId} in run ${opts.runId}`);
+  return commit;
+}
+
+export interface MergedBase {
+  readonly commit: string;
+  /** Paths where the dependencies' results conflicted (the tree holds conflict markers there). */
+  readonly conflicts: string[];
+}
+
+/**
+ * The base for a dependent task: the run base merged with its dependencies' result
+ * commits. Result commits descend from the run base, so merging the results is enough.
+ */
+export async function mergeBase(repo: GitRepo, runBase: string, dependencyResultCommits: readonly string[]): Promise<MergedBase> {
+  const deps = [...new Set(dependencyResultCommits)];
+  if (deps.length === 0) return { commit: runBase, conflicts: [] };
+  let cur = deps[0] as string;
+  const conflicts = new Set<string>();
+  for (const next of deps.slice(1)) {
+    const r = await repo.exec(['merge-tree', '--write-tree', '-z', '--name-only', '--no-messages', cur, next], {
+      okExitCodes: [1],
+    });
+    const fields = r.stdout.toString('utf8').split('\0');
+    const tree = fields[0];
+    if (!tree || !/^[0-9a-f]{40,64}$/.test(tree)) {
+      throw new GitError(`Could not merge the results ${cur} and ${next}: ${r.stderr.trim() || 'unexpected output from git merge-tree'}`);
+    }
+    if (r.exitCode === 1) {
+      for (const f of fields.slice(1)) {
+        if (f === '') break;
+        conflicts.add(f);
+      }
+    }
+    cur = await commitTree(repo, tree, [cur, next], 'parallel-agents: merged dependencies');
+  }
+  return { commit: cur, conflicts: [...conflicts].sort() };
+}

@@ -1,0 +1,130 @@
+// A command task's isolated directory: a detached `git worktree` of the task's base,
+// under `<common git dir>/parallel-agents/worktrees/<runId>/<taskId>`, removed and pruned
+// afterwards. Leftovers of a crashed run are cleaned at the next start; worktrees outside
+// that folder (the user's own) are never touched.
+import { promises as fsp, realpathSync } from 'node:fs';
+import * as path from 'node:path';
+import { GitError } from './errors';
+import { assertSafeId } from './ids';
+import { ownerAlive, tryReadJournal } from './journal';
+import { QUIET_WRITE_CONFIG } from './objects';
+import type { GitRepo } from './repo';
+
+export function worktreesRoot(repo: GitRepo): string {
+  return path.join(repo.stateDir, 'worktrees');
+}
+
+function real(p: string): string {
+  try {
+    return realpathSync(p);
+  } catch {
+    return path.resolve(p);
+  }
+}
+
+/** Registered worktrees (`git worktree list --porcelain -z`): their paths. */
+async function listWorktreePaths(repo: GitRepo): Promise<string[]> {
+  const out = await repo.git(['worktree', 'list', '--porcelain', '-z']);
+  const paths: string[] = [];
+  for (const field of out.split('\0')) if (field.startsWith('worktree ')) paths.push(field.slice('worktree '.length));
+  return paths;
+}
+
+export class WorktreeWorkspace {
+  private disposed = false;
+
+  private constructor(
+    readonly repo: GitRepo,
+    /** Absolute path of the worktree (the command's working directory). */
+    readonly path: string,
+    readonly baseCommit: string,
+    readonly runId: string,
+    readonly taskId: string,
+  ) {}
+
+  /** Checks out `baseCommit` (detached) into a fresh worktree owned by the engine. */
+  static async create(repo: GitRepo, baseCommit: string, runId: string, taskId: string): Promise<WorktreeWorkspace> {
+    assertSafeId('run', runId);
+    assertSafeId('task', taskId);
+    const dir = path.join(worktreesRoot(repo), runId, taskId);
+    await fsp.mkdir(path.dirname(dir), { recursive: true });
+    if (await fsp.stat(dir).then(() => true, () => false)) {
+      await removeWorktree(repo, dir); // a previous attempt of the same task
+    }
+    try {
+      await repo.exec([...QUIET_WRITE_CONFIG, 'worktree', 'add', '--detach', '--quiet', dir, baseCommit]);
+    } catch (e) {
+      throw new GitError(
+        `Could not create a worktree for task ${taskId} at ${dir}: ${e instanceof GitError ? (e.stderr ?? e.message).trim() : String(e)}`,
+      );
+    }
+    return new WorktreeWorkspace(repo, dir, baseCommit, runId, taskId);
+  }
+
+  /** Removes the worktree (and its folder) and prunes git's record of it. */
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    await removeWorktree(this.repo, this.path);
+    await fsp.rmdir(path.dirname(this.path)).catch(() => undefined); // the run's folder, once empty
+    await this.repo.simple.raw(['worktree', 'prune']);
+  }
+
+  /**
+   * Removes the engine's worktrees left by runs that are no longer running (crashed),
+   * and prunes. Returns the removed paths. Worktrees outside our folder are never touched.
+   */
+  static async cleanupLeftovers(repo: GitRepo): Promise<string[]> {
+    const root = real(worktreesRoot(repo));
+    const removed: string[] = [];
+    const liveRuns = new Set<string>();
+    const isLive = async (runId: string): Promise<boolean> => {
+      if (liveRuns.has(runId)) return true;
+      let j;
+      try {
+        j = await tryReadJournal(repo, runId);
+      } catch {
+        j = undefined;
+      }
+      const live = !!j && j.status === 'running' && ownerAlive(j.owner);
+      if (live) liveRuns.add(runId);
+      return live;
+    };
+    for (const wt of await listWorktreePaths(repo)) {
+      const r = real(wt);
+      if (!r.startsWith(root + path.sep)) continue;
+      const runId = path.relative(root, r).split(path.sep)[0] ?? '';
+      if (await isLive(runId)) continue;
+      await removeWorktree(repo, wt);
+      removed.push(wt);
+    }
+    await repo.simple.raw(['worktree', 'prune']);
+    // folders of ours that git no longer knows about
+    let runs: string[] = [];
+    try {
+      runs = await fsp.readdir(root);
+    } catch {
+      runs = [];
+    }
+    for (const runId of runs) {
+      if (await isLive(runId)) continue;
+      const dir = path.join(root, runId);
+      const tasks = await fsp.readdir(dir).catch(() => [] as string[]);
+      for (const t of tasks) {
+        const p = path.join(dir, t);
+        if (!removed.some((x) => real(x) === real(p))) removed.push(p);
+      }
+      await fsp.rm(dir, { recursive: true, force: true });
+    }
+    return removed;
+  }
+}
+
+async function removeWorktree(repo: GitRepo, dir: string): Promise<void> {
+  const r = await repo.exec(['worktree', 'remove', '--force', '--force', dir], { anyExitCode: true });
+  if (r.exitCode !== 0) {
+    // not registered (or git refused): the folder is ours, remove it and let prune forget it
+    await fsp.rm(dir, { recursive: true, force: true });
+    await repo.exec(['worktree', 'prune'], { anyExitCode: true });
+  }
+}
