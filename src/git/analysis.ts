@@ -1,0 +1,188 @@
+// Analysis of a run with git diff: per task, the files it changed and its hunks against
+// its base; overlaps between tasks (same file; hunks whose base line ranges meet are
+// conflicts, disjoint ones merge cleanly); ownership violations (changes outside `owns`,
+// judged by the plan's glob matcher).
+import { compileGlobs } from '../core/glob';
+import { baseRange, parsePatchU0, parseRawZ, rangesMeet, type ChangeStatus, type Hunk, type RawChange } from './diffParse';
+import type { GitRepo } from './repo';
+
+export interface AnalysedTaskInput {
+  readonly id: string;
+  readonly owns: readonly string[];
+  readonly baseCommit: string;
+  readonly resultCommit: string;
+}
+
+export interface ChangedFile {
+  readonly path: string;
+  readonly status: ChangeStatus;
+  readonly oldPath?: string;
+  readonly binary: boolean;
+  readonly additions: number;
+  readonly deletions: number;
+  readonly oldMode: string;
+  readonly newMode: string;
+  readonly oldSha: string;
+  readonly newSha: string;
+}
+
+export interface TaskHunk extends Hunk {
+  readonly path: string;
+}
+
+export interface TaskAnalysis {
+  readonly id: string;
+  readonly baseCommit: string;
+  readonly resultCommit: string;
+  readonly changed: ChangedFile[];
+  readonly hunks: TaskHunk[];
+  readonly additions: number;
+  readonly deletions: number;
+}
+
+/** One task's part of an overlap: the base line ranges it changed, or the whole file. */
+export interface OverlapRange {
+  readonly task: string;
+  /** Added, deleted, renamed or binary: the whole file. */
+  readonly whole: boolean;
+  /** Base lines [start, end), 1-based; an insertion has start === end. */
+  readonly lines: ReadonlyArray<{ readonly start: number; readonly end: number }>;
+}
+
+export interface Overlap {
+  readonly path: string;
+  readonly tasks: string[];
+  /** True when some pair of these tasks changed lines that meet (git would conflict). */
+  readonly conflicting: boolean;
+  /** The pairs that conflict. */
+  readonly conflictingPairs: Array<[string, string]>;
+  readonly ranges: OverlapRange[];
+}
+
+export interface Violation {
+  readonly task: string;
+  readonly path: string;
+}
+
+export interface RunAnalysis {
+  readonly runId: string;
+  /** In the order given. */
+  readonly tasks: TaskAnalysis[];
+  readonly overlaps: Overlap[];
+  readonly violations: Violation[];
+}
+
+/** Files and hunks one task changed against its base (two diff-tree processes). */
+export async function analyseTask(repo: GitRepo, t: AnalysedTaskInput): Promise<TaskAnalysis> {
+  const common = ['diff-tree', '-r', '-M', '--no-ext-diff', '--no-textconv', '--no-color', '--no-commit-id'];
+  const [raw, patch] = await Promise.all([
+    repo.exec([...common, '-z', '--raw', t.baseCommit, t.resultCommit]),
+    repo.exec([...common, '-p', '-U0', '--src-prefix=a/', '--dst-prefix=b/', t.baseCommit, t.resultCommit]),
+  ]);
+  const changes = parseRawZ(raw.stdout);
+  const patches = parsePatchU0(patch.stdout);
+  const changed: ChangedFile[] = [];
+  const hunks: TaskHunk[] = [];
+  let additions = 0;
+  let deletions = 0;
+  changes.forEach((c: RawChange, i) => {
+    const p = patches.length === changes.length ? patches[i] : undefined;
+    const isLink = c.oldMode === '160000' || c.newMode === '160000';
+    const binary = p?.binary ?? false;
+    changed.push({
+      path: c.path,
+      status: c.status,
+      ...(c.oldPath !== undefined ? { oldPath: c.oldPath } : {}),
+      binary: binary || isLink,
+      additions: p?.additions ?? 0,
+      deletions: p?.deletions ?? 0,
+      oldMode: c.oldMode,
+      newMode: c.newMode,
+      oldSha: c.oldSha,
+      newSha: c.newSha,
+    });
+    additions += p?.additions ?? 0;
+    deletions += p?.deletions ?? 0;
+    for (const h of p?.hunks ?? []) hunks.push({ path: c.path, ...h });
+  });
+  return { id: t.id, baseCommit: t.baseCommit, resultCommit: t.resultCommit, changed, hunks, additions, deletions };
+}
+
+export async function analyseRun(
+  repo: GitRepo,
+  opts: { readonly runId: string; readonly tasks: readonly AnalysedTaskInput[] },
+): Promise<RunAnalysis> {
+  const tasks = await Promise.all(opts.tasks.map((t) => analyseTask(repo, t)));
+
+  // violations
+  const violations: Violation[] = [];
+  opts.tasks.forEach((input, i) => {
+    const owns = compileGlobs(input.owns);
+    for (const c of (tasks[i] as TaskAnalysis).changed) {
+      for (const p of c.oldPath !== undefined ? [c.oldPath, c.path] : [c.path]) {
+        if (!owns.matches(p)) violations.push({ task: input.id, path: p });
+      }
+    }
+  });
+
+  // overlaps: path → per task, what it did there
+  interface Touch {
+    task: TaskAnalysis;
+    whole: boolean;
+    lines: Array<{ start: number; end: number }>;
+    resultSha: string | undefined;
+  }
+  const byPath = new Map<string, Touch[]>();
+  const touch = (p: string, t: Touch) => {
+    const list = byPath.get(p) ?? [];
+    if (!list.some((x) => x.task === t.task)) list.push(t);
+    byPath.set(p, list);
+  };
+  for (const t of tasks) {
+    for (const c of t.changed) {
+      const lines = t.hunks.filter((h) => h.path === c.path).map(baseRange);
+      const whole = c.status !== 'M' || c.binary;
+      touch(c.path, { task: t, whole, lines: whole ? [] : lines, resultSha: c.status === 'D' ? undefined : c.newSha });
+      if (c.oldPath !== undefined) touch(c.oldPath, { task: t, whole: true, lines: [], resultSha: undefined });
+    }
+  }
+  const ancestry = new Map<string, Promise<boolean>>();
+  const isAncestor = (a: string, b: string): Promise<boolean> => {
+    const k = `${a} ${b}`;
+    let p = ancestry.get(k);
+    if (!p) {
+      p = repo.exec(['merge-base', '--is-ancestor', a, b], { anyExitCode: true }).then((r) => r.exitCode === 0);
+      ancestry.set(k, p);
+    }
+    return p;
+  };
+  const overlaps: Overlap[] = [];
+  for (const [p, list] of byPath) {
+    if (list.length < 2) continue;
+    const pairs: Array<[string, string]> = [];
+    for (let i = 0; i < list.length; i++) {
+      for (let j = i + 1; j < list.length; j++) {
+        const a = list[i] as Touch;
+        const b = list[j] as Touch;
+        if (a.resultSha !== undefined && a.resultSha === b.resultSha) continue; // same result: merges cleanly
+        const meet = a.whole || b.whole || a.lines.some((x) => b.lines.some((y) => rangesMeet(x, y)));
+        if (!meet) continue;
+        // one built on the other's result (a dependency): sequential, not a conflict
+        if (a.task.baseCommit !== b.task.baseCommit) {
+          if (await isAncestor(a.task.resultCommit, b.task.baseCommit)) continue;
+          if (await isAncestor(b.task.resultCommit, a.task.baseCommit)) continue;
+        }
+        pairs.push([a.task.id, b.task.id]);
+      }
+    }
+    overlaps.push({
+      path: p,
+      tasks: list.map((x) => x.task.id),
+      conflicting: pairs.length > 0,
+      conflictingPairs: pairs,
+      ranges: list.map((x) => ({ task: x.task.id, whole: x.whole, lines: x.lines })),
+    });
+  }
+  overlaps.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return { runId: opts.runId, tasks, overlaps, violations };
+}

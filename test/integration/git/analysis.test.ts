@@ -1,0 +1,85 @@
+import { strict as assert } from 'node:assert';
+import { writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { analyseRun } from '../../../src/git/analysis';
+import { commitWorktree, mergeBase } from '../../../src/git/resultCommit';
+import { WorktreeWorkspace } from '../../../src/git/worktreeWorkspace';
+import { cleanupRepos, makeRepo } from './helpers';
+import { Scenario } from './scenario';
+
+const lines = (n: number, f = (i: number) => `line ${i}`) => Array.from({ length: n }, (_, i) => f(i + 1)).join('\n') + '\n';
+const edit = (text: string, lineNo: number, repl: string) => {
+  const l = text.split('\n');
+  l[lineNo - 1] = repl;
+  return l.join('\n');
+};
+
+describe('git/analysis', () => {
+  after(cleanupRepos);
+
+  it('reports changed files, hunks, overlaps (conflicting and clean) and ownership violations', async () => {
+    const base = lines(20);
+    const t = makeRepo({ 'shared.ts': base, 'other.ts': base, 'old name.txt': lines(5, (i) => `keep ${i}`), 'img.bin': Buffer.from([0, 1, 2, 3]) });
+    const s = await Scenario.start(t);
+    try {
+      await s.task('agentA', ['shared.ts', 'a/**', 'img.bin'], {
+        'shared.ts': edit(edit(base, 3, 'A3'), 10, 'A10'),
+        'a/new.ts': 'new\n',
+        'img.bin': Buffer.from([0, 9, 9]),
+      });
+      await s.task('fmt', ['shared.ts'], { 'shared.ts': edit(base, 10, 'fmt10') });
+      await s.task('agentB', ['other.ts', 'img.bin'], { 'other.ts': edit(base, 15, 'B15'), 'shared.ts': edit(base, 18, 'B18'), 'img.bin': Buffer.from([0, 7]) });
+      // a command task renaming a file (outside its owns)
+      const wt = await WorktreeWorkspace.create(s.repo, s.base, s.runId, 'lint');
+      t.git('-C', wt.path, 'mv', 'old name.txt', 'new name é.txt');
+      writeFileSync(path.join(wt.path, 'other.ts'), edit(base, 1, 'lint1'));
+      const lint = await commitWorktree(s.repo, { runId: s.runId, taskId: 'lint', baseCommit: s.base, worktree: wt, message: 'lint' });
+      await wt.dispose();
+      s.tasks.push({ id: 'lint', owns: ['other.ts'], baseCommit: s.base, resultCommit: lint });
+
+      const a = await analyseRun(s.repo, { runId: s.runId, tasks: s.tasks });
+      const A = a.tasks.find((x) => x.id === 'agentA')!;
+      assert.deepEqual(A.changed.map((c) => [c.status, c.path, c.binary]), [
+        ['A', 'a/new.ts', false],
+        ['M', 'img.bin', true],
+        ['M', 'shared.ts', false],
+      ]);
+      assert.deepEqual(A.hunks.filter((h) => h.path === 'shared.ts').map((h) => [h.oldStart, h.oldLines]), [[3, 1], [10, 1]]);
+      assert.equal(A.additions, 3);
+      assert.equal(A.deletions, 2);
+      const L = a.tasks.find((x) => x.id === 'lint')!;
+      assert.deepEqual(L.changed.map((c) => [c.status, c.path, c.oldPath]), [
+        ['R', 'new name é.txt', 'old name.txt'],
+        ['M', 'other.ts', undefined],
+      ]);
+      const ov = Object.fromEntries(a.overlaps.map((o) => [o.path, o]));
+      assert.deepEqual(Object.keys(ov), ['img.bin', 'other.ts', 'shared.ts']);
+      assert.equal(ov['shared.ts']!.conflicting, true);
+      assert.deepEqual(ov['shared.ts']!.tasks, ['agentA', 'fmt', 'agentB']);
+      assert.deepEqual(ov['shared.ts']!.conflictingPairs, [['agentA', 'fmt']]);
+      assert.equal(ov['other.ts']!.conflicting, false); // lines 15 and 1: merges cleanly
+      assert.equal(ov['img.bin']!.conflicting, true);
+      assert.deepEqual(
+        a.violations.map((v) => `${v.task}:${v.path}`).sort(),
+        ['agentB:shared.ts', 'lint:new name é.txt', 'lint:old name.txt'],
+      );
+    } finally {
+      s.dispose();
+    }
+  });
+
+  it('a dependent task editing its dependency\'s lines is sequential, not a conflict', async () => {
+    const t = makeRepo({ 'f.txt': lines(5) });
+    const s = await Scenario.start(t);
+    try {
+      const a = await s.task('a', ['f.txt'], { 'f.txt': edit(lines(5), 2, 'A') });
+      const { commit } = await mergeBase(s.repo, s.base, [a.resultCommit]);
+      await s.task('b', ['f.txt'], { 'f.txt': edit(edit(lines(5), 2, 'A'), 2, 'B') }, commit);
+      const r = await analyseRun(s.repo, { runId: s.runId, tasks: s.tasks });
+      assert.equal(r.overlaps.length, 1);
+      assert.equal(r.overlaps[0]!.conflicting, false);
+    } finally {
+      s.dispose();
+    }
+  });
+});
