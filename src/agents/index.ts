@@ -1,0 +1,18 @@
+// The agent layer's public API: agent tasks on the Anthropic SDK, command tasks, the shared
+// API gate, and the pieces they are made of.
+export { runAgentTask, type AgentTaskRequest, type AgentTaskResult } from './anthropicRunner';
+export {
+  runCommandTask,
+  killProcessGroup,
+  processGroupAlive,
+  type CommandTaskRequest,
+  type CommandTaskResult,
+} from './commandRunner';
+export { createAnthropicClient, type AnthropicClientOptions } from './client';
+export { ApiGate, ApiGateError, AUTH_MESSAGE, retryAfterMs, type ApiGateOptions, type ApiGateState, type ApiGateErrorKind } from './apiGate';
+export { DEFAULT_PRICES, priceFor, costUsd, budgetTokens, type ModelPrice, type PriceTable } from './pricing';
+export { DEFAULT_MODEL, DEFAULT_MAX_TOKENS } from './models';
+export { normalizeToolPath, checkWrite, createWritePolicy, protectedKind, type PathCheck, type WritePolicy } from './pathGuard';
+export { createFileTools, readPage, MutationFence, TOOL_NAMES, type ToolName, type FileTools, type FileToolsOptions, type ToolHooks } from './tools';
+export { buildSystemPrompt, buildTaskBlock, firstUserMessage, taskIdLine, SHARED_INSTRUCTIONS, type SystemPromptInput } from './systemPrompt';
+export { MemoryWorkspace, type MemoryWorkspaceHooks } from './memoryWorkspace';
