@@ -249,7 +249,7 @@ export class ApiGate implements IDisposable {
    * tripped or blocked, or with an AbortError when `signal` aborts.
    */
   async acquire(signal?: AbortSignal): Promise<void> {
-    let reserved = false;
+    let slot: number | undefined;
     for (;;) {
       if (signal?.aborted) throw abortError();
       if (this.tripped) throw new ApiGateError(this.tripped.reason === 'auth' ? 'auth' : 'tripped', this.tripped.message);
@@ -263,14 +263,13 @@ export class ApiGate implements IDisposable {
         await this.wait(this.cooldownUntil - now, signal);
         continue;
       }
-      if (this.recovering && !reserved) {
-        reserved = true;
-        const slot = Math.max(now, this.nextSlot);
+      if (this.recovering && slot === undefined) {
+        slot = Math.max(now, this.nextSlot);
         this.nextSlot = slot + this.staggerMs;
-        if (slot > now) {
-          await this.wait(slot - now, signal);
-          continue;
-        }
+      }
+      if (slot !== undefined && slot > now) {
+        await this.wait(slot - now, signal);
+        continue;
       }
       return;
     }
