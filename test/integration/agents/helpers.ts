@@ -12,6 +12,7 @@ export function agentTask(id: string, owns: string[], extra: Partial<Task> = {})
     reads: [],
     dependsOn: [],
     line: 1,
+    column: 1,
     ...extra,
   };
 }
