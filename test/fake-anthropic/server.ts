@@ -185,14 +185,14 @@ function hasCacheControl(x: unknown): boolean {
   return typeof x === 'object' && x !== null && 'cache_control' in x && (x as { cache_control?: unknown }).cache_control != null;
 }
 
-/** Tools + system up to the last cache_control breakpoint, or undefined without one. */
-function cachedPrefix(tools: unknown[], system: unknown): unknown[] | undefined {
+/** The prefixes of tools + system that end at a cache_control breakpoint, shortest first. */
+function cachePrefixes(tools: unknown[], system: unknown): unknown[][] {
   const items: unknown[] = [...tools, ...(Array.isArray(system) ? system : system ? [system] : [])];
-  let last = -1;
+  const out: unknown[][] = [];
   items.forEach((it, i) => {
-    if (hasCacheControl(it)) last = i;
+    if (hasCacheControl(it)) out.push(items.slice(0, i + 1));
   });
-  return last < 0 ? undefined : items.slice(0, last + 1);
+  return out;
 }
 
 function sleep(ms: number): Promise<void> {
@@ -417,23 +417,22 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
       }
     }
 
-    // Usage, with the simulated prompt cache.
-    const prefix = cachedPrefix(tools, system);
+    // Usage, with the simulated prompt cache: the longest cached breakpoint prefix is read,
+    // the rest up to the last breakpoint is written, and every breakpoint prefix is cached.
+    const prefixes = cachePrefixes(tools, system);
+    const keyOf = (prefix: unknown[]) =>
+      createHash('sha256').update(String(body['model'])).update(JSON.stringify(prefix)).digest('hex');
     let cacheRead = 0;
     let cacheWrite = 0;
-    let input = estTokens(messages);
-    if (prefix) {
-      const key = createHash('sha256').update(String(body['model'])).update(JSON.stringify(prefix)).digest('hex');
-      const n = estTokens(prefix);
-      if (cache.has(key)) cacheRead = n;
-      else {
-        cacheWrite = n;
-        cache.add(key);
-      }
-      const rest = [...tools, ...(Array.isArray(system) ? system : [system])].slice(prefix.length);
-      input += rest.length ? estTokens(rest) : 0;
-    } else {
-      input += estTokens(tools) + estTokens(system);
+    const all = estTokens([...tools, ...(Array.isArray(system) ? system : system ? [system] : [])]);
+    let input = estTokens(messages) + all;
+    const longest = prefixes.at(-1);
+    if (longest) {
+      const hit = [...prefixes].reverse().find((pre) => cache.has(keyOf(pre)));
+      cacheRead = hit ? estTokens(hit) : 0;
+      cacheWrite = Math.max(0, estTokens(longest) - cacheRead);
+      for (const pre of prefixes) cache.add(keyOf(pre));
+      input = Math.max(1, input - cacheRead - cacheWrite);
     }
 
     const content: Array<Record<string, unknown>> = [];
