@@ -30,3 +30,42 @@ export class Recorder {
     return this.transcript.filter((e) => e.type === type);
   }
 }
+
+import type { FakeAnthropic } from '../../fake-anthropic';
+import type { TaskOutput } from '../../../src/core/runModel';
+import type { TaskWorkspace } from '../../../src/core/workspace';
+import { runAgentTask, type AgentTaskRequest, type AgentTaskResult } from '../../../src/agents/anthropicRunner';
+import { ApiGate } from '../../../src/agents/apiGate';
+
+export interface RunOptions extends Partial<Omit<AgentTaskRequest, 'task' | 'workspace'>> {
+  dependencies?: TaskOutput[];
+  recorder?: Recorder;
+}
+
+/** Runs one agent task against the fake server. */
+export function runAgent(fake: FakeAnthropic, task: Task, workspace: TaskWorkspace, opts: RunOptions = {}): Promise<AgentTaskResult> {
+  const rec = opts.recorder ?? new Recorder();
+  return runAgentTask({
+    task,
+    workspace,
+    taskFilePath: '.agents/tasks.yaml',
+    dependencies: opts.dependencies ?? [],
+    client: opts.client ?? fakeClient(fake.baseURL),
+    gate: opts.gate ?? new ApiGate(),
+    signal: opts.signal ?? new AbortController().signal,
+    onProgress: rec.onProgress,
+    onTranscript: rec.onTranscript,
+    ...(opts.model ? { model: opts.model } : {}),
+    ...(opts.prices ? { prices: opts.prices } : {}),
+    ...(opts.maxStreamRetries !== undefined ? { maxStreamRetries: opts.maxStreamRetries } : {}),
+  });
+}
+
+/** Resolves once `predicate` holds, checking on every macrotask (bounded). */
+export async function until(predicate: () => boolean, what = 'condition', limitMs = 10_000): Promise<void> {
+  const t0 = Date.now();
+  while (!predicate()) {
+    if (Date.now() - t0 > limitMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
