@@ -543,6 +543,8 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
         if (fault?.kind === 'stream_error') {
           res.end(`event: error\ndata: ${JSON.stringify(errorBody('overloaded_error', 'Overloaded'))}\n\n`);
         } else {
+          // Everything written so far has reached the socket: the client sees the events, then the cut.
+          await new Promise((r) => setTimeout(r, 20));
           res.socket?.destroy();
         }
         return;
@@ -550,7 +552,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
       const e = events[i] as { event: string; data: unknown };
       if (e.event === 'message_stop') store();
       if (res.destroyed) return;
-      res.write(`event: ${e.event}\ndata: ${JSON.stringify(e.data)}\n\n`);
+      await new Promise<void>((r) => res.write(`event: ${e.event}\ndata: ${JSON.stringify(e.data)}\n\n`, () => r()));
       if (options.eventDelayMs) await sleep(options.eventDelayMs);
     }
     res.end();
