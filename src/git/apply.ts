@@ -1,0 +1,328 @@
+// Apply: brings the chosen tasks' results into the working tree, file by file, with a
+// 3-way merge (base = run base, ours = the file as it is now, theirs = the tasks'
+// merged results), so edits the user made during the run are kept.
+//
+// Order of events, so that a failure at any point is undoable:
+//   1. take the apply lock (no run may start, no other apply/undo);
+//   2. snapshot the working tree → refs/parallel-agents/<runId>/before-apply;
+//   3. plan every file in memory (merge-file only where both sides changed);
+//   4. store the planned result as a tree → refs/parallel-agents/<runId>/after-apply, and
+//      the apply record (paths to be written);
+//   5. write the files (each atomically); on failure, record the error: undo restores
+//      the before-apply state.
+import { normalizeRelPath, compileGlobs } from '../core/glob';
+import { acquireApplyLock } from './applyLock';
+import { readApplyRecord, writeApplyRecord, type ApplyRecord } from './applyRecord';
+import { ObjectReader } from './catFileBatch';
+import { parseRawZ } from './diffParse';
+import { GitError } from './errors';
+import { afterApplyRef, baseRef, beforeApplyRef } from './ids';
+import { mergeFile } from './mergeFile';
+import { commitTree, listTree, updateRef, treeWithUpdates, writeBlobs, type IndexUpdate } from './objects';
+import { comparePaths, isBinary } from './overlayWorkspace';
+import type { GitRepo } from './repo';
+import { captureWorkingTree } from './snapshot';
+import { absPath, blockingParent, deleteWorkingFile, lexists, writeWorkingFile } from './worktreeFiles';
+import { promises as fsp } from 'node:fs';
+import * as path from 'node:path';
+
+export interface ApplyTaskInput {
+  readonly id: string;
+  /** Ownership globs; needed for `discardViolations`. */
+  readonly owns?: readonly string[];
+  readonly baseCommit: string;
+  readonly resultCommit: string;
+}
+
+export interface ApplyOptions {
+  readonly runId: string;
+  /** The task results to apply, in order (later tasks merge onto earlier ones). */
+  readonly tasks: readonly ApplyTaskInput[];
+  /** Paths that must not be written (e.g. the editor's unsaved files): reported as skipped. */
+  readonly skipPaths?: readonly string[];
+  /** Leave out changes outside a task's `owns` (reported as skipped). */
+  readonly discardViolations?: boolean;
+  /** The run's base; defaults to refs/parallel-agents/<runId>/base. */
+  readonly runBase?: string;
+  /** Apply again even though an earlier apply of this run was not undone. */
+  readonly force?: boolean;
+}
+
+export interface ApplyConflict {
+  readonly path: string;
+  /** Task ids involved; `working tree` when the user's edits are one side. */
+  readonly tasks: string[];
+  /** content: conflict markers were written; modify/delete: one side deleted, the file was left as the user has it or as the tasks left it. */
+  readonly kind: 'content' | 'modify/delete';
+}
+
+export interface ApplyResult {
+  readonly runId: string;
+  readonly beforeApplyCommit: string;
+  readonly afterApplyCommit: string;
+  /** Paths written or deleted (conflicted files with markers included). */
+  readonly applied: string[];
+  /** Paths where several changes (tasks, or tasks and the user) merged cleanly. */
+  readonly merged: string[];
+  readonly conflicts: ApplyConflict[];
+  /** Binary files changed on both sides: never text-merged, the user's file is left untouched. */
+  readonly binaryConflicts: Array<{ path: string; tasks: string[] }>;
+  readonly skipped: Array<{ path: string; reason: string }>;
+}
+
+interface Entry {
+  readonly mode: string;
+  readonly sha?: string;
+  /** Set when the content is new (a merge result) and has no blob yet. */
+  readonly content?: Buffer;
+}
+
+interface Contribution {
+  readonly task: string;
+  readonly base: Entry | undefined;
+  readonly result: Entry | undefined;
+}
+
+const USER_LABEL = 'working tree';
+
+function same(a: Entry | undefined, b: Entry | undefined): boolean {
+  if (!a || !b) return a === b;
+  if (a.mode !== b.mode) return false;
+  if (a.sha && b.sha) return a.sha === b.sha;
+  if (a.content && b.content) return a.content.equals(b.content);
+  return false;
+}
+
+function sameContent(a: Entry | undefined, b: Entry | undefined): boolean {
+  if (!a || !b) return a === b;
+  if (a.sha && b.sha) return a.sha === b.sha;
+  if (a.content && b.content) return a.content.equals(b.content);
+  return false;
+}
+
+const TEXT_MODES = new Set(['100644', '100755']);
+
+/** Turns a skip path (absolute under the root, or relative) into a workspace-relative path. */
+function relSkip(root: string, p: string): string {
+  const rel = path.isAbsolute(p) ? path.relative(root, p) : p;
+  return normalizeRelPath(rel.split(path.sep).join('/'));
+}
+
+export async function applyRun(repo: GitRepo, opts: ApplyOptions): Promise<ApplyResult> {
+  const { runId } = opts;
+  const runBase = opts.runBase ?? (await repo.resolveCommit(baseRef(runId)));
+  if (!runBase) throw new GitError(`Run ${runId} has no base snapshot in ${repo.root} (ref ${baseRef(runId)} is missing).`);
+  const previous = await readApplyRecord(repo, runId);
+  if (previous && previous.status !== 'undone' && !opts.force) {
+    throw new GitError(
+      `Run ${runId} was already applied (${previous.at}, tasks ${previous.tasks.join(', ') || 'none'}). Undo it first (\`parallel-agents undo ${runId}\`) to apply another selection.`,
+    );
+  }
+  const release = await acquireApplyLock(repo, runId, 'apply');
+  const reader = new ObjectReader(repo);
+  try {
+    const before = await captureWorkingTree(repo, `parallel-agents: working tree before applying run ${runId}`);
+    await updateRef(repo, beforeApplyRef(runId), before.commit, `before applying run ${runId}`);
+
+    const skipped: Array<{ path: string; reason: string }> = [];
+    const skipSet = new Set((opts.skipPaths ?? []).map((p) => relSkip(repo.root, p)));
+
+    // what each task changed against its own base (renames as delete + add)
+    const byPath = new Map<string, Contribution[]>();
+    const diffs = await Promise.all(
+      opts.tasks.map((t) => repo.exec(['diff-tree', '-r', '-z', '--raw', '--no-renames', t.baseCommit, t.resultCommit])),
+    );
+    opts.tasks.forEach((t, i) => {
+      const owns = t.owns ? compileGlobs(t.owns) : undefined;
+      for (const c of parseRawZ((diffs[i] as { stdout: Buffer }).stdout)) {
+        if (opts.discardViolations && owns && !owns.matches(c.path)) {
+          skipped.push({ path: c.path, reason: `outside what task ${t.id} owns (discarded)` });
+          continue;
+        }
+        const list = byPath.get(c.path) ?? [];
+        list.push({
+          task: t.id,
+          base: c.status === 'A' ? undefined : { mode: c.oldMode, sha: c.oldSha },
+          result: c.status === 'D' ? undefined : { mode: c.newMode, sha: c.newSha },
+        });
+        byPath.set(c.path, list);
+      }
+    });
+    const paths = [...byPath.keys()].sort(comparePaths);
+    const [baseEntries, userEntries] = await Promise.all([listTree(repo, runBase, paths), listTree(repo, before.commit, paths)]);
+    const baseMap = new Map(baseEntries.map((e) => [e.path, { mode: e.mode, sha: e.sha } as Entry]));
+    const userMap = new Map(userEntries.map((e) => [e.path, { mode: e.mode, sha: e.sha } as Entry]));
+
+    const content = async (e: Entry | undefined): Promise<Buffer> => {
+      if (!e) return Buffer.alloc(0);
+      if (e.content) return e.content;
+      const b = await reader.readBlob(e.sha as string);
+      if (!b) throw new GitError(`Object ${e.sha} is missing from ${repo.root}.`);
+      return b;
+    };
+
+    const conflicts: ApplyConflict[] = [];
+    const binaryConflicts: Array<{ path: string; tasks: string[] }> = [];
+    const merged: string[] = [];
+    const plan: Array<{ path: string; target: Entry | undefined }> = [];
+
+    for (const p of paths) {
+      const contribs = byPath.get(p) as Contribution[];
+      const taskIds = contribs.map((c) => c.task);
+      if (skipSet.has(p)) {
+        skipped.push({ path: p, reason: 'unsaved changes in the editor' });
+        continue;
+      }
+      // 1. theirs: the tasks' results folded in order
+      let acc: Entry | undefined = baseMap.get(p);
+      let labels: string[] = [];
+      let binary = false;
+      let conflictTasks: string[] | undefined;
+      let conflictKind: ApplyConflict['kind'] = 'content';
+      let mergedHere = false;
+      for (const c of contribs) {
+        if (same(c.base, acc)) {
+          acc = c.result;
+          labels = [c.task];
+          continue;
+        }
+        if (same(c.result, acc)) continue;
+        mergedHere = true;
+        if (!c.result || !acc) {
+          // one side deleted the file, the other changed it: keep the changed version
+          conflictTasks = [...new Set([...(conflictTasks ?? []), ...labels, c.task])];
+          conflictKind = 'modify/delete';
+          if (!acc) acc = c.result;
+          labels.push(c.task);
+          continue;
+        }
+        if (![acc.mode, c.result.mode, c.base?.mode ?? '100644'].every((m) => TEXT_MODES.has(m))) {
+          binary = true;
+          break;
+        }
+        const [o, b, t] = await Promise.all([content(acc), content(c.base), content(c.result)]);
+        if (isBinary(o) || isBinary(b) || isBinary(t)) {
+          binary = true;
+          break;
+        }
+        const m = await mergeFile(repo, o, b, t, { ours: labels.join(', ') || 'base', base: 'base', theirs: c.task });
+        if (m.conflicts > 0) conflictTasks = [...new Set([...(conflictTasks ?? []), ...labels, c.task])];
+        acc = { mode: c.result.mode !== c.base?.mode ? c.result.mode : acc.mode, content: m.content };
+        labels.push(c.task);
+      }
+      if (binary) {
+        binaryConflicts.push({ path: p, tasks: taskIds });
+        continue;
+      }
+      const baseEntry = baseMap.get(p);
+      if (same(acc, baseEntry)) continue; // the tasks' changes cancel out
+      if ([acc?.mode, baseEntry?.mode, userMap.get(p)?.mode].includes('160000')) {
+        skipped.push({ path: p, reason: 'a submodule: update it with git inside the submodule' });
+        continue;
+      }
+      // 2. against the working tree as it is now
+      const user = userMap.get(p);
+      let target: Entry | undefined = acc;
+      if (same(user, baseEntry)) {
+        if (!user && acc && (await lexists(absPath(repo.root, p)))) {
+          skipped.push({ path: p, reason: 'a file ignored by git (or a folder) is in the way in the working tree' });
+          continue;
+        }
+        if (!user && acc) {
+          const blocker = await blockingParent(repo.root, p);
+          if (blocker) {
+            skipped.push({ path: p, reason: `${blocker} is a file in the working tree, not a folder` });
+            continue;
+          }
+        }
+      } else if (same(user, acc)) {
+        continue; // the user already has it
+      } else if (!user || !acc) {
+        // the user deleted what the tasks changed, or changed what the tasks deleted: keep the user's
+        conflicts.push({ path: p, tasks: [USER_LABEL, ...taskIds], kind: 'modify/delete' });
+        continue;
+      } else {
+        if (![user.mode, acc.mode].every((m) => TEXT_MODES.has(m))) {
+          binaryConflicts.push({ path: p, tasks: [USER_LABEL, ...taskIds] });
+          continue;
+        }
+        const ours = await fsp.readFile(absPath(repo.root, p)).catch(() => undefined);
+        if (!ours) {
+          conflicts.push({ path: p, tasks: [USER_LABEL, ...taskIds], kind: 'modify/delete' });
+          continue;
+        }
+        const [b, t] = await Promise.all([content(baseEntry), content(acc)]);
+        if (isBinary(ours) || isBinary(b) || isBinary(t)) {
+          binaryConflicts.push({ path: p, tasks: [USER_LABEL, ...taskIds] });
+          continue;
+        }
+        const m = await mergeFile(repo, ours, b, t, { ours: USER_LABEL, base: 'base', theirs: labels.join(', ') });
+        mergedHere = true;
+        const mode = acc.mode !== (baseEntry?.mode ?? acc.mode) ? acc.mode : user.mode;
+        target = { mode, content: m.content };
+        if (m.conflicts > 0) conflictTasks = [...new Set([USER_LABEL, ...(conflictTasks ?? labels)])];
+      }
+      if (conflictTasks) conflicts.push({ path: p, tasks: conflictTasks, kind: conflictKind });
+      else if (mergedHere) merged.push(p);
+      if (!sameContent(target, user) || target?.mode !== user?.mode) plan.push({ path: p, target });
+    }
+
+    // 4. the intended result, stored before the working tree is touched
+    const fresh = plan.filter((x) => x.target && !x.target.sha);
+    const shas = await writeBlobs(repo, fresh.map((x) => x.target?.content as Buffer));
+    fresh.forEach((x, i) => {
+      x.target = { mode: (x.target as Entry).mode, sha: shas[i] as string, content: (x.target as Entry).content as Buffer };
+    });
+    const updates: IndexUpdate[] = plan.map((x) =>
+      x.target ? { path: x.path, mode: x.target.mode, sha: x.target.sha as string } : { path: x.path },
+    );
+    const afterTree = await treeWithUpdates(repo, before.tree, updates);
+    const afterCommit = await commitTree(repo, afterTree, [before.commit], `parallel-agents: working tree after applying run ${runId}`);
+    await updateRef(repo, afterApplyRef(runId), afterCommit, `after applying run ${runId}`);
+    const record: ApplyRecord = {
+      version: 1,
+      runId,
+      at: new Date().toISOString(),
+      tasks: opts.tasks.map((t) => t.id),
+      beforeApplyCommit: before.commit,
+      afterApplyCommit: afterCommit,
+      paths: plan.map((x) => x.path),
+      status: 'writing',
+    };
+    await writeApplyRecord(repo, record);
+
+    // 5. write
+    const applied: string[] = [];
+    for (const x of plan) {
+      try {
+        if (x.target) await writeWorkingFile(repo.root, x.path, await content(x.target), x.target.mode);
+        else await deleteWorkingFile(repo.root, x.path);
+      } catch (e) {
+        const msg = (e as Error).message;
+        record.status = 'failed';
+        record.error = `${x.path}: ${msg}`;
+        await writeApplyRecord(repo, record).catch(() => undefined);
+        throw new GitError(
+          `Applying run ${runId} failed at ${x.path}: ${msg}. ${applied.length} of ${plan.length} files were written. ` +
+            `Run \`parallel-agents undo ${runId}\` to restore the working tree as it was before the apply.`,
+        );
+      }
+      applied.push(x.path);
+    }
+    record.status = 'applied';
+    await writeApplyRecord(repo, record);
+    return {
+      runId,
+      beforeApplyCommit: before.commit,
+      afterApplyCommit: afterCommit,
+      applied,
+      merged,
+      conflicts,
+      binaryConflicts,
+      skipped,
+    };
+  } finally {
+    reader.dispose();
+    await release();
+  }
+}

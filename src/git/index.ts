@@ -1,0 +1,42 @@
+// The git engine's public API.
+export { GitError } from './errors';
+export { openRepo, GitRepo, runGit, ENGINE_IDENTITY_ENV, type GitRunOptions, type GitResult } from './repo';
+export { createRunId, isRunId, baseRef, beforeApplyRef, afterApplyRef, taskRef, REF_PREFIX } from './ids';
+export { snapshotWorkingTree, captureWorkingTree, type WorkingTreeCapture } from './snapshot';
+export { ObjectReader, type GitObject } from './catFileBatch';
+export { OverlayWorkspace, isBinary } from './overlayWorkspace';
+export { WorktreeWorkspace, worktreesRoot } from './worktreeWorkspace';
+export { commitOverlay, commitWorktree, mergeBase, type CommitTaskOptions, type MergedBase } from './resultCommit';
+export {
+  analyseRun,
+  analyseTask,
+  type AnalysedTaskInput,
+  type ChangedFile,
+  type Overlap,
+  type OverlapRange,
+  type RunAnalysis,
+  type TaskAnalysis,
+  type TaskHunk,
+  type Violation,
+} from './analysis';
+export { applyRun, type ApplyConflict, type ApplyOptions, type ApplyResult, type ApplyTaskInput } from './apply';
+export { undoApply, type UndoOptions, type UndoResult } from './undo';
+export { readApplyRecord, type ApplyRecord } from './applyRecord';
+export { acquireApplyLock, assertNotApplying, readApplyLock, type ApplyLockInfo } from './applyLock';
+export {
+  appendTranscript,
+  currentOwner,
+  journalPath,
+  listRuns,
+  readJournal,
+  recoverInterruptedRuns,
+  transcriptPath,
+  tryReadJournal,
+  writeJournal,
+  type JournalApply,
+  type JournalOwner,
+  type JournalTask,
+  type RunJournal,
+  type RunStatus,
+} from './journal';
+export type { ChangeStatus, Hunk } from './diffParse';
