@@ -43,6 +43,7 @@ export type FaultKind =
   | 'spend_limit' // 429 with details.error_code enforced_spend_limit_reached
   | 'drop_stream' // SSE: the connection is cut after `dropAfterEvents` events
   | 'stream_error' // SSE: an `event: error` (overloaded) after `dropAfterEvents` events
+  | 'thread_lost' // 404 not_found_error with details.error_code thread_not_found (the SDK replays the history)
   | 'hang'; // never answers (until the client gives up or the server closes)
 
 export interface Fault {
@@ -312,6 +313,9 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
       case 'server_error':
         sendJson(res, 500, errorBody('api_error', fault.message ?? 'Internal server error'), ra);
         return 500;
+      case 'thread_lost':
+        sendJson(res, 404, errorBody('not_found_error', fault.message ?? 'The thread was not found.', { error_code: 'thread_not_found' }));
+        return 404;
       case 'unauthorized':
         sendJson(res, 401, errorBody('authentication_error', fault.message ?? 'invalid x-api-key'));
         return 401;
