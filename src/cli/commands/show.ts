@@ -1,0 +1,94 @@
+// `parallel-agents show [DIR] RUN [TASK] [--json]`: a run's status, changed files,
+// diffstat, overlaps and ownership violations (from git diff of the result commits).
+import { analyseRun, type RunAnalysis } from '../../git/analysis';
+import type { RunJournal } from '../../git/journal';
+import { parseArgs } from '../args';
+import { CliError, EXIT_OK, EXIT_USAGE, type CliCommand } from '../io';
+import { formatDuration, loadRun, openRepoForCli, runDurationMs, splitDirRun, toCliError } from './runs';
+
+export const SHOW_USAGE = 'usage: parallel-agents show [DIR] RUN [TASK] [--json]';
+
+export function analysableTasks(j: RunJournal, only?: readonly string[]) {
+  return Object.entries(j.tasks)
+    .filter(([id, t]) => t.resultCommit && t.baseCommit && (!only || only.includes(id)))
+    .map(([id, t]) => ({ id, owns: t.owns ?? ['**'], baseCommit: t.baseCommit as string, resultCommit: t.resultCommit as string }));
+}
+
+const STATUS_LETTER = { A: 'added', M: 'modified', D: 'deleted', R: 'renamed' } as const;
+
+export const showCommand: CliCommand = async (argv, io) => {
+  const args = parseArgs(argv, { json: 'boolean' }, SHOW_USAGE);
+  const { dir, run, task } = splitDirRun(io, args.positionals, SHOW_USAGE, true);
+  const repo = await openRepoForCli(io, dir);
+  const j = await loadRun(repo, run);
+  if (task !== undefined && !j.tasks[task]) {
+    throw new CliError(`run ${j.runId} has no task “${task}”; its tasks: ${Object.keys(j.tasks).join(', ') || 'none'}`, EXIT_USAGE);
+  }
+  let analysis: RunAnalysis;
+  try {
+    analysis = await analyseRun(repo, { runId: j.runId, tasks: analysableTasks(j) });
+  } catch (e) {
+    throw toCliError(e);
+  }
+  if (args.flags.json === true) {
+    const sel = task === undefined ? analysis : {
+      ...analysis,
+      tasks: analysis.tasks.filter((t) => t.id === task),
+      overlaps: analysis.overlaps.filter((o) => o.tasks.includes(task)),
+      violations: analysis.violations.filter((v) => v.task === task),
+    };
+    const journal = task === undefined ? j : { ...j, tasks: { [task]: j.tasks[task] } };
+    io.stdout(JSON.stringify({ journal, analysis: sel }, null, 2) + '\n');
+    return EXIT_OK;
+  }
+  const out: string[] = [];
+  const ids = task === undefined ? Object.keys(j.tasks) : [task];
+  if (task === undefined) {
+    out.push(`Run ${j.runId}: ${j.status}${j.finishedAt ? ` in ${formatDuration(runDurationMs(j))}` : ''}`);
+    out.push(`  started ${j.startedAt}, base ${j.baseCommit.slice(0, 12)}, concurrency ${j.concurrency}`);
+    if (j.applied) {
+      out.push(`  ${j.applied.undoneAt ? 'applied, then undone' : j.applied.error ? `apply failed (${j.applied.error})` : 'applied'} at ${j.applied.at} (tasks ${j.applied.tasks.join(', ')})`);
+    }
+    out.push('');
+  }
+  for (const id of ids) {
+    const t = j.tasks[id]!;
+    const a = analysis.tasks.find((x) => x.id === id);
+    const cost = t.costUsd !== undefined ? `, $${t.costUsd.toFixed(4)}` : '';
+    const tokens = t.tokens ? `, ${t.tokens.input + t.tokens.output} tokens` : '';
+    const stat = a ? `, ${a.changed.length} file${a.changed.length === 1 ? '' : 's'} +${a.additions} -${a.deletions}` : '';
+    out.push(`${id} (${t.kind}): ${t.status}${t.ms !== undefined ? ` in ${formatDuration(t.ms)}` : ''}${stat}${tokens}${cost}`);
+    if (t.error) out.push(`  error: ${t.error}`);
+    if (a) {
+      for (const c of a.changed) {
+        const name = c.oldPath !== undefined ? `${c.oldPath} -> ${c.path}` : c.path;
+        const delta = c.binary ? 'binary' : `+${c.additions} -${c.deletions}`;
+        out.push(`  ${c.status} ${name}  (${STATUS_LETTER[c.status]}, ${delta})`);
+      }
+    }
+    if (task !== undefined) {
+      if (t.baseCommit) out.push(`  base ${t.baseCommit}`);
+      if (t.resultCommit) out.push(`  result ${t.resultCommit}`);
+      if (t.output) out.push('', 'Output:', t.output.trimEnd());
+    }
+  }
+  const overlaps = analysis.overlaps.filter((o) => task === undefined || o.tasks.includes(task));
+  const violations = analysis.violations.filter((v) => task === undefined || v.task === task);
+  out.push('');
+  if (overlaps.length === 0) out.push('Overlaps: none');
+  else {
+    out.push('Overlaps:');
+    for (const o of overlaps) {
+      out.push(
+        `  ${o.path}: ${o.tasks.join(', ')} — ${o.conflicting ? `CONFLICT (${o.conflictingPairs.map((p) => p.join(' vs ')).join('; ')})` : 'disjoint changes, merges cleanly'}`,
+      );
+    }
+  }
+  if (violations.length === 0) out.push('Ownership violations: none');
+  else {
+    out.push('Ownership violations:');
+    for (const v of violations) out.push(`  ${v.task} changed ${v.path}, outside what it owns`);
+  }
+  io.stdout(out.join('\n') + '\n');
+  return EXIT_OK;
+};
