@@ -35,6 +35,9 @@ export function normalizeToolPath(raw: unknown): PathCheck {
     out.push(seg);
   }
   if (!out.length) return { ok: false, reason: `"${raw}" names the workspace root, not a file` };
+  if (/^[A-Za-z]:/.test(out[0] as string)) {
+    return { ok: false, reason: `"${raw}" starts with a drive letter; paths are relative to the workspace root` };
+  }
   return { ok: true, path: out.join('/') };
 }
 

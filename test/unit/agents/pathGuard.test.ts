@@ -13,7 +13,7 @@ describe('agents/pathGuard', () => {
       assert.deepEqual(normalizeToolPath('src/./a.ts'), { ok: true, path: 'src/a.ts' });
     });
 
-    for (const bad of ['/etc/passwd', 'C:\\x', 'c:x', '~/x', '\\\\server\\share']) {
+    for (const bad of ['/etc/passwd', 'C:\\x', 'c:x', './C:/x', '~/x', '\\\\server\\share']) {
       it(`refuses the absolute path ${JSON.stringify(bad)}`, () => {
         const r = normalizeToolPath(bad);
         assert.equal(r.ok, false);
