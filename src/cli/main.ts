@@ -20,6 +20,11 @@ The model endpoint comes from ANTHROPIC_API_KEY and ANTHROPIC_BASE_URL.
 
 const commands: Record<string, () => Promise<CliCommand>> = {
   plan: async () => planCommand,
+  run: async () => (await import('./commands/run')).runCommand,
+  runs: async () => (await import('./commands/runs')).runsCommand,
+  show: async () => (await import('./commands/show')).showCommand,
+  apply: async () => (await import('./commands/apply')).applyCommand,
+  undo: async () => (await import('./commands/undo')).undoCommand,
 };
 
 export async function main(argv: string[], io: CliIO): Promise<number> {

@@ -5,7 +5,7 @@ import { MAX_CONCURRENCY } from '../../core/taskSchema';
 import { findTaskFile, formatProblem, loadTaskFile, TaskFileNotFoundError, workspaceRootOf, type Problem } from '../../core/taskFile';
 import { intFlag, parseArgs } from '../args';
 import { CliError, EXIT_FAILURE, EXIT_OK, type CliCommand, type CliIO } from '../io';
-import { listWorkspaceFiles } from '../workspaceFiles';
+import { listWorkspaceFiles } from '../../engine/workspaceFiles';
 import { loadHistory } from '../history';
 
 export const PLAN_USAGE = 'usage: parallel-agents plan [DIR] [--file F] [--json] [--concurrency N]';

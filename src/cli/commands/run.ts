@@ -1,0 +1,170 @@
+// `parallel-agents run [DIR] [--only a,b] [--concurrency N] [--apply] [--json] [--file F]`
+import * as path from 'node:path';
+import { MAX_CONCURRENCY } from '../../core/taskSchema';
+import { RunSetupError, runTokens, startRun, type Run, type RunTaskView, type RunView } from '../../engine';
+import { intFlag, listFlag, parseArgs } from '../args';
+import { CliError, EXIT_FAILURE, EXIT_OK, type CliCommand, type CliIO } from '../io';
+import { formatMs, formatUsd, statusMark } from '../format';
+
+export const RUN_USAGE = 'usage: parallel-agents run [DIR] [--file F] [--only a,b] [--concurrency N] [--apply] [--json]';
+
+export const runCommand: CliCommand = async (argv, io) => {
+  const args = parseArgs(argv, { file: 'string', only: 'string', concurrency: 'string', apply: 'boolean', json: 'boolean', 'max-cost': 'string' }, RUN_USAGE);
+  if (args.positionals.length > 1) throw new CliError(`too many arguments\n${RUN_USAGE}`, 2);
+  const concurrency = intFlag(args.flags.concurrency, 'concurrency', 1, MAX_CONCURRENCY, RUN_USAGE);
+  const only = listFlag(args.flags.only);
+  const json = args.flags.json === true;
+  const maxCost = args.flags['max-cost'] !== undefined ? Number(args.flags['max-cost']) : undefined;
+  if (maxCost !== undefined && !(maxCost > 0)) throw new CliError(`--max-cost must be a positive number of US dollars\n${RUN_USAGE}`, 2);
+
+  let run: Run;
+  try {
+    run = await startRun({
+      workspace: path.resolve(io.cwd, args.positionals[0] ?? '.'),
+      ...(typeof args.flags.file === 'string' && { taskFile: args.flags.file }),
+      ...(only && { only }),
+      ...(concurrency !== undefined && { concurrency }),
+      ...(maxCost !== undefined && { maxCostUsd: maxCost }),
+      apply: args.flags.apply === true,
+      signal: io.interrupt,
+      ...(io.env.ANTHROPIC_API_KEY !== undefined && { apiKey: io.env.ANTHROPIC_API_KEY }),
+      ...(io.env.ANTHROPIC_BASE_URL !== undefined && { baseURL: io.env.ANTHROPIC_BASE_URL }),
+      ...(io.env.PARALLEL_AGENTS_MAX_RETRIES !== undefined && { maxRetries: Number(io.env.PARALLEL_AGENTS_MAX_RETRIES) }),
+      log: (level, message) => {
+        if (level !== 'info' || io.env.PARALLEL_AGENTS_DEBUG) io.stderr(`${level}: ${message}\n`);
+      },
+    });
+  } catch (e) {
+    if (e instanceof RunSetupError) throw new CliError(e.message, EXIT_FAILURE);
+    throw e;
+  }
+
+  const display = json ? undefined : io.isTTY ? new LiveDisplay(io, run) : new PlainDisplay(io, run);
+  run.onDidPause((message) => {
+    if (message === undefined) return;
+    // Nobody can answer a prompt in a pipe: stop cleanly and keep what is finished.
+    io.stderr(`paused: ${message}\n`);
+    run.cancel(`paused by the API (${message}); finished work is kept — raise the limit and run again`);
+  });
+  const view = await run.done;
+  display?.dispose();
+  run.dispose();
+
+  const report = summarize(view);
+  if (json) io.stdout(JSON.stringify(report, null, 2) + '\n');
+  else io.stdout(renderSummary(view, report));
+  const ok = view.status === 'succeeded' && report.conflicts.length === 0 && (view.applied?.binaryConflicts.length ?? 0) === 0;
+  return ok ? EXIT_OK : EXIT_FAILURE;
+};
+
+export function summarize(v: RunView) {
+  const finished = v.tasks.filter((t) => t.finishedAt !== undefined);
+  const lastFinish = Math.max(v.startedAt, ...finished.map((t) => t.finishedAt as number));
+  const wallMs = lastFinish - v.startedAt;
+  const sumTaskMs = v.tasks.reduce((s, t) => s + (t.ms ?? 0), 0);
+  const conflicts = v.applied
+    ? v.applied.conflicts.map((c) => ({ path: c.path, tasks: c.tasks }))
+    : (v.analysis?.overlaps ?? []).filter((o) => o.conflicting).map((o) => ({ path: o.path, tasks: o.tasks }));
+  return {
+    runId: v.runId,
+    status: v.status,
+    ...(v.stopReason !== undefined && { stopReason: v.stopReason }),
+    wallMs,
+    sumTaskMs,
+    speedup: wallMs > 0 ? Math.round((sumTaskMs / wallMs) * 100) / 100 : 0,
+    predictedSpeedup: Math.round(v.plan.predictedSpeedup * 100) / 100,
+    tokens: runTokens(v),
+    costUsd: v.tasks.reduce((s, t) => s + t.costUsd, 0),
+    tasks: v.tasks.map((t) => ({
+      id: t.id,
+      kind: t.kind,
+      status: t.status,
+      ms: t.ms ?? 0,
+      tokens: { input: t.tokens.input, output: t.tokens.output, cacheRead: t.tokens.cacheRead, cacheWrite: t.tokens.cacheWrite },
+      costUsd: t.costUsd,
+      changed: t.changed ?? [],
+      output: t.output ?? '',
+      ...((t.error ?? t.reason) !== undefined && { error: t.error ?? t.reason }),
+      ...(t.stopReason !== undefined && t.stopReason !== 'done' && { stopReason: t.stopReason }),
+      ...(t.resultCommit !== undefined && { resultCommit: t.resultCommit }),
+    })),
+    overlaps: (v.analysis?.overlaps ?? []).map((o) => ({ path: o.path, tasks: o.tasks, conflicting: o.conflicting })),
+    violations: (v.analysis?.violations ?? []).map((x) => ({ task: x.task, path: x.path })),
+    conflicts,
+    applied: v.applied
+      ? { files: v.applied.applied, merged: v.applied.merged, skipped: v.applied.skipped, binaryConflicts: v.applied.binaryConflicts }
+      : null,
+  };
+}
+
+function renderSummary(v: RunView, r: ReturnType<typeof summarize>): string {
+  const lines: string[] = [''];
+  for (const t of v.tasks) {
+    const detail = t.status === 'succeeded' ? `${(t.changed ?? []).length} file(s) changed` : (t.error ?? t.reason ?? '');
+    lines.push(`  ${statusMark(t.status)} ${t.id.padEnd(14)} ${t.status.padEnd(9)} ${formatMs(t.ms ?? 0).padStart(7)}  ${formatUsd(t.costUsd).padStart(7)}  ${detail}`);
+  }
+  lines.push('');
+  lines.push(`  Run ${v.runId}: ${v.status}${v.stopReason ? ` (${v.stopReason})` : ''}`);
+  lines.push(`  Wall-clock ${formatMs(r.wallMs)} · sum of task times ${formatMs(r.sumTaskMs)} · measured speedup ${r.speedup.toFixed(2)}× (predicted ${r.predictedSpeedup.toFixed(2)}×)`);
+  lines.push(`  Tokens in ${r.tokens.input} · out ${r.tokens.output} · cache read ${r.tokens.cacheRead} · cost ${formatUsd(r.costUsd)}`);
+  for (const o of r.overlaps) lines.push(`  ${o.conflicting ? 'conflict' : 'overlap (merges cleanly)'}: ${o.path} (${o.tasks.join(', ')})`);
+  for (const x of r.violations) lines.push(`  ownership violation: ${x.task} changed ${x.path}, which it does not own`);
+  if (v.applied) {
+    lines.push(`  Applied ${v.applied.applied.length} file(s)${v.applied.conflicts.length ? `, ${v.applied.conflicts.length} with conflict markers` : ''}; undo with: parallel-agents undo ${v.runId}`);
+    for (const s of v.applied.skipped) lines.push(`  skipped ${s.path}: ${s.reason}`);
+  } else if (v.status === 'succeeded') {
+    lines.push(`  Review: parallel-agents show ${v.runId} · apply: parallel-agents apply ${v.runId}`);
+  } else {
+    lines.push(`  Finished work is kept: parallel-agents show ${v.runId}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** Plain lines, one per state change: for pipes and CI logs. */
+class PlainDisplay {
+  private readonly sub: { dispose(): void };
+  constructor(io: CliIO, run: Run) {
+    this.sub = run.onDidChangeTask((t) => {
+      const extra = t.status === 'running' ? '' : ` ${formatMs(t.ms ?? 0)}${t.error ?? t.reason ? ` — ${t.error ?? t.reason}` : ''}`;
+      io.stdout(`${new Date().toISOString().slice(11, 19)} ${t.id}: ${t.status}${extra}\n`);
+    });
+  }
+  dispose(): void {
+    this.sub.dispose();
+  }
+}
+
+/** One live line per task, redrawn in place (at most 10 times a second). */
+class LiveDisplay {
+  private readonly subs: Array<{ dispose(): void }> = [];
+  private drawn = 0;
+  private timer: NodeJS.Timeout | undefined;
+  constructor(
+    private readonly io: CliIO,
+    private readonly run: Run,
+  ) {
+    const schedule = () => (this.timer ??= setTimeout(() => this.draw(), 100));
+    this.subs.push(run.onDidChangeTask(schedule), run.onDidProgress(schedule));
+    this.draw();
+  }
+  private draw(): void {
+    this.timer = undefined;
+    const now = Date.now();
+    const lines = this.run.view.tasks.map((t) => liveLine(t, now));
+    const up = this.drawn ? `\x1b[${this.drawn}A` : '';
+    this.io.stdout(up + lines.map((l) => `\x1b[2K${l}\n`).join(''));
+    this.drawn = lines.length;
+  }
+  dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.draw();
+    for (const s of this.subs) s.dispose();
+  }
+}
+
+function liveLine(t: RunTaskView, now: number): string {
+  const elapsed = t.ms ?? (t.startedAt !== undefined ? now - t.startedAt : 0);
+  const tokens = t.tokens.input + t.tokens.output;
+  const tool = t.status === 'running' && t.progress?.currentTool ? ` · ${t.progress.currentTool}` : '';
+  return `  ${statusMark(t.status)} ${t.id.padEnd(14)} ${t.status.padEnd(9)} ${formatMs(elapsed).padStart(7)} · ${tokens} tok · ${formatUsd(t.costUsd)}${tool}`;
+}

@@ -1,0 +1,455 @@
+// The run: task file → plan → snapshot → scheduler → isolated agents and commands →
+// result commits → analysis (→ apply). One instance per run; the CLI and the extension
+// observe it through events and `view`.
+import * as path from 'node:path';
+import type Anthropic from '@anthropic-ai/sdk';
+import { Disposable, Emitter, type Event } from '../core/lifecycle';
+import { planTasks, type Plan } from '../core/plan';
+import { addUsage, emptyUsage, type TaskOutput, type TaskProgress, type TranscriptEntry } from '../core/runModel';
+import { Scheduler, TaskCancelledError, type TaskStateChange } from '../core/scheduler';
+import { findTaskFile, formatProblem, loadTaskFile, workspaceRootOf } from '../core/taskFile';
+import { MAX_CONCURRENCY, type Task } from '../core/taskSchema';
+import { ApiGate, createAnthropicClient } from '../agents';
+import {
+  analyseRun,
+  applyRun,
+  appendTranscript,
+  assertNotApplying,
+  createRunId,
+  mergeBase,
+  currentOwner,
+  ObjectReader,
+  openRepo,
+  recoverInterruptedRuns,
+  snapshotWorkingTree,
+  WorktreeWorkspace,
+  writeJournal,
+  type GitRepo,
+  type RunJournal,
+} from '../git';
+import { listWorkspaceFiles } from './workspaceFiles';
+import { prefixGlobs } from './prefixedWorkspace';
+import { runTask, type TaskRunResult } from './taskExecutors';
+import type { RunOptions, RunTaskView, RunView } from './types';
+
+/** A problem that stops a run before it starts (bad task file, no key, not a repo). */
+export class RunSetupError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RunSetupError';
+  }
+}
+
+export class Run extends Disposable {
+  private readonly _onDidChangeTask = this._register(new Emitter<RunTaskView>());
+  /** A task's status changed (queued → running → succeeded …). */
+  readonly onDidChangeTask: Event<RunTaskView> = this._onDidChangeTask.event;
+
+  private readonly _onDidProgress = this._register(new Emitter<TaskProgress>());
+  /** Live progress of a running task (streams often: coalesce in views). */
+  readonly onDidProgress: Event<TaskProgress> = this._onDidProgress.event;
+
+  private readonly _onDidFinish = this._register(new Emitter<RunView>());
+  readonly onDidFinish: Event<RunView> = this._onDidFinish.event;
+
+  private readonly _onDidPause = this._register(new Emitter<string | undefined>());
+  /** The API asked the run to pause (spend limit): a message, or undefined when it resumed. */
+  readonly onDidPause: Event<string | undefined> = this._onDidPause.event;
+
+  readonly view: RunView;
+  /** Resolves with the final view once every task has settled (and the run was analysed). */
+  readonly done: Promise<RunView>;
+
+  private readonly scheduler: Scheduler<TaskRunResult>;
+  private readonly byId: Map<string, RunTaskView>;
+  private readonly transcriptQueue = new Map<string, TranscriptEntry[]>();
+  private journalTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly repo: GitRepo,
+    tasks: readonly Task[],
+    view: RunView,
+    private readonly gate: ApiGate,
+    private readonly reader: ObjectReader,
+    private readonly options: RunOptions,
+    client: () => Anthropic,
+  ) {
+    super();
+    this.view = view;
+    this.byId = new Map(view.tasks.map((t) => [t.id, t]));
+    const bottomLevel = new Map(view.plan.tasks.map((t) => [t.id, view.plan.criticalPathLength - t.earliestStart]));
+    const taskFilePath = path.relative(view.workspace, view.taskFile).split(path.sep).join('/');
+    this.scheduler = this._register(
+      new Scheduler<TaskRunResult>(
+        tasks.map((task) => ({
+          id: task.id,
+          dependsOn: task.dependsOn,
+          run: async ({ signal, dependencies }) => {
+            const depResults = task.dependsOn.map((d) => dependencies.get(d) as TaskRunResult);
+            const base = await this.baseFor(depResults);
+            const outputs: TaskOutput[] = task.dependsOn.map((d, i) => ({
+              taskId: d,
+              output: (depResults[i] as TaskRunResult).output,
+              changed: (depResults[i] as TaskRunResult).changed,
+            }));
+            const result = await runTask(task, base, outputs, {
+              repo,
+              reader,
+              runId: view.runId,
+              prefix: view.prefix,
+              workspaceRoot: view.workspace,
+              taskFilePath,
+              client,
+              gate,
+              ...(options.model !== undefined && { model: options.model }),
+              ...(options.prices !== undefined && { prices: options.prices }),
+              signal,
+              onProgress: (p) => this.progress(task.id, p),
+              onTranscript: (e) => this.transcript(task.id, e),
+            });
+            this.record(task.id, result);
+            if (result.status === 'cancelled') throw new TaskCancelledError(result.error ?? 'cancelled');
+            if (result.status === 'failed') throw new Error(result.error ?? 'the task failed');
+            return result;
+          },
+        })),
+        {
+          concurrency: view.concurrency,
+          priority: (id) => bottomLevel.get(id) ?? 0,
+          ...(options.signal !== undefined && { signal: options.signal }),
+        },
+      ),
+    );
+    this._register(this.scheduler.onDidChangeTask((e) => this.onTaskChange(e)));
+    this._register(
+      gate.onDidChangeState((s) => {
+        if (s.kind === 'tripped') this.stop(s.message);
+        else if (s.kind === 'paused') this._onDidPause.fire(s.message);
+        else this._onDidPause.fire(undefined);
+      }),
+    );
+    this.done = this.scheduler.start().then(() => this.finish());
+  }
+
+  cancelTask(id: string): boolean {
+    return this.scheduler.cancelTask(id);
+  }
+
+  cancel(reason = 'run cancelled by the user'): void {
+    this.stop(reason);
+  }
+
+  /** Runs a failed or cancelled task again (and the dependents it had blocked). */
+  retry(id: string): boolean {
+    if (this.view.status !== 'running' && !this.reopen()) return false;
+    return this.scheduler.retry(id);
+  }
+
+  /** Resumes a run paused by a spend limit. */
+  resume(): void {
+    this.gate.resume();
+  }
+
+  private reopen(): boolean {
+    // After the run settled, a retry re-opens it; `done` has resolved, so callers
+    // wait on `whenIdle()` for the new outcome.
+    this.view.status = 'running';
+    delete this.view.finishedAt;
+    return true;
+  }
+
+  /** Resolves when the run is idle again (after a retry). */
+  async whenIdle(): Promise<RunView> {
+    await this.scheduler.whenIdle();
+    return this.finish();
+  }
+
+  private stop(reason: string): void {
+    if (!this.view.stopReason) this.view.stopReason = reason;
+    this.scheduler.cancelAll(reason);
+  }
+
+  private async baseFor(deps: readonly TaskRunResult[]): Promise<string> {
+    if (!deps.length) return this.view.baseCommit;
+    const merged = await mergeBase(this.repo, this.view.baseCommit, deps.map((d) => d.resultCommit));
+    if (merged.conflicts.length) {
+      this.log('warn', `the results this task builds on conflict in ${merged.conflicts.join(', ')}; it starts from their merge with markers`);
+    }
+    return merged.commit;
+  }
+
+  private record(id: string, r: TaskRunResult): void {
+    const t = this.byId.get(id) as RunTaskView;
+    t.output = r.output;
+    t.changed = r.changed;
+    t.baseCommit = r.baseCommit;
+    t.resultCommit = r.resultCommit;
+    t.tokens = r.tokens;
+    t.costUsd = r.costUsd;
+    if (r.stopReason !== undefined) t.stopReason = r.stopReason;
+    if (r.error !== undefined) t.error = r.error;
+  }
+
+  private progress(id: string, p: TaskProgress): void {
+    const t = this.byId.get(id);
+    if (!t) return;
+    t.progress = p;
+    t.tokens = p.tokens;
+    t.costUsd = p.costUsd;
+    this._onDidProgress.fire(p);
+    const max = this.options.maxCostUsd;
+    if (max !== undefined && this.totalCost() > max && !this.view.stopReason) {
+      this.stop(`the run's cost limit of $${max.toFixed(2)} was reached ($${this.totalCost().toFixed(2)} spent); finished work is kept`);
+    }
+  }
+
+  private totalCost(): number {
+    return this.view.tasks.reduce((s, t) => s + t.costUsd, 0);
+  }
+
+  private transcript(id: string, e: TranscriptEntry): void {
+    const q = this.transcriptQueue.get(id);
+    if (q) {
+      q.push(e);
+      return;
+    }
+    // Batch appends: one write per burst of entries.
+    this.transcriptQueue.set(id, [e]);
+    queueMicrotask(() => {
+      const batch = this.transcriptQueue.get(id) ?? [];
+      this.transcriptQueue.delete(id);
+      appendTranscript(this.repo, this.view.runId, id, batch).catch((err: unknown) =>
+        this.log('warn', `could not write the transcript of ${id}: ${String(err)}`),
+      );
+    });
+  }
+
+  private onTaskChange(e: TaskStateChange<TaskRunResult>): void {
+    const t = this.byId.get(e.taskId) as RunTaskView;
+    t.status = e.status;
+    t.attempt = e.attempt;
+    if (e.status === 'running') {
+      t.startedAt = e.at;
+      delete t.finishedAt;
+      delete t.ms;
+      delete t.error;
+      delete t.reason;
+    } else if (e.status !== 'queued') {
+      t.finishedAt = e.at;
+      if (t.startedAt !== undefined && e.status !== 'skipped') t.ms = e.at - t.startedAt;
+      if (e.reason !== undefined) t.reason = e.reason;
+      if (e.status === 'failed' && t.error === undefined && e.error !== undefined) t.error = e.error instanceof Error ? e.error.message : String(e.error);
+      delete t.progress;
+    }
+    this._onDidChangeTask.fire(t);
+    this.scheduleJournal();
+  }
+
+  private scheduleJournal(): void {
+    // Coalesce bursts of state changes into one atomic journal write.
+    if (this.journalTimer) return;
+    this.journalTimer = setTimeout(() => {
+      this.journalTimer = undefined;
+      void this.writeJournal();
+    }, 50);
+  }
+
+  private writeJournal(): Promise<void> {
+    return writeJournal(this.repo, toJournal(this.view)).catch((err: unknown) => this.log('error', `could not write the run journal: ${String(err)}`));
+  }
+
+  private async finish(): Promise<RunView> {
+    const v = this.view;
+    const tasks = v.tasks.filter((t) => t.resultCommit !== undefined && t.baseCommit !== undefined);
+    try {
+      v.analysis = await analyseRun(this.repo, {
+        runId: v.runId,
+        tasks: tasks.map((t) => ({ id: t.id, owns: prefixGlobs(t.owns, v.prefix), baseCommit: t.baseCommit as string, resultCommit: t.resultCommit as string })),
+      });
+    } catch (e) {
+      this.log('error', `could not analyse the run: ${String(e)}`);
+    }
+    const statuses = v.tasks.map((t) => t.status);
+    v.status = statuses.every((s) => s === 'succeeded')
+      ? 'succeeded'
+      : statuses.some((s) => s === 'failed')
+        ? 'failed'
+        : 'cancelled';
+    v.finishedAt = Date.now();
+    if (this.journalTimer) clearTimeout(this.journalTimer);
+    this.journalTimer = undefined;
+    await this.writeJournal();
+    if (this.options.apply && v.status === 'succeeded') {
+      v.applied = await applyRun(this.repo, {
+        runId: v.runId,
+        tasks: orderForApply(v).map((t) => ({ id: t.id, owns: prefixGlobs(t.owns, v.prefix), baseCommit: t.baseCommit as string, resultCommit: t.resultCommit as string })),
+        ...(this.options.skipPaths !== undefined && { skipPaths: this.options.skipPaths }),
+      });
+    }
+    this._onDidFinish.fire(v);
+    return v;
+  }
+
+  private log(level: 'info' | 'warn' | 'error', message: string): void {
+    this.options.log?.(level, `[${this.view.runId}] ${message}`);
+  }
+
+  override dispose(): void {
+    if (this.journalTimer) clearTimeout(this.journalTimer);
+    this.reader.dispose();
+    this.gate.dispose();
+    super.dispose();
+  }
+}
+
+/** Succeeded tasks in dependency order (a task after what it builds on). */
+export function orderForApply(v: RunView, only?: readonly string[]): RunTaskView[] {
+  const wave = new Map(v.plan.tasks.map((t) => [t.id, t.wave]));
+  return v.tasks
+    .filter((t) => t.status === 'succeeded' && t.resultCommit !== undefined && (!only || only.includes(t.id)))
+    .sort((a, b) => (wave.get(a.id) ?? 0) - (wave.get(b.id) ?? 0));
+}
+
+export function toJournal(v: RunView): RunJournal {
+  const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
+  const tasks: RunJournal['tasks'] = {};
+  for (const t of v.tasks) {
+    tasks[t.id] = {
+      status: t.status,
+      kind: t.kind,
+      ...(t.title !== undefined && { title: t.title }),
+      owns: prefixGlobs(t.owns, v.prefix),
+      dependsOn: [...t.dependsOn],
+      ...(t.startedAt !== undefined && { startedAt: iso(t.startedAt) as string }),
+      ...(t.finishedAt !== undefined && { finishedAt: iso(t.finishedAt) as string }),
+      ...(t.ms !== undefined && { ms: t.ms }),
+      ...(t.baseCommit !== undefined && { baseCommit: t.baseCommit }),
+      ...(t.resultCommit !== undefined && { resultCommit: t.resultCommit }),
+      tokens: t.tokens,
+      costUsd: t.costUsd,
+      ...(t.output !== undefined && { output: t.output }),
+      ...(t.changed !== undefined && { changed: t.changed.map((p) => v.prefix + p) }),
+      ...((t.error ?? t.reason) !== undefined && { error: (t.error ?? t.reason) as string }),
+    };
+  }
+  return {
+    version: 1,
+    runId: v.runId,
+    startedAt: iso(v.startedAt) as string,
+    ...(v.finishedAt !== undefined && { finishedAt: iso(v.finishedAt) as string }),
+    status: v.status,
+    owner: currentOwner(),
+    root: v.repoRoot,
+    baseCommit: v.baseCommit,
+    concurrency: v.concurrency,
+    taskFile: v.taskFile,
+    tasks,
+  };
+}
+
+/** Everything needed before a run can start, checked before anything is written. */
+export interface PreparedRun {
+  readonly repo: GitRepo;
+  readonly workspace: string;
+  readonly taskFile: string;
+  readonly tasks: readonly Task[];
+  readonly plan: Plan;
+  readonly prefix: string;
+  readonly concurrency: number;
+}
+
+export async function prepareRun(options: RunOptions): Promise<PreparedRun> {
+  const start = path.resolve(options.workspace);
+  const taskFile = await findTaskFile(start, options.taskFile).catch((e: Error) => {
+    throw new RunSetupError(e.message);
+  });
+  const workspace = workspaceRootOf(taskFile);
+  const loaded = await loadTaskFile(taskFile, path.relative(process.cwd(), taskFile) || taskFile);
+  if (!loaded.taskFile) throw new RunSetupError(loaded.problems.map(formatProblem).join('\n'));
+  let tasks = loaded.taskFile.tasks;
+  if (options.only?.length) {
+    const unknown = options.only.filter((id) => !tasks.some((t) => t.id === id));
+    if (unknown.length) {
+      throw new RunSetupError(`unknown task${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `"${u}"`).join(', ')}; the task file has ${tasks.map((t) => t.id).join(', ')}`);
+    }
+    const wanted = new Set<string>();
+    const byId = new Map(tasks.map((t) => [t.id, t]));
+    const add = (id: string) => {
+      if (wanted.has(id)) return;
+      wanted.add(id);
+      for (const d of byId.get(id)?.dependsOn ?? []) add(d);
+    };
+    options.only.forEach(add);
+    tasks = tasks.filter((t) => wanted.has(t.id));
+  }
+  const concurrency = Math.min(MAX_CONCURRENCY, options.concurrency ?? loaded.taskFile.concurrency);
+  const files = await listWorkspaceFiles(workspace);
+  const plan = planTasks({ ...loaded.taskFile, tasks }, { files, concurrency });
+  if (plan.errors.length) {
+    throw new RunSetupError(plan.errors.map((e) => `${path.relative(process.cwd(), taskFile) || taskFile}:${e.line ?? 1}:${e.column ?? 1}: ${e.message}`).join('\n'));
+  }
+  const repo = await openRepo(workspace).catch((e: Error) => {
+    throw new RunSetupError(e.message);
+  });
+  const rel = path.relative(repo.root, workspace).split(path.sep).join('/');
+  const prefix = rel ? `${rel}/` : '';
+  return { repo, workspace, taskFile, tasks, plan, prefix, concurrency };
+}
+
+/** Checks, snapshots the workspace and starts the run. Nothing is written when it throws. */
+export async function startRun(options: RunOptions): Promise<Run> {
+  const p = await prepareRun(options);
+  const needsModel = p.tasks.some((t) => t.kind === 'agent' || (t.kind === 'aggregate' && t.aggregate?.mode === 'summarize'));
+  const apiKey = options.apiKey ?? process.env['ANTHROPIC_API_KEY'];
+  if (needsModel && !apiKey) {
+    throw new RunSetupError(
+      'this run has agent tasks but no API key: set ANTHROPIC_API_KEY (or "Parallel Agents: Set API Key" in VS Code) and run again',
+    );
+  }
+  await assertNotApplying(p.repo).catch((e: Error) => {
+    throw new RunSetupError(e.message);
+  });
+  await recoverInterruptedRuns(p.repo);
+  await WorktreeWorkspace.cleanupLeftovers(p.repo);
+
+  const runId = createRunId();
+  const baseCommit = await snapshotWorkingTree(p.repo, runId);
+  const byPlan = new Map(p.plan.tasks.map((t) => [t.id, t]));
+  const view: RunView = {
+    runId,
+    workspace: p.workspace,
+    repoRoot: p.repo.root,
+    prefix: p.prefix,
+    taskFile: p.taskFile,
+    baseCommit,
+    concurrency: p.concurrency,
+    plan: p.plan,
+    status: 'running',
+    startedAt: Date.now(),
+    tasks: p.tasks.map((t) => ({
+      id: t.id,
+      kind: t.kind,
+      ...(t.title !== undefined && { title: t.title }),
+      dependsOn: byPlan.get(t.id)?.dependsOn ?? t.dependsOn,
+      owns: t.owns,
+      status: 'queued',
+      attempt: 1,
+      tokens: emptyUsage(),
+      costUsd: 0,
+    })),
+  };
+  await writeJournal(p.repo, toJournal(view));
+  let client: Anthropic | undefined;
+  const getClient = () =>
+    (client ??= createAnthropicClient({
+      ...(apiKey !== undefined && { apiKey }),
+      ...(options.baseURL !== undefined && { baseURL: options.baseURL }),
+      ...(options.maxRetries !== undefined && { maxRetries: options.maxRetries }),
+    }));
+  return new Run(p.repo, p.tasks, view, new ApiGate(), new ObjectReader(p.repo), options, getClient);
+}
+
+/** Sum of tokens over a run's tasks. */
+export function runTokens(v: RunView) {
+  return v.tasks.reduce((acc, t) => addUsage(acc, t.tokens), emptyUsage());
+}

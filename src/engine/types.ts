@@ -1,0 +1,87 @@
+// What the run engine promises its front ends (the CLI and the VS Code views).
+import type { Plan } from '../core/plan';
+import type { StopReason, TaskProgress, TaskStatus, TokenUsage } from '../core/runModel';
+import type { TaskKind } from '../core/taskSchema';
+import type { PriceTable } from '../agents';
+import type { ApplyResult, RunAnalysis } from '../git';
+
+export interface RunOptions {
+  /** The workspace folder (holding `.agents/`), or any folder when `taskFile` is given. */
+  readonly workspace: string;
+  /** Task file path, absolute or relative to the workspace. */
+  readonly taskFile?: string;
+  /** Run only these tasks (their dependencies are added). */
+  readonly only?: readonly string[];
+  readonly concurrency?: number;
+  /** Apply the results to the working tree when every task succeeded. */
+  readonly apply?: boolean;
+  readonly apiKey?: string;
+  readonly baseURL?: string;
+  readonly model?: string;
+  readonly prices?: PriceTable;
+  /** Cancel the run when its total cost passes this many USD. */
+  readonly maxCostUsd?: number;
+  /** Paths (repository-relative) never written by apply: the editor's unsaved files. */
+  readonly skipPaths?: readonly string[];
+  readonly signal?: AbortSignal;
+  /** SDK retries per request (tests lower it). */
+  readonly maxRetries?: number;
+  /** Engine log lines (the CLI's stderr in debug mode, the extension's LogOutputChannel). */
+  readonly log?: (level: 'info' | 'warn' | 'error', message: string) => void;
+}
+
+export interface RunTaskView {
+  readonly id: string;
+  readonly kind: TaskKind;
+  readonly title?: string;
+  readonly dependsOn: readonly string[];
+  readonly owns: readonly string[];
+  status: TaskStatus;
+  attempt: number;
+  startedAt?: number;
+  finishedAt?: number;
+  ms?: number;
+  /** Live: current tool, tokens, cost, turns. */
+  progress?: TaskProgress;
+  tokens: TokenUsage;
+  costUsd: number;
+  stopReason?: StopReason;
+  output?: string;
+  /** Workspace-relative paths the task changed. */
+  changed?: string[];
+  baseCommit?: string;
+  resultCommit?: string;
+  error?: string;
+  reason?: string;
+}
+
+export type RunStatus = 'running' | 'succeeded' | 'failed' | 'cancelled' | 'interrupted';
+
+export interface RunView {
+  readonly runId: string;
+  readonly workspace: string;
+  /** The repository's top level (apply/undo work there). */
+  readonly repoRoot: string;
+  /** Repository-relative folder of the workspace with a trailing slash ('' at the top). */
+  readonly prefix: string;
+  readonly taskFile: string;
+  readonly baseCommit: string;
+  readonly concurrency: number;
+  readonly plan: Plan;
+  status: RunStatus;
+  startedAt: number;
+  finishedAt?: number;
+  readonly tasks: RunTaskView[];
+  analysis?: RunAnalysis;
+  applied?: ApplyResult;
+  /** Why the run stopped early (401, spend limit, cost limit, Ctrl-C…). */
+  stopReason?: string;
+}
+
+export interface RunSummary {
+  readonly runId: string;
+  readonly wallMs: number;
+  readonly sumTaskMs: number;
+  readonly speedup: number;
+  readonly predictedSpeedup: number;
+}
