@@ -22,7 +22,7 @@ import { commitTree, listTree, updateRef, treeWithUpdates, writeBlobs, type Inde
 import { comparePaths, isBinary } from './overlayWorkspace';
 import type { GitRepo } from './repo';
 import { captureWorkingTree } from './snapshot';
-import { absPath, blockingParent, deleteWorkingFile, lexists, writeWorkingFile } from './worktreeFiles';
+import { absPath, blockingParent, deleteWorkingFile, forEachLimited, lexists, writeWorkingFile } from './worktreeFiles';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 
@@ -291,24 +291,30 @@ export async function applyRun(repo: GitRepo, opts: ApplyOptions): Promise<Apply
     };
     await writeApplyRecord(repo, record);
 
-    // 5. write
+    // 5. write (a few files at once; each write is atomic)
     const applied: string[] = [];
-    for (const x of plan) {
-      try {
-        if (x.target) await writeWorkingFile(repo.root, x.path, await content(x.target), x.target.mode);
-        else await deleteWorkingFile(repo.root, x.path);
-      } catch (e) {
-        const msg = (e as Error).message;
-        record.status = 'failed';
-        record.error = `${x.path}: ${msg}`;
-        await writeApplyRecord(repo, record).catch(() => undefined);
-        throw new GitError(
-          `Applying run ${runId} failed at ${x.path}: ${msg}. ${applied.length} of ${plan.length} files were written. ` +
-            `Run \`parallel-agents undo ${runId}\` to restore the working tree as it was before the apply.`,
-        );
-      }
-      applied.push(x.path);
+    try {
+      await forEachLimited(plan, 16, async (x) => {
+        try {
+          if (x.target) await writeWorkingFile(repo.root, x.path, await content(x.target), x.target.mode);
+          else await deleteWorkingFile(repo.root, x.path);
+        } catch (e) {
+          throw Object.assign(new Error((e as Error).message), { atPath: x.path });
+        }
+        applied.push(x.path);
+      });
+    } catch (e) {
+      const at = (e as { atPath?: string }).atPath ?? '?';
+      const msg = (e as Error).message;
+      record.status = 'failed';
+      record.error = `${at}: ${msg}`;
+      await writeApplyRecord(repo, record).catch(() => undefined);
+      throw new GitError(
+        `Applying run ${runId} failed at ${at}: ${msg}. ${applied.length} of ${plan.length} files were written. ` +
+          `Run \`parallel-agents undo ${runId}\` to restore the working tree as it was before the apply.`,
+      );
     }
+    applied.sort(comparePaths);
     record.status = 'applied';
     await writeApplyRecord(repo, record);
     return {

@@ -8,7 +8,7 @@ import { GitError } from './errors';
 import { listTree } from './objects';
 import type { GitRepo } from './repo';
 import { captureWorkingTree } from './snapshot';
-import { deleteWorkingFile, writeWorkingFile } from './worktreeFiles';
+import { deleteWorkingFile, forEachLimited, writeWorkingFile } from './worktreeFiles';
 
 export interface UndoResult {
   readonly runId: string;
@@ -54,9 +54,9 @@ export async function undoApply(repo: GitRepo, runId: string, opts: UndoOptions 
     }
     const restored: string[] = [];
     const removed: string[] = [];
-    for (const p of rec.paths) {
+    await forEachLimited(rec.paths, 16, async (p) => {
       const b = beforeMap.get(p);
-      if (key(currentMap.get(p)) === key(b)) continue;
+      if (key(currentMap.get(p)) === key(b)) return;
       if (b) {
         const content = await reader.readBlob(b.sha);
         if (!content) throw new GitError(`Cannot undo: object ${b.sha} (${p}) is missing from ${repo.root}.`);
@@ -66,7 +66,9 @@ export async function undoApply(repo: GitRepo, runId: string, opts: UndoOptions 
         await deleteWorkingFile(repo.root, p);
         removed.push(p);
       }
-    }
+    });
+    restored.sort();
+    removed.sort();
     rec.status = 'undone';
     rec.undoneAt = new Date().toISOString();
     await writeApplyRecord(repo, rec);

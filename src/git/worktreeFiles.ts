@@ -4,6 +4,24 @@ import { randomBytes } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 
+/** Runs `fn` over `items` with at most `limit` at once; stops starting new ones after a failure. */
+export async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failed: { e: unknown } | undefined;
+  const worker = async () => {
+    while (!failed && next < items.length) {
+      const item = items[next++] as T;
+      try {
+        await fn(item);
+      } catch (e) {
+        failed ??= { e };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  if (failed) throw failed.e;
+}
+
 export function absPath(root: string, rel: string): string {
   return path.join(root, ...rel.split('/'));
 }
@@ -53,7 +71,7 @@ export async function writeWorkingFile(root: string, rel: string, content: Uint8
     if (mode === '100755') perm |= (perm & 0o444) >> 2;
     else perm &= ~0o111;
     await fsp.writeFile(tmp, content, { mode: perm });
-    await fsp.chmod(tmp, perm);
+    if (existing || mode === '100755') await fsp.chmod(tmp, perm); // else the umask decides, as for any new file
   }
   try {
     await fsp.rename(tmp, file);
