@@ -55,14 +55,16 @@ describe('git/apply and undo', () => {
       'untouched.txt': 'untouched\n',
       '.gitignore': '*.log\n',
     });
-    // the user's uncommitted state when the run starts
+    // the user's uncommitted state when the run starts (and a stash entry)
+    t.write('untouched.txt', 'stashed edit\n');
+    t.git('stash', '-q');
     t.write('staged.txt', 'staged\n');
     t.git('add', 'staged.txt');
     t.write('untouched.txt', 'dirty but untouched by tasks\n');
     t.write('untracked dir/ñame with space.txt', 'untracked\n');
     t.write('debug.log', 'ignored\n');
-    t.git('stash', 'list');
     const state0 = t.userState();
+    assert.match(state0.stash ?? '', /stash@\{0\}/);
     const s = await Scenario.start(t);
     try {
       await s.task('agentA', ['shared.ts', 'disjoint.ts', 'user-edited.ts', 'crlf.txt', 'new dir é/**'], {
