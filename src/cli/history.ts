@@ -1,36 +1,16 @@
-// Measured task durations from past runs (the journals under .git/parallel-agents/runs),
-// so the plan's critical path and speedup use real numbers once a run has happened.
-import { promises as fs } from 'node:fs';
-import * as path from 'node:path';
-import { execFile } from 'node:child_process';
+// Measured task durations from past runs (the run journals), so the plan's critical path
+// and speedup use real numbers once a run has happened.
+import { listRuns, openRepo } from '../git';
 
-interface JournalLike {
-  tasks?: Record<string, { status?: string; ms?: number }>;
-}
-
-/** Median duration (ms) of each task's successful past runs, newest 10 runs. */
+/** Median duration (ms) of each task's successful runs among the newest 10 runs. */
 export async function loadHistory(root: string): Promise<Map<string, number>> {
-  const gitDir = await new Promise<string | undefined>((resolve) =>
-    execFile('git', ['rev-parse', '--absolute-git-dir'], { cwd: root }, (err, out) => resolve(err ? undefined : out.trim())),
-  );
   const history = new Map<string, number>();
-  if (!gitDir) return history;
-  const dir = path.join(gitDir, 'parallel-agents', 'runs');
-  let names: string[];
-  try {
-    names = (await fs.readdir(dir)).filter((n) => n.endsWith('.json')).sort().reverse().slice(0, 10);
-  } catch {
-    return history;
-  }
+  const repo = await openRepo(root).catch(() => undefined);
+  if (!repo) return history;
   const samples = new Map<string, number[]>();
-  for (const name of names) {
-    try {
-      const j = JSON.parse(await fs.readFile(path.join(dir, name), 'utf8')) as JournalLike;
-      for (const [id, t] of Object.entries(j.tasks ?? {})) {
-        if (t.status === 'succeeded' && typeof t.ms === 'number' && t.ms > 0) samples.set(id, [...(samples.get(id) ?? []), t.ms]);
-      }
-    } catch {
-      // a journal being written or damaged: skip it
+  for (const j of (await listRuns(repo)).slice(0, 10)) {
+    for (const [id, t] of Object.entries(j.tasks)) {
+      if (t.status === 'succeeded' && typeof t.ms === 'number' && t.ms > 0) samples.set(id, [...(samples.get(id) ?? []), t.ms]);
     }
   }
   for (const [id, xs] of samples) {

@@ -362,7 +362,10 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
       sendJson(res, status, payload, headers);
     };
 
-    if (options.apiKey !== undefined && req.headers['x-api-key'] !== options.apiKey) {
+    // The SDK (1.14) sends the key as `Authorization: Bearer …`; older clients as `x-api-key`.
+    const auth = req.headers['authorization'];
+    const bearer = typeof auth === 'string' && auth.startsWith('Bearer ') ? auth.slice(7) : undefined;
+    if (options.apiKey !== undefined && req.headers['x-api-key'] !== options.apiKey && bearer !== options.apiKey) {
       reply(401, errorBody('authentication_error', 'invalid x-api-key'));
       return;
     }

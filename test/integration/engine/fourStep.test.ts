@@ -13,7 +13,7 @@ describe('engine: the four-step example end to end (real SDK, fake API over HTTP
   let fake: FakeAnthropic;
   let repo: ReturnType<typeof exampleRepo>;
   beforeEach(async () => {
-    fake = await startFakeAnthropic({ script: fourStepScript(), latencyMs: 150 });
+    fake = await startFakeAnthropic({ script: fourStepScript(), latencyMs: 150, apiKey: 'test-key' });
     repo = exampleRepo();
   });
   afterEach(async () => {
