@@ -1,0 +1,87 @@
+// Every id the extension shares with package.json (commands, views, context keys,
+// settings, URI schemes) lives here, so a rename is one edit and a test can check
+// the manifest against this list. No `vscode` import: unit tests read it too.
+
+export const EXTENSION_ID = 'parallel-agents.parallel-agents';
+
+export const Commands = {
+  createTaskFile: 'parallelAgents.createTaskFile',
+  showPlan: 'parallelAgents.showPlan',
+  setApiKey: 'parallelAgents.setApiKey',
+  clearApiKey: 'parallelAgents.clearApiKey',
+  showLog: 'parallelAgents.showLog',
+  runTasks: 'parallelAgents.runTasks',
+  runSelectedTasks: 'parallelAgents.runSelectedTasks',
+  runTask: 'parallelAgents.runTask',
+  cancelTask: 'parallelAgents.cancelTask',
+  cancelRun: 'parallelAgents.cancelRun',
+  retryTask: 'parallelAgents.retryTask',
+  openTaskChanges: 'parallelAgents.openTaskChanges',
+  openTranscript: 'parallelAgents.openTranscript',
+  applyRun: 'parallelAgents.applyRun',
+  applyTask: 'parallelAgents.applyTask',
+  undoApply: 'parallelAgents.undoApply',
+  openTaskFile: 'parallelAgents.openTaskFile',
+} as const;
+
+export type CommandId = (typeof Commands)[keyof typeof Commands];
+
+export const ViewContainers = {
+  main: 'parallelAgents',
+} as const;
+
+export const Views = {
+  agents: 'parallelAgents.agents',
+  conflicts: 'parallelAgents.conflicts',
+} as const;
+
+/** VS Code generates `<viewId>.focus` for every view. */
+export const focusViewCommand = (viewId: string): string => `${viewId}.focus`;
+
+export const ContextKeys = {
+  /** The workspace has a task file (at the configured path or a default one). */
+  hasTaskFile: 'parallelAgents.hasTaskFile',
+  /** An API key is stored or in ANTHROPIC_API_KEY. */
+  hasApiKey: 'parallelAgents.hasApiKey',
+  /** The run engine is bundled and loaded (phase 2). */
+  engineAvailable: 'parallelAgents.engineAvailable',
+  /** A run is in progress. */
+  running: 'parallelAgents.running',
+} as const;
+
+/** Tree item contextValues (drive the inline actions in package.json's menus). */
+export const TreeItemContexts = {
+  run: 'run',
+  runActive: 'run-active',
+  taskRunning: 'task-running',
+  taskQueued: 'task-queued',
+  taskFailed: 'task-failed',
+  taskDone: 'task-done',
+  changedFile: 'changed-file',
+  transcript: 'transcript',
+  conflictFile: 'conflict-file',
+} as const;
+
+export const Settings = {
+  section: 'parallelAgents',
+  concurrency: 'concurrency',
+  maxConcurrency: 'maxConcurrency',
+  model: 'model',
+  taskFile: 'taskFile',
+  prices: 'prices',
+  maxCostPerRun: 'maxCostPerRun',
+  ownershipViolations: 'ownershipViolations',
+} as const;
+
+export const SecretKeys = {
+  anthropicApiKey: 'parallelAgents.anthropicApiKey',
+} as const;
+
+export const WebviewTypes = {
+  plan: 'parallelAgents.plan',
+} as const;
+
+export const OUTPUT_CHANNEL_NAME = 'Parallel Agents';
+export const DIAGNOSTIC_SOURCE = 'parallel-agents';
+/** Read-only documents of git objects (phase 2's diffs). */
+export const GIT_OBJECT_SCHEME = 'parallel-agents-git';
