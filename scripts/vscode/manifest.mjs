@@ -1,0 +1,240 @@
+#!/usr/bin/env node
+// The extension's part of package.json (contributes, activation, capabilities, icon and
+// the VS Code scripts), kept here so it can be reviewed as code and re-applied. It
+// rewrites only the keys the front end owns; run it under `flock /tmp/pa-npm.lock`.
+// `--check` exits 1 when package.json differs from this (used by a unit test).
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const C = 'Parallel Agents';
+const trusted = 'isWorkspaceTrusted';
+const taskFileOpen = 'resourceDirname =~ /[\\\\/]\\.agents$/ && resourceFilename =~ /^tasks\\.(ya?ml|json)$/';
+
+const cmd = (command, title, extra = {}) => ({ command, title, category: C, ...extra });
+
+export const manifest = {
+  main: './dist/extension.js',
+  icon: 'media/icon.png',
+  galleryBanner: { color: '#1f2a44', theme: 'dark' },
+  extensionKind: ['workspace'],
+  activationEvents: [
+    'workspaceContains:.agents/tasks.yaml',
+    'workspaceContains:.agents/tasks.json',
+    'onWebviewPanel:parallelAgents.plan',
+  ],
+  capabilities: {
+    untrustedWorkspaces: {
+      supported: 'limited',
+      description:
+        'In Restricted Mode the task file is checked and planned, and past runs can be reviewed, but nothing runs: a run executes the task file\'s agents and shell commands, which write files in the workspace.',
+      restrictedConfigurations: [
+        'parallelAgents.taskFile',
+        'parallelAgents.model',
+        'parallelAgents.prices',
+        'parallelAgents.maxCostPerRun',
+        'parallelAgents.maxConcurrency',
+      ],
+    },
+    virtualWorkspaces: { supported: false, description: 'Runs need a local git repository and file system.' },
+  },
+  contributes: {
+    commands: [
+      cmd('parallelAgents.createTaskFile', 'Create Task File', { icon: '$(new-file)' }),
+      cmd('parallelAgents.showPlan', 'Show Plan', { icon: '$(type-hierarchy)' }),
+      cmd('parallelAgents.setApiKey', 'Set API Key', { icon: '$(key)' }),
+      cmd('parallelAgents.clearApiKey', 'Clear API Key'),
+      cmd('parallelAgents.showLog', 'Show Log', { icon: '$(output)' }),
+      cmd('parallelAgents.openTaskFile', 'Open Task File', { icon: '$(go-to-file)' }),
+      cmd('parallelAgents.runTasks', 'Run Tasks', { icon: '$(run-all)', enablement: trusted }),
+      cmd('parallelAgents.runSelectedTasks', 'Run Selected Tasks…', { icon: '$(run)', enablement: trusted }),
+      cmd('parallelAgents.runTask', 'Run Task', { icon: '$(play)', enablement: trusted }),
+      cmd('parallelAgents.cancelTask', 'Cancel Task', { icon: '$(debug-stop)' }),
+      cmd('parallelAgents.cancelRun', 'Cancel Run', { icon: '$(debug-stop)' }),
+      cmd('parallelAgents.retryTask', 'Retry Task', { icon: '$(debug-restart)', enablement: trusted }),
+      cmd('parallelAgents.openTaskChanges', 'Open Task Changes', { icon: '$(git-compare)' }),
+      cmd('parallelAgents.openTranscript', 'Open Transcript', { icon: '$(comment-discussion)' }),
+      cmd('parallelAgents.applyRun', 'Apply Run', { icon: '$(check-all)', enablement: trusted }),
+      cmd('parallelAgents.applyTask', 'Apply Task', { icon: '$(check)', enablement: trusted }),
+      cmd('parallelAgents.undoApply', 'Undo Apply', { icon: '$(discard)', enablement: trusted }),
+    ],
+    viewsContainers: {
+      activitybar: [{ id: 'parallelAgents', title: C, icon: 'media/parallel-agents.svg' }],
+    },
+    views: {
+      parallelAgents: [
+        { id: 'parallelAgents.agents', name: 'Agents', icon: 'media/parallel-agents.svg', contextualTitle: C },
+        { id: 'parallelAgents.conflicts', name: 'Conflicts', icon: 'media/parallel-agents.svg', contextualTitle: C },
+      ],
+    },
+    viewsWelcome: [
+      {
+        view: 'parallelAgents.agents',
+        contents:
+          'No task file in this workspace. A task file (.agents/tasks.yaml) lists what each agent should do and which files it owns, so that several agents can work at once without touching the same files.\n[Create Task File](command:parallelAgents.createTaskFile)\nThe template has four tasks: unit tests, API docs, a lint command and a changelog that waits for the tests.',
+        when: '!parallelAgents.hasTaskFile',
+      },
+      {
+        view: 'parallelAgents.agents',
+        contents:
+          'Agent tasks need an Anthropic API key. It is kept in VS Code\'s secret storage (ANTHROPIC_API_KEY from the environment also works).\n[Set API Key](command:parallelAgents.setApiKey)',
+        when: 'parallelAgents.hasTaskFile && !parallelAgents.hasApiKey && isWorkspaceTrusted',
+      },
+      {
+        view: 'parallelAgents.agents',
+        contents:
+          'Runs are disabled in Restricted Mode: a run executes the task file\'s agents and shell commands, and they write files in this workspace. Checking the task file and showing the plan still work.\n[Show Plan](command:parallelAgents.showPlan)\n[Manage Workspace Trust](command:workbench.trust.manage)',
+        when: '!isWorkspaceTrusted',
+      },
+      {
+        view: 'parallelAgents.agents',
+        contents:
+          'No runs yet. Check the plan (waves, critical path, predicted speedup), then run the tasks.\n[Show Plan](command:parallelAgents.showPlan)\n[Run Tasks](command:parallelAgents.runTasks)',
+        when: 'parallelAgents.hasTaskFile && isWorkspaceTrusted',
+      },
+      {
+        view: 'parallelAgents.conflicts',
+        contents:
+          'No conflicts. When applying a run leaves conflict markers (two tasks changed the same lines, or you edited them during the run), the files are listed here with actions to accept either side or both.',
+      },
+    ],
+    menus: {
+      commandPalette: [
+        { command: 'parallelAgents.runTask', when: 'false' },
+        { command: 'parallelAgents.cancelRun', when: 'parallelAgents.running' },
+        { command: 'parallelAgents.showPlan', when: 'workbenchState != empty' },
+        { command: 'parallelAgents.createTaskFile', when: 'workbenchState != empty' },
+      ],
+      'view/title': [
+        { command: 'parallelAgents.runTasks', when: 'view == parallelAgents.agents && parallelAgents.hasTaskFile && !parallelAgents.running', group: 'navigation@1' },
+        { command: 'parallelAgents.cancelRun', when: 'view == parallelAgents.agents && parallelAgents.running', group: 'navigation@1' },
+        { command: 'parallelAgents.showPlan', when: 'view == parallelAgents.agents && parallelAgents.hasTaskFile', group: 'navigation@2' },
+        { command: 'parallelAgents.openTaskFile', when: 'view == parallelAgents.agents && parallelAgents.hasTaskFile', group: 'navigation@3' },
+        { command: 'parallelAgents.runSelectedTasks', when: 'view == parallelAgents.agents && parallelAgents.hasTaskFile', group: '1_run@1' },
+        { command: 'parallelAgents.setApiKey', when: 'view == parallelAgents.agents', group: '2_config@1' },
+        { command: 'parallelAgents.clearApiKey', when: 'view == parallelAgents.agents && parallelAgents.hasApiKey', group: '2_config@2' },
+        { command: 'parallelAgents.showLog', when: 'view == parallelAgents.agents', group: '3_log@1' },
+      ],
+      'view/item/context': [
+        { command: 'parallelAgents.cancelTask', when: 'view == parallelAgents.agents && viewItem =~ /^task-(running|queued)$/', group: 'inline@1' },
+        { command: 'parallelAgents.retryTask', when: 'view == parallelAgents.agents && viewItem == task-failed', group: 'inline@1' },
+        { command: 'parallelAgents.openTaskChanges', when: 'view == parallelAgents.agents && viewItem =~ /^task-(done|failed)$/', group: 'inline@2' },
+        { command: 'parallelAgents.openTranscript', when: 'view == parallelAgents.agents && viewItem =~ /^task-/', group: '1_open@2' },
+        { command: 'parallelAgents.openTaskChanges', when: 'view == parallelAgents.agents && viewItem =~ /^task-/', group: '1_open@1' },
+        { command: 'parallelAgents.applyTask', when: 'view == parallelAgents.agents && viewItem == task-done', group: '2_apply@1' },
+        { command: 'parallelAgents.cancelRun', when: 'view == parallelAgents.agents && viewItem == run-active', group: 'inline@1' },
+        { command: 'parallelAgents.applyRun', when: 'view == parallelAgents.agents && viewItem =~ /^run(-applied)?$/', group: 'inline@1' },
+        { command: 'parallelAgents.applyRun', when: 'view == parallelAgents.agents && viewItem =~ /^run(-applied)?$/', group: '2_apply@1' },
+        { command: 'parallelAgents.undoApply', when: 'view == parallelAgents.agents && viewItem == run-applied', group: '2_apply@2' },
+      ],
+      'editor/title': [{ command: 'parallelAgents.showPlan', when: taskFileOpen, group: 'navigation' }],
+      'editor/context': [{ command: 'parallelAgents.showPlan', when: taskFileOpen, group: 'navigation@90' }],
+    },
+    configuration: {
+      title: C,
+      properties: {
+        'parallelAgents.concurrency': {
+          type: 'integer',
+          default: 3,
+          minimum: 1,
+          maximum: 8,
+          scope: 'resource',
+          markdownDescription:
+            'How many tasks run at once. When you leave it unset, the task file\'s `concurrency` applies. Never more than `#parallelAgents.maxConcurrency#`.',
+        },
+        'parallelAgents.maxConcurrency': {
+          type: 'integer',
+          default: 8,
+          minimum: 1,
+          maximum: 32,
+          scope: 'machine-overridable',
+          markdownDescription: 'The cap on concurrent tasks, whatever the task file or `#parallelAgents.concurrency#` ask for. Each agent costs API rate limit and money.',
+        },
+        'parallelAgents.model': {
+          type: 'string',
+          default: '',
+          scope: 'resource',
+          markdownDescription: 'Model for agent tasks that name none (a task\'s `model`, then the task file\'s top-level `model`, win over this). Empty: the engine\'s default.',
+        },
+        'parallelAgents.taskFile': {
+          type: 'string',
+          default: '.agents/tasks.yaml',
+          scope: 'resource',
+          markdownDescription: 'The task file, relative to the workspace folder. With the default, `.agents/tasks.yml` and `.agents/tasks.json` are found too.',
+        },
+        'parallelAgents.prices': {
+          type: 'object',
+          default: {},
+          scope: 'machine-overridable',
+          additionalProperties: {
+            type: 'object',
+            properties: {
+              input: { type: 'number', minimum: 0, description: 'USD per million input tokens' },
+              output: { type: 'number', minimum: 0, description: 'USD per million output tokens' },
+              cacheRead: { type: 'number', minimum: 0, description: 'USD per million cache-read tokens' },
+              cacheWrite: { type: 'number', minimum: 0, description: 'USD per million cache-write tokens' },
+            },
+            additionalProperties: false,
+          },
+          markdownDescription: 'Prices per model, in USD per million tokens, overriding the built-in table (for cost shown in the Agents view and for `#parallelAgents.maxCostPerRun#`). Example: `{"claude-sonnet-4-5": {"input": 3, "output": 15}}`.',
+        },
+        'parallelAgents.maxCostPerRun': {
+          type: ['number', 'null'],
+          default: null,
+          minimum: 0,
+          scope: 'machine-overridable',
+          markdownDescription: 'Stop starting tasks, and cancel running agents, once a run has cost this many US dollars. Empty: no limit beyond each task\'s `budget`.',
+        },
+        'parallelAgents.ownershipViolations': {
+          type: 'string',
+          enum: ['flag', 'discard'],
+          default: 'flag',
+          scope: 'resource',
+          enumDescriptions: [
+            'Keep changes a task made outside the files it owns, and flag them for review before applying.',
+            'Drop changes a task made outside the files it owns.',
+          ],
+          markdownDescription: 'What to do with changes a command task made outside its `owns` globs (agent tasks are refused such writes as they make them).',
+        },
+      },
+    },
+    jsonValidation: [{ fileMatch: ['**/.agents/tasks.json'], url: './schemas/tasks.schema.json' }],
+    yamlValidation: [{ fileMatch: ['**/.agents/tasks.yaml', '**/.agents/tasks.yml'], url: './schemas/tasks.schema.json' }],
+  },
+};
+
+export const scripts = {
+  watch: 'node scripts/build.mjs --watch',
+  'test:vscode': 'node scripts/vscode/test-vscode.mjs',
+  'test:electron': 'node scripts/vscode/test-electron.mjs',
+  package: 'node scripts/vscode/package.mjs',
+  demo: 'node scripts/vscode/demo.mjs',
+};
+
+function apply(pkg) {
+  const out = {};
+  // Keep the manifest's key order; put the owned keys where they were, new ones after `main`.
+  for (const [k, v] of Object.entries(pkg)) {
+    out[k] = k in manifest ? manifest[k] : v;
+    if (k === 'main') for (const [mk, mv] of Object.entries(manifest)) if (!(mk in pkg)) out[mk] = mv;
+  }
+  out.scripts = { ...pkg.scripts, ...scripts };
+  return out;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const file = join(root, 'package.json');
+  const text = readFileSync(file, 'utf8');
+  const next = JSON.stringify(apply(JSON.parse(text)), null, 2) + '\n';
+  if (process.argv.includes('--check')) {
+    if (next !== text) {
+      console.error('package.json differs from scripts/vscode/manifest.mjs; run: flock /tmp/pa-npm.lock node scripts/vscode/manifest.mjs');
+      process.exit(1);
+    }
+    console.log('package.json: extension manifest up to date');
+  } else {
+    writeFileSync(file, next);
+    console.log('package.json: extension manifest written');
+  }
+}

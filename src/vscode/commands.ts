@@ -1,0 +1,137 @@
+// The command handlers. Each is small and delegates to the service that owns the work;
+// run-engine commands are registered now and say plainly that the engine is not there
+// yet, until src/engine is wired in.
+import * as vscode from 'vscode';
+import { Disposable } from '../core/lifecycle';
+import { validateApiKeyInput, type ApiKeyStore } from './apiKeyStore';
+import { Commands } from './ids';
+import type { PlanPanels } from './planPanel';
+import { taskFileTemplateFor } from './taskFileTemplate';
+import type { TaskFiles } from './taskFiles';
+
+export interface CommandServices {
+  readonly log: vscode.LogOutputChannel;
+  readonly taskFiles: TaskFiles;
+  readonly apiKeys: ApiKeyStore;
+  readonly planPanels: PlanPanels;
+}
+
+/** Titles of the commands that need the run engine, for the "not available yet" message. */
+const ENGINE_COMMANDS: ReadonlyArray<readonly [string, string, boolean]> = [
+  [Commands.runTasks, 'Run Tasks', true],
+  [Commands.runSelectedTasks, 'Run Selected Tasks…', true],
+  [Commands.runTask, 'Run this task', true],
+  [Commands.cancelTask, 'Cancel Task', false],
+  [Commands.cancelRun, 'Cancel Run', false],
+  [Commands.retryTask, 'Retry Task', true],
+  [Commands.openTaskChanges, 'Open Task Changes', false],
+  [Commands.openTranscript, 'Open Transcript', false],
+  [Commands.applyRun, 'Apply Run', true],
+  [Commands.applyTask, 'Apply Task', true],
+  [Commands.undoApply, 'Undo Apply', true],
+];
+
+export class CommandHandlers extends Disposable {
+  constructor(private readonly s: CommandServices) {
+    super();
+    const reg = (id: string, fn: (...args: never[]) => unknown) => this._register(vscode.commands.registerCommand(id, fn));
+    reg(Commands.createTaskFile, (folder?: vscode.WorkspaceFolder | vscode.Uri) => this.createTaskFile(folder));
+    reg(Commands.showPlan, (uri?: vscode.Uri) => this.showPlan(uri));
+    reg(Commands.setApiKey, () => this.setApiKey());
+    reg(Commands.clearApiKey, () => this.clearApiKey());
+    reg(Commands.showLog, () => this.s.log.show(true));
+    reg(Commands.openTaskFile, (uri?: vscode.Uri) => this.openTaskFile(uri));
+    for (const [id, title, needsTrust] of ENGINE_COMMANDS) reg(id, () => this.engineNotAvailable(title, needsTrust));
+  }
+
+  async createTaskFile(arg?: vscode.WorkspaceFolder | vscode.Uri): Promise<vscode.Uri | undefined> {
+    const folder = await this.pickFolder(arg);
+    if (!folder) return undefined;
+    const existing = await this.s.taskFiles.find(folder);
+    if (existing) {
+      await vscode.window.showTextDocument(existing);
+      void vscode.window.showInformationMessage(`${vscode.workspace.asRelativePath(existing, false)} already exists; it is open in the editor.`);
+      return existing;
+    }
+    const target = this.s.taskFiles.defaultLocation(folder);
+    const rel = vscode.workspace.asRelativePath(target, false);
+    await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(taskFileTemplateFor(rel)));
+    this.s.log.info(`created ${target.fsPath} from the four-step template`);
+    await this.s.taskFiles.refreshPresence();
+    await vscode.window.showTextDocument(target);
+    return target;
+  }
+
+  async showPlan(uri?: vscode.Uri): Promise<void> {
+    const target = uri instanceof vscode.Uri ? uri : await this.s.taskFiles.current();
+    if (!target) {
+      const create = 'Create Task File';
+      void vscode.window
+        .showWarningMessage('Parallel Agents: there is no task file to plan (the `parallelAgents.taskFile` setting, default .agents/tasks.yaml, in each workspace folder).', create)
+        .then((pick) => pick === create && vscode.commands.executeCommand(Commands.createTaskFile));
+      return;
+    }
+    await this.s.planPanels.show(target);
+  }
+
+  async setApiKey(): Promise<void> {
+    const key = await vscode.window.showInputBox({
+      title: 'Parallel Agents: Anthropic API key',
+      prompt: 'Stored in VS Code\'s SecretStorage (the OS keychain), never in settings or logs.',
+      placeHolder: 'sk-ant-…',
+      password: true,
+      ignoreFocusOut: true,
+      validateInput: validateApiKeyInput,
+    });
+    if (key === undefined || !key.trim()) return;
+    await this.s.apiKeys.store(key);
+    void vscode.window.showInformationMessage('Parallel Agents: API key stored.');
+  }
+
+  async clearApiKey(): Promise<void> {
+    await this.s.apiKeys.clear();
+    const still = await this.s.apiKeys.get();
+    void vscode.window.showInformationMessage(
+      still?.source === 'environment'
+        ? 'Parallel Agents: stored API key removed. ANTHROPIC_API_KEY from the environment is still used.'
+        : 'Parallel Agents: stored API key removed.',
+    );
+  }
+
+  async openTaskFile(uri?: vscode.Uri): Promise<void> {
+    const target = uri instanceof vscode.Uri ? uri : await this.s.taskFiles.current();
+    if (target) await vscode.window.showTextDocument(target);
+    else await vscode.commands.executeCommand(Commands.createTaskFile);
+  }
+
+  /** Returns what happened, so tests can tell; the message is not awaited (it stays until dismissed). */
+  private engineNotAvailable(title: string, needsTrust: boolean): 'restricted' | 'unavailable' {
+    if (needsTrust && !vscode.workspace.isTrusted) {
+      const manage = 'Manage Workspace Trust';
+      void vscode.window
+        .showWarningMessage(
+          `Parallel Agents: "${title}" is disabled in Restricted Mode: a run executes the task file's agents and shell commands, which write files in the workspace. Plans and reviews still work.`,
+          manage,
+        )
+        .then((pick) => pick === manage && vscode.commands.executeCommand('workbench.trust.manage'));
+      return 'restricted';
+    }
+    this.s.log.info(`"${title}" was invoked, but the run engine is not available in this build`);
+    void vscode.window.showInformationMessage(
+      `Parallel Agents: "${title}" needs the run engine, which is not available in this build yet. Planning works now: use "Parallel Agents: Show Plan".`,
+    );
+    return 'unavailable';
+  }
+
+  private async pickFolder(arg?: vscode.WorkspaceFolder | vscode.Uri): Promise<vscode.WorkspaceFolder | undefined> {
+    if (arg instanceof vscode.Uri) return vscode.workspace.getWorkspaceFolder(arg);
+    if (arg && 'uri' in arg && 'index' in arg) return arg;
+    const folders = vscode.workspace.workspaceFolders ?? [];
+    if (folders.length === 0) {
+      void vscode.window.showWarningMessage('Parallel Agents: open a folder first; the task file lives in the workspace (.agents/tasks.yaml).');
+      return undefined;
+    }
+    if (folders.length === 1) return folders[0];
+    return vscode.window.showWorkspaceFolderPick({ placeHolder: 'Workspace folder for the task file' });
+  }
+}

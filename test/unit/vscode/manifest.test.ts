@@ -1,0 +1,44 @@
+// package.json's extension manifest against ids.ts and the files it points at.
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Commands, Views } from '../../../src/vscode/ids';
+
+const root = join(__dirname, '..', '..', '..');
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+
+describe('vscode/manifest', () => {
+  it('is what scripts/vscode/manifest.mjs writes', () => {
+    execFileSync(process.execPath, [join(root, 'scripts', 'vscode', 'manifest.mjs'), '--check'], { stdio: 'pipe' });
+  });
+
+  it('contributes exactly the commands of ids.ts, each with the category', () => {
+    const cmds = pkg.contributes.commands as { command: string; category: string }[];
+    assert.deepEqual(cmds.map((c) => c.command).sort(), Object.values(Commands).sort());
+    assert.ok(cmds.every((c) => c.category === 'Parallel Agents'));
+  });
+
+  it('contributes the views of ids.ts', () => {
+    const views = Object.values(pkg.contributes.views).flat() as { id: string }[];
+    assert.deepEqual(views.map((v) => v.id).sort(), Object.values(Views).sort());
+  });
+
+  it('links only to real commands from welcome views and menus', () => {
+    const known = new Set([...Object.values(Commands), 'workbench.trust.manage']);
+    for (const w of pkg.contributes.viewsWelcome as { contents: string }[]) {
+      for (const m of w.contents.matchAll(/\(command:([\w.]+)\)/g)) assert.ok(known.has(m[1] as string), m[1]);
+    }
+    for (const items of Object.values(pkg.contributes.menus) as { command: string }[][]) {
+      for (const i of items) assert.ok(known.has(i.command), i.command);
+    }
+  });
+
+  it('points at files that exist', () => {
+    for (const f of [pkg.icon, ...pkg.contributes.viewsContainers.activitybar.map((c: { icon: string }) => c.icon), 'media/plan.js', 'media/plan.css']) {
+      assert.ok(existsSync(join(root, f)), f);
+    }
+    assert.equal(pkg.contributes.jsonValidation[0].url, './schemas/tasks.schema.json');
+    assert.equal(pkg.contributes.yamlValidation[0].url, './schemas/tasks.schema.json');
+  });
+});
