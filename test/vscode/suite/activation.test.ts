@@ -1,0 +1,42 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { Commands } from '../../../src/vscode/ids';
+import { activateExtension } from './helpers';
+
+interface Manifest {
+  contributes: { commands: { command: string }[]; views: Record<string, { id: string }[]> };
+}
+
+describe('activation', () => {
+  it('activates in a workspace with .agents/tasks.yaml and returns its API', async () => {
+    const api = await activateExtension();
+    assert.ok(api.planPanels && api.statusBar && api.diagnostics);
+  });
+
+  it('registers every command package.json contributes, and nothing in ids.ts is missing from it', async () => {
+    await activateExtension();
+    const ext = vscode.extensions.getExtension('parallel-agents.parallel-agents');
+    const manifest = ext?.packageJSON as Manifest;
+    const contributed = manifest.contributes.commands.map((c) => c.command);
+    const registered = new Set(await vscode.commands.getCommands(true));
+    const missing = contributed.filter((c) => !registered.has(c));
+    assert.deepEqual(missing, [], `contributed but not registered: ${missing.join(', ')}`);
+    assert.deepEqual([...contributed].sort(), Object.values(Commands).sort());
+  });
+
+  it('contributes the Agents and Conflicts views, whose focus commands exist', async () => {
+    const registered = new Set(await vscode.commands.getCommands(true));
+    for (const id of ['parallelAgents.agents', 'parallelAgents.conflicts']) assert.ok(registered.has(`${id}.focus`), `${id}.focus`);
+    await vscode.commands.executeCommand('parallelAgents.agents.focus');
+  });
+
+  it('shows the idle status bar item', async () => {
+    const api = await activateExtension();
+    assert.match(api.statusBar.text, /Agents: idle/);
+  });
+
+  it('says plainly that run commands need the run engine (no fake results)', async () => {
+    const result = await vscode.commands.executeCommand(Commands.runTasks);
+    assert.equal(result, 'unavailable');
+  });
+});

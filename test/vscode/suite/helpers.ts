@@ -1,0 +1,52 @@
+// Shared by the extension-host tests (each test file is bundled on its own).
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { ParallelAgentsApi } from '../../../src/vscode/app';
+import { EXTENSION_ID } from '../../../src/vscode/ids';
+
+export async function activateExtension(): Promise<ParallelAgentsApi> {
+  const ext = vscode.extensions.getExtension<ParallelAgentsApi>(EXTENSION_ID);
+  assert.ok(ext, `extension ${EXTENSION_ID} is not installed`);
+  return ext.isActive ? ext.exports : ext.activate();
+}
+
+export function workspaceRoot(): vscode.Uri {
+  const f = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(f, 'the test needs a workspace folder');
+  return f.uri;
+}
+
+export function taskFileUri(): vscode.Uri {
+  return vscode.Uri.joinPath(workspaceRoot(), '.agents', 'tasks.yaml');
+}
+
+/** Polls `fn` until it returns a truthy value (VS Code updates views and diagnostics asynchronously). */
+export async function waitFor<T>(what: string, fn: () => T | Promise<T>, timeoutMs = 15_000): Promise<NonNullable<T>> {
+  const end = Date.now() + timeoutMs;
+  let last: T | undefined;
+  for (;;) {
+    last = await fn();
+    if (last) return last as NonNullable<T>;
+    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last: ${JSON.stringify(last)})`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export async function writeFile(uri: vscode.Uri, text: string): Promise<void> {
+  await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
+}
+
+export async function readFile(uri: vscode.Uri): Promise<string> {
+  return new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+}
+
+export async function closeAllEditors(): Promise<void> {
+  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+}
+
+/** Replaces a document's whole text in the editor (unsaved), as typing would. */
+export async function setDocumentText(doc: vscode.TextDocument, text: string): Promise<void> {
+  const edit = new vscode.WorkspaceEdit();
+  edit.replace(doc.uri, new vscode.Range(0, 0, doc.lineCount, 0), text);
+  assert.ok(await vscode.workspace.applyEdit(edit), 'the edit was not applied');
+}
