@@ -128,7 +128,9 @@ export class Run extends Disposable {
         else this._onDidPause.fire(undefined);
       }),
     );
-    this.done = this.scheduler.start().then(() => this.finish());
+    // Start on the next turn of the event loop, so that whoever called startRun() has
+    // subscribed to the events before the first task starts.
+    this.done = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.scheduler.start()).then(() => this.finish());
   }
 
   cancelTask(id: string): boolean {
