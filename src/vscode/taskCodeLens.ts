@@ -18,7 +18,18 @@ export class TaskCodeLensProvider extends Disposable implements vscode.CodeLensP
   async provideCodeLenses(doc: vscode.TextDocument, token: vscode.CancellationToken): Promise<vscode.CodeLens[]> {
     if (!this.taskFiles.isTaskFile(doc.uri)) return [];
     const { analysis } = await this.taskFiles.analyseDocument(doc);
-    if (token.isCancellationRequested || !analysis.taskFile || !analysis.plan) return [];
+    if (token.isCancellationRequested) return [];
+    if (!analysis.taskFile || !analysis.plan) {
+      // Unparseable: one lens that says so, rather than lenses at positions that may be stale.
+      const errors = analysis.problems.filter((p) => p.severity === 'error').length;
+      const line = findTasksKeyLine(doc) ?? 0;
+      return [
+        new vscode.CodeLens(new vscode.Range(line, 0, line, 0), {
+          title: `$(error) ${errors} problem${errors === 1 ? '' : 's'} in the task file: nothing can be planned or run until ${errors === 1 ? 'it is' : 'they are'} fixed`,
+          command: 'workbench.actions.view.problems',
+        }),
+      ];
+    }
     const plan = analysis.plan;
     const lenses: vscode.CodeLens[] = [];
     const first = analysis.taskFile.tasks[0];
