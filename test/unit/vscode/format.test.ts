@@ -23,3 +23,21 @@ describe('vscode/format', () => {
     assert.match(statusBarTooltip({ running: 1, queued: 0, conflicts: 2 }), /1 running, 0 queued, 2 unresolved conflicts/);
   });
 });
+
+import { measuredSpeedup, taskDescription } from '../../../src/vscode/format';
+
+describe('vscode/format task lines', () => {
+  const usage = { input: 1000, output: 500, cacheRead: 0, cacheWrite: 0 };
+  it('describes a running agent by elapsed time, tokens, cost and tool', () => {
+    assert.equal(taskDescription({ status: 'running', startedAt: 0, tokens: usage, costUsd: 0.02, currentTool: 'edit_file' }, 65_000), '1m 05s · 1.5k tok · $0.02 · edit_file');
+  });
+  it('describes finished, queued and failed tasks', () => {
+    assert.equal(taskDescription({ status: 'succeeded', ms: 4000, tokens: usage, costUsd: 0, changedCount: 2 }, 0), '4s · 1.5k tok · 2 files');
+    assert.equal(taskDescription({ status: 'queued', tokens: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 }, costUsd: 0 }, 0), 'queued');
+    assert.equal(taskDescription({ status: 'failed', ms: 1000, tokens: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 }, costUsd: 0, error: 'exit 2\nmore' }, 0), '1s · exit 2');
+  });
+  it('measures the speedup as work ÷ wall clock', () => {
+    assert.deepEqual(measuredSpeedup([{ ms: 3000 }, { ms: 3000 }, {}], 3000), { speedup: 2, workMs: 6000, wallMs: 3000 });
+    assert.equal(measuredSpeedup([], 1000), undefined);
+  });
+});
