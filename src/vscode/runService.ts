@@ -1,0 +1,300 @@
+// The runs the views show: live ones started in this window (the engine's Run) and past
+// ones from the journal. Starts, cancels, retries, applies and undoes through the engine,
+// which is loaded on first use. Views subscribe to one coalesced change event.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { Disposable, Emitter } from '../core/lifecycle';
+import type { TaskStatus } from '../core/runModel';
+import type { Run, RunOptions } from '../engine';
+import type { ApplyResult, GitRepo } from '../git';
+import type { ApiKeyStore } from './apiKeyStore';
+import type { Configuration } from './configuration';
+import { measuredSpeedup } from './format';
+import { applicableTasks, fromJournal, fromRunView, type RunSnapshot } from './runSnapshot';
+import type { TaskFiles } from './taskFiles';
+
+type EngineModule = typeof import('../engine/index.js');
+type GitModule = typeof import('../git/index.js');
+let engineModule: Promise<EngineModule> | undefined;
+let gitModule: Promise<GitModule> | undefined;
+const loadEngine = () => (engineModule ??= import('../engine/index.js'));
+export const loadGit = (): Promise<GitModule> => (gitModule ??= import('../git/index.js'));
+
+const HISTORY_LIMIT = 10;
+const COALESCE_MS = 150;
+
+interface LiveRun {
+  readonly run: Run;
+  readonly taskFile: vscode.Uri;
+}
+
+export interface RunFinished {
+  readonly run: RunSnapshot;
+  readonly taskFile: vscode.Uri;
+  readonly measured?: { speedup: number; workMs: number; wallMs: number };
+}
+
+export interface RunApplied {
+  readonly runId: string;
+  readonly repoRoot: string;
+  readonly result: ApplyResult;
+}
+
+export class RunError extends Error {}
+
+export class RunService extends Disposable {
+  private readonly _onDidChange = this._register(new Emitter<void>());
+  /** Something in some run changed; fired at most every COALESCE_MS. */
+  readonly onDidChange = this._onDidChange.event;
+  private readonly _onDidChangeStatuses = this._register(new Emitter<{ taskFile: vscode.Uri; tasks: Record<string, TaskStatus> }>());
+  readonly onDidChangeStatuses = this._onDidChangeStatuses.event;
+  private readonly _onDidFinish = this._register(new Emitter<RunFinished>());
+  readonly onDidFinish = this._onDidFinish.event;
+  private readonly _onDidApply = this._register(new Emitter<RunApplied>());
+  readonly onDidApply = this._onDidApply.event;
+
+  private readonly live = new Map<string, LiveRun>();
+  private past: RunSnapshot[] = [];
+  private readonly applied = new Map<string, RunSnapshot['applied']>();
+  private readonly repos = new Map<string, Promise<GitRepo>>();
+  private timer: NodeJS.Timeout | undefined;
+  private ticker: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly config: Configuration,
+    private readonly taskFiles: TaskFiles,
+    private readonly apiKeys: ApiKeyStore,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    super();
+    this._register({
+      dispose: () => {
+        clearTimeout(this.timer);
+        clearInterval(this.ticker);
+        for (const l of this.live.values()) {
+          l.run.cancel('VS Code window closed');
+          l.run.dispose();
+        }
+      },
+    });
+  }
+
+  /** Live runs first, then past ones, newest first. */
+  runs(): RunSnapshot[] {
+    const live = [...this.live.values()].map((l) => fromRunView(l.run.view, this.applied.get(l.run.view.runId)));
+    const liveIds = new Set(live.map((r) => r.runId));
+    const past = this.past.filter((r) => !liveIds.has(r.runId)).map((r) => (this.applied.has(r.runId) ? { ...r, applied: this.applied.get(r.runId) } : r));
+    return [...live.sort((a, b) => b.startedAt - a.startedAt), ...past];
+  }
+
+  find(runId: string): RunSnapshot | undefined {
+    return this.runs().find((r) => r.runId === runId);
+  }
+
+  get isRunning(): boolean {
+    return [...this.live.values()].some((l) => l.run.view.status === 'running');
+  }
+
+  async repo(root: string): Promise<GitRepo> {
+    let r = this.repos.get(root);
+    if (!r) {
+      r = loadGit().then((g) => g.openRepo(root));
+      r.catch(() => this.repos.delete(root));
+      this.repos.set(root, r);
+    }
+    return r;
+  }
+
+  /** Reads past runs from each workspace folder's journal. */
+  async refreshHistory(): Promise<void> {
+    const out: RunSnapshot[] = [];
+    for (const f of vscode.workspace.workspaceFolders ?? []) {
+      if (f.uri.scheme !== 'file') continue;
+      let repo: GitRepo;
+      try {
+        repo = await this.repo(f.uri.fsPath);
+      } catch {
+        continue; // not a git repository: no runs
+      }
+      const g = await loadGit();
+      for (const j of (await g.listRuns(repo)).slice(0, HISTORY_LIMIT)) out.push(fromJournal(j, repo.root));
+    }
+    const seen = new Set<string>();
+    this.past = out.filter((r) => !seen.has(r.runId) && seen.add(r.runId)).sort((a, b) => b.startedAt - a.startedAt);
+    this.changed(true);
+  }
+
+  async start(options: { only?: readonly string[]; taskFile?: vscode.Uri } = {}): Promise<RunSnapshot> {
+    if (!vscode.workspace.isTrusted) throw new RunError('runs are disabled in Restricted Mode: trust the workspace to run its tasks');
+    const taskFile = options.taskFile ?? (await this.taskFiles.current());
+    if (!taskFile) throw new RunError('there is no task file: create one with "Parallel Agents: Create Task File"');
+    const folder = vscode.workspace.getWorkspaceFolder(taskFile);
+    if (!folder || folder.uri.scheme !== 'file') throw new RunError('the task file must be in a local workspace folder');
+    const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === taskFile.toString());
+    if (doc?.isDirty) await doc.save();
+    const { analysis } = await this.taskFiles.analyseUri(taskFile, true);
+    const errors = analysis.problems.filter((p) => p.severity === 'error');
+    if (errors.length) {
+      throw new RunError(`the task file has ${errors.length} problem${errors.length === 1 ? '' : 's'} (see the Problems view); the first: ${errors[0]?.line}:${errors[0]?.column}: ${errors[0]?.message}`);
+    }
+    const s = this.config.read(folder.uri);
+    const key = await this.apiKeys.get();
+    const engine = await loadEngine();
+    const opts: RunOptions = {
+      workspace: folder.uri.fsPath,
+      taskFile: taskFile.fsPath,
+      ...(options.only?.length && { only: options.only }),
+      ...(s.concurrency !== undefined && { concurrency: Math.min(s.concurrency, s.maxConcurrency) }),
+      ...(s.model && { model: s.model }),
+      ...(Object.keys(s.prices).length && { prices: normalisePrices(s.prices) }),
+      ...(s.maxCostPerRun !== undefined && { maxCostUsd: s.maxCostPerRun }),
+      ...(key && { apiKey: key.key }),
+      log: (level, message) => this.log[level](message),
+    };
+    let run: Run;
+    try {
+      run = await engine.startRun(opts);
+    } catch (e) {
+      if (e instanceof engine.RunSetupError) throw new RunError(e.message);
+      throw e;
+    }
+    this.watch(run, taskFile);
+    this.log.info(`run ${run.view.runId} started: ${run.view.tasks.map((t) => t.id).join(', ')} (concurrency ${run.view.concurrency})`);
+    return fromRunView(run.view);
+  }
+
+  private watch(run: Run, taskFile: vscode.Uri): void {
+    const id = run.view.runId;
+    this.live.set(id, { run, taskFile });
+    const statuses = () => Object.fromEntries(run.view.tasks.map((t) => [t.id, t.status])) as Record<string, TaskStatus>;
+    run.onDidChangeTask(() => {
+      this._onDidChangeStatuses.fire({ taskFile, tasks: statuses() });
+      this.changed();
+    });
+    run.onDidProgress(() => this.changed());
+    run.onDidPause((m) => {
+      if (m) void vscode.window.showWarningMessage(`Parallel Agents: run ${id} paused: ${m}`);
+    });
+    run.onDidFinish((v) => {
+      const snap = fromRunView(v, this.applied.get(id));
+      const m = measuredSpeedup(v.tasks, (v.finishedAt ?? Date.now()) - v.startedAt);
+      this.log.info(`run ${id} ${v.status}${m ? `, measured speedup ×${m.speedup.toFixed(2)} (predicted ×${v.plan.predictedSpeedup.toFixed(2)})` : ''}`);
+      this.changed(true);
+      this._onDidFinish.fire({ run: snap, taskFile, ...(m && { measured: m }) });
+    });
+    this._onDidChangeStatuses.fire({ taskFile, tasks: statuses() });
+    this.changed(true);
+    if (!this.ticker) {
+      // Elapsed times of running tasks tick once a second while something runs.
+      this.ticker = setInterval(() => {
+        if (this.isRunning) this.changed();
+        else {
+          clearInterval(this.ticker);
+          this.ticker = undefined;
+        }
+      }, 1000);
+    }
+  }
+
+  liveRun(runId: string): Run | undefined {
+    return this.live.get(runId)?.run;
+  }
+
+  cancelTask(runId: string, taskId: string): boolean {
+    return this.live.get(runId)?.run.cancelTask(taskId) ?? false;
+  }
+
+  cancelRun(runId: string): boolean {
+    const l = this.live.get(runId);
+    if (!l || l.run.view.status !== 'running') return false;
+    l.run.cancel();
+    return true;
+  }
+
+  retry(runId: string, taskId: string): boolean {
+    const l = this.live.get(runId);
+    if (!l) throw new RunError(`run ${runId} was not started in this window, so its tasks cannot be retried in it; run the task again with "Run Selected Tasks…"`);
+    const ok = l.run.retry(taskId);
+    if (ok) void l.run.whenIdle().then((v) => {
+      this.changed(true);
+      this._onDidFinish.fire({ run: fromRunView(v, this.applied.get(runId)), taskFile: l.taskFile });
+    });
+    return ok;
+  }
+
+  /**
+   * Applies a run's succeeded tasks (or `only` those). Files with unsaved edits in the
+   * editor are skipped, and reported, rather than overwritten under the user.
+   */
+  async apply(runId: string, only?: readonly string[]): Promise<RunApplied> {
+    const r = this.find(runId);
+    if (!r) throw new RunError(`no run ${runId}`);
+    if (r.status === 'running') throw new RunError(`run ${runId} is still running; apply it when it has finished`);
+    const tasks = applicableTasks(r, only);
+    if (!tasks.length) throw new RunError(`run ${runId} has no succeeded task${only ? ` among ${only.join(', ')}` : ''} to apply`);
+    const repo = await this.repo(r.repoRoot);
+    const g = await loadGit();
+    const skipPaths = vscode.workspace.textDocuments
+      .filter((d) => d.isDirty && d.uri.scheme === 'file')
+      .map((d) => path.relative(repo.root, d.uri.fsPath).split(path.sep).join('/'))
+      .filter((p) => p && !p.startsWith('..'));
+    const folder = vscode.workspace.workspaceFolders?.find((f) => r.repoRoot.startsWith(f.uri.fsPath) || f.uri.fsPath.startsWith(r.repoRoot));
+    const discard = this.config.read(folder?.uri).ownershipViolations === 'discard';
+    const result = await g.applyRun(repo, {
+      runId,
+      runBase: r.baseCommit,
+      tasks: tasks.map((t) => ({ id: t.id, owns: t.owns, baseCommit: t.baseCommit as string, resultCommit: t.resultCommit as string })),
+      skipPaths,
+      discardViolations: discard,
+      force: r.applied?.undone === true,
+    });
+    this.applied.set(runId, { at: Date.now(), undone: false });
+    this.log.info(`applied run ${runId}: ${result.applied.length} written, ${result.conflicts.length} conflicts, ${result.skipped.length} skipped`);
+    const applied = { runId, repoRoot: repo.root, result };
+    this._onDidApply.fire(applied);
+    this.changed(true);
+    return applied;
+  }
+
+  async undo(runId: string): Promise<{ restored: string[]; removed: string[] }> {
+    const r = this.find(runId);
+    if (!r) throw new RunError(`no run ${runId}`);
+    const repo = await this.repo(r.repoRoot);
+    const g = await loadGit();
+    const result = await g.undoApply(repo, runId);
+    this.applied.set(runId, { at: Date.now(), undone: true });
+    this.log.info(`undid the apply of run ${runId}: ${result.restored.length} restored, ${result.removed.length} removed`);
+    this.changed(true);
+    return result;
+  }
+
+  async transcriptUri(runId: string, taskId: string): Promise<vscode.Uri> {
+    const r = this.find(runId);
+    if (!r) throw new RunError(`no run ${runId}`);
+    const g = await loadGit();
+    return vscode.Uri.file(g.transcriptPath(await this.repo(r.repoRoot), runId, taskId));
+  }
+
+  private changed(now = false): void {
+    if (now) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+      this._onDidChange.fire();
+      return;
+    }
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this._onDidChange.fire();
+    }, COALESCE_MS);
+  }
+}
+
+function normalisePrices(p: Readonly<Record<string, { input?: number; output?: number; cacheRead?: number; cacheWrite?: number }>>) {
+  const out: Record<string, { input: number; output: number; cacheRead: number; cacheWrite: number }> = {};
+  for (const [model, v] of Object.entries(p)) {
+    const input = v.input ?? 0;
+    out[model] = { input, output: v.output ?? 0, cacheRead: v.cacheRead ?? input / 10, cacheWrite: v.cacheWrite ?? input * 1.25 };
+  }
+  return out;
+}

@@ -1,0 +1,140 @@
+// One shape for a run in the views, whether it is live (the engine's RunView) or past
+// (its journal). Paths are repository-relative, as git objects are addressed. Pure.
+import type { TaskStatus, TokenUsage } from '../core/runModel';
+import type { RunView } from '../engine/types';
+import type { RunJournal } from '../git/journal';
+
+export interface TaskSnapshot {
+  readonly id: string;
+  readonly title?: string;
+  readonly kind: string;
+  readonly status: TaskStatus;
+  readonly startedAt?: number;
+  readonly ms?: number;
+  readonly tokens: TokenUsage;
+  readonly costUsd: number;
+  readonly currentTool?: string;
+  /** Repository-relative paths. */
+  readonly changed?: readonly string[];
+  readonly baseCommit?: string;
+  readonly resultCommit?: string;
+  readonly output?: string;
+  readonly error?: string;
+  readonly reason?: string;
+  readonly owns: readonly string[];
+  readonly dependsOn: readonly string[];
+}
+
+export interface RunSnapshot {
+  readonly runId: string;
+  readonly status: 'running' | 'succeeded' | 'failed' | 'cancelled' | 'interrupted';
+  readonly live: boolean;
+  readonly repoRoot: string;
+  readonly baseCommit: string;
+  readonly startedAt: number;
+  readonly finishedAt?: number;
+  readonly tasks: readonly TaskSnapshot[];
+  readonly predictedSpeedup?: number;
+  /** Set once applied; `undone` after Undo Apply. */
+  readonly applied?: { readonly at: number; readonly undone: boolean };
+  readonly stopReason?: string;
+}
+
+const ZERO: TokenUsage = { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 };
+
+export function fromRunView(v: RunView, applied?: RunSnapshot['applied']): RunSnapshot {
+  return {
+    runId: v.runId,
+    status: v.status,
+    live: true,
+    repoRoot: v.repoRoot,
+    baseCommit: v.baseCommit,
+    startedAt: v.startedAt,
+    ...(v.finishedAt !== undefined && { finishedAt: v.finishedAt }),
+    predictedSpeedup: v.plan.predictedSpeedup,
+    ...(v.stopReason !== undefined && { stopReason: v.stopReason }),
+    ...(applied && { applied }),
+    tasks: v.tasks.map((t) => ({
+      id: t.id,
+      ...(t.title !== undefined && { title: t.title }),
+      kind: t.kind,
+      status: t.status,
+      ...(t.startedAt !== undefined && { startedAt: t.startedAt }),
+      ...(t.ms !== undefined && { ms: t.ms }),
+      tokens: t.tokens,
+      costUsd: t.costUsd,
+      ...(t.progress?.currentTool !== undefined && { currentTool: t.progress.currentTool }),
+      ...(t.changed !== undefined && { changed: t.changed.map((p) => v.prefix + p) }),
+      ...(t.baseCommit !== undefined && { baseCommit: t.baseCommit }),
+      ...(t.resultCommit !== undefined && { resultCommit: t.resultCommit }),
+      ...(t.output !== undefined && { output: t.output }),
+      ...(t.error !== undefined && { error: t.error }),
+      ...(t.reason !== undefined && { reason: t.reason }),
+      owns: t.owns.map((g) => v.prefix + g),
+      dependsOn: t.dependsOn,
+    })),
+  };
+}
+
+export function fromJournal(j: RunJournal, repoRoot: string): RunSnapshot {
+  const ms = (iso: string | undefined) => (iso ? Date.parse(iso) : undefined);
+  const finishedAt = ms(j.finishedAt);
+  const applied = j.applied && !j.applied.error ? { at: ms(j.applied.at) ?? 0, undone: j.applied.undoneAt !== undefined } : undefined;
+  return {
+    runId: j.runId,
+    status: j.status,
+    live: false,
+    repoRoot: j.root ?? repoRoot,
+    baseCommit: j.baseCommit,
+    startedAt: ms(j.startedAt) ?? 0,
+    ...(finishedAt !== undefined && { finishedAt }),
+    ...(applied && { applied }),
+    tasks: Object.entries(j.tasks).map(([id, t]) => ({
+      id,
+      ...(t.title !== undefined && { title: t.title }),
+      kind: t.kind,
+      status: t.status,
+      ...(ms(t.startedAt) !== undefined && { startedAt: ms(t.startedAt) as number }),
+      ...(t.ms !== undefined && { ms: t.ms }),
+      tokens: t.tokens ?? ZERO,
+      costUsd: t.costUsd ?? 0,
+      ...(t.changed !== undefined && { changed: t.changed }),
+      ...(t.baseCommit !== undefined && { baseCommit: t.baseCommit }),
+      ...(t.resultCommit !== undefined && { resultCommit: t.resultCommit }),
+      ...(t.output !== undefined && { output: t.output }),
+      ...(t.error !== undefined && { error: t.error }),
+      owns: t.owns ?? ['**'],
+      dependsOn: t.dependsOn ?? [],
+    })),
+  };
+}
+
+export function runCounts(runs: readonly RunSnapshot[]): { running: number; queued: number } {
+  let running = 0;
+  let queued = 0;
+  for (const r of runs) {
+    if (!r.live || r.status !== 'running') continue;
+    for (const t of r.tasks) {
+      if (t.status === 'running') running++;
+      else if (t.status === 'queued') queued++;
+    }
+  }
+  return { running, queued };
+}
+
+/** Tasks a run can apply: succeeded, with a result commit, each after what it builds on. */
+export function applicableTasks(r: RunSnapshot, only?: readonly string[]): TaskSnapshot[] {
+  const ok = r.tasks.filter((t) => t.status === 'succeeded' && t.resultCommit && t.baseCommit && (!only || only.includes(t.id)));
+  const byId = new Map(r.tasks.map((t) => [t.id, t]));
+  const depth = new Map<string, number>();
+  const depthOf = (id: string, seen: Set<string> = new Set()): number => {
+    const known = depth.get(id);
+    if (known !== undefined) return known;
+    if (seen.has(id)) return 0;
+    seen.add(id);
+    const d = 1 + Math.max(0, ...(byId.get(id)?.dependsOn ?? []).map((x) => depthOf(x, seen)));
+    depth.set(id, d);
+    return d;
+  };
+  return ok.map((t, i) => ({ t, i, d: depthOf(t.id) })).sort((a, b) => a.d - b.d || a.i - b.i).map((x) => x.t);
+}
