@@ -26,6 +26,13 @@ export const Commands = {
 
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 
+/** Commands invoked by CodeLens and tree items only (not in package.json). */
+export const InternalCommands = {
+  acceptConflict: 'parallelAgents.conflict.accept',
+  compareConflict: 'parallelAgents.conflict.compare',
+  openConflict: 'parallelAgents.conflict.open',
+} as const;
+
 export const ViewContainers = {
   main: 'parallelAgents',
 } as const;
@@ -85,3 +92,5 @@ export const OUTPUT_CHANNEL_NAME = 'Parallel Agents';
 export const DIAGNOSTIC_SOURCE = 'parallel-agents';
 /** Read-only documents of git objects (phase 2's diffs). */
 export const GIT_OBJECT_SCHEME = 'parallel-agents-git';
+/** Read-only sides of a conflict region, for Compare. */
+export const CONFLICT_SIDE_SCHEME = 'parallel-agents-conflict';

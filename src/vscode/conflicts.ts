@@ -1,0 +1,206 @@
+// Files an apply left with conflict markers: tracked from the apply's result, rescanned
+// as the user edits, dropped once no marker is left. Shown in the Conflicts view, with
+// a CodeLens per region (Accept ‹task A› | Accept ‹task B› | Accept Both | Compare) and
+// decorations on the two sides.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { Disposable, Emitter } from '../core/lifecycle';
+import { acceptTitle, parseConflicts, resolvedLines, splitLines, type ConflictChoice, type ConflictRegion } from './conflictMarkers';
+import { CONFLICT_SIDE_SCHEME, InternalCommands, TreeItemContexts } from './ids';
+import type { RunApplied, RunService } from './runService';
+
+export interface ConflictFile {
+  readonly uri: vscode.Uri;
+  readonly runId: string;
+  readonly tasks: readonly string[];
+  readonly regions: readonly ConflictRegion[];
+}
+
+export class ConflictTracker extends Disposable {
+  private readonly _onDidChange = this._register(new Emitter<void>());
+  readonly onDidChange = this._onDidChange.event;
+  private readonly files = new Map<string, ConflictFile>();
+
+  constructor(runs: RunService) {
+    super();
+    this._register(runs.onDidApply((a) => void this.track(a)));
+    this._register(vscode.workspace.onDidChangeTextDocument((e) => this.rescan(e.document)));
+    this._register(vscode.workspace.onDidSaveTextDocument((d) => this.rescan(d)));
+  }
+
+  all(): ConflictFile[] {
+    return [...this.files.values()].sort((a, b) => a.uri.fsPath.localeCompare(b.uri.fsPath));
+  }
+
+  get(uri: vscode.Uri): ConflictFile | undefined {
+    return this.files.get(uri.toString());
+  }
+
+  get count(): number {
+    return [...this.files.values()].reduce((s, f) => s + Math.max(1, f.regions.length), 0);
+  }
+
+  async track(a: RunApplied): Promise<void> {
+    for (const c of a.result.conflicts) {
+      if (c.kind !== 'content') continue;
+      const uri = vscode.Uri.file(path.join(a.repoRoot, c.path));
+      let text: string;
+      try {
+        // The file on disk is what the apply wrote; an open document may not have reloaded yet.
+        const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString() && d.isDirty);
+        text = open ? open.getText() : new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+      } catch {
+        continue;
+      }
+      const regions = parseConflicts(text);
+      if (regions.length) this.files.set(uri.toString(), { uri, runId: a.runId, tasks: c.tasks, regions });
+    }
+    this._onDidChange.fire();
+  }
+
+  private rescan(doc: vscode.TextDocument): void {
+    const f = this.files.get(doc.uri.toString());
+    if (!f) return;
+    const regions = parseConflicts(doc.getText());
+    if (regions.length) this.files.set(doc.uri.toString(), { ...f, regions });
+    else this.files.delete(doc.uri.toString());
+    this._onDidChange.fire();
+  }
+}
+
+export type ConflictNode = { readonly type: 'file'; readonly file: ConflictFile } | { readonly type: 'region'; readonly file: ConflictFile; readonly region: ConflictRegion };
+
+export class ConflictsTreeProvider extends Disposable implements vscode.TreeDataProvider<ConflictNode> {
+  private readonly _onDidChangeTreeData = this._register(new Emitter<ConflictNode | undefined>());
+  readonly onDidChangeTreeData = this._onDidChangeTreeData.event;
+
+  constructor(private readonly tracker: ConflictTracker) {
+    super();
+    this._register(tracker.onDidChange(() => this._onDidChangeTreeData.fire(undefined)));
+  }
+
+  getChildren(n?: ConflictNode): ConflictNode[] {
+    if (!n) return this.tracker.all().map((file) => ({ type: 'file', file }));
+    if (n.type === 'file') return n.file.regions.map((region) => ({ type: 'region', file: n.file, region }));
+    return [];
+  }
+
+  getTreeItem(n: ConflictNode): vscode.TreeItem {
+    if (n.type === 'file') {
+      const item = new vscode.TreeItem(n.file.uri, vscode.TreeItemCollapsibleState.Expanded);
+      item.id = n.file.uri.toString();
+      item.description = `${n.file.regions.length} conflict${n.file.regions.length === 1 ? '' : 's'} · ${n.file.tasks.join(' vs ')}`;
+      item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('editorWarning.foreground'));
+      item.contextValue = TreeItemContexts.conflictFile;
+      item.tooltip = `${vscode.workspace.asRelativePath(n.file.uri)}: conflict markers from applying run ${n.file.runId}. Open it and choose a side with the CodeLens above each conflict.`;
+      item.command = { title: 'Open', command: InternalCommands.openConflict, arguments: [n.file.uri, n.file.regions[0]?.range.start ?? 0] };
+      return item;
+    }
+    const item = new vscode.TreeItem(`Line ${n.region.range.start + 1}: ${n.region.oursLabel} ↔ ${n.region.theirsLabel}`, vscode.TreeItemCollapsibleState.None);
+    item.id = `${n.file.uri.toString()}#${n.region.range.start}`;
+    item.iconPath = new vscode.ThemeIcon('git-merge');
+    item.command = { title: 'Open', command: InternalCommands.openConflict, arguments: [n.file.uri, n.region.range.start] };
+    return item;
+  }
+}
+
+export class ConflictCodeLens extends Disposable implements vscode.CodeLensProvider {
+  private readonly _onDidChangeCodeLenses = this._register(new Emitter<void>());
+  readonly onDidChangeCodeLenses = this._onDidChangeCodeLenses.event;
+
+  constructor(private readonly tracker: ConflictTracker) {
+    super();
+    this._register(tracker.onDidChange(() => this._onDidChangeCodeLenses.fire()));
+  }
+
+  provideCodeLenses(doc: vscode.TextDocument): vscode.CodeLens[] {
+    if (!this.tracker.get(doc.uri)) return [];
+    return parseConflicts(doc.getText()).flatMap((c) => {
+      const at = new vscode.Range(c.range.start, 0, c.range.start, 0);
+      const arg = (choice: ConflictChoice) => [doc.uri, c.range.start, choice];
+      return [
+        new vscode.CodeLens(at, { title: acceptTitle(c.oursLabel), command: InternalCommands.acceptConflict, arguments: arg('ours') }),
+        new vscode.CodeLens(at, { title: acceptTitle(c.theirsLabel), command: InternalCommands.acceptConflict, arguments: arg('theirs') }),
+        new vscode.CodeLens(at, { title: 'Accept Both', command: InternalCommands.acceptConflict, arguments: arg('both') }),
+        new vscode.CodeLens(at, { title: 'Compare', command: InternalCommands.compareConflict, arguments: [doc.uri, c.range.start] }),
+      ];
+    });
+  }
+}
+
+/** Decorations on our markers, the commands behind the CodeLens, and Compare's documents. */
+export class ConflictEditing extends Disposable implements vscode.TextDocumentContentProvider {
+  private readonly sides = new Map<string, string>();
+  private readonly oursHeader = this._register(decoration('merge.currentHeaderBackground', true));
+  private readonly oursBody = this._register(decoration('merge.currentContentBackground', false));
+  private readonly theirsHeader = this._register(decoration('merge.incomingHeaderBackground', true));
+  private readonly theirsBody = this._register(decoration('merge.incomingContentBackground', false));
+
+  constructor(private readonly tracker: ConflictTracker) {
+    super();
+    this._register(vscode.workspace.registerTextDocumentContentProvider(CONFLICT_SIDE_SCHEME, this));
+    this._register(vscode.commands.registerCommand(InternalCommands.acceptConflict, (uri: vscode.Uri, line: number, choice: ConflictChoice) => this.accept(uri, line, choice)));
+    this._register(vscode.commands.registerCommand(InternalCommands.compareConflict, (uri: vscode.Uri, line: number) => this.compare(uri, line)));
+    this._register(vscode.commands.registerCommand(InternalCommands.openConflict, (uri: vscode.Uri, line: number) => this.open(uri, line)));
+    this._register(vscode.window.onDidChangeVisibleTextEditors(() => this.decorateAll()));
+    this._register(tracker.onDidChange(() => this.decorateAll()));
+  }
+
+  provideTextDocumentContent(uri: vscode.Uri): string {
+    return this.sides.get(uri.toString()) ?? '';
+  }
+
+  async accept(uri: vscode.Uri, line: number, choice: ConflictChoice): Promise<boolean> {
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const c = parseConflicts(doc.getText()).find((r) => r.range.start === line);
+    if (!c) return false;
+    const lines = splitLines(doc.getText());
+    const replacement = resolvedLines(lines, c, choice);
+    const edit = new vscode.WorkspaceEdit();
+    const end = c.range.end < doc.lineCount ? new vscode.Position(c.range.end, 0) : doc.lineAt(doc.lineCount - 1).range.end;
+    const text = replacement.length ? replacement.join(doc.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n') + (c.range.end < doc.lineCount ? (doc.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n') : '') : '';
+    edit.replace(uri, new vscode.Range(new vscode.Position(c.range.start, 0), end), text);
+    return vscode.workspace.applyEdit(edit);
+  }
+
+  async compare(uri: vscode.Uri, line: number): Promise<void> {
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const c = parseConflicts(doc.getText()).find((r) => r.range.start === line);
+    if (!c) return;
+    const lines = splitLines(doc.getText());
+    const side = (label: string, r: { start: number; end: number }) => {
+      const u = vscode.Uri.from({ scheme: CONFLICT_SIDE_SCHEME, path: uri.path, query: `${label}@${line}` });
+      this.sides.set(u.toString(), lines.slice(r.start, r.end).join('\n') + '\n');
+      return u;
+    };
+    const name = path.basename(uri.fsPath);
+    await vscode.commands.executeCommand('vscode.diff', side(c.oursLabel, c.ours), side(c.theirsLabel, c.theirs), `${name}:${line + 1} — ${c.oursLabel} ↔ ${c.theirsLabel}`);
+  }
+
+  private async open(uri: vscode.Uri, line: number): Promise<void> {
+    const pos = new vscode.Position(line, 0);
+    await vscode.window.showTextDocument(uri, { selection: new vscode.Range(pos, pos) });
+  }
+
+  private decorateAll(): void {
+    for (const editor of vscode.window.visibleTextEditors) {
+      const tracked = this.tracker.get(editor.document.uri);
+      const regions = tracked ? parseConflicts(editor.document.getText()) : [];
+      const lines = (start: number, end: number) => (end > start ? [new vscode.Range(start, 0, end - 1, 0)] : []);
+      editor.setDecorations(this.oursHeader, regions.map((c) => new vscode.Range(c.markers.start, 0, c.markers.start, 0)));
+      editor.setDecorations(this.oursBody, regions.flatMap((c) => lines(c.ours.start, c.ours.end)));
+      editor.setDecorations(this.theirsHeader, regions.map((c) => new vscode.Range(c.markers.end, 0, c.markers.end, 0)));
+      editor.setDecorations(this.theirsBody, regions.flatMap((c) => lines(c.theirs.start, c.theirs.end)));
+    }
+  }
+}
+
+function decoration(color: string, header: boolean): vscode.TextEditorDecorationType {
+  return vscode.window.createTextEditorDecorationType({
+    isWholeLine: true,
+    backgroundColor: new vscode.ThemeColor(color),
+    ...(header && { fontWeight: 'bold' }),
+    overviewRulerColor: new vscode.ThemeColor(color),
+    overviewRulerLane: vscode.OverviewRulerLane.Full,
+  });
+}
