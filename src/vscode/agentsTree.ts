@@ -1,24 +1,131 @@
-// The Agents view: runs → tasks → changed files and transcript. The elements are plain
-// data from the run engine; until a run exists the view is empty and its welcome
-// content (package.json `viewsWelcome`) says what to do first.
+// The Agents view: runs → tasks → changed files and the transcript. Elements are plain
+// data (snapshots from RunService); getTreeItem builds the items; contextValue drives
+// the inline actions in package.json; refreshes come coalesced from RunService.
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Disposable, Emitter } from '../core/lifecycle';
+import { formatCost, formatDuration, formatSpeedup, measuredSpeedup, taskDescription } from './format';
+import { Commands, TreeItemContexts } from './ids';
+import type { RunService } from './runService';
+import type { RunSnapshot, TaskSnapshot } from './runSnapshot';
 
-export type AgentsNode = never;
+export type AgentsNode =
+  | { readonly type: 'run'; readonly run: RunSnapshot }
+  | { readonly type: 'task'; readonly run: RunSnapshot; readonly task: TaskSnapshot }
+  | { readonly type: 'file'; readonly run: RunSnapshot; readonly task: TaskSnapshot; readonly path: string }
+  | { readonly type: 'transcript'; readonly run: RunSnapshot; readonly task: TaskSnapshot };
+
+const STATUS_ICON: Record<string, [string, string?]> = {
+  queued: ['clock', 'descriptionForeground'],
+  running: ['sync~spin', 'charts.blue'],
+  succeeded: ['pass', 'testing.iconPassed'],
+  failed: ['error', 'testing.iconFailed'],
+  cancelled: ['circle-slash', 'descriptionForeground'],
+  skipped: ['debug-step-over', 'descriptionForeground'],
+  interrupted: ['warning', 'editorWarning.foreground'],
+};
+
+function icon(status: string): vscode.ThemeIcon {
+  const [id, color] = STATUS_ICON[status] ?? ['circle-outline'];
+  return new vscode.ThemeIcon(id, color ? new vscode.ThemeColor(color) : undefined);
+}
 
 export class AgentsTreeProvider extends Disposable implements vscode.TreeDataProvider<AgentsNode> {
   private readonly _onDidChangeTreeData = this._register(new Emitter<AgentsNode | undefined>());
   readonly onDidChangeTreeData = this._onDidChangeTreeData.event;
 
-  getTreeItem(element: AgentsNode): vscode.TreeItem {
-    return element;
+  constructor(private readonly runs: RunService) {
+    super();
+    this._register(runs.onDidChange(() => this._onDidChangeTreeData.fire(undefined)));
   }
 
-  getChildren(): AgentsNode[] {
+  getChildren(element?: AgentsNode): AgentsNode[] {
+    if (!element) return this.runs.runs().map((run) => ({ type: 'run', run }));
+    if (element.type === 'run') return element.run.tasks.map((task) => ({ type: 'task', run: element.run, task }));
+    if (element.type === 'task') {
+      const files: AgentsNode[] = (element.task.changed ?? []).map((p) => ({ type: 'file', run: element.run, task: element.task, path: p }));
+      return element.task.status === 'queued' ? [] : [...files, { type: 'transcript', run: element.run, task: element.task }];
+    }
     return [];
   }
 
-  refresh(): void {
-    this._onDidChangeTreeData.fire(undefined);
+  getTreeItem(n: AgentsNode): vscode.TreeItem {
+    switch (n.type) {
+      case 'run':
+        return runItem(n.run);
+      case 'task':
+        return taskItem(n.run, n.task);
+      case 'file': {
+        const item = new vscode.TreeItem(vscode.Uri.file(path.join(n.run.repoRoot, n.path)), vscode.TreeItemCollapsibleState.None);
+        item.id = `${n.run.runId}/${n.task.id}/file/${n.path}`;
+        item.description = path.posix.dirname(n.path) === '.' ? '' : path.posix.dirname(n.path);
+        item.contextValue = TreeItemContexts.changedFile;
+        item.tooltip = `${n.path}: changed by ${n.task.id}. Click to compare with the run's base.`;
+        item.command = { title: 'Open Change', command: Commands.openTaskChanges, arguments: [n] };
+        return item;
+      }
+      case 'transcript': {
+        const item = new vscode.TreeItem('Transcript', vscode.TreeItemCollapsibleState.None);
+        item.id = `${n.run.runId}/${n.task.id}/transcript`;
+        item.iconPath = new vscode.ThemeIcon('comment-discussion');
+        item.contextValue = TreeItemContexts.transcript;
+        item.command = { title: 'Open Transcript', command: Commands.openTranscript, arguments: [n] };
+        return item;
+      }
+    }
   }
+
+  getParent(n: AgentsNode): AgentsNode | undefined {
+    if (n.type === 'run') return undefined;
+    if (n.type === 'task') return { type: 'run', run: n.run };
+    return { type: 'task', run: n.run, task: n.task };
+  }
+}
+
+function runItem(r: RunSnapshot): vscode.TreeItem {
+  const when = new Date(r.startedAt);
+  const item = new vscode.TreeItem(`Run ${when.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}`, vscode.TreeItemCollapsibleState.Expanded);
+  item.id = r.runId;
+  const done = r.tasks.filter((t) => t.status === 'succeeded').length;
+  const cost = r.tasks.reduce((s, t) => s + t.costUsd, 0);
+  const wall = (r.finishedAt ?? Date.now()) - r.startedAt;
+  const m = r.status !== 'running' ? measuredSpeedup(r.tasks, wall) : undefined;
+  const parts = [r.status === 'running' ? `${done}/${r.tasks.length} done` : r.status, formatDuration(wall)];
+  if (cost > 0) parts.push(formatCost(cost));
+  if (m) parts.push(`${formatSpeedup(m.speedup)} measured`);
+  if (r.applied) parts.push(r.applied.undone ? 'apply undone' : 'applied');
+  item.description = parts.join(' · ');
+  item.iconPath = icon(r.status);
+  item.contextValue = r.status === 'running' && r.live ? TreeItemContexts.runActive : r.applied && !r.applied.undone ? 'run-applied' : TreeItemContexts.run;
+  const tip = new vscode.MarkdownString(undefined, true);
+  tip.appendMarkdown(`**Run ${r.runId}** — ${r.status}\n\n`);
+  tip.appendMarkdown(`Started ${when.toLocaleString()}${r.finishedAt ? `, took ${formatDuration(wall)}` : ''}\n\n`);
+  if (m) tip.appendMarkdown(`Speedup: measured ${formatSpeedup(m.speedup)}${r.predictedSpeedup ? `, predicted ${formatSpeedup(r.predictedSpeedup)}` : ''}\n\n`);
+  if (r.stopReason) tip.appendMarkdown(`Stopped: ${r.stopReason}\n\n`);
+  tip.appendMarkdown(`Base commit \`${r.baseCommit.slice(0, 10)}\``);
+  item.tooltip = tip;
+  return item;
+}
+
+function taskItem(r: RunSnapshot, t: TaskSnapshot): vscode.TreeItem {
+  const hasChildren = t.status !== 'queued';
+  const item = new vscode.TreeItem(t.id, hasChildren ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+  item.id = `${r.runId}/${t.id}`;
+  item.iconPath = icon(t.status);
+  item.description = taskDescription({ ...t, ...(t.changed && { changedCount: t.changed.length }) }, Date.now());
+  item.contextValue =
+    t.status === 'running' ? TreeItemContexts.taskRunning
+    : t.status === 'queued' ? TreeItemContexts.taskQueued
+    : t.status === 'failed' || t.status === 'cancelled' ? TreeItemContexts.taskFailed
+    : TreeItemContexts.taskDone;
+  const tip = new vscode.MarkdownString(undefined, true);
+  tip.appendMarkdown(`**${t.id}**${t.title ? ` — ${t.title}` : ''} (${t.kind})\n\n`);
+  tip.appendMarkdown(`Status: ${t.status}${t.ms !== undefined ? ` in ${formatDuration(t.ms)}` : ''}\n\n`);
+  const tok = t.tokens;
+  if (tok.input + tok.output > 0) tip.appendMarkdown(`Tokens: ${tok.input} in · ${tok.output} out · ${tok.cacheRead} cache read · ${tok.cacheWrite} cache write — ${formatCost(t.costUsd)}\n\n`);
+  if (t.owns.length) tip.appendMarkdown(`Owns: ${t.owns.map((g) => `\`${g}\``).join(', ')}\n\n`);
+  if (t.error ?? t.reason) tip.appendMarkdown(`${t.status === 'failed' ? 'Error' : 'Reason'}: ${t.error ?? t.reason}\n\n`);
+  if (t.output) tip.appendMarkdown(`---\n\n${t.output.length > 600 ? t.output.slice(0, 600) + '…' : t.output}`);
+  item.tooltip = tip;
+  return item;
 }

@@ -6,9 +6,13 @@ import { AgentsTreeProvider } from './agentsTree';
 import { ApiKeyStore } from './apiKeyStore';
 import { CommandHandlers } from './commands';
 import { Configuration } from './configuration';
-import { ConflictsTreeProvider } from './conflictsTree';
-import { OUTPUT_CHANNEL_NAME, Views } from './ids';
+import { ConflictCodeLens, ConflictEditing, ConflictsTreeProvider, ConflictTracker } from './conflicts';
+import { formatSpeedup } from './format';
+import { GitObjectProvider } from './gitObjectProvider';
+import { ContextKeys, OUTPUT_CHANNEL_NAME, Views } from './ids';
 import { PlanPanels } from './planPanel';
+import { runCounts } from './runSnapshot';
+import { RunService, type RunFinished } from './runService';
 import { AgentsStatusBar } from './statusBar';
 import { TaskCodeLensProvider } from './taskCodeLens';
 import { TaskFileDiagnostics } from './taskFileDiagnostics';
@@ -19,6 +23,9 @@ export interface ParallelAgentsApi {
   readonly planPanels: PlanPanels;
   readonly statusBar: AgentsStatusBar;
   readonly diagnostics: TaskFileDiagnostics;
+  readonly runs: RunService;
+  readonly conflicts: ConflictTracker;
+  readonly agentsTree: AgentsTreeProvider;
 }
 
 export class ParallelAgentsApp extends Disposable {
@@ -34,24 +41,62 @@ export class ParallelAgentsApp extends Disposable {
 
     const taskFileSelector: vscode.DocumentSelector = [
       { scheme: 'file', pattern: '**/.agents/*.{yaml,yml,json}' },
-      { scheme: 'vscode-remote', pattern: '**/.agents/*.{yaml,yml,json}' },
       { scheme: 'file', language: 'yaml' },
       { scheme: 'file', language: 'json' },
     ];
     this._register(vscode.languages.registerCodeLensProvider(taskFileSelector, this._register(new TaskCodeLensProvider(taskFiles))));
 
     const planPanels = this._register(new PlanPanels(context.extensionUri, taskFiles, log));
-    const agents = this._register(new AgentsTreeProvider());
-    this._register(vscode.window.createTreeView(Views.agents, { treeDataProvider: agents, showCollapseAll: true }));
-    const conflicts = this._register(new ConflictsTreeProvider());
-    this._register(vscode.window.createTreeView(Views.conflicts, { treeDataProvider: conflicts }));
-    const statusBar = this._register(new AgentsStatusBar());
+    const runs = this._register(new RunService(config, taskFiles, apiKeys, log));
+    this._register(new GitObjectProvider(runs));
+    const conflicts = this._register(new ConflictTracker(runs));
+    this._register(new ConflictEditing(conflicts));
+    this._register(vscode.languages.registerCodeLensProvider({ scheme: 'file' }, this._register(new ConflictCodeLens(conflicts))));
 
-    this._register(new CommandHandlers({ log, taskFiles, apiKeys, planPanels }));
+    const agentsTree = this._register(new AgentsTreeProvider(runs));
+    this._register(vscode.window.createTreeView(Views.agents, { treeDataProvider: agentsTree, showCollapseAll: true }));
+    const conflictsTree = this._register(new ConflictsTreeProvider(conflicts));
+    this._register(vscode.window.createTreeView(Views.conflicts, { treeDataProvider: conflictsTree }));
+    const statusBar = this._register(new AgentsStatusBar());
+    const commands = this._register(new CommandHandlers({ log, taskFiles, apiKeys, planPanels, runs }));
+
+    let wasRunning = false;
+    const updateCounts = () => {
+      statusBar.update({ ...runCounts(runs.runs()), conflicts: conflicts.count });
+      if (runs.isRunning !== wasRunning) {
+        wasRunning = runs.isRunning;
+        void vscode.commands.executeCommand('setContext', ContextKeys.running, wasRunning);
+      }
+    };
+    this._register(runs.onDidChange(updateCounts));
+    this._register(conflicts.onDidChange(updateCounts));
+    this._register(runs.onDidChangeStatuses((s) => planPanels.postStatus(s.taskFile, s.tasks)));
+    this._register(
+      runs.onDidFinish((f) => {
+        planPanels.postMeasured(f.taskFile, f.measured ?? null);
+        notifyFinished(f, commands);
+      }),
+    );
 
     void taskFiles.refreshPresence();
     void apiKeys.refreshContext();
+    void runs.refreshHistory().catch((e) => log.warn(`could not read past runs: ${String(e)}`));
     log.info(`activated (VS Code ${vscode.version}, workspace ${vscode.workspace.isTrusted ? 'trusted' : 'restricted: runs disabled'})`);
-    this.api = { planPanels, statusBar, diagnostics };
+    this.api = { planPanels, statusBar, diagnostics, runs, conflicts, agentsTree };
   }
+}
+
+/** The end of a run: what happened, and the two next steps (review, apply). */
+function notifyFinished(f: RunFinished, commands: CommandHandlers): void {
+  const counts = new Map<string, number>();
+  for (const t of f.run.tasks) counts.set(t.status, (counts.get(t.status) ?? 0) + 1);
+  const summary = [...counts].map(([s, n]) => `${n} ${s}`).join(', ');
+  const speed = f.measured ? ` · measured ${formatSpeedup(f.measured.speedup)}${f.run.predictedSpeedup ? ` (predicted ${formatSpeedup(f.run.predictedSpeedup)})` : ''}` : '';
+  const canApply = f.run.tasks.some((t) => t.status === 'succeeded' && t.resultCommit);
+  const actions = canApply ? ['Review', 'Apply'] : ['Review'];
+  const show = f.run.status === 'succeeded' ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
+  void show(`Parallel Agents: run ${f.run.runId} ${f.run.status}: ${summary}${speed}.${f.run.stopReason ? ` ${f.run.stopReason}.` : ''}`, ...actions).then((pick) => {
+    if (pick === 'Review') void commands.runCmds.reviewRun(f.run);
+    if (pick === 'Apply') void commands.runCmds.apply({ type: 'run', run: f.run });
+  });
 }

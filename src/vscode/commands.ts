@@ -1,6 +1,5 @@
 // The command handlers. Each is small and delegates to the service that owns the work;
-// run-engine commands are registered now and say plainly that the engine is not there
-// yet, until src/engine is wired in.
+// the run commands live in runCommands.ts.
 import * as vscode from 'vscode';
 import { Disposable } from '../core/lifecycle';
 import { validateApiKeyInput, type ApiKeyStore } from './apiKeyStore';
@@ -8,30 +7,33 @@ import { Commands } from './ids';
 import type { PlanPanels } from './planPanel';
 import { taskFileTemplateFor } from './taskFileTemplate';
 import type { TaskFiles } from './taskFiles';
+import type { AgentsNode } from './agentsTree';
+import { RunCommands } from './runCommands';
+import type { RunService } from './runService';
 
 export interface CommandServices {
   readonly log: vscode.LogOutputChannel;
   readonly taskFiles: TaskFiles;
   readonly apiKeys: ApiKeyStore;
   readonly planPanels: PlanPanels;
+  readonly runs: RunService;
 }
 
-/** Titles of the commands that need the run engine, for the "not available yet" message. */
-const ENGINE_COMMANDS: ReadonlyArray<readonly [string, string, boolean]> = [
-  [Commands.runTasks, 'Run Tasks', true],
-  [Commands.runSelectedTasks, 'Run Selected Tasks…', true],
-  [Commands.runTask, 'Run this task', true],
-  [Commands.cancelTask, 'Cancel Task', false],
-  [Commands.cancelRun, 'Cancel Run', false],
-  [Commands.retryTask, 'Retry Task', true],
-  [Commands.openTaskChanges, 'Open Task Changes', false],
-  [Commands.openTranscript, 'Open Transcript', false],
-  [Commands.applyRun, 'Apply Run', true],
-  [Commands.applyTask, 'Apply Task', true],
-  [Commands.undoApply, 'Undo Apply', true],
-];
+/** Run commands in Restricted Mode: say why nothing happens (not awaited: the message stays). */
+function restricted(title: string): 'restricted' {
+  const manage = 'Manage Workspace Trust';
+  void vscode.window
+    .showWarningMessage(
+      `Parallel Agents: "${title}" is disabled in Restricted Mode: a run executes the task file's agents and shell commands, which write files in the workspace. Plans and reviews still work.`,
+      manage,
+    )
+    .then((pick) => pick === manage && vscode.commands.executeCommand('workbench.trust.manage'));
+  return 'restricted';
+}
 
 export class CommandHandlers extends Disposable {
+  readonly runCmds: RunCommands;
+
   constructor(private readonly s: CommandServices) {
     super();
     const reg = (id: string, fn: (...args: never[]) => unknown) => this._register(vscode.commands.registerCommand(id, fn));
@@ -41,7 +43,20 @@ export class CommandHandlers extends Disposable {
     reg(Commands.clearApiKey, () => this.clearApiKey());
     reg(Commands.showLog, () => this.s.log.show(true));
     reg(Commands.openTaskFile, (uri?: vscode.Uri) => this.openTaskFile(uri));
-    for (const [id, title, needsTrust] of ENGINE_COMMANDS) reg(id, () => this.engineNotAvailable(title, needsTrust));
+    this.runCmds = new RunCommands(s);
+    const r = this.runCmds;
+    const trusted = <A extends unknown[]>(title: string, fn: (...a: A) => Promise<unknown>) => (...a: A) => (vscode.workspace.isTrusted ? fn(...a) : restricted(title));
+    reg(Commands.runTasks, trusted('Run Tasks', () => r.runTasks()));
+    reg(Commands.runSelectedTasks, trusted('Run Selected Tasks…', () => r.runSelected()));
+    reg(Commands.runTask, trusted('Run Task', (taskId?: string, uri?: vscode.Uri) => r.runOne(taskId, uri)));
+    reg(Commands.cancelTask, (n?: AgentsNode) => r.cancelTask(n));
+    reg(Commands.cancelRun, (n?: AgentsNode) => r.cancelRun(n));
+    reg(Commands.retryTask, trusted('Retry Task', (n?: AgentsNode) => r.retry(n)));
+    reg(Commands.openTaskChanges, (n?: AgentsNode) => r.openChanges(n));
+    reg(Commands.openTranscript, (n?: AgentsNode) => r.openTranscript(n));
+    reg(Commands.applyRun, trusted('Apply Run', (n?: AgentsNode) => r.apply(n)));
+    reg(Commands.applyTask, trusted('Apply Task', (n?: AgentsNode) => r.apply(n, true)));
+    reg(Commands.undoApply, trusted('Undo Apply', (n?: AgentsNode) => r.undo(n)));
   }
 
   async createTaskFile(arg?: vscode.WorkspaceFolder | vscode.Uri): Promise<vscode.Uri | undefined> {
@@ -102,25 +117,6 @@ export class CommandHandlers extends Disposable {
     const target = uri instanceof vscode.Uri ? uri : await this.s.taskFiles.current();
     if (target) await vscode.window.showTextDocument(target);
     else await vscode.commands.executeCommand(Commands.createTaskFile);
-  }
-
-  /** Returns what happened, so tests can tell; the message is not awaited (it stays until dismissed). */
-  private engineNotAvailable(title: string, needsTrust: boolean): 'restricted' | 'unavailable' {
-    if (needsTrust && !vscode.workspace.isTrusted) {
-      const manage = 'Manage Workspace Trust';
-      void vscode.window
-        .showWarningMessage(
-          `Parallel Agents: "${title}" is disabled in Restricted Mode: a run executes the task file's agents and shell commands, which write files in the workspace. Plans and reviews still work.`,
-          manage,
-        )
-        .then((pick) => pick === manage && vscode.commands.executeCommand('workbench.trust.manage'));
-      return 'restricted';
-    }
-    this.s.log.info(`"${title}" was invoked, but the run engine is not available in this build`);
-    void vscode.window.showInformationMessage(
-      `Parallel Agents: "${title}" needs the run engine, which is not available in this build yet. Planning works now: use "Parallel Agents: Show Plan".`,
-    );
-    return 'unavailable';
   }
 
   private async pickFolder(arg?: vscode.WorkspaceFolder | vscode.Uri): Promise<vscode.WorkspaceFolder | undefined> {
