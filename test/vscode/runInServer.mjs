@@ -81,10 +81,11 @@ async function main() {
   ];
   // Trusted runs: the server's own switch (the trust prompt is refused in test mode).
   if (!untrusted) serverArgs.push('--disable-workspace-trust');
-  const server = startGroup(process.execPath, serverArgs, {
-    echo: verbose,
-    env: { ...process.env, PA_TEST_REPORT: report, ...(option('--grep') && { PA_TEST_GREP: option('--grep') }) },
-  });
+  // No real model endpoint in tests: runs without a key must fail the way a user sees it.
+  const env = { ...process.env, PA_TEST_REPORT: report, ...(option('--grep') && { PA_TEST_GREP: option('--grep') }) };
+  delete env.ANTHROPIC_API_KEY;
+  delete env.ANTHROPIC_BASE_URL;
+  const server = startGroup(process.execPath, serverArgs, { echo: verbose, env });
   cleanups.push(() => server.stop());
   await waitForHttp(`http://${host}/`, 60_000, server.exited);
 

@@ -35,8 +35,11 @@ describe('activation', () => {
     assert.match(api.statusBar.text, /Agents: idle/);
   });
 
-  it('says plainly that run commands need the run engine (no fake results)', async () => {
+  it('does not start a run of agent tasks without an API key', async () => {
+    const api = await activateExtension();
+    const before = api.runs.runs().length;
     const result = await vscode.commands.executeCommand(Commands.runTasks);
-    assert.equal(result, 'unavailable');
+    assert.equal(result, undefined);
+    assert.equal(api.runs.runs().length, before);
   });
 });

@@ -49,7 +49,7 @@ describe('code-server UI with the packaged extension', function () {
     await runCommand(page, 'Parallel Agents: Show Plan');
     const view = webview(page);
     await view.locator('g.node').first().waitFor({ timeout: 60_000 });
-    const ids = await view.locator('g.node').evaluateAll((els) => els.map((e) => (e as SVGGElement).dataset.task));
+    const ids = await view.locator("g.node").evaluateAll((els) => els.map((e) => (e as { getAttribute(n: string): string | null }).getAttribute("data-task")));
     assert.equal(ids.length, 4, String(ids));
     assert.deepEqual(await view.locator('.column-label').allTextContents(), ['Wave 1', 'Wave 2']);
     assert.equal(await view.locator('g.node.critical').count(), 2);

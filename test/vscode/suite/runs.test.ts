@@ -1,0 +1,143 @@
+// A real run in the extension host: command tasks (no model needed) through the engine,
+// the Agents tree, diffs over git objects, apply (skipping a dirty document), undo, and
+// a conflict resolved with the CodeLens.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { AgentsNode } from '../../../src/vscode/agentsTree';
+import type { ParallelAgentsApi } from '../../../src/vscode/app';
+import { Commands } from '../../../src/vscode/ids';
+import type { RunApplied } from '../../../src/vscode/runService';
+import type { RunSnapshot } from '../../../src/vscode/runSnapshot';
+import { activateExtension, closeAllEditors, readFile, taskFileUri, waitFor, workspaceRoot, writeFile } from './helpers';
+
+const TASKS = `version: 1
+concurrency: 3
+tasks:
+  make-a:
+    run: printf 'from a\\n' > a.txt
+    owns: [a.txt]
+  make-b:
+    run: printf 'from b\\n' > b.txt
+    owns: [b.txt]
+  edit-shared:
+    run: printf 'line 1\\ntask line 2\\nline 3\\n' > shared.txt
+    owns: [shared.txt]
+    dependsOn: [make-a]
+  slow:
+    run: sleep 30
+    owns: [slow.txt]
+`;
+
+const file = (p: string) => vscode.Uri.joinPath(workspaceRoot(), p);
+const exists = async (u: vscode.Uri) => vscode.workspace.fs.stat(u).then(() => true, () => false);
+
+describe('runs', () => {
+  let api: ParallelAgentsApi;
+  let run: RunSnapshot;
+
+  before(async () => {
+    api = await activateExtension();
+    await writeFile(taskFileUri(), TASKS);
+    await closeAllEditors();
+  });
+  after(async () => {
+    for (const r of api.runs.runs()) api.runs.cancelRun(r.runId);
+    await closeAllEditors();
+  });
+
+  it('Run Selected (via the CodeLens command) runs the tasks and their dependencies, and the tree follows', async () => {
+    const started = await vscode.commands.executeCommand<RunSnapshot | undefined>(Commands.runTask, 'edit-shared', taskFileUri());
+    assert.ok(started, 'the run did not start (see the log)');
+    assert.deepEqual(started.tasks.map((t) => t.id).sort(), ['edit-shared', 'make-a']);
+    run = await waitFor('the run to finish', () => {
+      const r = api.runs.find(started.runId);
+      return r && r.status !== 'running' ? r : undefined;
+    }, 60_000);
+    assert.equal(run.status, 'succeeded', JSON.stringify(run.tasks.map((t) => [t.id, t.status, t.error])));
+    const roots = api.agentsTree.getChildren();
+    const runNode = roots.find((n) => n.type === 'run' && n.run.runId === run.runId);
+    assert.ok(runNode);
+    const tasks = api.agentsTree.getChildren(runNode);
+    assert.deepEqual(tasks.map((n) => (n.type === 'task' ? `${n.task.id}:${n.task.status}` : '')).sort(), ['edit-shared:succeeded', 'make-a:succeeded']);
+    const makeA = tasks.find((n) => n.type === 'task' && n.task.id === 'make-a') as AgentsNode;
+    const children = api.agentsTree.getChildren(makeA);
+    assert.deepEqual(children.map((c) => (c.type === 'file' ? c.path : c.type)), ['a.txt', 'transcript']);
+    const item = api.agentsTree.getTreeItem(makeA);
+    assert.equal(item.contextValue, 'task-done');
+    assert.match(String(item.description), /1 file/);
+    assert.match(api.agentsTree.getTreeItem(runNode).description as string, /succeeded/);
+    await waitFor('the idle status bar', () => /idle/.test(api.statusBar.text));
+  });
+
+  it('opens a changed file as a diff over git objects (base ↔ result)', async () => {
+    const runNode = { type: 'run', run } as const;
+    const makeA = api.agentsTree.getChildren(runNode).find((n) => n.type === 'task' && n.task.id === 'make-a') as AgentsNode;
+    const fileNode = api.agentsTree.getChildren(makeA).find((c) => c.type === 'file') as AgentsNode;
+    await vscode.commands.executeCommand(Commands.openTaskChanges, fileNode);
+    const tab = await waitFor('a diff tab', () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputTextDiff));
+    const input = tab.input as vscode.TabInputTextDiff;
+    assert.equal(input.original.scheme, 'parallel-agents-git');
+    assert.equal((await vscode.workspace.openTextDocument(input.modified)).getText(), 'from a\n');
+    assert.equal((await vscode.workspace.openTextDocument(input.original)).getText(), '');
+    await vscode.commands.executeCommand(Commands.openTaskChanges, makeA);
+    await closeAllEditors();
+  });
+
+  it('applies, skipping a file with unsaved edits, and undoes exactly', async () => {
+    const doc = await vscode.workspace.openTextDocument(file('shared.txt'));
+    const editor = await vscode.window.showTextDocument(doc);
+    await editor.edit((e) => e.insert(new vscode.Position(0, 0), 'unsaved '));
+    const applied = await vscode.commands.executeCommand<RunApplied | undefined>(Commands.applyRun, { type: 'run', run });
+    assert.ok(applied);
+    assert.deepEqual(applied.result.skipped.map((s) => s.path), ['shared.txt']);
+    assert.equal(await readFile(file('a.txt')), 'from a\n');
+    assert.equal(await readFile(file('shared.txt')), 'line 1\nline 2\nline 3\n');
+    assert.ok(await vscode.commands.executeCommand<boolean>(Commands.undoApply, { type: 'run', run: api.runs.find(run.runId) }));
+    assert.equal(await exists(file('a.txt')), false);
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+    await closeAllEditors();
+  });
+
+  it('leaves conflict markers where the user changed the same lines, and the CodeLens resolves them', async () => {
+    await writeFile(file('shared.txt'), 'line 1\nuser line 2\nline 3\n');
+    const applied = await vscode.commands.executeCommand<RunApplied | undefined>(Commands.applyRun, { type: 'run', run: api.runs.find(run.runId) });
+    assert.ok(applied);
+    assert.deepEqual(applied.result.conflicts.map((c) => c.path), ['shared.txt']);
+    await waitFor('the conflict in the tracker', () => api.conflicts.count === 1);
+    await waitFor('the status bar count', () => /1 conflict/.test(api.statusBar.text));
+    const uri = file('shared.txt');
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(doc);
+    const lenses = await waitFor('conflict lenses', async () => {
+      const l = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri, 10);
+      return l.length >= 4 ? l : undefined;
+    });
+    const titles = lenses.map((l) => l.command?.title);
+    assert.ok(titles.includes('Accept Yours (working tree)'), String(titles));
+    assert.ok(titles.includes('Accept edit-shared'), String(titles));
+    assert.ok(titles.includes('Accept Both') && titles.includes('Compare'), String(titles));
+    const accept = lenses.find((l) => l.command?.title === 'Accept edit-shared');
+    await vscode.commands.executeCommand(accept?.command?.command as string, ...(accept?.command?.arguments ?? []));
+    assert.equal(doc.getText(), 'line 1\ntask line 2\nline 3\n');
+    await waitFor('no conflict left', () => api.conflicts.count === 0);
+    await doc.save();
+    await closeAllEditors();
+  });
+
+  it('cancels a running task and retries it', async () => {
+    const started = await vscode.commands.executeCommand<RunSnapshot | undefined>(Commands.runTask, 'slow', taskFileUri());
+    assert.ok(started);
+    const taskNode = () => {
+      const r = api.runs.find(started.runId) as RunSnapshot;
+      return { type: 'task', run: r, task: r.tasks.find((t) => t.id === 'slow') } as AgentsNode;
+    };
+    await waitFor('slow to run', () => api.runs.find(started.runId)?.tasks[0]?.status === 'running', 30_000);
+    await waitFor('the status bar count', () => /1 running/.test(api.statusBar.text));
+    assert.equal(await vscode.commands.executeCommand(Commands.cancelTask, taskNode()), true);
+    await waitFor('slow to be cancelled', () => api.runs.find(started.runId)?.tasks[0]?.status === 'cancelled', 30_000);
+    assert.equal(await vscode.commands.executeCommand(Commands.retryTask, taskNode()), true);
+    await waitFor('slow to run again', () => api.runs.find(started.runId)?.tasks[0]?.status === 'running', 30_000);
+    assert.equal(await vscode.commands.executeCommand(Commands.cancelRun, { type: 'run', run: api.runs.find(started.runId) }), true);
+    await waitFor('the run to end', () => api.runs.find(started.runId)?.status === 'cancelled', 30_000);
+  });
+});
