@@ -78,9 +78,9 @@ function firstLine(s: string): string {
   return l.length > 80 ? l.slice(0, 79) + '…' : l;
 }
 
-/** Sum of task durations ÷ wall clock: the speedup the run achieved. */
+/** Sum of task durations ÷ wall clock: the speedup the run achieved (needs two tasks that ran). */
 export function measuredSpeedup(tasks: readonly { ms?: number }[], wallMs: number): { speedup: number; workMs: number; wallMs: number } | undefined {
   const workMs = tasks.reduce((s, t) => s + (t.ms ?? 0), 0);
-  if (wallMs <= 0 || workMs <= 0) return undefined;
+  if (wallMs <= 0 || workMs <= 0 || tasks.filter((t) => (t.ms ?? 0) > 0).length < 2) return undefined;
   return { speedup: workMs / wallMs, workMs, wallMs };
 }

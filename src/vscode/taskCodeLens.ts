@@ -46,7 +46,7 @@ export class TaskCodeLensProvider extends Disposable implements vscode.CodeLensP
       lenses.push(
         new vscode.CodeLens(range, {
           title: `$(play) Run this task`,
-          tooltip: `Run "${t.id}" alone (its dependencies must have succeeded in an earlier run)`,
+          tooltip: `Run "${t.id}" (and the tasks it depends on)`,
           command: Commands.runTask,
           arguments: [t.id, doc.uri],
         }),

@@ -39,5 +39,6 @@ describe('vscode/format task lines', () => {
   it('measures the speedup as work ÷ wall clock', () => {
     assert.deepEqual(measuredSpeedup([{ ms: 3000 }, { ms: 3000 }, {}], 3000), { speedup: 2, workMs: 6000, wallMs: 3000 });
     assert.equal(measuredSpeedup([], 1000), undefined);
+    assert.equal(measuredSpeedup([{ ms: 900 }], 1000), undefined);
   });
 });
