@@ -87,4 +87,37 @@ describe('code-server UI with the packaged extension', function () {
     await editor.locator('.codelens-decoration', { hasText: '1 problem in the task file' }).waitFor({ timeout: 15_000 });
     await page.screenshot({ path: screenshotPath('task-file-diagnostics.png') });
   });
+
+  it('runs a selected task (the lint command) and shows it in the Agents view, then offers Review and Apply', async () => {
+    const { page } = s;
+    // Fix the previous test's breakage by typing, as a person would, and save.
+    const editor = page.locator('.editor-group-container .monaco-editor').first();
+    await editor.locator('.view-lines').click();
+    await page.keyboard.press('Control+Home');
+    await page.keyboard.press('Control+F');
+    await page.keyboard.type('concurrency: 12');
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('End');
+    await page.keyboard.press('Backspace');
+    await page.keyboard.press('Backspace');
+    await page.keyboard.type('3');
+    await page.keyboard.press('Control+S');
+    await editor.locator('.squiggly-error').first().waitFor({ state: 'detached', timeout: 15_000 });
+    await runCommand(page, 'Parallel Agents: Run Selected Tasks…');
+    const input = page.locator('.quick-input-widget input');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'lint' }).first().waitFor({ timeout: 15_000 });
+    await input.fill('lint');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'lint' }).first().click(); // toggles its checkbox
+    await page.keyboard.press('Enter');
+    const agents = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Agents' }) }).first();
+    await agents.locator('.monaco-list-row', { hasText: /^Run / }).first().waitFor({ timeout: 30_000 });
+    const notification = page.locator('.notification-toast', { hasText: /run .* succeeded/ });
+    await notification.waitFor({ timeout: 60_000 });
+    await agents.locator('.monaco-list-row', { hasText: 'lint' }).first().waitFor();
+    await notification.locator('a.monaco-button', { hasText: 'Apply' }).waitFor();
+    await notification.locator('a.monaco-button', { hasText: 'Review' }).waitFor();
+    await page.screenshot({ path: screenshotPath('agents-run.png') });
+    await notification.locator('a.monaco-button', { hasText: 'Apply' }).click();
+    await page.locator('.notification-toast', { hasText: /applied run .*1 file written/ }).waitFor({ timeout: 30_000 });
+  });
 });
