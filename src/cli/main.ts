@@ -63,8 +63,9 @@ if (require.main === module) {
   process.on('SIGINT', () => {
     interrupts++;
     if (interrupts > 1) process.exit(130);
-    process.stderr.write('\nparallel-agents: cancelling (finished work is kept); press Ctrl-C again to quit at once\n');
-    controller.abort();
+    // On a terminal the live display says so; elsewhere, say it here.
+    if (!process.stdout.isTTY) process.stderr.write('\nparallel-agents: cancelling (finished work is kept); press Ctrl-C again to quit at once\n');
+    controller.abort('cancelled with Ctrl-C');
   });
   const io: CliIO = {
     cwd: process.cwd(),

@@ -116,7 +116,8 @@ export class Scheduler<R> extends Disposable {
     }
     if (options.signal) {
       const signal = options.signal;
-      const onAbort = () => this.cancelAll('run cancelled');
+      // A string reason (e.g. "cancelled with Ctrl-C") becomes every task's reason.
+      const onAbort = () => this.cancelAll(typeof signal.reason === 'string' ? signal.reason : 'run cancelled');
       if (signal.aborted) queueMicrotask(onAbort);
       else {
         signal.addEventListener('abort', onAbort, { once: true });

@@ -145,14 +145,19 @@ class LiveDisplay {
   ) {
     const schedule = () => (this.timer ??= setTimeout(() => this.draw(), 100));
     this.subs.push(run.onDidChangeTask(schedule), run.onDidProgress(schedule));
+    io.interrupt.addEventListener('abort', schedule, { once: true });
     this.draw();
   }
   private draw(): void {
     this.timer = undefined;
     const now = Date.now();
     const lines = this.run.view.tasks.map((t) => liveLine(t, now));
+    if (this.io.interrupt.aborted && this.run.view.tasks.some((t) => t.status === 'running')) {
+      lines.push('  Cancelling… finished work is kept (Ctrl-C again quits at once)');
+    }
     const up = this.drawn ? `\x1b[${this.drawn}A` : '';
-    this.io.stdout(up + lines.map((l) => `\x1b[2K${l}\n`).join(''));
+    // Redraw in place; `\x1b[J` clears lines left over from a longer previous frame.
+    this.io.stdout(up + lines.map((l) => `\x1b[2K${l}\n`).join('') + '\x1b[J');
     this.drawn = lines.length;
   }
   dispose(): void {
