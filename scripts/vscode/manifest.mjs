@@ -138,10 +138,10 @@ export const manifest = {
           type: 'integer',
           default: 3,
           minimum: 1,
-          maximum: 8,
+          maximum: 32,
           scope: 'resource',
           markdownDescription:
-            'How many tasks run at once. When you leave it unset, the task file\'s `concurrency` applies. Never more than `#parallelAgents.maxConcurrency#`.',
+            'How many tasks run at once. When you leave it unset, the task file\'s `concurrency` applies. Never more than `#parallelAgents.maxConcurrency#` (8 unless you raise it).',
         },
         'parallelAgents.maxConcurrency': {
           type: 'integer',

@@ -4,7 +4,7 @@
 import * as path from 'node:path';
 import type Anthropic from '@anthropic-ai/sdk';
 import { Disposable, Emitter, type Event } from '../core/lifecycle';
-import { planTasks, type Plan } from '../core/plan';
+import { planTasks, slotsOf, type Plan } from '../core/plan';
 import { addUsage, emptyUsage, type TaskOutput, type TaskProgress, type TranscriptEntry } from '../core/runModel';
 import { Scheduler, TaskCancelledError, type TaskStateChange } from '../core/scheduler';
 import { findTaskFile, formatProblem, loadTaskFile, workspaceRootOf } from '../core/taskFile';
@@ -84,6 +84,7 @@ export class Run extends Disposable {
         tasks.map((task) => ({
           id: task.id,
           dependsOn: task.dependsOn,
+          slots: slotsOf(task),
           run: async ({ signal, dependencies }) => {
             const depResults = task.dependsOn.map((d) => dependencies.get(d) as TaskRunResult);
             const base = await this.baseFor(depResults);
@@ -99,6 +100,7 @@ export class Run extends Disposable {
               prefix: view.prefix,
               workspaceRoot: view.workspace,
               taskFilePath,
+              plan: view.plan,
               client,
               gate,
               ...(options.model !== undefined && { model: options.model }),
@@ -190,6 +192,7 @@ export class Run extends Disposable {
     t.costUsd = r.costUsd;
     if (r.stopReason !== undefined) t.stopReason = r.stopReason;
     if (r.error !== undefined) t.error = r.error;
+    if (r.strategy !== undefined) t.strategy = r.strategy;
   }
 
   private progress(id: string, p: TaskProgress): void {
@@ -332,6 +335,7 @@ export function toJournal(v: RunView): RunJournal {
       ...(t.output !== undefined && { output: t.output }),
       ...(t.changed !== undefined && { changed: t.changed.map((p) => v.prefix + p) }),
       ...((t.error ?? t.reason) !== undefined && { error: (t.error ?? t.reason) as string }),
+      ...(t.strategy !== undefined && { strategy: t.strategy }),
     };
   }
   return {
@@ -384,7 +388,7 @@ export async function prepareRun(options: RunOptions): Promise<PreparedRun> {
     options.only.forEach(add);
     tasks = tasks.filter((t) => wanted.has(t.id));
   }
-  const concurrency = Math.min(MAX_CONCURRENCY, options.concurrency ?? loaded.taskFile.concurrency);
+  const concurrency = Math.max(1, Math.min(options.maxConcurrency ?? MAX_CONCURRENCY, options.concurrency ?? loaded.taskFile.concurrency));
   const files = await listWorkspaceFiles(workspace);
   const plan = planTasks({ ...loaded.taskFile, tasks }, { files, concurrency });
   if (plan.errors.length) {

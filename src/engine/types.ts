@@ -2,6 +2,7 @@
 import type { Plan } from '../core/plan';
 import type { StopReason, TaskProgress, TaskStatus, TokenUsage } from '../core/runModel';
 import type { TaskKind } from '../core/taskSchema';
+import type { StrategyOutcome } from '../core/strategyModel';
 import type { PriceTable } from '../agents';
 import type { ApplyResult, RunAnalysis } from '../git';
 
@@ -13,6 +14,8 @@ export interface RunOptions {
   /** Run only these tasks (their dependencies are added). */
   readonly only?: readonly string[];
   readonly concurrency?: number;
+  /** The cap on concurrency (default 8); a setting lets users raise it. */
+  readonly maxConcurrency?: number;
   /** Apply the results to the working tree when every task succeeded. */
   readonly apply?: boolean;
   readonly apiKey?: string;
@@ -53,6 +56,8 @@ export interface RunTaskView {
   resultCommit?: string;
   error?: string;
   reason?: string;
+  /** Competitive attempts, consensus votes, aggregate details (strategy tasks only). */
+  strategy?: StrategyOutcome;
 }
 
 export type RunStatus = 'running' | 'succeeded' | 'failed' | 'cancelled' | 'interrupted';

@@ -145,6 +145,7 @@ export class RunService extends Disposable {
       taskFile: taskFile.fsPath,
       ...(options.only?.length && { only: options.only }),
       ...(s.concurrency !== undefined && { concurrency: Math.min(s.concurrency, s.maxConcurrency) }),
+      maxConcurrency: s.maxConcurrency,
       ...(s.model && { model: s.model }),
       ...(Object.keys(s.prices).length && { prices: normalisePrices(s.prices) }),
       ...(s.maxCostPerRun !== undefined && { maxCostUsd: s.maxCostPerRun }),
