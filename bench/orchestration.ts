@@ -84,9 +84,16 @@ interface RunMeasure {
   readonly scheduleMs: number;
   /** Measured durations of command tasks (no known latency). */
   readonly commandMs: Map<string, number>;
+  /** startRun() called → first task started. */
+  readonly setupMs: number;
+  /** Last task finished → done resolved (analysis, journal). */
+  readonly finishMs: number;
+  /** Per agent task: measured duration − known duration (turns × latency). */
+  readonly taskOverheadMs: number[];
 }
 
 async function runGraph(g: Graph, baseURL: string, concurrency: number): Promise<RunMeasure> {
+  const e0 = Date.now();
   const t0 = now();
   const run = await startRun({ workspace: g.dir, apiKey: 'bench-key', baseURL, maxRetries: 0, concurrency });
   const view = await run.done;
@@ -98,7 +105,15 @@ async function runGraph(g: Graph, baseURL: string, concurrency: number): Promise
   const ends = view.tasks.map((t) => t.finishedAt ?? 0);
   const commandMs = new Map<string, number>();
   for (const t of view.tasks) if (t.kind === 'command' && t.ms !== undefined) commandMs.set(t.id, t.ms);
-  return { wallMs, scheduleMs: Math.max(...ends) - Math.min(...starts), commandMs };
+  const taskOverheadMs = view.tasks.filter((t) => t.kind === 'agent' && t.ms !== undefined && g.known.has(t.id)).map((t) => (t.ms as number) - (g.known.get(t.id) as number));
+  return {
+    wallMs,
+    scheduleMs: Math.max(...ends) - Math.min(...starts),
+    commandMs,
+    setupMs: Math.min(...starts) - e0,
+    finishMs: e0 + wallMs - Math.max(...ends),
+    taskOverheadMs,
+  };
 }
 
 async function readTaskFile(g: Graph): Promise<TaskFile> {
@@ -152,6 +167,7 @@ async function benchGraph(ctx: BenchContext, g: Graph): Promise<Metric[]> {
       baselineTitle: `list-scheduling bound (planTasks expectedMakespan, history = known durations${cmdIds.size ? `; command tasks ${[...cmdIds].join(', ')}: their measured median` : ''})`,
       notes: [
         `efficiency per run ${fmtSpread(effOfRun, (x) => x.toFixed(3))}; scheduling only (first start → last finish) ${fmtSpread(sched, (x) => x.toFixed(3))}`,
+        `overheads: startRun → first task ${fmtSpread(sample(ms.map((m) => m.setupMs)))}; per agent task (measured − turns × latency) ${fmtSpread(sample(ms.flatMap((m) => m.taskOverheadMs)))}; last task → done ${fmtSpread(sample(ms.map((m) => m.finishMs)))}`,
         `speedup over concurrency 1 (${fmtMs(serial.median)}): ${fmtSpread(speedups, (x) => `${x.toFixed(2)}×`)}; Amdahl (total work ÷ critical path) ${plan.predictedSpeedup.toFixed(2)}×; list-schedule prediction at this cap ${plan.expectedSpeedup.toFixed(2)}×`,
       ],
     });
