@@ -285,14 +285,25 @@ export class Run extends Disposable {
     this.journalTimer = undefined;
     await this.writeJournal();
     if (this.options.apply && v.status === 'succeeded') {
+      await this.applyResults(v);
+    }
+    this._onDidFinish.fire(v);
+    return v;
+  }
+
+  /** Applies the run's results; a failure is reported on the run, never thrown away silently. */
+  private async applyResults(v: RunView): Promise<void> {
+    try {
       v.applied = await applyRun(this.repo, {
         runId: v.runId,
         tasks: orderForApply(v).map((t) => ({ id: t.id, owns: prefixGlobs(t.owns, v.prefix), baseCommit: t.baseCommit as string, resultCommit: t.resultCommit as string })),
         ...(this.options.skipPaths !== undefined && { skipPaths: this.options.skipPaths }),
       });
+    } catch (e) {
+      // The results stay as commits; `apply` can be retried, and a half-done apply is undoable.
+      v.stopReason = `the results could not be applied: ${e instanceof Error ? e.message : String(e)}; they are kept — run \`parallel-agents apply ${v.runId}\` to try again`;
+      this.log('error', v.stopReason);
     }
-    this._onDidFinish.fire(v);
-    return v;
   }
 
   private log(level: 'info' | 'warn' | 'error', message: string): void {

@@ -53,7 +53,8 @@ export const runCommand: CliCommand = async (argv, io) => {
   const report = summarize(view);
   if (json) io.stdout(JSON.stringify(report, null, 2) + '\n');
   else io.stdout(renderSummary(view, report));
-  const ok = view.status === 'succeeded' && report.conflicts.length === 0 && (view.applied?.binaryConflicts.length ?? 0) === 0;
+  const applyFailed = args.flags.apply === true && view.status === 'succeeded' && !view.applied;
+  const ok = view.status === 'succeeded' && !applyFailed && report.conflicts.length === 0 && (view.applied?.binaryConflicts.length ?? 0) === 0;
   return ok ? EXIT_OK : EXIT_FAILURE;
 };
 
