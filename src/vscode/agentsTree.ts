@@ -4,6 +4,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Disposable, Emitter } from '../core/lifecycle';
+import { DEMO_LABEL, DEMO_TOOLTIP, withDemoLabel } from './demoMode';
 import { formatCost, formatDuration, formatSpeedup, measuredSpeedup, taskDescription } from './format';
 import { Commands, TreeItemContexts } from './ids';
 import type { RunService } from './runService';
@@ -33,9 +34,12 @@ function icon(status: string): vscode.ThemeIcon {
 export class AgentsTreeProvider extends Disposable implements vscode.TreeDataProvider<AgentsNode> {
   private readonly _onDidChangeTreeData = this._register(new Emitter<AgentsNode | undefined>());
   readonly onDidChangeTreeData = this._onDidChangeTreeData.event;
+  /** Demo mode: agent tasks say "demo model" (their replies come from a scripted server). */
+  private readonly demo: boolean;
 
   constructor(private readonly runs: RunService) {
     super();
+    this.demo = runs.demo !== undefined;
     this._register(runs.onDidChange(() => this._onDidChangeTreeData.fire(undefined)));
   }
 
@@ -52,9 +56,9 @@ export class AgentsTreeProvider extends Disposable implements vscode.TreeDataPro
   getTreeItem(n: AgentsNode): vscode.TreeItem {
     switch (n.type) {
       case 'run':
-        return runItem(n.run);
+        return runItem(n.run, this.demo);
       case 'task':
-        return taskItem(n.run, n.task);
+        return taskItem(n.run, n.task, this.demo);
       case 'file': {
         const item = new vscode.TreeItem(vscode.Uri.file(path.join(n.run.repoRoot, n.path)), vscode.TreeItemCollapsibleState.None);
         item.id = `${n.run.runId}/${n.task.id}/file/${n.path}`;
@@ -82,7 +86,7 @@ export class AgentsTreeProvider extends Disposable implements vscode.TreeDataPro
   }
 }
 
-function runItem(r: RunSnapshot): vscode.TreeItem {
+function runItem(r: RunSnapshot, demo: boolean): vscode.TreeItem {
   const when = new Date(r.startedAt);
   const item = new vscode.TreeItem(`Run ${when.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}`, vscode.TreeItemCollapsibleState.Expanded);
   item.id = r.runId;
@@ -94,6 +98,7 @@ function runItem(r: RunSnapshot): vscode.TreeItem {
   if (cost > 0) parts.push(formatCost(cost));
   if (m) parts.push(`${formatSpeedup(m.speedup)} measured`);
   if (r.applied) parts.push(r.applied.undone ? 'apply undone' : 'applied');
+  if (demo && r.tasks.some((t) => t.kind !== 'command')) parts.push(DEMO_LABEL);
   item.description = parts.join(' · ');
   item.iconPath = icon(r.status);
   item.contextValue = r.status === 'running' && r.live ? TreeItemContexts.runActive : r.applied && !r.applied.undone ? 'run-applied' : TreeItemContexts.run;
@@ -103,23 +108,25 @@ function runItem(r: RunSnapshot): vscode.TreeItem {
   if (m) tip.appendMarkdown(`Speedup: measured ${formatSpeedup(m.speedup)}${r.predictedSpeedup ? `, predicted ${formatSpeedup(r.predictedSpeedup)}` : ''}\n\n`);
   if (r.stopReason) tip.appendMarkdown(`Stopped: ${r.stopReason}\n\n`);
   tip.appendMarkdown(`Base commit \`${r.baseCommit.slice(0, 10)}\``);
+  if (demo) tip.appendMarkdown(`\n\n${DEMO_TOOLTIP}`);
   item.tooltip = tip;
   return item;
 }
 
-function taskItem(r: RunSnapshot, t: TaskSnapshot): vscode.TreeItem {
+function taskItem(r: RunSnapshot, t: TaskSnapshot, demo: boolean): vscode.TreeItem {
   const hasChildren = t.status !== 'queued';
   const item = new vscode.TreeItem(t.id, hasChildren ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
   item.id = `${r.runId}/${t.id}`;
   item.iconPath = icon(t.status);
-  item.description = taskDescription({ ...t, ...(t.changed && { changedCount: t.changed.length }) }, Date.now());
+  item.description = withDemoLabel(taskDescription({ ...t, ...(t.changed && { changedCount: t.changed.length }) }, Date.now()), demo, t.kind);
   item.contextValue =
     t.status === 'running' ? TreeItemContexts.taskRunning
     : t.status === 'queued' ? TreeItemContexts.taskQueued
     : t.status === 'failed' || t.status === 'cancelled' ? TreeItemContexts.taskFailed
     : TreeItemContexts.taskDone;
   const tip = new vscode.MarkdownString(undefined, true);
-  tip.appendMarkdown(`**${t.id}**${t.title ? ` — ${t.title}` : ''} (${t.kind})\n\n`);
+  tip.appendMarkdown(`**${t.id}**${t.title ? ` — ${t.title}` : ''} (${t.kind}${demo && t.kind !== 'command' ? `, ${DEMO_LABEL}` : ''})\n\n`);
+  if (demo && t.kind !== 'command') tip.appendMarkdown(`${DEMO_TOOLTIP}\n\n`);
   tip.appendMarkdown(`Status: ${t.status}${t.ms !== undefined ? ` in ${formatDuration(t.ms)}` : ''}\n\n`);
   const tok = t.tokens;
   if (tok.input + tok.output > 0) tip.appendMarkdown(`Tokens: ${tok.input} in · ${tok.output} out · ${tok.cacheRead} cache read · ${tok.cacheWrite} cache write — ${formatCost(t.costUsd)}\n\n`);

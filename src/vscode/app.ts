@@ -7,6 +7,7 @@ import { ApiKeyStore } from './apiKeyStore';
 import { CommandHandlers } from './commands';
 import { Configuration } from './configuration';
 import { ConflictCodeLens, ConflictEditing, ConflictsTreeProvider, ConflictTracker } from './conflicts';
+import { DEMO_LABEL } from './demoMode';
 import { formatSpeedup } from './format';
 import { GitObjectProvider } from './gitObjectProvider';
 import { ContextKeys, OUTPUT_CHANNEL_NAME, Views } from './ids';
@@ -57,7 +58,7 @@ export class ParallelAgentsApp extends Disposable {
     this._register(vscode.window.createTreeView(Views.agents, { treeDataProvider: agentsTree, showCollapseAll: true }));
     const conflictsTree = this._register(new ConflictsTreeProvider(conflicts));
     this._register(vscode.window.createTreeView(Views.conflicts, { treeDataProvider: conflictsTree }));
-    const statusBar = this._register(new AgentsStatusBar());
+    const statusBar = this._register(new AgentsStatusBar(runs.demo !== undefined));
     const commands = this._register(new CommandHandlers({ log, taskFiles, apiKeys, planPanels, runs }));
 
     let wasRunning = false;
@@ -74,7 +75,7 @@ export class ParallelAgentsApp extends Disposable {
     this._register(
       runs.onDidFinish((f) => {
         planPanels.postMeasured(f.taskFile, f.measured ?? null);
-        notifyFinished(f, commands);
+        notifyFinished(f, commands, runs.demo !== undefined);
       }),
     );
 
@@ -87,7 +88,7 @@ export class ParallelAgentsApp extends Disposable {
 }
 
 /** The end of a run: what happened, and the two next steps (review, apply). */
-function notifyFinished(f: RunFinished, commands: CommandHandlers): void {
+function notifyFinished(f: RunFinished, commands: CommandHandlers, demo: boolean): void {
   const counts = new Map<string, number>();
   for (const t of f.run.tasks) counts.set(t.status, (counts.get(t.status) ?? 0) + 1);
   const summary = [...counts].map(([s, n]) => `${n} ${s}`).join(', ');
@@ -95,7 +96,8 @@ function notifyFinished(f: RunFinished, commands: CommandHandlers): void {
   const canApply = f.run.tasks.some((t) => t.status === 'succeeded' && t.resultCommit);
   const actions = canApply ? ['Review', 'Apply'] : ['Review'];
   const show = f.run.status === 'succeeded' ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
-  void show(`Parallel Agents: run ${f.run.runId} ${f.run.status}: ${summary}${speed}.${f.run.stopReason ? ` ${f.run.stopReason}.` : ''}`, ...actions).then((pick) => {
+  const who = demo && f.run.tasks.some((t) => t.kind !== 'command') ? ` (agents: ${DEMO_LABEL})` : '';
+  void show(`Parallel Agents: run ${f.run.runId} ${f.run.status}${who}: ${summary}${speed}.${f.run.stopReason ? ` ${f.run.stopReason}.` : ''}`, ...actions).then((pick) => {
     if (pick === 'Review') void commands.runCmds.reviewRun(f.run);
     if (pick === 'Apply') void commands.runCmds.apply({ type: 'run', run: f.run });
   });

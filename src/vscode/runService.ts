@@ -9,6 +9,7 @@ import type { Run, RunOptions } from '../engine';
 import type { ApplyResult, GitRepo } from '../git';
 import type { ApiKeyStore } from './apiKeyStore';
 import type { Configuration } from './configuration';
+import { demoEndpoint, type DemoEndpoint } from './demoMode';
 import { measuredSpeedup } from './format';
 import { applicableTasks, fromJournal, fromRunView, type RunSnapshot } from './runSnapshot';
 import type { TaskFiles } from './taskFiles';
@@ -59,14 +60,19 @@ export class RunService extends Disposable {
   private readonly repos = new Map<string, Promise<GitRepo>>();
   private timer: NodeJS.Timeout | undefined;
   private ticker: NodeJS.Timeout | undefined;
+  /** Set in demo mode: agents talk to the scripted server, never with the stored key. */
+  readonly demo: DemoEndpoint | undefined;
 
   constructor(
     private readonly config: Configuration,
     private readonly taskFiles: TaskFiles,
     private readonly apiKeys: ApiKeyStore,
     private readonly log: vscode.LogOutputChannel,
+    env: NodeJS.ProcessEnv = process.env,
   ) {
     super();
+    this.demo = demoEndpoint(env);
+    if (this.demo) log.info(`demo mode: agents are answered by the scripted demo server at ${this.demo.baseURL} (not an AI model)`);
     this._register({
       dispose: () => {
         clearTimeout(this.timer);
@@ -138,7 +144,8 @@ export class RunService extends Disposable {
       throw new RunError(`the task file has ${errors.length} problem${errors.length === 1 ? '' : 's'} (see the Problems view); the first: ${errors[0]?.line}:${errors[0]?.column}: ${errors[0]?.message}`);
     }
     const s = this.config.read(folder.uri);
-    const key = await this.apiKeys.get();
+    // In demo mode a stored key is never sent: the scripted server takes the placeholder.
+    const key = this.demo ? { key: this.demo.apiKey } : await this.apiKeys.get();
     const engine = await loadEngine();
     const opts: RunOptions = {
       workspace: folder.uri.fsPath,
@@ -150,6 +157,7 @@ export class RunService extends Disposable {
       ...(Object.keys(s.prices).length && { prices: normalisePrices(s.prices) }),
       ...(s.maxCostPerRun !== undefined && { maxCostUsd: s.maxCostPerRun }),
       ...(key && { apiKey: key.key }),
+      ...(this.demo && { baseURL: this.demo.baseURL }),
       log: (level, message) => this.log[level](message),
     };
     let run: Run;

@@ -1,6 +1,7 @@
 // One status bar item: running / queued / conflict counts, or idle. Click = Agents view.
 import * as vscode from 'vscode';
 import { Disposable } from '../core/lifecycle';
+import { DEMO_LABEL, DEMO_TOOLTIP } from './demoMode';
 import { statusBarText, statusBarTooltip, type RunCounts } from './format';
 import { focusViewCommand, Views } from './ids';
 
@@ -8,7 +9,8 @@ export class AgentsStatusBar extends Disposable {
   private readonly item = this._register(vscode.window.createStatusBarItem('parallelAgents.status', vscode.StatusBarAlignment.Left, 50));
   private counts: RunCounts = { running: 0, queued: 0, conflicts: 0 };
 
-  constructor() {
+  /** `demo`: the agents are answered by the scripted demo server; the item says so. */
+  constructor(private readonly demo = false) {
     super();
     this.item.name = 'Parallel Agents';
     this.item.command = focusViewCommand(Views.agents);
@@ -27,8 +29,8 @@ export class AgentsStatusBar extends Disposable {
   }
 
   private render(): void {
-    this.item.text = statusBarText(this.counts);
-    this.item.tooltip = statusBarTooltip(this.counts);
+    this.item.text = statusBarText(this.counts) + (this.demo ? ` · $(beaker) ${DEMO_LABEL}` : '');
+    this.item.tooltip = statusBarTooltip(this.counts) + (this.demo ? `\n${DEMO_TOOLTIP}` : '');
     this.item.backgroundColor = this.counts.conflicts ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
   }
 }
