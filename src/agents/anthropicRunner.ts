@@ -22,6 +22,7 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import { APIError, APIUserAbortError } from '@anthropic-ai/sdk';
 import type { BetaMessage, BetaUsage } from '@anthropic-ai/sdk/resources/beta/messages/messages';
+import type { BetaRunnableTool } from '@anthropic-ai/sdk/lib/tools/BetaRunnableTool';
 import type { Task } from '../core/taskSchema';
 import type { TaskWorkspace } from '../core/workspace';
 import {
@@ -36,8 +37,8 @@ import {
 import { ApiGate, ApiGateError } from './apiGate';
 import { createWritePolicy } from './pathGuard';
 import { budgetTokens, costUsd, type PriceTable } from './pricing';
-import { buildSystemPrompt, firstUserMessage } from './systemPrompt';
-import { createFileTools } from './tools';
+import { buildSystemPrompt, firstUserMessage, type AgentInstance } from './systemPrompt';
+import { createFileTools, type ToolName } from './tools';
 import { DEFAULT_MAX_TOKENS, DEFAULT_MODEL } from './models';
 
 export interface AgentTaskRequest {
@@ -61,6 +62,14 @@ export interface AgentTaskRequest {
   maxTokens?: number;
   /** How often a turn whose reply stream broke off is sent again (default 2). */
   maxStreamRetries?: number;
+  /** One of several agents of the same task (attempt, voter, judge); see systemPrompt.ts. */
+  instance?: AgentInstance;
+  /** The file tools the agent gets (default all six; voters and judges get the read-only ones). */
+  fileTools?: readonly ToolName[];
+  /** Tools beside the file tools (the strategies' `vote` and `rank_attempts`). */
+  extraTools?: readonly BetaRunnableTool<any>[];
+  /** Asked after each turn's tool calls ran: true ends the agent there as done (e.g. once it voted). */
+  finishWhen?: () => boolean;
 }
 
 export interface AgentTaskResult {
@@ -190,7 +199,7 @@ export async function runAgentTask(req: AgentTaskRequest): Promise<AgentTaskResu
     if (s.kind === 'tripped') ac.abort();
   });
 
-  const { tools, fence } = createFileTools({
+  const { tools: fileTools, fence } = createFileTools({
     workspace: req.workspace,
     policy: createWritePolicy(task.owns, req.taskFilePath),
     signal: ac.signal,
@@ -207,9 +216,16 @@ export async function runAgentTask(req: AgentTaskRequest): Promise<AgentTaskResu
       },
     },
   });
+  const wanted = req.fileTools;
+  const tools = [...(wanted ? fileTools.filter((t) => wanted.includes(t.name as ToolName)) : fileTools), ...(req.extraTools ?? [])];
   // The last tool definition closes the first cache breakpoint (tools); the system blocks add two more.
   Object.assign(tools[tools.length - 1] as object, { cache_control: { type: 'ephemeral' } });
-  const system = buildSystemPrompt({ task, taskFilePath: req.taskFilePath, dependencies: req.dependencies });
+  const system = buildSystemPrompt({
+    task,
+    taskFilePath: req.taskFilePath,
+    dependencies: req.dependencies,
+    ...(req.instance !== undefined && { instance: req.instance }),
+  });
   const userText = firstUserMessage(task);
   transcript('system', { model, system: system.map((b) => b.text).join('\n\n'), tools: tools.map((t) => t.name) });
   transcript('user', { text: userText });
@@ -265,6 +281,10 @@ export async function runAgentTask(req: AgentTaskRequest): Promise<AgentTaskResu
             if (stop) {
               await runner.generateToolResponse(ac.signal);
               return { stop };
+            }
+            if (req.finishWhen) {
+              await runner.generateToolResponse(ac.signal);
+              if (req.finishWhen()) return { stop: 'done', final: msg };
             }
           }
         }

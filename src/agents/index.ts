@@ -16,3 +16,6 @@ export { normalizeToolPath, checkWrite, createWritePolicy, protectedKind, type P
 export { createFileTools, readPage, MutationFence, TOOL_NAMES, type ToolName, type FileTools, type FileToolsOptions, type ToolHooks } from './tools';
 export { buildSystemPrompt, buildTaskBlock, firstUserMessage, taskIdLine, SHARED_INSTRUCTIONS, type SystemPromptInput } from './systemPrompt';
 export { MemoryWorkspace, type MemoryWorkspaceHooks } from './memoryWorkspace';
+export { type AgentInstance } from './systemPrompt';
+export { createVoteTool, VOTE_TOOL_NAME, type VoteInput, type VoteToolOptions } from './voteTool';
+export { createRankAttemptsTool, RANK_TOOL_NAME, type RankedAttempt, type RankToolOptions } from './rankAttemptsTool';

@@ -23,8 +23,19 @@ How to work:
 
 When you are done, reply with a short final answer (no tool call): what you did, which files you changed, and anything left for others. That answer is your task's output: tasks that depend on yours receive it.`;
 
+/**
+ * One of several agents working on the same task (a competitive attempt, a voter, a judge).
+ * Its id shows in the task id line (`Task id: <task>#<id>`), so transcripts, logs and the
+ * fake API tell them apart; the note tells the model its role.
+ */
+export interface AgentInstance {
+  readonly id: string;
+  readonly note: string;
+}
+
 export interface SystemPromptInput {
   task: Task;
+  instance?: AgentInstance;
   taskFilePath: string;
   dependencies: readonly TaskOutput[];
   /** Characters of each dependency's output kept (default 8000). */
@@ -43,7 +54,8 @@ export function buildTaskBlock(input: SystemPromptInput): string {
   const maxOut = input.maxDependencyOutput ?? 8000;
   const maxFiles = input.maxDependencyFiles ?? 200;
   const parts: string[] = [];
-  parts.push(`# Your task\n${taskIdLine(task.id)}${task.title ? `\nTitle: ${task.title}` : ''}`);
+  const idLine = taskIdLine(input.instance ? `${task.id}#${input.instance.id}` : task.id);
+  parts.push(`# Your task\n${idLine}${task.title ? `\nTitle: ${task.title}` : ''}${input.instance ? `\n${input.instance.note}` : ''}`);
   parts.push((task.prompt ?? '').trim());
   parts.push(`# You own (may write)\n${task.owns.map((g) => `- ${g}`).join('\n')}`);
   if (task.reads.length) parts.push(`# You read\n${task.reads.map((g) => `- ${g}`).join('\n')}`);
