@@ -6,6 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { TaskKind } from '../core/taskSchema';
 import type { TaskStatus, TokenUsage, TranscriptEntry } from '../core/runModel';
+import type { StrategyOutcome } from '../core/strategyModel';
 import { GitError } from './errors';
 import { assertSafeId } from './ids';
 import { pidAlive, writeFileAtomic } from './fsutil';
@@ -36,6 +37,8 @@ export interface JournalTask {
   output?: string;
   changed?: string[];
   error?: string;
+  /** Competitive attempts, consensus votes, aggregate details (strategy tasks only). */
+  strategy?: StrategyOutcome;
 }
 
 export interface JournalApply {
