@@ -5,10 +5,14 @@ import * as path from 'node:path';
 import type Anthropic from '@anthropic-ai/sdk';
 import type { StopReason, TaskOutput, TaskProgress, TokenUsage, TranscriptEntry } from '../core/runModel';
 import { emptyUsage } from '../core/runModel';
+import type { Plan } from '../core/plan';
+import type { AggregateOutcome, StrategyOutcome } from '../core/strategyModel';
 import type { Task } from '../core/taskSchema';
 import { runAgentTask, runCommandTask, type ApiGate, type PriceTable } from '../agents';
-import { commitOverlay, commitWorktree, OverlayWorkspace, WorktreeWorkspace, type GitRepo, type ObjectReader } from '../git';
-import { PrefixedWorkspace } from './prefixedWorkspace';
+import { commitOverlay, commitWorktree, WorktreeWorkspace, type GitRepo, type ObjectReader } from '../git';
+import { runCompetitive } from './strategies/competitive';
+import { runConsensus } from './strategies/consensus';
+import { changedPaths, commitMessage, overlayFor } from './strategies/shared';
 
 export interface TaskRunContext {
   readonly repo: GitRepo;
@@ -19,6 +23,8 @@ export interface TaskRunContext {
   readonly workspaceRoot: string;
   /** Workspace-relative task file path (agents may write it only when they own it by name). */
   readonly taskFilePath: string;
+  /** The run's plan (waves order an aggregate's sections; concurrency caps attempts and voters). */
+  readonly plan?: Plan;
   readonly client: () => Anthropic;
   readonly gate: ApiGate;
   readonly model?: string;
@@ -39,6 +45,8 @@ export interface TaskRunResult {
   readonly costUsd: number;
   readonly stopReason?: StopReason;
   readonly error?: string;
+  /** Competitive attempts, consensus votes, aggregate details. */
+  readonly strategy?: StrategyOutcome;
 }
 
 export async function runTask(
@@ -47,6 +55,8 @@ export async function runTask(
   dependencies: readonly TaskOutput[],
   ctx: TaskRunContext,
 ): Promise<TaskRunResult> {
+  if (task.kind !== 'aggregate' && task.strategy?.type === 'competitive') return runCompetitive(task, baseCommit, dependencies, ctx);
+  if (task.kind === 'agent' && task.strategy?.type === 'consensus') return runConsensus(task, baseCommit, dependencies, ctx);
   if (task.kind === 'command') return runCommand(task, baseCommit, ctx);
   if (task.kind === 'aggregate' && (task.aggregate?.mode ?? 'concat') === 'concat') {
     return runConcat(task, baseCommit, dependencies, ctx);
@@ -54,21 +64,18 @@ export async function runTask(
   return runAgent(task, baseCommit, dependencies, ctx);
 }
 
-function overlayFor(baseCommit: string, ctx: TaskRunContext): { overlay: OverlayWorkspace; view: PrefixedWorkspace | OverlayWorkspace } {
-  const overlay = new OverlayWorkspace(ctx.repo, ctx.reader, baseCommit);
-  const view = ctx.prefix ? new PrefixedWorkspace(overlay, ctx.prefix, ctx.workspaceRoot) : overlay;
-  return { overlay, view };
-}
-
 async function runAgent(task: Task, baseCommit: string, dependencies: readonly TaskOutput[], ctx: TaskRunContext): Promise<TaskRunResult> {
   const { overlay, view } = overlayFor(baseCommit, ctx);
-  const agentTask: Task = task.kind === 'aggregate' ? { ...task, prompt: summarizePrompt(task) } : task;
+  const aggregate = task.kind === 'aggregate' ? aggregateOutcome(task, ctx) : undefined;
+  const agentTask: Task = aggregate ? { ...task, prompt: summarizePrompt(task, aggregate) } : task;
+  const ordered = aggregate ? aggregate.from.map((id) => dependencies.find((d) => d.taskId === id)).filter((d): d is TaskOutput => d !== undefined) : [];
+  const deps = aggregate ? [...ordered, ...dependencies.filter((d) => !aggregate.from.includes(d.taskId))] : dependencies;
   const model = task.model ?? ctx.model;
   const r = await runAgentTask({
     task: agentTask,
     workspace: view,
     taskFilePath: ctx.taskFilePath,
-    dependencies,
+    dependencies: deps,
     client: ctx.client(),
     ...(model !== undefined && { model }),
     gate: ctx.gate,
@@ -77,6 +84,10 @@ async function runAgent(task: Task, baseCommit: string, dependencies: readonly T
     onProgress: ctx.onProgress,
     onTranscript: ctx.onTranscript,
   });
+  // The summary is the report: when the agent did not write it to `into` itself, it is written there.
+  if (aggregate?.into !== undefined && r.status === 'succeeded' && r.output.trim() && !view.changes().some((c) => c.path === aggregate.into)) {
+    await view.writeFile(aggregate.into, `# ${task.title ?? task.id}\n\n${r.output.trim()}\n`);
+  }
   const resultCommit = await commitOverlay(ctx.repo, {
     runId: ctx.runId,
     taskId: task.id,
@@ -94,6 +105,7 @@ async function runAgent(task: Task, baseCommit: string, dependencies: readonly T
     costUsd: r.costUsd,
     stopReason: r.stopReason,
     ...(r.error !== undefined && { error: r.error }),
+    ...(aggregate && { strategy: { aggregate } }),
   };
 }
 
@@ -130,44 +142,49 @@ async function runCommand(task: Task, baseCommit: string, ctx: TaskRunContext): 
   }
 }
 
-/** `aggregate: {mode: concat}` needs no model: the outputs under their tasks' headings. */
+/** `aggregate: {mode: concat}` needs no model: the outputs under their tasks' headings, in dependency order. */
 async function runConcat(task: Task, baseCommit: string, dependencies: readonly TaskOutput[], ctx: TaskRunContext): Promise<TaskRunResult> {
-  const order = task.aggregate?.from ?? task.dependsOn;
+  const aggregate = aggregateOutcome(task, ctx);
   const byId = new Map(dependencies.map((d) => [d.taskId, d]));
-  const report =
-    order
-      .map((id) => byId.get(id))
-      .filter((d): d is TaskOutput => d !== undefined)
-      .map((d) => `## ${d.taskId}\n\n${d.output.trim()}\n`)
-      .join('\n');
+  const report = aggregate.from
+    .map((id) => byId.get(id))
+    .filter((d): d is TaskOutput => d !== undefined)
+    .map((d) => `## ${d.taskId}\n\n${d.output.trim() || '(no output)'}\n`)
+    .join('\n');
   const { overlay, view } = overlayFor(baseCommit, ctx);
-  const into = task.aggregate?.into;
-  if (into !== undefined) await view.writeFile(into, `# ${task.title ?? task.id}\n\n${report}`);
-  ctx.onTranscript({ at: Date.now(), type: 'event', data: { aggregate: 'concat', from: order, into } });
+  if (aggregate.into !== undefined) await view.writeFile(aggregate.into, `# ${task.title ?? task.id}\n\n${report}`);
+  ctx.onTranscript({ at: Date.now(), type: 'event', data: { aggregate: 'concat', from: aggregate.from, into: aggregate.into } });
   const resultCommit = await commitOverlay(ctx.repo, { runId: ctx.runId, taskId: task.id, baseCommit, workspace: overlay, message: commitMessage(task, 'succeeded', report) });
-  return { status: 'succeeded', output: report, changed: view.changes().map((c) => c.path), baseCommit, resultCommit, tokens: emptyUsage(), costUsd: 0 };
+  return {
+    status: 'succeeded',
+    output: report,
+    changed: view.changes().map((c) => c.path),
+    baseCommit,
+    resultCommit,
+    tokens: emptyUsage(),
+    costUsd: 0,
+    strategy: { aggregate },
+  };
 }
 
-function summarizePrompt(task: Task): string {
-  const into = task.aggregate?.into;
+/**
+ * The collected tasks in dependency order: by the plan's wave (a task after the ones it
+ * builds on), then in the order `from` lists them.
+ */
+export function aggregateOutcome(task: Task, ctx: Pick<TaskRunContext, 'plan'>): AggregateOutcome {
+  const spec = task.aggregate;
+  const from = [...(spec?.from ?? task.dependsOn)];
+  const wave = new Map((ctx.plan?.tasks ?? []).map((t) => [t.id, t.wave]));
+  const ordered = from.map((id, i) => ({ id, i, w: wave.get(id) ?? 0 })).sort((a, b) => a.w - b.w || a.i - b.i).map((x) => x.id);
+  return { mode: spec?.mode ?? 'concat', from: ordered, ...(spec?.into !== undefined && { into: spec.into }) };
+}
+
+function summarizePrompt(task: Task, aggregate: AggregateOutcome): string {
+  const into = aggregate.into;
   return (
     (task.prompt ? task.prompt + '\n\n' : '') +
-    `Summarize the outputs of the tasks ${(task.aggregate?.from ?? []).join(', ')} (given above) into one concise report` +
+    `Summarize the outputs of the tasks ${aggregate.from.join(', ')} (given above, in that order) into one concise report` +
     (into ? `, written to ${into} with write_file.` : '.') +
     ' Your final message is the report.'
   );
-}
-
-async function changedPaths(ctx: TaskRunContext, base: string, result: string): Promise<string[]> {
-  const out = await ctx.repo.git(['diff-tree', '-r', '--no-commit-id', '--name-only', '-z', base, result]);
-  return out
-    .split('\0')
-    .filter(Boolean)
-    .map((p) => (ctx.prefix ? path.posix.relative(ctx.prefix, p) : p));
-}
-
-function commitMessage(task: Task, status: string, output: string): string {
-  const title = task.title ?? task.id;
-  const summary = output.trim().split('\n').slice(0, 20).join('\n');
-  return `${title} (parallel-agents task ${task.id}, ${status})\n\n${summary}`.trim();
 }
