@@ -6,6 +6,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document, type Node, type Pair } from 'yaml';
 import type { z } from 'zod';
+import { compileGlobs } from './glob';
 import {
   DEFAULT_CONCURRENCY,
   TASK_ID_PATTERN,
@@ -305,6 +306,27 @@ function crossFieldProblems(pos: Positions, raw: unknown): Problem[] {
           out.push(pos.problem('error', `aggregate task ${JSON.stringify(id)} collects unknown task ${JSON.stringify(from)}${suggestId(ids, from)}`, range));
         }
       });
+    }
+    if (isRecord(t.aggregate) && typeof t.aggregate.into === 'string' && Array.isArray(t.owns) && t.owns.every((g) => typeof g === 'string')) {
+      const into = t.aggregate.into;
+      if (!compileGlobs(t.owns as string[]).matches(into)) {
+        out.push(
+          pos.problem(
+            'error',
+            `aggregate task ${JSON.stringify(id)} writes its report to ${JSON.stringify(into)}, which it does not own; add it to \`owns\` (e.g. \`owns: [${into}]\`)`,
+            pos.rangeAt(['tasks', id, 'aggregate', 'into']),
+          ),
+        );
+      }
+    }
+    if (t.aggregate !== undefined && isRecord(t.strategy) && (t.strategy.type === 'competitive' || t.strategy.type === 'consensus')) {
+      out.push(
+        pos.problem(
+          'error',
+          `task ${JSON.stringify(id)}: an aggregate collects other tasks' outputs and cannot also be ${t.strategy.type}; give the strategy to an agent task instead`,
+          pos.rangeAt(['tasks', id, 'strategy']),
+        ),
+      );
     }
     if (t.strategy !== undefined && t.run !== undefined && isRecord(t.strategy) && t.strategy.type === 'consensus') {
       out.push(pos.problem('error', `task ${JSON.stringify(id)}: a consensus needs agents (\`prompt\`), not a command`, pos.rangeAt(['tasks', id, 'strategy'])));
