@@ -2,6 +2,7 @@
 import * as path from 'node:path';
 import { MAX_CONCURRENCY } from '../../core/taskSchema';
 import { RunSetupError, runTokens, startRun, type Run, type RunTaskView, type RunView } from '../../engine';
+import { strategyJson, strategyLines } from '../../engine/strategies/report';
 import { intFlag, listFlag, parseArgs } from '../args';
 import { CliError, EXIT_FAILURE, EXIT_OK, type CliCommand, type CliIO } from '../io';
 import { formatMs, formatUsd, statusMark } from '../format';
@@ -88,6 +89,7 @@ export function summarize(v: RunView) {
       ...((t.error ?? t.reason) !== undefined && { error: t.error ?? t.reason }),
       ...(t.stopReason !== undefined && t.stopReason !== 'done' && { stopReason: t.stopReason }),
       ...(t.resultCommit !== undefined && { resultCommit: t.resultCommit }),
+      ...strategyJson(t.strategy),
     })),
     overlaps: (v.analysis?.overlaps ?? []).map((o) => ({ path: o.path, tasks: o.tasks, conflicting: o.conflicting })),
     violations: (v.analysis?.violations ?? []).map((x) => ({ task: x.task, path: x.path })),
@@ -103,6 +105,7 @@ function renderSummary(v: RunView, r: ReturnType<typeof summarize>): string {
   for (const t of v.tasks) {
     const detail = t.status === 'succeeded' ? `${(t.changed ?? []).length} file(s) changed` : (t.error ?? t.reason ?? '');
     lines.push(`  ${statusMark(t.status)} ${t.id.padEnd(14)} ${t.status.padEnd(9)} ${formatMs(t.ms ?? 0).padStart(7)}  ${formatUsd(t.costUsd).padStart(7)}  ${detail}`);
+    lines.push(...strategyLines(t.strategy, '      '));
   }
   lines.push('');
   lines.push(`  Run ${v.runId}: ${v.status}${v.stopReason ? ` (${v.stopReason})` : ''}`);

@@ -1,6 +1,7 @@
 // `parallel-agents show [DIR] RUN [TASK] [--json]`: a run's status, changed files,
 // diffstat, overlaps and ownership violations (from git diff of the result commits).
 import { analyseRun, type RunAnalysis } from '../../git/analysis';
+import { strategyLines } from '../../engine/strategies/report';
 import type { RunJournal } from '../../git/journal';
 import { parseArgs } from '../args';
 import { CliError, EXIT_OK, EXIT_USAGE, type CliCommand } from '../io';
@@ -59,6 +60,7 @@ export const showCommand: CliCommand = async (argv, io) => {
     const stat = a ? `, ${a.changed.length} file${a.changed.length === 1 ? '' : 's'} +${a.additions} -${a.deletions}` : '';
     out.push(`${id} (${t.kind}): ${t.status}${t.ms !== undefined ? ` in ${formatDuration(t.ms)}` : ''}${stat}${tokens}${cost}`);
     if (t.error) out.push(`  error: ${t.error}`);
+    out.push(...strategyLines(t.strategy, '  '));
     if (a) {
       for (const c of a.changed) {
         const name = c.oldPath !== undefined ? `${c.oldPath} -> ${c.path}` : c.path;
