@@ -57,7 +57,7 @@ export function buildTaskBlock(input: SystemPromptInput): string {
   const idLine = taskIdLine(input.instance ? `${task.id}#${input.instance.id}` : task.id);
   parts.push(`# Your task\n${idLine}${task.title ? `\nTitle: ${task.title}` : ''}${input.instance ? `\n${input.instance.note}` : ''}`);
   parts.push((task.prompt ?? '').trim());
-  parts.push(`# You own (may write)\n${task.owns.map((g) => `- ${g}`).join('\n')}`);
+  parts.push(`# You own (may write)\n${task.owns.length ? task.owns.map((g) => `- ${g}`).join('\n') : '(nothing: you change no files)'}`);
   if (task.reads.length) parts.push(`# You read\n${task.reads.map((g) => `- ${g}`).join('\n')}`);
   parts.push(`# Task file\nThe run's task file is "${input.taskFilePath}".`);
   if (input.dependencies.length) {
