@@ -98,6 +98,10 @@ describe('strategies: examples/strategies end to end (real SDK, fake API over HT
     assert.equal(readFileSync(path.join(repo.dir, 'src/clamp.js'), 'utf8'), CLAMP_BEST);
     // Each attempt had its own id in the system prompt and the models default to the task's.
     for (const n of [1, 2, 3]) assert.ok(fake.requests.some((r) => r.taskId === `clamp#${n}` && /Attempt \d of 3/.test(r.systemText)));
+    // One transcript for the task, each entry tagged with its attempt (and the score runs).
+    const lines = readFileSync(path.join(repo.dir, '.git/parallel-agents/runs', j.runId, 'clamp.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; data: { attempt?: number; score?: boolean } });
+    assert.deepEqual([...new Set(lines.map((l) => l.data.attempt))].sort(), [1, 2, 3]);
+    assert.ok(lines.some((l) => l.data.score === true && l.type === 'stdout'));
   });
 
   it('competitive with a judge: a ranked, reasoned verdict picks the winner', () => {
@@ -130,6 +134,7 @@ describe('strategies: examples/strategies end to end (real SDK, fake API over HT
     // Voters have read-only tools and the vote tool; they change no files.
     const voter = fake.requests.find((r) => r.taskId === 'license#1')!;
     assert.deepEqual((voter.tools as Array<{ name: string }>).map((x) => x.name), ['read_file', 'list_files', 'search', 'vote']);
+    assert.match(voter.systemText, /Task id: license#1\nTitle: Choose a license\nVoter 1 of 5: [\s\S]*# You own \(may write\)\n\(nothing: you change no files\)/);
     assert.equal(git(repo.dir, 'diff-tree', '-r', '--name-only', '--no-commit-id', t.resultCommit!).trim(), '');
     // One turn each: a voter ends once it has voted.
     assert.equal(fake.requests.filter((r) => r.taskId?.startsWith('license#')).length, 5);
