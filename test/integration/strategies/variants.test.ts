@@ -56,6 +56,23 @@ describe('strategies: competitive edge cases (CLI --json)', function () {
     }
   });
 
+  it('an attempt whose API call fails is reported and left out; the others still compete', async () => {
+    const yaml = 'version: 1\ntasks:\n  clamp:\n    prompt: Fix clamp.\n    owns: [src/clamp.js]\n    strategy: {type: competitive, attempts: 2, score: node scripts/score.js}\n';
+    const r = await runJson(yaml, {
+      'clamp#1': [{ ...write('src/clamp.js', CLAMP_BEST), faults: [{ kind: 'server_error' }] }],
+      'clamp#2': [write('src/clamp.js', CLAMP_SAME), { text: 'a comment' }],
+    });
+    try {
+      assert.equal(r.code, 0, r.err);
+      const t = r.json.tasks[0];
+      assert.deepEqual(t.attempts.map((a: { status: string; qualified: boolean; winner: boolean }) => [a.status, a.qualified, a.winner]), [['failed', false, false], ['succeeded', true, true]]);
+      assert.match(t.attempts[0].error, /HTTP 500/);
+      assert.match(t.decidedBy, /attempt 2 was the only attempt that qualified/);
+    } finally {
+      await r.done();
+    }
+  });
+
   it('a judge that answers without rank_attempts is asked once more, then the task fails saying so; chooseAttempt picks one', async () => {
     const yaml = 'version: 1\ntasks:\n  tagline:\n    prompt: Write a tagline.\n    owns: [docs/tagline.md]\n    strategy: {type: competitive, attempts: 2}\n';
     const r = await runJson(yaml, {
