@@ -1,6 +1,9 @@
 import * as assert from 'node:assert/strict';
 import { createRankAttemptsTool, createVoteTool, type RankedAttempt, type VoteInput } from '../../../src/agents';
 
+/** The JSON Schema the model sees (a union member of BetaRunnableTool without the field in its type). */
+const schemaOf = (tool: object) => JSON.stringify((tool as { input_schema?: unknown }).input_schema);
+
 describe('strategies: the rank_attempts tool', () => {
   const make = () => {
     const got: RankedAttempt[][] = [];
@@ -21,7 +24,7 @@ describe('strategies: the rank_attempts tool', () => {
     assert.deepEqual(got, []);
   });
   it('its schema is the product contract', () => {
-    const schema = JSON.stringify(createRankAttemptsTool({ attempts: [1], onRanking: () => undefined }).input_schema);
+    const schema = schemaOf(createRankAttemptsTool({ attempts: [1], onRanking: () => undefined }));
     for (const key of ['ranking', 'attempt', 'score', 'reason']) assert.ok(schema.includes(`"${key}"`), key);
   });
 });
@@ -29,7 +32,7 @@ describe('strategies: the rank_attempts tool', () => {
 describe('strategies: the vote tool', () => {
   it('restricts the choice to `choices` in the schema', () => {
     const tool = createVoteTool({ choices: ['MIT', 'Apache-2.0'], onVote: () => undefined });
-    assert.match(JSON.stringify(tool.input_schema), /"enum":\["MIT","Apache-2.0"\]/);
+    assert.match(schemaOf(tool), /"enum":\["MIT","Apache-2.0"\]/);
   });
   it('records one vote, trimmed; a second vote is refused', async () => {
     const votes: VoteInput[] = [];
