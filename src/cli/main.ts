@@ -13,6 +13,7 @@ commands:
   show [DIR] RUN [TASK]                               a run's tasks, changes, overlaps and violations
   apply [DIR] RUN [--only a,b]                        3-way merge a run's results into the working tree
   undo [DIR] RUN                                      restore the working tree as it was before apply
+  choose [DIR] RUN TASK ATTEMPT                       make another attempt of a competitive task its result
 
 exit codes: 0 ok · 1 invalid task file, failed task or unresolved conflict · 2 usage
 The model endpoint comes from ANTHROPIC_API_KEY and ANTHROPIC_BASE_URL.
@@ -25,6 +26,7 @@ const commands: Record<string, () => Promise<CliCommand>> = {
   show: async () => (await import('./commands/show')).showCommand,
   apply: async () => (await import('./commands/apply')).applyCommand,
   undo: async () => (await import('./commands/undo')).undoCommand,
+  choose: async () => (await import('./commands/choose')).chooseCommand,
 };
 
 export async function main(argv: string[], io: CliIO): Promise<number> {

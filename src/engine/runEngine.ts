@@ -373,6 +373,8 @@ export interface PreparedRun {
   readonly plan: Plan;
   readonly prefix: string;
   readonly concurrency: number;
+  /** The task file's top-level `model`, the default for agent tasks. */
+  readonly defaultModel?: string;
 }
 
 export async function prepareRun(options: RunOptions): Promise<PreparedRun> {
@@ -410,7 +412,7 @@ export async function prepareRun(options: RunOptions): Promise<PreparedRun> {
   });
   const rel = path.relative(repo.root, workspace).split(path.sep).join('/');
   const prefix = rel ? `${rel}/` : '';
-  return { repo, workspace, taskFile, tasks, plan, prefix, concurrency };
+  return { repo, workspace, taskFile, tasks, plan, prefix, concurrency, ...(loaded.taskFile.model !== undefined && { defaultModel: loaded.taskFile.model }) };
 }
 
 /** Checks, snapshots the workspace and starts the run. Nothing is written when it throws. */
@@ -463,7 +465,10 @@ export async function startRun(options: RunOptions): Promise<Run> {
       ...(options.baseURL !== undefined && { baseURL: options.baseURL }),
       ...(options.maxRetries !== undefined && { maxRetries: options.maxRetries }),
     }));
-  return new Run(p.repo, p.tasks, view, new ApiGate(), new ObjectReader(p.repo), options, getClient);
+  // A task's own `model` wins, then the caller's (flag or setting), then the task file's.
+  const model = options.model ?? p.defaultModel;
+  const runOptions: RunOptions = { ...options, ...(model !== undefined && { model }) };
+  return new Run(p.repo, p.tasks, view, new ApiGate(), new ObjectReader(p.repo), runOptions, getClient);
 }
 
 /** Sum of tokens over a run's tasks. */

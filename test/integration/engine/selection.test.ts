@@ -44,6 +44,19 @@ describe('engine: task selection, violations and bad input through the CLI', fun
     assert.deepEqual(j.violations, [{ task: 'lint', path: 'stray.txt' }]);
   });
 
+  it("the task file's top-level model is the agents' default; a task's own model wins", async () => {
+    writeFileSync(
+      path.join(repo.dir, '.agents/tasks.yaml'),
+      'version: 1\nmodel: file-default-model\ntasks:\n  tests:\n    prompt: t\n    owns: [test/**]\n  docs:\n    prompt: d\n    owns: [docs/**]\n    model: docs-own-model\n',
+    );
+    git(repo.dir, 'commit', '-qam', 'models');
+    const io = captureIO(repo.dir, env());
+    assert.equal(await main(['run', '--json'], io), 0, io.err);
+    const modelOf = (task: string) => fake.requests.find((r) => r.taskId === task)?.body.model;
+    assert.equal(modelOf('tests'), 'file-default-model');
+    assert.equal(modelOf('docs'), 'docs-own-model');
+  });
+
   it('a broken task file: exit 1 with FILE:LINE:COL, no run started', async () => {
     writeFileSync(path.join(repo.dir, '.agents/tasks.yaml'), 'version: 1\ntasks:\n  a:\n    prompt: x\n    owns: [a]\n    dependsOn: [b]\n');
     const io = captureIO(repo.dir, env());

@@ -93,8 +93,10 @@ describe('strategies: competitive edge cases (CLI --json)', function () {
 
       // Pick attempt 2 by hand: the task ref moves, the journal says so, the task succeeds.
       const repo = await openRepo(r.repo.dir);
-      const chosen = await chooseAttempt(repo, r.json.runId, 'tagline', 2);
-      assert.deepEqual([chosen.previous, chosen.chosen], [null, 2]);
+      const chooseIo = captureIO(r.repo.dir);
+      assert.equal(await main(['choose', r.repo.dir, r.json.runId, 'tagline', '2'], chooseIo), 0, chooseIo.err);
+      assert.match(chooseIo.out, /Task tagline of run \S+: attempt 2 is now its result; apply with: parallel-agents apply/);
+      assert.equal(await main(['choose', r.repo.dir, r.json.runId, 'tagline', 'two'], captureIO(r.repo.dir)), 2);
       assert.equal(git(r.repo.dir, 'rev-parse', `refs/parallel-agents/${r.json.runId}/tasks/tagline`).trim(), t.attempts[1].resultCommit);
       const j = await readJournal(repo, r.json.runId);
       assert.equal(j.tasks['tagline']!.status, 'succeeded');
