@@ -36,7 +36,8 @@ export interface Session {
   close(): Promise<void>;
 }
 
-export async function openCodeServer(workspaceSource: string, settings: Record<string, unknown> = {}): Promise<Session> {
+/** `env` is added to code-server's environment (its extension host inherits it). */
+export async function openCodeServer(workspaceSource: string, settings: Record<string, unknown> = {}, env: Record<string, string> = {}): Promise<Session> {
   const pkg = L.ensureCodeServer();
   const bin = join(pkg, 'out', 'node', 'entry.js');
   const userData = L.tempDir('pa-ui-user-');
@@ -91,7 +92,7 @@ export async function openCodeServer(workspaceSource: string, settings: Record<s
       '--user-data-dir', userData,
       '--extensions-dir', extensions,
       workspace,
-    ]);
+    ], { env: { ...process.env, ...env } });
     cleanups.push(() => server.stop());
     await L.waitForHttp(`http://127.0.0.1:${port}/healthz`, 60_000, server.exited);
     const browser: Browser = await chromium.launch({ executablePath: L.CHROMIUM, args: L.CHROMIUM_ARGS });
