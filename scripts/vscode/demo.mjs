@@ -28,7 +28,12 @@ const workspace = copyWorkspace(join(repoRoot, 'examples', 'four-step'), 'pa-dem
 const config = join(userData, 'config.yaml');
 writeFileSync(config, 'auth: none\n');
 mkdirSync(join(userData, 'User'), { recursive: true });
-writeFileSync(join(userData, 'User', 'settings.json'), JSON.stringify({ 'workbench.startupEditor': 'none', 'telemetry.telemetryLevel': 'off' }, null, 2));
+writeFileSync(join(userData, 'User', 'settings.json'), JSON.stringify(
+    // VS Code's merge-conflict lenses would repeat ours on the markers an apply leaves.
+    { 'workbench.startupEditor': 'none', 'telemetry.telemetryLevel': 'off', 'merge-conflict.codeLens.enabled': false, 'merge-conflict.decorators.enabled': false },
+    null,
+    2,
+  ));
 execFileSync(process.execPath, [bin, '--config', config, '--install-extension', join(repoRoot, 'dist', vsix), '--extensions-dir', extensions, '--user-data-dir', userData], { stdio: 'inherit' });
 
 let fake;
