@@ -24,6 +24,7 @@ export class ConflictTracker extends Disposable {
   constructor(runs: RunService) {
     super();
     this._register(runs.onDidApply((a) => void this.track(a)));
+    this._register(runs.onDidUndo((u) => void this.recheck(u.runId)));
     this._register(vscode.workspace.onDidChangeTextDocument((e) => this.rescan(e.document)));
     this._register(vscode.workspace.onDidSaveTextDocument((d) => this.rescan(d)));
   }
@@ -54,6 +55,22 @@ export class ConflictTracker extends Disposable {
       }
       const regions = parseConflicts(text);
       if (regions.length) this.files.set(uri.toString(), { uri, runId: a.runId, tasks: c.tasks, regions });
+    }
+    this._onDidChange.fire();
+  }
+
+  /** After an undo the files are back as they were: keep only those still with markers. */
+  private async recheck(runId: string): Promise<void> {
+    for (const f of [...this.files.values()].filter((x) => x.runId === runId)) {
+      const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === f.uri.toString() && d.isDirty);
+      let regions: ConflictRegion[] = [];
+      try {
+        regions = parseConflicts(open ? open.getText() : new TextDecoder().decode(await vscode.workspace.fs.readFile(f.uri)));
+      } catch {
+        // removed by the undo: nothing left to resolve
+      }
+      if (regions.length) this.files.set(f.uri.toString(), { ...f, regions });
+      else this.files.delete(f.uri.toString());
     }
     this._onDidChange.fire();
   }

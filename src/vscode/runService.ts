@@ -53,6 +53,9 @@ export class RunService extends Disposable {
   readonly onDidFinish = this._onDidFinish.event;
   private readonly _onDidApply = this._register(new Emitter<RunApplied>());
   readonly onDidApply = this._onDidApply.event;
+  private readonly _onDidUndo = this._register(new Emitter<{ runId: string }>());
+  /** An apply was undone: the files it wrote are as they were before it. */
+  readonly onDidUndo = this._onDidUndo.event;
 
   private readonly live = new Map<string, LiveRun>();
   private past: RunSnapshot[] = [];
@@ -273,6 +276,7 @@ export class RunService extends Disposable {
     const result = await g.undoApply(repo, runId);
     this.applied.set(runId, { at: Date.now(), undone: true });
     this.log.info(`undid the apply of run ${runId}: ${result.restored.length} restored, ${result.removed.length} removed`);
+    this._onDidUndo.fire({ runId });
     this.changed(true);
     return result;
   }
