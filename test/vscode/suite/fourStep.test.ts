@@ -1,0 +1,175 @@
+// The four-step example run end to end in the extension host, its agents answered by the
+// scripted Messages API (test/fake-anthropic, a test double replaying fixed turns) that the
+// engine reaches through ANTHROPIC_BASE_URL: the tree while it runs and when it is done,
+// a task's diff over git objects, apply and undo, and a conflict between an agent's result
+// and the user's own edit resolved through the CodeLens command.
+import * as assert from 'node:assert/strict';
+import { cpSync, existsSync, readFileSync, rmSync } from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { startFakeAnthropic, type FakeAnthropic } from '../../fake-anthropic';
+import { TEST_FILE, TESTS_SUMMARY, fourStepScript } from '../../integration/engine/fourStepScript';
+import type { AgentsNode } from '../../../src/vscode/agentsTree';
+import type { ParallelAgentsApi } from '../../../src/vscode/app';
+import { Commands, EXTENSION_ID } from '../../../src/vscode/ids';
+import type { RunApplied } from '../../../src/vscode/runService';
+import type { RunSnapshot } from '../../../src/vscode/runSnapshot';
+import { activateExtension, closeAllEditors, readFile, taskFileUri, waitFor, workspaceRoot, writeFile } from './helpers';
+
+/** What is copied from examples/four-step (the fixture's own README and package.json stay). */
+const EXAMPLE_FILES = ['CHANGELOG.md', 'docs/api.md', 'src/slugify.js', 'scripts/lint.js', 'reports/.gitkeep', 'test/.gitkeep'];
+const ADDED_BY_RUN = ['test/slugify.test.js', 'reports/lint.txt'];
+
+const file = (p: string) => vscode.Uri.joinPath(workspaceRoot(), p);
+const exists = (p: string) => existsSync(file(p).fsPath);
+
+describe('the four-step example against the scripted API', () => {
+  let api: ParallelAgentsApi;
+  let fake: FakeAnthropic;
+  let example: string;
+  let originalTaskFile: string;
+  let run: RunSnapshot;
+  const savedEnv = { key: process.env.ANTHROPIC_API_KEY, url: process.env.ANTHROPIC_BASE_URL };
+
+  const taskNode = (id: string): AgentsNode => {
+    const r = api.runs.find(run.runId) as RunSnapshot;
+    return { type: 'task', run: r, task: r.tasks.find((t) => t.id === id) as RunSnapshot['tasks'][number] };
+  };
+
+  before(async () => {
+    api = await activateExtension();
+    example = path.join(vscode.extensions.getExtension(EXTENSION_ID)?.extensionPath as string, 'examples', 'four-step');
+    originalTaskFile = await readFile(taskFileUri());
+    for (const f of EXAMPLE_FILES) cpSync(path.join(example, f), file(f).fsPath);
+    await writeFile(taskFileUri(), readFileSync(path.join(example, '.agents', 'tasks.yaml'), 'utf8'));
+    // A short delay per turn, so the run is seen running.
+    fake = await startFakeAnthropic({ script: fourStepScript(), latencyMs: 400 });
+    // The extension host is this process: the engine's client reads these.
+    process.env.ANTHROPIC_BASE_URL = fake.baseURL;
+    process.env.ANTHROPIC_API_KEY = 'test-key';
+    await closeAllEditors();
+  });
+
+  after(async () => {
+    for (const r of api.runs.runs()) api.runs.cancelRun(r.runId);
+    await closeAllEditors();
+    if (savedEnv.key === undefined) delete process.env.ANTHROPIC_API_KEY;
+    else process.env.ANTHROPIC_API_KEY = savedEnv.key;
+    if (savedEnv.url === undefined) delete process.env.ANTHROPIC_BASE_URL;
+    else process.env.ANTHROPIC_BASE_URL = savedEnv.url;
+    await fake?.close();
+    for (const f of [...EXAMPLE_FILES, ...ADDED_BY_RUN]) rmSync(file(f).fsPath, { force: true });
+    for (const d of ['docs', 'scripts', 'reports', 'test']) rmSync(file(d).fsPath, { recursive: true, force: true });
+    await writeFile(taskFileUri(), originalTaskFile);
+  });
+
+  it('runs all four tasks; the tree shows agents working, then each task done with its files', async () => {
+    const started = await vscode.commands.executeCommand<RunSnapshot | undefined>(Commands.runTasks);
+    assert.ok(started, 'the run did not start (see the log)');
+    run = started;
+    assert.deepEqual(started.tasks.map((t) => t.id).sort(), ['changelog', 'docs', 'lint', 'tests']);
+    // Mid-run: an agent with tokens and a spinner, and the dependent task queued behind it.
+    const working = await waitFor('the tests agent to be working', () => {
+      const item = api.agentsTree.getTreeItem(taskNode('tests'));
+      return item.contextValue === 'task-running' && /tok/.test(String(item.description)) ? item : undefined;
+    }, 30_000);
+    assert.equal((working.iconPath as vscode.ThemeIcon).id, 'sync~spin');
+    assert.doesNotMatch(String(working.description), /demo model/); // a real key and endpoint here, not the demo
+    const queued = api.agentsTree.getTreeItem(taskNode('changelog'));
+    assert.equal(queued.contextValue, 'task-queued');
+    assert.equal(queued.description, 'queued');
+    await waitFor('the status bar count', () => /running/.test(api.statusBar.text));
+
+    run = await waitFor('the run to finish', () => {
+      const r = api.runs.find(started.runId);
+      return r && r.status !== 'running' ? r : undefined;
+    }, 60_000);
+    assert.equal(run.status, 'succeeded', JSON.stringify(run.tasks.map((t) => [t.id, t.status, t.error])));
+    assert.ok(fake.requests.length >= 8, `only ${fake.requests.length} requests reached the scripted API`);
+    const runNode = api.agentsTree.getChildren().find((n) => n.type === 'run' && n.run.runId === run.runId);
+    assert.ok(runNode);
+    assert.match(String(api.agentsTree.getTreeItem(runNode).description), /^succeeded · \d+s · /);
+    const tasks = api.agentsTree.getChildren(runNode);
+    assert.deepEqual(tasks.map((n) => (n.type === 'task' ? `${n.task.id}:${n.task.status}` : '')), ['tests:succeeded', 'docs:succeeded', 'lint:succeeded', 'changelog:succeeded']);
+    const children = (id: string) => api.agentsTree.getChildren(taskNode(id)).map((c) => (c.type === 'file' ? c.path : c.type));
+    // The tests agent also tried to write docs/api.md, which it does not own: refused, not changed.
+    assert.deepEqual(children('tests'), ['test/slugify.test.js', 'transcript']);
+    assert.deepEqual(children('docs'), ['docs/api.md', 'transcript']);
+    assert.deepEqual(children('changelog'), ['CHANGELOG.md', 'transcript']);
+    const tests = api.agentsTree.getTreeItem(taskNode('tests'));
+    assert.equal(tests.contextValue, 'task-done');
+    assert.equal((tests.iconPath as vscode.ThemeIcon).id, 'pass');
+    assert.match(String(tests.description), /^\d+s · [\d.]+k? tok · (<\$0\.01|\$[\d.]+) · 1 file$/);
+    const tip = (tests.tooltip as vscode.MarkdownString).value;
+    assert.match(tip, /Tokens: \d+ in · \d+ out/);
+    assert.ok(tip.includes(TESTS_SUMMARY), tip);
+    await waitFor('the idle status bar', () => /idle/.test(api.statusBar.text));
+  });
+
+  it("opens an agent's changed file as a diff of the task's base and result", async () => {
+    const node = api.agentsTree.getChildren(taskNode('docs')).find((c) => c.type === 'file') as AgentsNode;
+    await vscode.commands.executeCommand(Commands.openTaskChanges, node);
+    const tab = await waitFor('the diff tab', () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputTextDiff));
+    assert.equal(tab.label, 'api.md (docs: base ↔ result)');
+    const input = tab.input as vscode.TabInputTextDiff;
+    assert.equal(input.original.scheme, 'parallel-agents-git');
+    assert.equal((await vscode.workspace.openTextDocument(input.original)).getText(), readFileSync(path.join(example, 'docs', 'api.md'), 'utf8'));
+    assert.match((await vscode.workspace.openTextDocument(input.modified)).getText(), /## isSlug\(text\)/);
+    // Reviewing never touched the working tree.
+    assert.equal(await readFile(file('docs/api.md')), readFileSync(path.join(example, 'docs', 'api.md'), 'utf8'));
+    await closeAllEditors();
+  });
+
+  it('applies the whole run and undoes it exactly', async () => {
+    const applied = await vscode.commands.executeCommand<RunApplied | undefined>(Commands.applyRun, { type: 'run', run: api.runs.find(run.runId) });
+    assert.ok(applied);
+    assert.deepEqual(applied.result.conflicts, []);
+    assert.deepEqual([...applied.result.applied].sort(), ['CHANGELOG.md', 'docs/api.md', 'reports/lint.txt', 'test/slugify.test.js']);
+    assert.equal(await readFile(file('test/slugify.test.js')), TEST_FILE);
+    assert.match(await readFile(file('CHANGELOG.md')), /## Unreleased\n- Unit tests for slugify \(6 cases\)\./);
+    assert.match(String(api.agentsTree.getTreeItem({ type: 'run', run: api.runs.find(run.runId) as RunSnapshot }).description), /applied/);
+    assert.ok(await vscode.commands.executeCommand<boolean>(Commands.undoApply, { type: 'run', run: api.runs.find(run.runId) }));
+    assert.equal(exists('test/slugify.test.js'), false);
+    assert.equal(await readFile(file('CHANGELOG.md')), readFileSync(path.join(example, 'CHANGELOG.md'), 'utf8'));
+    assert.match(String(api.agentsTree.getTreeItem({ type: 'run', run: api.runs.find(run.runId) as RunSnapshot }).description), /apply undone/);
+  });
+
+  it('forgets the conflicts of an apply that is undone', async () => {
+    await writeFile(file('CHANGELOG.md'), readFileSync(path.join(example, 'CHANGELOG.md'), 'utf8').replace('# Changelog\n', '# Changelog\n\n## Unreleased\n- Something else.\n'));
+    const applied = await vscode.commands.executeCommand<RunApplied | undefined>(Commands.applyRun, { type: 'run', run: api.runs.find(run.runId) });
+    assert.deepEqual(applied?.result.conflicts.map((c) => c.path), ['CHANGELOG.md']);
+    await waitFor('the conflict in the tracker', () => api.conflicts.count === 1);
+    assert.ok(await vscode.commands.executeCommand<boolean>(Commands.undoApply, { type: 'run', run: api.runs.find(run.runId) }));
+    await waitFor('the conflict to be gone', () => api.conflicts.count === 0);
+    await waitFor('the idle status bar', () => /idle/.test(api.statusBar.text));
+  });
+
+  it("leaves markers where the user edited the agent's lines, and Accept Both through the CodeLens keeps both", async () => {
+    const user = readFileSync(path.join(example, 'CHANGELOG.md'), 'utf8').replace('# Changelog\n', '# Changelog\n\n## Unreleased\n- slugify keeps digits.\n');
+    await writeFile(file('CHANGELOG.md'), user);
+    const applied = await vscode.commands.executeCommand<RunApplied | undefined>(Commands.applyRun, { type: 'run', run: api.runs.find(run.runId) });
+    assert.ok(applied);
+    assert.deepEqual(applied.result.conflicts.map((c) => c.path), ['CHANGELOG.md']);
+    await waitFor('the conflict in the tracker', () => api.conflicts.count === 1);
+    const uri = file('CHANGELOG.md');
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(doc);
+    const lenses = await waitFor('conflict lenses', async () => {
+      // Ours only (VS Code's merge-conflict extension adds its own on the same markers).
+      const l = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri, 10)).filter((x) => x.command?.command.startsWith('parallelAgents.'));
+      return l.length >= 4 ? l : undefined;
+    });
+    assert.deepEqual(lenses.map((l) => l.command?.title), ['Accept Yours (working tree)', 'Accept changelog', 'Accept Both', 'Compare']);
+    const both = lenses.find((l) => l.command?.title === 'Accept Both');
+    assert.ok(await vscode.commands.executeCommand(both?.command?.command as string, ...(both?.command?.arguments ?? [])));
+    assert.doesNotMatch(doc.getText(), /^(<{7}|={7}|>{7})/m);
+    assert.match(doc.getText(), /## Unreleased\n- slugify keeps digits\.\n- Unit tests for slugify \(6 cases\)\.\n/);
+    await waitFor('no conflict left', () => api.conflicts.count === 0);
+    await doc.save();
+    // Undo now refuses: it would overwrite what the user resolved.
+    assert.equal(await vscode.commands.executeCommand<boolean>(Commands.undoApply, { type: 'run', run: api.runs.find(run.runId) }), false);
+    assert.equal(await readFile(uri), doc.getText());
+    await closeAllEditors();
+  });
+
+});
