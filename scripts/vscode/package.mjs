@@ -19,6 +19,9 @@ run(process.execPath, [
   'package',
   '--no-dependencies',
   '--allow-missing-repository',
+  // The README's pictures (docs/screenshots) are not in the package and there is no public
+  // repository to point them at: keep its relative links as they are.
+  '--no-rewrite-relative-links',
   '--skip-license',
   '--no-update-package-json',
   '--out',
