@@ -36,8 +36,21 @@ export interface Metric {
 export interface BenchContext {
   readonly runs: number;
   readonly log: (s: string) => void;
-  /** The shared baseline "git worktree add --detach ×8" (measured once per process). */
-  readonly worktrees8: () => Promise<Sample>;
+}
+
+/**
+ * A metric whose baseline is the shared "git worktree add --detach ×8": run.ts measures that
+ * once, after every other group (its gigabytes of writes and deletes would slow the others
+ * down), then completes these.
+ */
+export interface PendingOnWorktrees {
+  readonly pending: (worktrees8: Sample) => Metric;
+}
+
+export type BenchResult = Metric | PendingOnWorktrees;
+
+export function isPending(r: BenchResult): r is PendingOnWorktrees {
+  return typeof (r as PendingOnWorktrees).pending === 'function';
 }
 
 export function check(target: Target, value: number | null, ratio: number | null): boolean | null {

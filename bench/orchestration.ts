@@ -23,7 +23,7 @@ export const LATENCY_MS = Number(process.env['PA_BENCH_LATENCY_MS'] ?? 500);
 const CAPS = [3, 8];
 const TARGET: Target = { of: 'ratio', op: '>=', limit: 0.95, text: '≥ 0.95' };
 
-interface Graph {
+export interface Graph {
   readonly name: string;
   readonly dir: string;
   readonly taskFile: string;
@@ -40,7 +40,7 @@ function turnsOf(script: FakeScript): Map<string, number> {
   return m;
 }
 
-function fourStep(): Graph {
+export function fourStep(): Graph {
   const r = exampleRepo('four-step');
   const script = fourStepScript();
   const known = new Map([...turnsOf(script)].map(([id, n]) => [id, n * LATENCY_MS]));
@@ -50,7 +50,7 @@ function fourStep(): Graph {
 /** 16 agent tasks in 4 layers of 4; each depends on one or two tasks of the layer above; 2 or 3 turns. */
 export const LAYERED_TURNS = [2, 3, 2, 2, 3, 2, 2, 3, 2, 2, 3, 2, 2, 3, 2, 2];
 
-function layered16(): Graph {
+export function layered16(): Graph {
   const dir = mkdtempSync(path.join(tmpdir(), 'pa-bench-layered-'));
   const ids = (layer: number) => [0, 1, 2, 3].map((j) => `${'abcd'[layer]}${j + 1}`);
   let yaml = 'version: 1\nconcurrency: 3\ntasks:\n';

@@ -2,26 +2,27 @@
 // prints a table (or, with --json, one object per metric). Never part of `npm test`.
 //
 //   npm run bench -- [--json] [--only NAME[,NAME…]] [--runs N]
+//   npx tsx bench/table.ts results.json      (the table again, from a --json output)
 //
 // NAME is a group (isolation, snapshot, orchestration, apply, wholeRun, memory, extension)
 // or a metric name. Every measurement is repeated (--runs, default 5, at least 1) and
 // reported as the median with its spread (min–max).
 import { applyBench } from './applyBench';
 import { extensionBench } from './extension';
-import { isolationBench, measureWorktrees8 } from './isolation';
-import type { BenchContext, Metric } from './metric';
+import { isolationBench, measureWorktrees8, setWorktreeDiskKB } from './isolation';
+import { isPending, type BenchContext, type BenchResult, type Metric } from './metric';
 import { memoryBench, wholeRunBench } from './wholeRun';
 import { orchestrationBench } from './orchestration';
 import { snapshotBench } from './snapshot';
-import { fmtMs, type Sample } from './stats';
+import { table } from './table';
 
 interface Group {
   readonly name: string;
-  readonly run: (ctx: BenchContext) => Promise<Metric[]>;
+  readonly run: (ctx: BenchContext) => Promise<BenchResult[]>;
 }
 
-// Cheap and quiet groups first; the worktree baseline (gigabytes of writes) runs last, so
-// its disk writeback does not slow the other measurements down.
+// The worktree baseline (gigabytes of writes, then deletes) is measured after every group,
+// so that it does not slow the other measurements down.
 const GROUPS: Group[] = [
   { name: 'snapshot', run: snapshotBench },
   { name: 'apply', run: applyBench },
@@ -63,45 +64,6 @@ function parseArgs(argv: string[]): Args {
   return a;
 }
 
-function fmtValue(m: Metric, x: number | null): string {
-  if (x === null) return '–';
-  if (m.unit === 'ms') return fmtMs(x);
-  if (m.unit === 'MB') return `${x.toFixed(0)} MB`;
-  if (m.unit === 'KB') return `${x.toFixed(0)} KB`;
-  if (m.unit === 'bytes') return `${(x / 1024).toFixed(0)} KB`;
-  return `${x.toFixed(3)} ${m.unit}`.trim();
-}
-
-function fmtRatio(r: number | null): string {
-  if (r === null || !Number.isFinite(r)) return '–';
-  if (r >= 100) return `${r.toFixed(0)}×`;
-  if (r >= 10) return `${r.toFixed(1)}×`;
-  return `${r.toFixed(3)}`;
-}
-
-function spread(m: Metric, s: Sample | undefined): string {
-  if (!s) return '';
-  return `${fmtValue(m, s.min)}–${fmtValue(m, s.max)}`;
-}
-
-export function table(metrics: readonly Metric[]): string {
-  const rows: string[][] = [['metric', 'value (min–max)', 'baseline (min–max)', 'ratio', 'target', 'ok']];
-  for (const m of metrics) {
-    const v = m.value === null ? 'not measured' : `${fmtValue(m, m.value)}${m.valueSpread ? ` (${spread(m, m.valueSpread)})` : ''}`;
-    const b = m.baseline === null ? '–' : `${fmtValue(m, m.baseline)}${m.baselineSpread ? ` (${spread(m, m.baselineSpread)})` : ''}`;
-    rows.push([m.name, v, b, fmtRatio(m.ratio), m.target, m.ok === null ? '–' : m.ok ? 'yes' : 'NO']);
-  }
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => (r[c] as string).length)));
-  const line = (r: string[]) => '| ' + r.map((x, c) => x.padEnd(widths[c] as number)).join(' | ') + ' |';
-  const out = [line(rows[0] as string[]), '|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|', ...rows.slice(1).map(line)];
-  const notes: string[] = [];
-  for (const m of metrics) {
-    notes.push(`- ${m.name}: ${m.title}${m.baselineTitle ? `; baseline: ${m.baselineTitle}` : ''}`);
-    for (const n of m.notes ?? []) notes.push(`    ${n}`);
-  }
-  return out.join('\n') + '\n\n' + notes.join('\n') + '\n';
-}
-
 async function main(): Promise<number> {
   let args: Args;
   try {
@@ -111,27 +73,47 @@ async function main(): Promise<number> {
     return 2;
   }
   const log = (s: string) => process.stderr.write(`[bench] ${s}\n`);
-  let wt8: Promise<Sample> | undefined;
-  const ctx: BenchContext = { runs: args.runs, log, worktrees8: () => (wt8 ??= measureWorktrees8(args.runs, log)) };
+  const ctx: BenchContext = { runs: args.runs, log };
   const wanted = (g: Group) => !args.only || args.only.some((o) => o === g.name || o.startsWith(`${g.name}.`) || o === g.name.toLowerCase());
   const groups = GROUPS.filter(wanted);
   if (!groups.length) {
     process.stderr.write(`bench: nothing matches --only ${args.only?.join(',')}; groups: ${GROUPS.map((g) => g.name).join(', ')}\n`);
     return 2;
   }
-  const metrics: Metric[] = [];
+  const results: BenchResult[] = [];
   for (const g of groups) {
     log(`${g.name}…`);
     const t0 = Date.now();
     try {
       const ms = await g.run(ctx);
-      metrics.push(...ms.filter((m) => !args.only || args.only.includes(g.name) || args.only.includes(m.name)));
+      results.push(...ms);
     } catch (e) {
       log(`${g.name} failed: ${(e as Error).stack ?? String(e)}`);
-      metrics.push({ name: g.name, group: g.name, title: `${g.name} (failed)`, unit: '', value: null, baseline: null, ratio: null, target: '', ok: false, notes: [`failed: ${(e as Error).message}`] });
+      results.push({ name: g.name, group: g.name, title: `${g.name} (failed)`, unit: '', value: null, baseline: null, ratio: null, target: '', ok: false, notes: [`failed: ${(e as Error).message}`] });
     }
     log(`${g.name} done in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   }
+  let metrics: Metric[];
+  if (results.some(isPending)) {
+    log('baseline: git worktree add --detach on the 100k-file repository…');
+    const t0 = Date.now();
+    try {
+      const wt = await measureWorktrees8(args.runs, log);
+      setWorktreeDiskKB(wt.diskKB);
+      metrics = results.map((r) => (isPending(r) ? r.pending(wt.sample) : r));
+    } catch (e) {
+      log(`worktree baseline failed: ${(e as Error).stack ?? String(e)}`);
+      metrics = results.map((r) =>
+        isPending(r)
+          ? { name: 'worktrees8', group: 'baseline', title: 'worktree baseline (failed)', unit: '', value: null, baseline: null, ratio: null, target: '', ok: false, notes: [`failed: ${(e as Error).message}`] }
+          : r,
+      );
+    }
+    log(`baseline done in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  } else {
+    metrics = results as Metric[];
+  }
+  if (args.only) metrics = metrics.filter((m) => args.only?.includes(m.group) || args.only?.includes(m.name) || groups.some((g) => g.name === m.group));
   if (args.json) process.stdout.write(JSON.stringify(metrics, null, 2) + '\n');
   else process.stdout.write(table(metrics));
   return 0;
