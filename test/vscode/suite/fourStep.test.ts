@@ -99,7 +99,7 @@ describe('the four-step example against the scripted API', () => {
     const tests = api.agentsTree.getTreeItem(taskNode('tests'));
     assert.equal(tests.contextValue, 'task-done');
     assert.equal((tests.iconPath as vscode.ThemeIcon).id, 'pass');
-    assert.match(String(tests.description), /^\d+s · [\d.]+k? tok · (<\$0\.01|\$[\d.]+) · 1 file$/);
+    assert.match(String(tests.description), /^\d+s · [\d.]+k? tok( · (<\$0\.01|\$[\d.]+))? · 1 file$/);
     const tip = (tests.tooltip as vscode.MarkdownString).value;
     assert.match(tip, /Tokens: \d+ in · \d+ out/);
     assert.ok(tip.includes(TESTS_SUMMARY), tip);
