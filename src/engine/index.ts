@@ -1,5 +1,6 @@
 // The run engine's public API, shared by the CLI and the VS Code extension.
-export { Run, RunSetupError, prepareRun, startRun, orderForApply, toJournal, runTokens, type PreparedRun } from './runEngine';
+export { Run, orderForApply, toJournal } from './run';
+export { RunSetupError, prepareRun, startRun, runTokens, type PreparedRun } from './startRun';
 export { PrefixedWorkspace, prefixGlobs } from './prefixedWorkspace';
 export type { RunOptions, RunTaskView, RunView, RunStatus, RunSummary } from './types';
 export { chooseAttempt, strategyJson, strategyLines, type ChooseAttemptResult } from './strategies';

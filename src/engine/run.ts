@@ -1,44 +1,28 @@
-// The run: task file → plan → snapshot → scheduler → isolated agents and commands →
-// result commits → analysis (→ apply). One instance per run; the CLI and the extension
-// observe it through events and `view`.
+// A run in progress: the scheduler driving isolated agents and commands, their result
+// commits, the journal, then analysis (and apply). The CLI and the extension observe it
+// through its events and `view`; startRun.ts creates it.
 import * as path from 'node:path';
 import type Anthropic from '@anthropic-ai/sdk';
 import { Disposable, Emitter, type Event } from '../core/lifecycle';
-import { planTasks, slotsOf, type Plan } from '../core/plan';
-import { addUsage, emptyUsage, type TaskOutput, type TaskProgress, type TranscriptEntry } from '../core/runModel';
+import { slotsOf } from '../core/plan';
+import { type TaskOutput, type TaskProgress, type TranscriptEntry } from '../core/runModel';
 import { Scheduler, TaskCancelledError, type TaskStateChange } from '../core/scheduler';
-import { findTaskFile, formatProblem, loadTaskFile, workspaceRootOf } from '../core/taskFile';
-import { MAX_CONCURRENCY, type Task } from '../core/taskSchema';
-import { ApiGate, createAnthropicClient } from '../agents';
+import type { Task } from '../core/taskSchema';
+import type { ApiGate } from '../agents';
 import {
   analyseRun,
   applyRun,
   appendTranscript,
-  assertNotApplying,
-  createRunId,
-  mergeBase,
   currentOwner,
-  ObjectReader,
-  openRepo,
-  recoverInterruptedRuns,
-  snapshotWorkingTree,
-  WorktreeWorkspace,
+  mergeBase,
   writeJournal,
   type GitRepo,
+  type ObjectReader,
   type RunJournal,
 } from '../git';
-import { listWorkspaceFiles } from './workspaceFiles';
 import { prefixGlobs } from './prefixedWorkspace';
 import { runTask, type TaskRunResult } from './taskExecutors';
 import type { RunOptions, RunTaskView, RunView } from './types';
-
-/** A problem that stops a run before it starts (bad task file, no key, not a repo). */
-export class RunSetupError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'RunSetupError';
-  }
-}
 
 export class Run extends Disposable {
   private readonly _onDidChangeTask = this._register(new Emitter<RunTaskView>());
@@ -364,114 +348,3 @@ export function toJournal(v: RunView): RunJournal {
   };
 }
 
-/** Everything needed before a run can start, checked before anything is written. */
-export interface PreparedRun {
-  readonly repo: GitRepo;
-  readonly workspace: string;
-  readonly taskFile: string;
-  readonly tasks: readonly Task[];
-  readonly plan: Plan;
-  readonly prefix: string;
-  readonly concurrency: number;
-  /** The task file's top-level `model`, the default for agent tasks. */
-  readonly defaultModel?: string;
-}
-
-export async function prepareRun(options: RunOptions): Promise<PreparedRun> {
-  const start = path.resolve(options.workspace);
-  const taskFile = await findTaskFile(start, options.taskFile).catch((e: Error) => {
-    throw new RunSetupError(e.message);
-  });
-  const workspace = workspaceRootOf(taskFile);
-  const loaded = await loadTaskFile(taskFile, path.relative(process.cwd(), taskFile) || taskFile);
-  if (!loaded.taskFile) throw new RunSetupError(loaded.problems.map(formatProblem).join('\n'));
-  let tasks = loaded.taskFile.tasks;
-  if (options.only?.length) {
-    const unknown = options.only.filter((id) => !tasks.some((t) => t.id === id));
-    if (unknown.length) {
-      throw new RunSetupError(`unknown task${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `"${u}"`).join(', ')}; the task file has ${tasks.map((t) => t.id).join(', ')}`);
-    }
-    const wanted = new Set<string>();
-    const byId = new Map(tasks.map((t) => [t.id, t]));
-    const add = (id: string) => {
-      if (wanted.has(id)) return;
-      wanted.add(id);
-      for (const d of byId.get(id)?.dependsOn ?? []) add(d);
-    };
-    options.only.forEach(add);
-    tasks = tasks.filter((t) => wanted.has(t.id));
-  }
-  const concurrency = Math.max(1, Math.min(options.maxConcurrency ?? MAX_CONCURRENCY, options.concurrency ?? loaded.taskFile.concurrency));
-  const files = await listWorkspaceFiles(workspace);
-  const plan = planTasks({ ...loaded.taskFile, tasks }, { files, concurrency });
-  if (plan.errors.length) {
-    throw new RunSetupError(plan.errors.map((e) => `${path.relative(process.cwd(), taskFile) || taskFile}:${e.line ?? 1}:${e.column ?? 1}: ${e.message}`).join('\n'));
-  }
-  const repo = await openRepo(workspace).catch((e: Error) => {
-    throw new RunSetupError(e.message);
-  });
-  const rel = path.relative(repo.root, workspace).split(path.sep).join('/');
-  const prefix = rel ? `${rel}/` : '';
-  return { repo, workspace, taskFile, tasks, plan, prefix, concurrency, ...(loaded.taskFile.model !== undefined && { defaultModel: loaded.taskFile.model }) };
-}
-
-/** Checks, snapshots the workspace and starts the run. Nothing is written when it throws. */
-export async function startRun(options: RunOptions): Promise<Run> {
-  const p = await prepareRun(options);
-  const needsModel = p.tasks.some((t) => t.kind === 'agent' || (t.kind === 'aggregate' && t.aggregate?.mode === 'summarize'));
-  const apiKey = options.apiKey ?? process.env['ANTHROPIC_API_KEY'];
-  if (needsModel && !apiKey) {
-    throw new RunSetupError(
-      'this run has agent tasks but no API key: set ANTHROPIC_API_KEY (or "Parallel Agents: Set API Key" in VS Code) and run again',
-    );
-  }
-  await assertNotApplying(p.repo).catch((e: Error) => {
-    throw new RunSetupError(e.message);
-  });
-  await recoverInterruptedRuns(p.repo);
-  await WorktreeWorkspace.cleanupLeftovers(p.repo);
-
-  const runId = createRunId();
-  const baseCommit = await snapshotWorkingTree(p.repo, runId);
-  const byPlan = new Map(p.plan.tasks.map((t) => [t.id, t]));
-  const view: RunView = {
-    runId,
-    workspace: p.workspace,
-    repoRoot: p.repo.root,
-    prefix: p.prefix,
-    taskFile: p.taskFile,
-    baseCommit,
-    concurrency: p.concurrency,
-    plan: p.plan,
-    status: 'running',
-    startedAt: Date.now(),
-    tasks: p.tasks.map((t) => ({
-      id: t.id,
-      kind: t.kind,
-      ...(t.title !== undefined && { title: t.title }),
-      dependsOn: byPlan.get(t.id)?.dependsOn ?? t.dependsOn,
-      owns: t.owns,
-      status: 'queued',
-      attempt: 1,
-      tokens: emptyUsage(),
-      costUsd: 0,
-    })),
-  };
-  await writeJournal(p.repo, toJournal(view));
-  let client: Anthropic | undefined;
-  const getClient = () =>
-    (client ??= createAnthropicClient({
-      ...(apiKey !== undefined && { apiKey }),
-      ...(options.baseURL !== undefined && { baseURL: options.baseURL }),
-      ...(options.maxRetries !== undefined && { maxRetries: options.maxRetries }),
-    }));
-  // A task's own `model` wins, then the caller's (flag or setting), then the task file's.
-  const model = options.model ?? p.defaultModel;
-  const runOptions: RunOptions = { ...options, ...(model !== undefined && { model }) };
-  return new Run(p.repo, p.tasks, view, new ApiGate(), new ObjectReader(p.repo), runOptions, getClient);
-}
-
-/** Sum of tokens over a run's tasks. */
-export function runTokens(v: RunView) {
-  return v.tasks.reduce((acc, t) => addUsage(acc, t.tokens), emptyUsage());
-}
