@@ -94,6 +94,12 @@ export const manifest = {
         when: 'parallelAgents.hasTaskFile && isWorkspaceTrusted',
       },
       {
+        view: 'parallelAgents.agents',
+        contents:
+          'Demo mode: the agents are answered by a scripted local server (the "demo model", a test double replaying fixed turns), not by an AI model. Set ANTHROPIC_API_KEY before npm run demo to use the real API.',
+        when: 'parallelAgents.demo',
+      },
+      {
         view: 'parallelAgents.conflicts',
         contents:
           'No conflicts. When applying a run leaves conflict markers (two tasks changed the same lines, or you edited them during the run), the files are listed here with actions to accept either side or both.',

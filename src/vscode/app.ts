@@ -79,6 +79,7 @@ export class ParallelAgentsApp extends Disposable {
       }),
     );
 
+    void vscode.commands.executeCommand('setContext', ContextKeys.demo, runs.demo !== undefined);
     void taskFiles.refreshPresence();
     void apiKeys.refreshContext();
     void runs.refreshHistory().catch((e) => log.warn(`could not read past runs: ${String(e)}`));

@@ -54,6 +54,8 @@ export const ContextKeys = {
   engineAvailable: 'parallelAgents.engineAvailable',
   /** A run is in progress. */
   running: 'parallelAgents.running',
+  /** Demo mode: agents are answered by the scripted demo server (see demoMode.ts). */
+  demo: 'parallelAgents.demo',
 } as const;
 
 /** Tree item contextValues (drive the inline actions in package.json's menus). */
