@@ -160,6 +160,15 @@ describe('the four-step example against the scripted API', () => {
       return l.length >= 4 ? l : undefined;
     });
     assert.deepEqual(lenses.map((l) => l.command?.title), ['Accept Yours (working tree)', 'Accept changelog', 'Accept Both', 'Compare']);
+    // Compare: the two sides of the region side by side, read-only.
+    const compare = lenses.find((l) => l.command?.title === 'Compare');
+    await vscode.commands.executeCommand(compare?.command?.command as string, ...(compare?.command?.arguments ?? []));
+    const tab = await waitFor('the compare tab', () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputTextDiff));
+    assert.match(tab.label, /^CHANGELOG\.md:\d+ — working tree ↔ changelog$/);
+    const sides = tab.input as vscode.TabInputTextDiff;
+    assert.equal((await vscode.workspace.openTextDocument(sides.original)).getText(), '- slugify keeps digits.\n');
+    assert.equal((await vscode.workspace.openTextDocument(sides.modified)).getText(), '- Unit tests for slugify (6 cases).\n');
+    await vscode.window.showTextDocument(doc);
     const both = lenses.find((l) => l.command?.title === 'Accept Both');
     assert.ok(await vscode.commands.executeCommand(both?.command?.command as string, ...(both?.command?.arguments ?? [])));
     assert.doesNotMatch(doc.getText(), /^(<{7}|={7}|>{7})/m);
