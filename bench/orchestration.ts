@@ -21,7 +21,7 @@ import { fmtMs, fmtSpread, median, now, sample, type Sample } from './stats';
 
 export const LATENCY_MS = Number(process.env['PA_BENCH_LATENCY_MS'] ?? 500);
 const CAPS = [3, 8];
-const TARGET: Target = { of: 'ratio', op: '>=', limit: 0.95, text: '≥ 0.95' };
+export const TARGET: Target = { of: 'ratio', op: '>=', limit: 0.95, text: '≥ 0.95' };
 
 export interface Graph {
   readonly name: string;
@@ -182,13 +182,13 @@ async function benchGraph(ctx: BenchContext, g: Graph): Promise<Metric[]> {
     metrics.push({
       name: `orchestration.${g.name}.c1`,
       group: 'orchestration',
-      title: `${g.name} one task at a time (concurrency 1), ${LATENCY_MS} ms per turn`,
+      title: `${g.name} one task at a time (concurrency 1), ${LATENCY_MS} ms per turn: the reference for the speedups (its ratio is the engine's overhead alone, no concurrency)`,
       unit: 'ms',
       value: serial.median,
       baseline: plan.expectedMakespan,
       ratio,
-      target: TARGET.text,
-      ok: check(TARGET, serial.median, ratio),
+      target: '– (reference)',
+      ok: null,
       valueSpread: serial,
       baselineTitle: 'sum of the known durations',
     });
