@@ -1,4 +1,5 @@
 // Short human formats for the status bar, tree descriptions and tooltips. Pure.
+import type { AttemptRecord, Ballot, CompetitiveOutcome, ScoreSource, StrategyOutcome, VoteOutcome } from '../core/strategyModel';
 
 export function formatDuration(ms: number): string {
   if (!Number.isFinite(ms) || ms < 0) return '–';
@@ -83,4 +84,99 @@ export function measuredSpeedup(tasks: readonly { ms?: number }[], wallMs: numbe
   const workMs = tasks.reduce((s, t) => s + (t.ms ?? 0), 0);
   if (wallMs <= 0 || workMs <= 0 || tasks.filter((t) => (t.ms ?? 0) > 0).length < 2) return undefined;
   return { speedup: workMs / wallMs, workMs, wallMs };
+}
+
+// Merge strategies: competitive attempts, consensus ballots, aggregates.
+
+const SCORE_SOURCE: Record<ScoreSource, string> = { command: 'score command', 'exit-code': 'exit code', judge: 'judge', none: 'not scored' };
+const round = (n: number) => String(Math.round(n * 100) / 100);
+const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
+
+/** An attempt's score and where it came from: "score 6 (score command)", "passed (exit code)". */
+export function attemptScore(a: Pick<AttemptRecord, 'score' | 'scoreSource' | 'status' | 'qualified'>): string {
+  if (a.score !== null) return `score ${round(a.score)} (${SCORE_SOURCE[a.scoreSource]})`;
+  if (a.scoreSource === 'exit-code') return 'passed (exit code)';
+  if (a.status === 'succeeded' && !a.qualified) return 'disqualified';
+  return 'not scored';
+}
+
+/** "★ Attempt 3" for the task's result, "Attempt 1" otherwise. */
+export function attemptLabel(a: Pick<AttemptRecord, 'attempt' | 'winner'>): string {
+  return `${a.winner ? '★ ' : ''}Attempt ${a.attempt}`;
+}
+
+/** model · status (unless succeeded) · score · files. */
+export function attemptDescription(a: AttemptRecord): string {
+  const parts = [a.model ?? 'command'];
+  if (a.status !== 'succeeded') parts.push(a.status);
+  parts.push(attemptScore(a));
+  if (a.status === 'succeeded') parts.push(plural(a.changed.length, 'file'));
+  return parts.join(' · ');
+}
+
+/** Plain-text lines: status, score and its source, the judge's verdict, the diff, why it is or is not the result. */
+export function attemptTooltip(a: AttemptRecord, outcome: Pick<CompetitiveOutcome, 'decidedBy'>): string {
+  const lines = [`Attempt ${a.attempt} (${a.model ?? 'command'}): ${a.status}${a.ms > 0 ? ` in ${formatDuration(a.ms)}` : ''}${a.costUsd > 0 ? `, ${formatCost(a.costUsd)}` : ''}`];
+  const source = a.scoreSource === 'none' ? '' : `, from the ${SCORE_SOURCE[a.scoreSource]}`;
+  lines.push(`Score: ${a.score !== null ? round(a.score) : a.scoreSource === 'exit-code' ? 'passed' : 'none'}${source}${a.scoreNote ? ` — ${a.scoreNote}` : ''}`);
+  if (a.judge) lines.push(`Judge: ranked #${a.judge.rank}, ${round(a.judge.score)}/10 — ${a.judge.reason}`);
+  if (a.error) lines.push(`Error: ${a.error}`);
+  if (a.status === 'succeeded') lines.push(`Changed ${plural(a.changed.length, 'file')}, ${plural(a.diffLines, 'line')}`);
+  if (a.winner) lines.push(`★ The task's result: ${outcome.decidedBy}`);
+  else if (a.status === 'succeeded' && a.resultCommit) lines.push('"Choose Attempt…" makes it the task\'s result.');
+  return lines.join('\n');
+}
+
+/** A vote's outcome in a few words: "MIT (4 of 5)", "TIE MIT = Apache-2.0", "no decision". */
+export function voteSummary(v: Pick<VoteOutcome, 'tally' | 'decision' | 'tie' | 'tied'>): string {
+  const total = Object.values(v.tally).reduce((s, n) => s + n, 0);
+  if (v.decision !== null) return `${v.decision} (${round(v.tally[v.decision] ?? 0)} of ${round(total)})`;
+  if (v.tie) return `TIE ${v.tied.join(' = ')}`;
+  return 'no decision';
+}
+
+/** What the task's description adds for its strategy: the winner, the vote, the aggregate. */
+export function strategyDescription(s: StrategyOutcome | undefined): string {
+  if (!s) return '';
+  const parts: string[] = [];
+  const c = s.competitive;
+  if (c) parts.push(c.winner !== null ? `★ attempt ${c.winner} of ${c.attempts.length}${c.chosenByUser ? ' (chosen)' : ''}` : `no winner of ${c.attempts.length}`);
+  if (s.votes) parts.push(`vote: ${voteSummary(s.votes)}`);
+  if (s.aggregate) parts.push(`${s.aggregate.mode} of ${s.aggregate.from.length}`);
+  return parts.join(' · ');
+}
+
+/** Markdown paragraphs for the task's tooltip: how the winner was decided, the tally and decision, an aggregate's sources. */
+export function strategyTooltip(s: StrategyOutcome | undefined): string[] {
+  if (!s) return [];
+  const out: string[] = [];
+  const c = s.competitive;
+  if (c) {
+    out.push(`**Competitive** (${plural(c.attempts.length, 'attempt')}): ${c.winner !== null ? `attempt ${c.winner} is the result` : 'no winner'} — ${escapeMarkdown(c.decidedBy)}`);
+  }
+  const v = s.votes;
+  if (v) {
+    const head = v.decision !== null ? `decision **${escapeMarkdown(v.decision)}**${v.majority ? ' (a majority)' : ' (the most votes, no majority)'}` : v.tie ? `**TIE** between ${v.tied.map(escapeMarkdown).join(' and ')}: no decision` : 'no decision (nobody voted)';
+    const tally = Object.entries(v.tally).map(([k, n]) => `${escapeMarkdown(k)} ${round(n)}`).join(', ') || 'no votes';
+    out.push(`**Consensus** (${plural(v.ballots.length, 'voter')}): ${head}; tally${v.weighted ? ' (weighted)' : ''}: ${tally}`);
+  }
+  const g = s.aggregate;
+  if (g) out.push(`**Aggregate** (${g.mode}) of ${g.from.map((f) => `\`${f}\``).join(', ')}${g.into ? ` into \`${g.into}\`` : ''}`);
+  return out;
+}
+
+/** "model · MIT", "model ×2 · no vote". */
+export function ballotDescription(b: Ballot, weighted: boolean): string {
+  return `${b.model}${weighted ? ` ×${round(b.weight)}` : ''} · ${b.choice ?? 'no vote'}`;
+}
+
+/** Plain text: the voter, the choice and the rationale (or why there is no vote). */
+export function ballotTooltip(b: Ballot): string {
+  const head = `Voter ${b.voter} (${b.model}): ${b.choice ?? 'no vote'}`;
+  if (b.choice === null) return `${head}\n${b.error ?? 'did not vote'}`;
+  return b.rationale ? `${head}\n${b.rationale.length > 500 ? b.rationale.slice(0, 499) + '…' : b.rationale}` : head;
+}
+
+function escapeMarkdown(s: string): string {
+  return s.replace(/[\\`*_{}[\]<>#|]/g, '\\$&');
 }

@@ -1,6 +1,7 @@
 // One shape for a run in the views, whether it is live (the engine's RunView) or past
 // (its journal). Paths are repository-relative, as git objects are addressed. Pure.
 import type { TaskStatus, TokenUsage } from '../core/runModel';
+import type { AttemptRecord, StrategyOutcome } from '../core/strategyModel';
 import type { RunView } from '../engine/types';
 import type { RunJournal } from '../git/journal';
 
@@ -23,6 +24,8 @@ export interface TaskSnapshot {
   readonly reason?: string;
   readonly owns: readonly string[];
   readonly dependsOn: readonly string[];
+  /** Competitive attempts, consensus votes, aggregate sources; attempts' paths repository-relative. */
+  readonly strategy?: StrategyOutcome;
 }
 
 export interface RunSnapshot {
@@ -72,6 +75,7 @@ export function fromRunView(v: RunView, applied?: RunSnapshot['applied']): RunSn
       ...(t.reason !== undefined && { reason: t.reason }),
       owns: t.owns.map((g) => v.prefix + g),
       dependsOn: t.dependsOn,
+      ...(t.strategy !== undefined && { strategy: strategySnapshot(t.strategy, v.prefix) }),
     })),
   };
 }
@@ -105,8 +109,37 @@ export function fromJournal(j: RunJournal, repoRoot: string): RunSnapshot {
       ...(t.error !== undefined && { error: t.error }),
       owns: t.owns ?? ['**'],
       dependsOn: t.dependsOn ?? [],
+      ...(t.strategy !== undefined && { strategy: strategySnapshot(t.strategy, journalPrefix(t.changed, t.strategy)) }),
     })),
   };
+}
+
+/**
+ * A copy of a task's strategy outcome whose attempts' paths are repository-relative, as
+ * the task's own `changed` are (the engine records attempts' paths workspace-relative).
+ */
+export function strategySnapshot(s: StrategyOutcome, prefix: string): StrategyOutcome {
+  const c = s.competitive;
+  return {
+    ...s,
+    ...(c && { competitive: { ...c, attempts: c.attempts.map((a): AttemptRecord => ({ ...a, changed: a.changed.map((p) => prefix + p) })) } }),
+  };
+}
+
+/**
+ * The workspace's folder in the repository, for a journal (which does not record it):
+ * the task's repository-relative paths end with its winning attempt's workspace-relative ones.
+ */
+export function journalPrefix(taskChanged: readonly string[] | undefined, s: StrategyOutcome): string {
+  const w = s.competitive?.attempts.find((a) => a.winner)?.changed[0];
+  if (!w || !taskChanged) return '';
+  const full = taskChanged.find((p) => p === w || p.endsWith('/' + w));
+  return full ? full.slice(0, full.length - w.length) : '';
+}
+
+/** The attempts of a task that could become its result instead of the current one. */
+export function choosableAttempts(t: TaskSnapshot): AttemptRecord[] {
+  return (t.strategy?.competitive?.attempts ?? []).filter((a) => a.status === 'succeeded' && a.resultCommit !== undefined);
 }
 
 export function runCounts(runs: readonly RunSnapshot[]): { running: number; queued: number } {
