@@ -1,11 +1,26 @@
-// The Agents view: runs → tasks → changed files and the transcript. Elements are plain
+// The Agents view: runs → tasks → changed files and the transcript; a competitive task's
+// attempts (with their files) and a consensus task's voters. Elements are plain
 // data (snapshots from RunService); getTreeItem builds the items; contextValue drives
 // the inline actions in package.json; refreshes come coalesced from RunService.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Disposable, Emitter } from '../core/lifecycle';
 import { DEMO_LABEL, DEMO_TOOLTIP, withDemoLabel } from './demoMode';
-import { formatCost, formatDuration, formatSpeedup, measuredSpeedup, taskDescription } from './format';
+import type { AttemptRecord, Ballot } from '../core/strategyModel';
+import {
+  attemptDescription,
+  attemptLabel,
+  attemptTooltip,
+  ballotDescription,
+  ballotTooltip,
+  formatCost,
+  formatDuration,
+  formatSpeedup,
+  measuredSpeedup,
+  strategyDescription,
+  strategyTooltip,
+  taskDescription,
+} from './format';
 import { Commands, TreeItemContexts } from './ids';
 import type { RunService } from './runService';
 import type { RunSnapshot, TaskSnapshot } from './runSnapshot';
@@ -14,7 +29,10 @@ export type AgentsNode =
   | { readonly type: 'run'; readonly run: RunSnapshot }
   | { readonly type: 'task'; readonly run: RunSnapshot; readonly task: TaskSnapshot }
   | { readonly type: 'file'; readonly run: RunSnapshot; readonly task: TaskSnapshot; readonly path: string }
-  | { readonly type: 'transcript'; readonly run: RunSnapshot; readonly task: TaskSnapshot };
+  | { readonly type: 'transcript'; readonly run: RunSnapshot; readonly task: TaskSnapshot }
+  | { readonly type: 'attempt'; readonly run: RunSnapshot; readonly task: TaskSnapshot; readonly attempt: AttemptRecord }
+  | { readonly type: 'attemptFile'; readonly run: RunSnapshot; readonly task: TaskSnapshot; readonly attempt: AttemptRecord; readonly path: string }
+  | { readonly type: 'voter'; readonly run: RunSnapshot; readonly task: TaskSnapshot; readonly ballot: Ballot };
 
 const STATUS_ICON: Record<string, [string, string?]> = {
   queued: ['clock', 'descriptionForeground'],
@@ -47,8 +65,16 @@ export class AgentsTreeProvider extends Disposable implements vscode.TreeDataPro
     if (!element) return this.runs.runs().map((run) => ({ type: 'run', run }));
     if (element.type === 'run') return element.run.tasks.map((task) => ({ type: 'task', run: element.run, task }));
     if (element.type === 'task') {
-      const files: AgentsNode[] = (element.task.changed ?? []).map((p) => ({ type: 'file', run: element.run, task: element.task, path: p }));
-      return element.task.status === 'queued' ? [] : [...files, { type: 'transcript', run: element.run, task: element.task }];
+      const { run, task } = element;
+      if (task.status === 'queued') return [];
+      const attempts: AgentsNode[] = (task.strategy?.competitive?.attempts ?? []).map((attempt) => ({ type: 'attempt', run, task, attempt }));
+      const voters: AgentsNode[] = (task.strategy?.votes?.ballots ?? []).map((ballot) => ({ type: 'voter', run, task, ballot }));
+      const files: AgentsNode[] = (task.changed ?? []).map((p) => ({ type: 'file', run, task, path: p }));
+      return [...attempts, ...voters, ...files, { type: 'transcript', run, task }];
+    }
+    if (element.type === 'attempt') {
+      const { run, task, attempt } = element;
+      return attempt.resultCommit ? attempt.changed.map((p) => ({ type: 'attemptFile', run, task, attempt, path: p })) : [];
     }
     return [];
   }
@@ -68,6 +94,19 @@ export class AgentsTreeProvider extends Disposable implements vscode.TreeDataPro
         item.command = { title: 'Open Change', command: Commands.openTaskChanges, arguments: [n] };
         return item;
       }
+      case 'attempt':
+        return attemptItem(n.run, n.task, n.attempt);
+      case 'attemptFile': {
+        const item = new vscode.TreeItem(vscode.Uri.file(path.join(n.run.repoRoot, n.path)), vscode.TreeItemCollapsibleState.None);
+        item.id = `${n.run.runId}/${n.task.id}/attempt/${n.attempt.attempt}/file/${n.path}`;
+        item.description = path.posix.dirname(n.path) === '.' ? '' : path.posix.dirname(n.path);
+        item.contextValue = TreeItemContexts.changedFile;
+        item.tooltip = `${n.path}: changed by attempt ${n.attempt.attempt} of ${n.task.id}. Click to compare with the task's base.`;
+        item.command = { title: 'Open Change', command: Commands.openTaskChanges, arguments: [n] };
+        return item;
+      }
+      case 'voter':
+        return voterItem(n.run, n.task, n.ballot);
       case 'transcript': {
         const item = new vscode.TreeItem('Transcript', vscode.TreeItemCollapsibleState.None);
         item.id = `${n.run.runId}/${n.task.id}/transcript`;
@@ -82,6 +121,7 @@ export class AgentsTreeProvider extends Disposable implements vscode.TreeDataPro
   getParent(n: AgentsNode): AgentsNode | undefined {
     if (n.type === 'run') return undefined;
     if (n.type === 'task') return { type: 'run', run: n.run };
+    if (n.type === 'attemptFile') return { type: 'attempt', run: n.run, task: n.task, attempt: n.attempt };
     return { type: 'task', run: n.run, task: n.task };
   }
 }
@@ -118,11 +158,14 @@ function taskItem(r: RunSnapshot, t: TaskSnapshot, demo: boolean): vscode.TreeIt
   const item = new vscode.TreeItem(t.id, hasChildren ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
   item.id = `${r.runId}/${t.id}`;
   item.iconPath = icon(t.status);
-  item.description = withDemoLabel(taskDescription({ ...t, ...(t.changed && { changedCount: t.changed.length }) }, Date.now()), demo, t.kind);
+  const described = [taskDescription({ ...t, ...(t.changed && { changedCount: t.changed.length }) }, Date.now()), strategyDescription(t.strategy)].filter(Boolean).join(' · ');
+  item.description = withDemoLabel(described, demo, t.kind);
+  const competitive = t.strategy?.competitive !== undefined;
   item.contextValue =
     t.status === 'running' ? TreeItemContexts.taskRunning
     : t.status === 'queued' ? TreeItemContexts.taskQueued
-    : t.status === 'failed' || t.status === 'cancelled' ? TreeItemContexts.taskFailed
+    : t.status === 'failed' || t.status === 'cancelled' ? (competitive ? TreeItemContexts.taskFailedCompetitive : TreeItemContexts.taskFailed)
+    : competitive ? TreeItemContexts.taskDoneCompetitive
     : TreeItemContexts.taskDone;
   const tip = new vscode.MarkdownString(undefined, true);
   tip.appendMarkdown(`**${t.id}**${t.title ? ` — ${t.title}` : ''} (${t.kind}${demo && t.kind !== 'command' ? `, ${DEMO_LABEL}` : ''})\n\n`);
@@ -132,7 +175,37 @@ function taskItem(r: RunSnapshot, t: TaskSnapshot, demo: boolean): vscode.TreeIt
   if (tok.input + tok.output > 0) tip.appendMarkdown(`Tokens: ${tok.input} in · ${tok.output} out · ${tok.cacheRead} cache read · ${tok.cacheWrite} cache write — ${formatCost(t.costUsd)}\n\n`);
   if (t.owns.length) tip.appendMarkdown(`Owns: ${t.owns.map((g) => `\`${g}\``).join(', ')}\n\n`);
   if (t.error ?? t.reason) tip.appendMarkdown(`${t.status === 'failed' ? 'Error' : 'Reason'}: ${t.error ?? t.reason}\n\n`);
+  for (const line of strategyTooltip(t.strategy)) tip.appendMarkdown(`${line}\n\n`);
   if (t.output) tip.appendMarkdown(`---\n\n${t.output.length > 600 ? t.output.slice(0, 600) + '…' : t.output}`);
   item.tooltip = tip;
+  return item;
+}
+
+const ATTEMPT_ICON: Record<AttemptRecord['status'], [string, string]> = {
+  succeeded: ['circle-large-outline', 'testing.iconPassed'],
+  failed: ['error', 'testing.iconFailed'],
+  cancelled: ['circle-slash', 'descriptionForeground'],
+};
+
+function attemptItem(r: RunSnapshot, t: TaskSnapshot, a: AttemptRecord): vscode.TreeItem {
+  const item = new vscode.TreeItem(attemptLabel(a), a.resultCommit && a.changed.length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+  item.id = `${r.runId}/${t.id}/attempt/${a.attempt}`;
+  item.description = attemptDescription(a);
+  const [id, color] = a.winner ? ['star-full', 'charts.yellow'] : ATTEMPT_ICON[a.status];
+  item.iconPath = new vscode.ThemeIcon(id, new vscode.ThemeColor(color));
+  item.contextValue = a.winner ? TreeItemContexts.attemptChosen : a.status === 'succeeded' && a.resultCommit ? TreeItemContexts.attempt : TreeItemContexts.attemptFailed;
+  item.tooltip = attemptTooltip(a, t.strategy?.competitive ?? { decidedBy: '' });
+  return item;
+}
+
+function voterItem(r: RunSnapshot, t: TaskSnapshot, b: Ballot): vscode.TreeItem {
+  const votes = t.strategy?.votes;
+  const item = new vscode.TreeItem(`Voter ${b.voter}`, vscode.TreeItemCollapsibleState.None);
+  item.id = `${r.runId}/${t.id}/voter/${b.voter}`;
+  item.description = ballotDescription(b, votes?.weighted ?? false);
+  const decided = b.choice !== null && b.choice === votes?.decision;
+  item.iconPath = new vscode.ThemeIcon(b.choice === null ? 'circle-slash' : 'person', decided ? new vscode.ThemeColor('testing.iconPassed') : undefined);
+  item.contextValue = TreeItemContexts.voter;
+  item.tooltip = ballotTooltip(b);
   return item;
 }

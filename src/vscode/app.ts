@@ -62,11 +62,17 @@ export class ParallelAgentsApp extends Disposable {
     const commands = this._register(new CommandHandlers({ log, taskFiles, apiKeys, planPanels, runs }));
 
     let wasRunning = false;
+    let hadRuns = false;
     const updateCounts = () => {
-      statusBar.update({ ...runCounts(runs.runs()), conflicts: conflicts.count });
+      const all = runs.runs();
+      statusBar.update({ ...runCounts(all), conflicts: conflicts.count });
       if (runs.isRunning !== wasRunning) {
         wasRunning = runs.isRunning;
         void vscode.commands.executeCommand('setContext', ContextKeys.running, wasRunning);
+      }
+      if (all.length > 0 !== hadRuns) {
+        hadRuns = all.length > 0;
+        void vscode.commands.executeCommand('setContext', ContextKeys.hasRuns, hadRuns);
       }
     };
     this._register(runs.onDidChange(updateCounts));

@@ -8,7 +8,7 @@ import type { PlanPanels } from './planPanel';
 import { taskFileTemplateFor } from './taskFileTemplate';
 import type { TaskFiles } from './taskFiles';
 import type { AgentsNode } from './agentsTree';
-import { RunCommands } from './runCommands';
+import { RunCommands, type AttemptChoice } from './runCommands';
 import type { RunService } from './runService';
 
 export interface CommandServices {
@@ -57,6 +57,7 @@ export class CommandHandlers extends Disposable {
     reg(Commands.applyRun, trusted('Apply Run', (n?: AgentsNode) => r.apply(n)));
     reg(Commands.applyTask, trusted('Apply Task', (n?: AgentsNode) => r.apply(n, true)));
     reg(Commands.undoApply, trusted('Undo Apply', (n?: AgentsNode) => r.undo(n)));
+    reg(Commands.chooseAttempt, trusted('Choose Attempt…', (n?: AgentsNode | AttemptChoice) => r.chooseAttempt(n)));
   }
 
   async createTaskFile(arg?: vscode.WorkspaceFolder | vscode.Uri): Promise<vscode.Uri | undefined> {

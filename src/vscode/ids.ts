@@ -21,6 +21,7 @@ export const Commands = {
   applyRun: 'parallelAgents.applyRun',
   applyTask: 'parallelAgents.applyTask',
   undoApply: 'parallelAgents.undoApply',
+  chooseAttempt: 'parallelAgents.chooseAttempt',
   openTaskFile: 'parallelAgents.openTaskFile',
 } as const;
 
@@ -54,6 +55,8 @@ export const ContextKeys = {
   engineAvailable: 'parallelAgents.engineAvailable',
   /** A run is in progress. */
   running: 'parallelAgents.running',
+  /** The Agents view lists at least one run (live or past). */
+  hasRuns: 'parallelAgents.hasRuns',
   /** Demo mode: agents are answered by the scripted demo server (see demoMode.ts). */
   demo: 'parallelAgents.demo',
 } as const;
@@ -66,6 +69,16 @@ export const TreeItemContexts = {
   taskQueued: 'task-queued',
   taskFailed: 'task-failed',
   taskDone: 'task-done',
+  /** A finished or failed competitive task: another attempt can be chosen. */
+  taskDoneCompetitive: 'task-done-competitive',
+  taskFailedCompetitive: 'task-failed-competitive',
+  /** A finished attempt that is not the task's result (it can be chosen). */
+  attempt: 'attempt',
+  /** The attempt that is the task's result. */
+  attemptChosen: 'attempt-chosen',
+  /** A failed or cancelled attempt. */
+  attemptFailed: 'attempt-failed',
+  voter: 'voter',
   changedFile: 'changed-file',
   transcript: 'transcript',
   conflictFile: 'conflict-file',

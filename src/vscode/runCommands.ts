@@ -1,14 +1,26 @@
 // The run commands: start (all, selected, one), cancel, retry, review changes and
-// transcripts, apply, undo. Arguments come from tree items (AgentsNode), the task file's
+// transcripts, choose a competitive task's attempt, apply, undo. Arguments come from tree items (AgentsNode), the task file's
 // CodeLens (task id + file) or nothing (the palette: pick from what makes sense).
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { ChooseAttemptResult } from '../engine';
 import type { AgentsNode } from './agentsTree';
 import type { CommandServices } from './commands';
 import { gitObjectUri } from './gitObjectProvider';
 import { Commands, focusViewCommand, Views } from './ids';
+import { attemptDescription, attemptLabel } from './format';
 import { RunError, type RunApplied } from './runService';
-import type { RunSnapshot, TaskSnapshot } from './runSnapshot';
+import { choosableAttempts, type RunSnapshot, type TaskSnapshot } from './runSnapshot';
+
+/** Choose Attempt's argument from code (tests, other commands): no quick pick. */
+export interface AttemptChoice {
+  readonly runId: string;
+  readonly taskId: string;
+  readonly attempt: number;
+}
+
+const isAttemptChoice = (x: unknown): x is AttemptChoice =>
+  typeof x === 'object' && x !== null && typeof (x as AttemptChoice).runId === 'string' && typeof (x as AttemptChoice).taskId === 'string' && typeof (x as AttemptChoice).attempt === 'number';
 
 export class RunCommands {
   constructor(private readonly s: CommandServices) {}
@@ -79,6 +91,7 @@ export class RunCommands {
 
   /** A file: its diff. A task (or the palette): every file it changed, in the multi-diff editor. */
   async openChanges(n?: AgentsNode): Promise<void> {
+    if (n?.type === 'attemptFile') return this.openAttemptChange(n);
     const target = n && n.type !== 'run' ? n : await this.pickTask((t) => (t.changed?.length ?? 0) > 0, 'Task whose changes to open');
     if (!target) return;
     const { run, task } = target;
@@ -98,6 +111,80 @@ export class RunCommands {
       return;
     }
     await vscode.commands.executeCommand('vscode.changes', `Changes of ${task.id} (run ${run.runId})`, files.map(pair));
+  }
+
+  /** A file an attempt changed: the task's base ↔ the attempt's result. */
+  private async openAttemptChange(n: Extract<AgentsNode, { type: 'attemptFile' }>): Promise<void> {
+    const { run, task, attempt } = n;
+    if (!task.baseCommit || !attempt.resultCommit) {
+      void vscode.window.showInformationMessage(`Parallel Agents: attempt ${attempt.attempt} of task "${task.id}" has no result to compare (${attempt.status}).`);
+      return;
+    }
+    const left = gitObjectUri(run.repoRoot, task.baseCommit, n.path);
+    const right = gitObjectUri(run.repoRoot, attempt.resultCommit, n.path);
+    await vscode.commands.executeCommand('vscode.diff', left, right, `${path.posix.basename(n.path)} (${task.id} attempt ${attempt.attempt}: base ↔ result)`, { preview: true });
+  }
+
+  /**
+   * Makes another attempt the result of a competitive task. From an attempt item (or an
+   * AttemptChoice) that attempt; from a task item a quick pick of its attempts; from the
+   * palette a pick of the task first.
+   */
+  async chooseAttempt(arg?: AgentsNode | AttemptChoice): Promise<ChooseAttemptResult | undefined> {
+    let choice: AttemptChoice | undefined;
+    if (isAttemptChoice(arg)) choice = arg;
+    else if (arg && 'type' in arg && arg.type === 'attempt') choice = { runId: arg.run.runId, taskId: arg.task.id, attempt: arg.attempt.attempt };
+    else {
+      const target =
+        arg && 'type' in arg && arg.type !== 'run' ? arg : await this.pickTask((t) => t.strategy?.competitive !== undefined, 'Competitive task whose result to choose');
+      if (!target) return undefined;
+      const attempt = await this.pickAttempt(target.run, target.task);
+      if (attempt === undefined) return undefined;
+      choice = { runId: target.run.runId, taskId: target.task.id, attempt };
+    }
+    try {
+      const r = await this.s.runs.chooseAttempt(choice.runId, choice.taskId, choice.attempt);
+      const was = r.previous === null ? 'it had no result' : r.previous === r.chosen ? 'it already was' : `instead of attempt ${r.previous}`;
+      const msg = `Parallel Agents: attempt ${r.chosen} is now the result of task "${r.taskId}" (${was}). Apply the run to write it.`;
+      const open = 'Open Changes';
+      const then = (pick: string | undefined) => {
+        const run = this.s.runs.find(choice.runId);
+        const task = run?.tasks.find((t) => t.id === choice.taskId);
+        if (pick === open && run && task) void vscode.commands.executeCommand(Commands.openTaskChanges, { type: 'task', run, task });
+      };
+      if (r.staleDependents.length) {
+        const names = r.staleDependents.map((d) => `"${d}"`).join(', ');
+        void vscode.window
+          .showWarningMessage(
+            `${msg} ${r.staleDependents.length === 1 ? 'Task' : 'Tasks'} ${names} already ran on the previous result and do not see this one: review ${r.staleDependents.length === 1 ? 'it' : 'them'} before applying, or run ${r.staleDependents.length === 1 ? 'it' : 'them'} again.`,
+            open,
+          )
+          .then(then);
+      } else void vscode.window.showInformationMessage(msg, open).then(then);
+      return r;
+    } catch (e) {
+      this.report('Cannot choose the attempt', e);
+      return undefined;
+    }
+  }
+
+  private async pickAttempt(run: RunSnapshot, task: TaskSnapshot): Promise<number | undefined> {
+    const c = task.strategy?.competitive;
+    if (!c) {
+      void vscode.window.showInformationMessage(`Parallel Agents: task "${task.id}" is not competitive: it has no attempts to choose from.`);
+      return undefined;
+    }
+    const choosable = new Set(choosableAttempts(task).map((a) => a.attempt));
+    const pick = await vscode.window.showQuickPick(
+      c.attempts.map((a) => ({
+        label: attemptLabel(a),
+        description: attemptDescription(a),
+        detail: a.winner ? `the result now — ${c.decidedBy}` : choosable.has(a.attempt) ? (a.scoreNote ?? a.judge?.reason ?? '') : `cannot be chosen: ${a.status}${a.error ? ` (${a.error})` : ''}`,
+        attempt: a.attempt,
+      })),
+      { title: `Choose the result of task "${task.id}" (run ${run.runId})`, placeHolder: 'The attempt whose changes become the task\'s result' },
+    );
+    return pick?.attempt;
   }
 
   /** Every task's changes of a run in one multi-diff editor (the end-of-run "Review"). */
@@ -184,7 +271,10 @@ export class RunCommands {
     const actions: string[] = [];
     if (/API key/i.test(message)) actions.push('Set API Key');
     if (/task file has \d+ problem/.test(message)) actions.push('Show Problems');
+    const applied = /^Run (\S+) has been applied; undo it first/.exec(message)?.[1];
+    if (applied) actions.push('Undo Apply');
     void vscode.window.showErrorMessage(`Parallel Agents: ${what}: ${message}`, ...actions).then((pick) => {
+      if (pick === 'Undo Apply') void vscode.commands.executeCommand(Commands.undoApply, { type: 'run', run: this.s.runs.find(applied as string) });
       if (pick === 'Set API Key') void vscode.commands.executeCommand(Commands.setApiKey);
       if (pick === 'Show Problems') void vscode.commands.executeCommand('workbench.actions.view.problems');
     });

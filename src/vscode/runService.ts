@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Disposable, Emitter } from '../core/lifecycle';
 import type { TaskStatus } from '../core/runModel';
-import type { Run, RunOptions } from '../engine';
+import type { ChooseAttemptResult, Run, RunOptions } from '../engine';
 import type { ApplyResult, GitRepo } from '../git';
 import type { ApiKeyStore } from './apiKeyStore';
 import type { Configuration } from './configuration';
@@ -277,6 +277,38 @@ export class RunService extends Disposable {
     this.applied.set(runId, { at: Date.now(), undone: true });
     this.log.info(`undid the apply of run ${runId}: ${result.restored.length} restored, ${result.removed.length} removed`);
     this._onDidUndo.fire({ runId });
+    this.changed(true);
+    return result;
+  }
+
+  /**
+   * Makes another attempt of a competitive task its result (the engine moves the task's
+   * ref and rewrites the journal). A run started in this window is from then on shown
+   * from its journal, like a past run: its in-memory view still holds the old winner.
+   */
+  async chooseAttempt(runId: string, taskId: string, attempt: number): Promise<ChooseAttemptResult> {
+    const r = this.find(runId);
+    if (!r) throw new RunError(`no run ${runId}`);
+    const l = this.live.get(runId);
+    if (l?.run.view.status === 'running') throw new RunError(`run ${runId} is still running; choose an attempt once it has finished`);
+    // The run's view settles before its final journal write; chooseAttempt reads the journal.
+    if (l) await l.run.done;
+    const repo = await this.repo(r.repoRoot);
+    const [engine, g] = await Promise.all([loadEngine(), loadGit()]);
+    let result: ChooseAttemptResult;
+    try {
+      result = await engine.chooseAttempt(repo, runId, taskId, attempt);
+    } catch (e) {
+      if (e instanceof g.GitError) throw new RunError(e.message);
+      throw e;
+    }
+    this.log.info(`run ${runId}: attempt ${attempt} of task ${taskId} is now its result (was ${result.previous === null ? 'none' : `attempt ${result.previous}`})`);
+    if (l) {
+      this.live.delete(runId);
+      l.run.dispose();
+    }
+    const snap = fromJournal(await g.readJournal(repo, runId), repo.root);
+    this.past = [snap, ...this.past.filter((x) => x.runId !== runId)].sort((a, b) => b.startedAt - a.startedAt);
     this.changed(true);
     return result;
   }
