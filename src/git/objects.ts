@@ -107,8 +107,98 @@ export async function updateIndex(repo: GitRepo, indexFile: string, updates: rea
   });
 }
 
-/** A tree built from `baseTreeish` with `updates` applied (temp index, no worktree). */
+/**
+ * A tree built from `baseTreeish` with `updates` applied, without a worktree. Few updates
+ * on a big tree rebuild only the folders they touch (cost ∝ changed folders, not
+ * repository size); many updates go through a temp index.
+ */
 export async function treeWithUpdates(
+  repo: GitRepo,
+  baseTreeish: string | undefined,
+  updates: readonly IndexUpdate[],
+): Promise<string> {
+  if (baseTreeish && updates.length <= INCREMENTAL_LIMIT) return treeWithUpdatesIncremental(repo, baseTreeish, updates);
+  return treeWithUpdatesViaIndex(repo, baseTreeish, updates);
+}
+
+/** Above this many updates a temp index (one read-tree, one write-tree) is cheaper. */
+const INCREMENTAL_LIMIT = 200;
+
+type DirChange = { mode: string; sha: string } | null | 'subtree';
+const isFileChange = (c: DirChange | undefined): c is { mode: string; sha: string } => typeof c === 'object' && c !== null;
+
+/**
+ * Rebuilds only the folders on the updates' paths: `ls-tree` of each (in parallel), then
+ * `mktree` deepest first. A folder left empty disappears from its parent, as in git.
+ */
+export async function treeWithUpdatesIncremental(repo: GitRepo, baseTreeish: string, updates: readonly IndexUpdate[]): Promise<string> {
+  if (updates.length === 0) return treeOf(repo, baseTreeish);
+  const changes = new Map<string, Map<string, DirChange>>(); // folder ('' = root) → entry name → change
+  const at = (dir: string) => {
+    let m = changes.get(dir);
+    if (!m) changes.set(dir, (m = new Map()));
+    return m;
+  };
+  const isWrite = (u: IndexUpdate) => Boolean(u.sha && u.mode);
+  // Writes first, so that a deletion below a path written as a file is seen to be moot.
+  for (const u of [...updates.filter(isWrite), ...updates.filter((x) => !isWrite(x))]) {
+    const parts = u.path.split('/');
+    const name = parts.pop() as string;
+    if (!isWrite(u) && parts.some((_, i) => isFileChange(changes.get(parts.slice(0, i).join('/'))?.get(parts[i] as string)))) continue;
+    const own = at(parts.join('/'));
+    // Deleting a file named like a folder that other updates write into changes nothing.
+    if (!(u.sha && u.mode) && own.get(name) === 'subtree') continue;
+    own.set(name, u.sha && u.mode ? { mode: u.mode, sha: u.sha } : null);
+    for (let i = parts.length; i > 0; i--) {
+      const parent = parts.slice(0, i - 1).join('/');
+      const child = parts[i - 1] as string;
+      const m = at(parent);
+      if (m.get(child) !== undefined && m.get(child) !== 'subtree') m.delete(child); // a file replaced by a folder
+      m.set(child, 'subtree');
+    }
+  }
+  const dirs = [...changes.keys()];
+  const listed = await Promise.all(
+    dirs.map(async (dir) => {
+      const r = await repo.exec(['ls-tree', '-z', dir ? `${baseTreeish}:${dir}` : `${baseTreeish}^{tree}`], { anyExitCode: true });
+      return r.exitCode === 0 ? parseLsTree(r.stdout) : []; // a new folder (or a file becoming one)
+    }),
+  );
+  const entriesOf = new Map(dirs.map((d, i) => [d, listed[i] as TreeEntry[]]));
+  const built = new Map<string, string | null>(); // folder → new tree sha, null when empty
+  const depth = (d: string) => (d === '' ? 0 : d.split('/').length);
+  const byDepth = [...dirs].sort((a, b) => depth(b) - depth(a));
+  for (let i = 0; i < byDepth.length; ) {
+    const level = depth(byDepth[i] as string);
+    const batch: string[] = [];
+    while (i < byDepth.length && depth(byDepth[i] as string) === level) batch.push(byDepth[i++] as string);
+    await Promise.all(
+      batch.map(async (dir) => {
+        const entries = new Map((entriesOf.get(dir) ?? []).map((e) => [e.path, e]));
+        for (const [name, change] of changes.get(dir) ?? []) {
+          if (change === null) {
+            // Deleting removes a file (or submodule) at that path, never a whole folder, as in the index.
+            if (entries.get(name)?.type !== 'tree') entries.delete(name);
+          }
+          else if (change === 'subtree') {
+            const sha = built.get(dir ? `${dir}/${name}` : name);
+            if (sha) entries.set(name, { mode: '040000', type: 'tree', sha, path: name });
+            else if (entries.get(name)?.type === 'tree') entries.delete(name); // emptied folder
+          } else entries.set(name, { mode: change.mode, type: change.mode === '160000' ? 'commit' : 'blob', sha: change.sha, path: name });
+        }
+        if (entries.size === 0 && dir !== '') {
+          built.set(dir, null);
+          return;
+        }
+        const input = [...entries.values()].map((e) => `${e.mode} ${e.type} ${e.sha}\t${e.path}\0`).join('');
+        built.set(dir, (await repo.git(['mktree', '-z', '--missing'], { input })).trim());
+      }),
+    );
+  }
+  return built.get('') as string;
+}
+
+export async function treeWithUpdatesViaIndex(
   repo: GitRepo,
   baseTreeish: string | undefined,
   updates: readonly IndexUpdate[],
