@@ -4,3 +4,6 @@ export { RunSetupError, prepareRun, startRun, runTokens, type PreparedRun } from
 export { PrefixedWorkspace, prefixGlobs } from './prefixedWorkspace';
 export type { RunOptions, RunTaskView, RunView, RunStatus, RunSummary } from './types';
 export { chooseAttempt, strategyJson, strategyLines, type ChooseAttemptResult } from './strategies';
+// The git engine too, as one namespace: the extension loads this module lazily as one
+// chunk, so that both share one copy of the git layer (and its classes).
+export * as git from '../git/index';

@@ -19,7 +19,8 @@ type GitModule = typeof import('../git/index.js');
 let engineModule: Promise<EngineModule> | undefined;
 let gitModule: Promise<GitModule> | undefined;
 const loadEngine = () => (engineModule ??= import('../engine/index.js'));
-export const loadGit = (): Promise<GitModule> => (gitModule ??= import('../git/index.js'));
+// The git layer comes with the engine (one lazily loaded chunk, one copy of its classes).
+export const loadGit = (): Promise<GitModule> => (gitModule ??= loadEngine().then((e) => e.git));
 
 const HISTORY_LIMIT = 10;
 const COALESCE_MS = 150;

@@ -5,7 +5,7 @@
 // suite's result (see shared/TESTING-IN-VSCODE.md). Prints the suite's output and exits
 // with its code; every process it started is stopped on the way out.
 //
-//   node test/vscode/runInServer.mjs [--untrusted] [--workspace DIR] [--grep RE] [--timeout S] [--verbose]
+//   node test/vscode/runInServer.mjs [--untrusted] [--workspace DIR] [--extension DIR] [--grep RE] [--timeout S] [--verbose]
 import { chromium } from 'playwright-core';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -36,7 +36,10 @@ if (!existsSync(suiteEntry)) {
   console.error(`runInServer: ${suiteEntry} is missing; run node scripts/vscode/build-tests.mjs first`);
   process.exit(2);
 }
-if (!existsSync(join(repoRoot, 'dist', 'extension.js'))) {
+// --extension DIR: the extension to load (default: this checkout; the benchmark passes a
+// packaged production build).
+const extensionRoot = option('--extension') ?? repoRoot;
+if (!existsSync(join(extensionRoot, 'dist', 'extension.js'))) {
   console.error('runInServer: dist/extension.js is missing; run npm run build first');
   process.exit(2);
 }
@@ -102,7 +105,7 @@ async function main() {
 
   const remote = (p) => `vscode-remote://${host}${p}`;
   const payload = [
-    ['extensionDevelopmentPath', remote(repoRoot)],
+    ['extensionDevelopmentPath', remote(extensionRoot)],
     ['extensionTestsPath', remote(suiteEntry)],
     ['skipWelcome', 'true'],
   ];

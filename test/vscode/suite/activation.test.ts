@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { appendFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { Commands } from '../../../src/vscode/ids';
 import { activateExtension } from './helpers';
@@ -28,6 +29,17 @@ describe('activation', () => {
     const registered = new Set(await vscode.commands.getCommands(true));
     for (const id of ['parallelAgents.agents', 'parallelAgents.conflicts']) assert.ok(registered.has(`${id}.focus`), `${id}.focus`);
     await vscode.commands.executeCommand('parallelAgents.agents.focus');
+  });
+
+  it('reports how long activation took (read by npm run bench)', async () => {
+    await activateExtension();
+    const ext = vscode.extensions.getExtension<{ activation?: { activateMs: number; sinceLoadMs?: number } }>('parallel-agents.parallel-agents');
+    const t = ext?.exports.activation;
+    assert.ok(t && t.activateMs >= 0, 'activate() returns its timing');
+    // One line the benchmark parses; the numbers are not asserted (machines are noisy).
+    const line = `activation-timing ${JSON.stringify(t)}`;
+    if (process.env.PA_TEST_REPORT) appendFileSync(process.env.PA_TEST_REPORT, line + '\n');
+    else console.log(line);
   });
 
   it('shows the idle status bar item', async () => {
