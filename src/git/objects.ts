@@ -117,12 +117,24 @@ export async function treeWithUpdates(
   baseTreeish: string | undefined,
   updates: readonly IndexUpdate[],
 ): Promise<string> {
-  if (baseTreeish && updates.length <= INCREMENTAL_LIMIT) return treeWithUpdatesIncremental(repo, baseTreeish, updates);
+  if (baseTreeish && foldersTouched(updates) <= INCREMENTAL_FOLDER_LIMIT) return treeWithUpdatesIncremental(repo, baseTreeish, updates);
   return treeWithUpdatesViaIndex(repo, baseTreeish, updates);
 }
 
-/** Above this many updates a temp index (one read-tree, one write-tree) is cheaper. */
-const INCREMENTAL_LIMIT = 200;
+/**
+ * The incremental route costs two short git processes per touched folder; above this many
+ * folders a temp index (one read-tree, one write-tree of the whole tree) is cheaper.
+ */
+const INCREMENTAL_FOLDER_LIMIT = 64;
+
+function foldersTouched(updates: readonly IndexUpdate[]): number {
+  const folders = new Set<string>(['']);
+  for (const u of updates) {
+    const parts = u.path.split('/');
+    for (let i = 1; i < parts.length; i++) folders.add(parts.slice(0, i).join('/'));
+  }
+  return folders.size;
+}
 
 type DirChange = { mode: string; sha: string } | null | 'subtree';
 const isFileChange = (c: DirChange | undefined): c is { mode: string; sha: string } => typeof c === 'object' && c !== null;
