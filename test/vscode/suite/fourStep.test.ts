@@ -14,7 +14,7 @@ import type { ParallelAgentsApi } from '../../../src/vscode/app';
 import { Commands, EXTENSION_ID } from '../../../src/vscode/ids';
 import type { RunApplied } from '../../../src/vscode/runService';
 import type { RunSnapshot } from '../../../src/vscode/runSnapshot';
-import { activateExtension, closeAllEditors, readFile, taskFileUri, waitFor, workspaceRoot, writeFile } from './helpers';
+import { activateExtension, closeAllEditors, readFile, taskFileUri, waitFor, workspaceRoot, writeFile, pointEngineAt } from './helpers';
 
 /** What is copied from examples/four-step (the fixture's own README and package.json stay). */
 const EXAMPLE_FILES = ['CHANGELOG.md', 'docs/api.md', 'src/slugify.js', 'scripts/lint.js', 'reports/.gitkeep', 'test/.gitkeep'];
@@ -29,7 +29,7 @@ describe('the four-step example against the scripted API', () => {
   let example: string;
   let originalTaskFile: string;
   let run: RunSnapshot;
-  const savedEnv = { key: process.env.ANTHROPIC_API_KEY, url: process.env.ANTHROPIC_BASE_URL };
+  let restoreEnv: () => void = () => undefined;
 
   const taskNode = (id: string): AgentsNode => {
     const r = api.runs.find(run.runId) as RunSnapshot;
@@ -44,19 +44,14 @@ describe('the four-step example against the scripted API', () => {
     await writeFile(taskFileUri(), readFileSync(path.join(example, '.agents', 'tasks.yaml'), 'utf8'));
     // A short delay per turn, so the run is seen running.
     fake = await startFakeAnthropic({ script: fourStepScript(), latencyMs: 400 });
-    // The extension host is this process: the engine's client reads these.
-    process.env.ANTHROPIC_BASE_URL = fake.baseURL;
-    process.env.ANTHROPIC_API_KEY = 'test-key';
+    restoreEnv = pointEngineAt(fake.baseURL);
     await closeAllEditors();
   });
 
   after(async () => {
     for (const r of api.runs.runs()) api.runs.cancelRun(r.runId);
     await closeAllEditors();
-    if (savedEnv.key === undefined) delete process.env.ANTHROPIC_API_KEY;
-    else process.env.ANTHROPIC_API_KEY = savedEnv.key;
-    if (savedEnv.url === undefined) delete process.env.ANTHROPIC_BASE_URL;
-    else process.env.ANTHROPIC_BASE_URL = savedEnv.url;
+    restoreEnv();
     await fake?.close();
     for (const f of [...EXAMPLE_FILES, ...ADDED_BY_RUN]) rmSync(file(f).fsPath, { force: true });
     for (const d of ['docs', 'scripts', 'reports', 'test']) rmSync(file(d).fsPath, { recursive: true, force: true });

@@ -50,3 +50,19 @@ export async function setDocumentText(doc: vscode.TextDocument, text: string): P
   edit.replace(doc.uri, new vscode.Range(0, 0, doc.lineCount, 0), text);
   assert.ok(await vscode.workspace.applyEdit(edit), 'the edit was not applied');
 }
+
+/**
+ * Points the engine at a scripted API server: the extension host is this process, and the
+ * engine's client reads ANTHROPIC_BASE_URL / ANTHROPIC_API_KEY. Returns the restore.
+ */
+export function pointEngineAt(baseURL: string): () => void {
+  const saved = { key: process.env.ANTHROPIC_API_KEY, url: process.env.ANTHROPIC_BASE_URL };
+  process.env.ANTHROPIC_BASE_URL = baseURL;
+  process.env.ANTHROPIC_API_KEY = 'test-key';
+  return () => {
+    if (saved.key === undefined) delete process.env.ANTHROPIC_API_KEY;
+    else process.env.ANTHROPIC_API_KEY = saved.key;
+    if (saved.url === undefined) delete process.env.ANTHROPIC_BASE_URL;
+    else process.env.ANTHROPIC_BASE_URL = saved.url;
+  };
+}

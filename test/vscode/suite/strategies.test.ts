@@ -15,7 +15,7 @@ import type { ParallelAgentsApi } from '../../../src/vscode/app';
 import { Commands, EXTENSION_ID } from '../../../src/vscode/ids';
 import type { RunApplied } from '../../../src/vscode/runService';
 import type { RunSnapshot } from '../../../src/vscode/runSnapshot';
-import { activateExtension, closeAllEditors, readFile, taskFileUri, waitFor, workspaceRoot, writeFile } from './helpers';
+import { activateExtension, closeAllEditors, readFile, taskFileUri, waitFor, workspaceRoot, writeFile, pointEngineAt } from './helpers';
 
 const TASKS = `version: 1
 concurrency: 4
@@ -47,7 +47,7 @@ describe('merge strategies against the scripted API', () => {
   let fake: FakeAnthropic;
   let originalTaskFile: string;
   let runId: string;
-  const savedEnv = { key: process.env.ANTHROPIC_API_KEY, url: process.env.ANTHROPIC_BASE_URL };
+  let restoreEnv: () => void = () => undefined;
 
   const run = () => api.runs.find(runId) as RunSnapshot;
   const taskNode = (id: string): Extract<AgentsNode, { type: 'task' }> => {
@@ -80,18 +80,14 @@ describe('merge strategies against the scripted API', () => {
         'license#3': vote('Apache-2.0', 'The patent grant protects users.'),
       },
     });
-    process.env.ANTHROPIC_BASE_URL = fake.baseURL;
-    process.env.ANTHROPIC_API_KEY = 'test-key';
+    restoreEnv = pointEngineAt(fake.baseURL);
     await closeAllEditors();
   });
 
   after(async () => {
     for (const r of api.runs.runs()) api.runs.cancelRun(r.runId);
     await closeAllEditors();
-    if (savedEnv.key === undefined) delete process.env.ANTHROPIC_API_KEY;
-    else process.env.ANTHROPIC_API_KEY = savedEnv.key;
-    if (savedEnv.url === undefined) delete process.env.ANTHROPIC_BASE_URL;
-    else process.env.ANTHROPIC_BASE_URL = savedEnv.url;
+    restoreEnv();
     await fake?.close();
     for (const f of EXAMPLE_FILES) rmSync(file(f).fsPath, { force: true });
     for (const d of ['scripts', 'notes']) rmSync(file(d).fsPath, { recursive: true, force: true });
