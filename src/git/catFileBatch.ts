@@ -2,7 +2,7 @@
 // agent goes through it, so reading a file costs a pipe round trip, not a process.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { GitError } from './errors';
-import { listTree, type TreeEntry } from './objects';
+import { listTree, parseTreeObject, type TreeEntry } from './objects';
 import { gitEnv, type GitRepo } from './repo';
 
 export interface GitObject {
@@ -51,6 +51,12 @@ export class ObjectReader {
   async readBlob(spec: string): Promise<Buffer | undefined> {
     const o = await this.read(spec);
     return o && o.type === 'blob' ? o.content : undefined;
+  }
+
+  /** One folder's entries (non-recursive) through the batch process; undefined when it is not a folder. */
+  async readFolder(treeish: string, folder: string): Promise<TreeEntry[] | undefined> {
+    const o = await this.read(folder ? `${treeish}:${folder}` : `${treeish}^{tree}`);
+    return o && o.type === 'tree' ? parseTreeObject(o.content) : undefined;
   }
 
   /** The recursive listing of a commit's tree, listed once per commit for the reader's life. */

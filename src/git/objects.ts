@@ -38,6 +38,26 @@ export function parseLsTree(out: Buffer | string): TreeEntry[] {
   return entries;
 }
 
+/** Parses a raw tree object (`<mode> <name>\0<20-byte id>`…), as `cat-file --batch` returns it. */
+export function parseTreeObject(content: Buffer): TreeEntry[] {
+  const entries: TreeEntry[] = [];
+  let i = 0;
+  while (i < content.length) {
+    const space = content.indexOf(0x20, i);
+    const nul = content.indexOf(0, space);
+    if (space < 0 || nul < 0 || nul + 21 > content.length) break;
+    const rawMode = content.toString('latin1', i, space);
+    const mode = rawMode.padStart(6, '0'); // trees are stored as "40000"
+    const type: TreeEntry['type'] = mode === '040000' ? 'tree' : mode === '160000' ? 'commit' : 'blob';
+    entries.push({ mode, type, sha: content.toString('hex', nul + 1, nul + 21), path: content.toString('utf8', space + 1, nul) });
+    i = nul + 21;
+  }
+  return entries;
+}
+
+/** Reads one folder's entries (non-recursive); undefined when the folder does not exist. */
+export type FolderReader = (treeish: string, folder: string) => Promise<TreeEntry[] | undefined>;
+
 /** Every entry of a commit's tree, recursively (`ls-tree -r -z --full-tree`). */
 export async function listTree(repo: GitRepo, treeish: string, paths?: readonly string[]): Promise<TreeEntry[]> {
   if (paths && paths.length === 0) return [];
@@ -116,8 +136,9 @@ export async function treeWithUpdates(
   repo: GitRepo,
   baseTreeish: string | undefined,
   updates: readonly IndexUpdate[],
+  readFolder?: FolderReader,
 ): Promise<string> {
-  if (baseTreeish && foldersTouched(updates) <= INCREMENTAL_FOLDER_LIMIT) return treeWithUpdatesIncremental(repo, baseTreeish, updates);
+  if (baseTreeish && foldersTouched(updates) <= INCREMENTAL_FOLDER_LIMIT) return treeWithUpdatesIncremental(repo, baseTreeish, updates, readFolder);
   return treeWithUpdatesViaIndex(repo, baseTreeish, updates);
 }
 
@@ -143,7 +164,12 @@ const isFileChange = (c: DirChange | undefined): c is { mode: string; sha: strin
  * Rebuilds only the folders on the updates' paths: `ls-tree` of each (in parallel), then
  * `mktree` deepest first. A folder left empty disappears from its parent, as in git.
  */
-export async function treeWithUpdatesIncremental(repo: GitRepo, baseTreeish: string, updates: readonly IndexUpdate[]): Promise<string> {
+export async function treeWithUpdatesIncremental(
+  repo: GitRepo,
+  baseTreeish: string,
+  updates: readonly IndexUpdate[],
+  readFolder: FolderReader = (treeish, dir) => lsTreeFolder(repo, treeish, dir),
+): Promise<string> {
   if (updates.length === 0) return treeOf(repo, baseTreeish);
   const changes = new Map<string, Map<string, DirChange>>(); // folder ('' = root) → entry name → change
   const at = (dir: string) => {
@@ -170,12 +196,8 @@ export async function treeWithUpdatesIncremental(repo: GitRepo, baseTreeish: str
     }
   }
   const dirs = [...changes.keys()];
-  const listed = await Promise.all(
-    dirs.map(async (dir) => {
-      const r = await repo.exec(['ls-tree', '-z', dir ? `${baseTreeish}:${dir}` : `${baseTreeish}^{tree}`], { anyExitCode: true });
-      return r.exitCode === 0 ? parseLsTree(r.stdout) : []; // a new folder (or a file becoming one)
-    }),
-  );
+  // A folder that does not exist yet (or a file becoming one) starts empty.
+  const listed = await Promise.all(dirs.map(async (dir) => (await readFolder(baseTreeish, dir)) ?? []));
   const entriesOf = new Map(dirs.map((d, i) => [d, listed[i] as TreeEntry[]]));
   const built = new Map<string, string | null>(); // folder → new tree sha, null when empty
   const depth = (d: string) => (d === '' ? 0 : d.split('/').length);
@@ -208,6 +230,12 @@ export async function treeWithUpdatesIncremental(repo: GitRepo, baseTreeish: str
     );
   }
   return built.get('') as string;
+}
+
+/** One folder of a tree through `git ls-tree` (a process per folder). */
+async function lsTreeFolder(repo: GitRepo, treeish: string, dir: string): Promise<TreeEntry[] | undefined> {
+  const r = await repo.exec(['ls-tree', '-z', dir ? `${treeish}:${dir}` : `${treeish}^{tree}`], { anyExitCode: true });
+  return r.exitCode === 0 ? parseLsTree(r.stdout) : undefined;
 }
 
 export async function treeWithUpdatesViaIndex(

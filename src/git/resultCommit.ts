@@ -3,7 +3,7 @@
 // merged with its dependencies' results (`git merge-tree --write-tree`, no worktree).
 import { GitError } from './errors';
 import { taskRef } from './ids';
-import { commitTree, listTree, QUIET_WRITE_CONFIG, treeWithUpdates, updateRef, writeBlobs, type IndexUpdate } from './objects';
+import { commitTree, QUIET_WRITE_CONFIG, treeWithUpdates, updateRef, writeBlobs, type IndexUpdate } from './objects';
 import type { OverlayWorkspace } from './overlayWorkspace';
 import type { GitRepo } from './repo';
 import type { WorktreeWorkspace } from './worktreeWorkspace';
@@ -26,16 +26,25 @@ export async function commitOverlay(
 ): Promise<string> {
   const entries = [...opts.workspace.entries()];
   const written = entries.filter(([, c]) => c !== null) as Array<[string, Buffer]>;
+  const reader = opts.workspace.reader;
+  // Modes of the files being overwritten (an executable stays executable), read through
+  // the run's cat-file process, folder by folder, in parallel with writing the blobs.
+  const folders = [...new Set(written.map(([p]) => p.slice(0, Math.max(0, p.lastIndexOf('/')))))];
+  const [listings, shas] = await Promise.all([
+    Promise.all(folders.map((f) => reader.readFolder(opts.baseCommit, f))),
+    writeBlobs(repo, written.map(([, c]) => c)),
+  ]);
   const modes = new Map<string, string>();
-  for (const e of await listTree(repo, opts.baseCommit, written.map(([p]) => p))) modes.set(e.path, e.mode);
-  const shas = await writeBlobs(repo, written.map(([, c]) => c));
+  folders.forEach((f, i) => {
+    for (const e of listings[i] ?? []) modes.set(f ? `${f}/${e.path}` : e.path, e.mode);
+  });
   const updates: IndexUpdate[] = [];
   written.forEach(([p], i) => {
     const m = modes.get(p);
     updates.push({ path: p, mode: m && WRITABLE_MODES.has(m) ? m : '100644', sha: shas[i] as string });
   });
   for (const [p, c] of entries) if (c === null) updates.push({ path: p });
-  const tree = await treeWithUpdates(repo, opts.baseCommit, updates);
+  const tree = await treeWithUpdates(repo, opts.baseCommit, updates, (treeish, dir) => reader.readFolder(treeish, dir));
   return storeResult(repo, opts, tree);
 }
 

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { openRepo } from '../../../src/git';
+import { ObjectReader, openRepo } from '../../../src/git';
 import { treeWithUpdatesIncremental, treeWithUpdatesViaIndex, writeBlobs, type IndexUpdate } from '../../../src/git/objects';
 import { cleanupRepos, makeRepo } from './helpers';
 
@@ -33,6 +33,7 @@ describe('git/tree updates: incremental == temp index', function () {
     const t = makeRepo({ 'a/1': '1', 'a/b/2': '2', 'a/b/c/3': '3', 'd/4': '4', '5': '5' });
     const repo = await openRepo(t.dir);
     const shas = await writeBlobs(repo, [Buffer.from('x'), Buffer.from('y')]);
+    const reader = new ObjectReader(repo);
     const seg = fc.constantFrom('a', 'b', 'c', 'd', '1', '2', 'n');
     const path = fc.array(seg, { minLength: 1, maxLength: 4 }).map((xs) => xs.join('/'));
     const update = fc.record({ path, del: fc.boolean(), which: fc.integer({ min: 0, max: 1 }) });
@@ -55,9 +56,12 @@ describe('git/tree updates: incremental == temp index', function () {
         }
         const a = await treeWithUpdatesIncremental(repo, 'HEAD', updates);
         const b = await treeWithUpdatesViaIndex(repo, 'HEAD', updates);
+        // …and with folders read through a cat-file --batch reader, as result commits do.
+        const c = await treeWithUpdatesIncremental(repo, 'HEAD', updates, (t, d) => reader.readFolder(t, d));
         assert.equal(a, b, JSON.stringify(updates));
+        assert.equal(c, b, JSON.stringify(updates));
       }),
       { numRuns: 150 },
-    );
+    ).finally(() => reader.dispose());
   });
 });
