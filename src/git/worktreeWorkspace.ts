@@ -48,16 +48,18 @@ export class WorktreeWorkspace {
     assertSafeId('task', taskId);
     const dir = path.join(worktreesRoot(repo), runId, taskId);
     await fsp.mkdir(path.dirname(dir), { recursive: true });
-    if (await fsp.stat(dir).then(() => true, () => false)) {
-      await removeWorktree(repo, dir); // a previous attempt of the same task
-    }
-    try {
-      await repo.exec([...QUIET_WRITE_CONFIG, 'worktree', 'add', '--detach', '--quiet', dir, baseCommit]);
-    } catch (e) {
-      throw new GitError(
-        `Could not create a worktree for task ${taskId} at ${dir}: ${e instanceof GitError ? (e.stderr ?? e.message).trim() : String(e)}`,
-      );
-    }
+    await oneAtATime(repo, async () => {
+      if (await fsp.stat(dir).then(() => true, () => false)) {
+        await removeWorktree(repo, dir); // a previous attempt of the same task
+      }
+      try {
+        await repo.exec([...QUIET_WRITE_CONFIG, 'worktree', 'add', '--detach', '--quiet', dir, baseCommit]);
+      } catch (e) {
+        throw new GitError(
+          `Could not create a worktree for task ${taskId} at ${dir}: ${e instanceof GitError ? (e.stderr ?? e.message).trim() : String(e)}`,
+        );
+      }
+    });
     return new WorktreeWorkspace(repo, dir, baseCommit, runId, taskId);
   }
 
@@ -65,60 +67,84 @@ export class WorktreeWorkspace {
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
-    await removeWorktree(this.repo, this.path);
-    await fsp.rmdir(path.dirname(this.path)).catch(() => undefined); // the run's folder, once empty
-    // repo.exec, not simple-git: simple-git adds ~50 ms to commands that print nothing.
-    await this.repo.exec(['worktree', 'prune']);
+    await oneAtATime(this.repo, async () => {
+      await removeWorktree(this.repo, this.path);
+      await fsp.rmdir(path.dirname(this.path)).catch(() => undefined); // the run's folder, once empty
+      // repo.exec, not simple-git: simple-git adds ~50 ms to commands that print nothing.
+      await this.repo.exec(['worktree', 'prune']);
+    });
   }
 
   /**
    * Removes the engine's worktrees left by runs that are no longer running (crashed),
    * and prunes. Returns the removed paths. Worktrees outside our folder are never touched.
    */
-  static async cleanupLeftovers(repo: GitRepo): Promise<string[]> {
-    const root = real(worktreesRoot(repo));
-    const removed: string[] = [];
-    const liveRuns = new Set<string>();
-    const isLive = async (runId: string): Promise<boolean> => {
-      if (liveRuns.has(runId)) return true;
-      let j;
-      try {
-        j = await tryReadJournal(repo, runId);
-      } catch {
-        j = undefined;
-      }
-      const live = !!j && j.status === 'running' && ownerAlive(j.owner);
-      if (live) liveRuns.add(runId);
-      return live;
-    };
-    for (const wt of await listWorktreePaths(repo)) {
-      const r = real(wt);
-      if (!r.startsWith(root + path.sep)) continue;
-      const runId = path.relative(root, r).split(path.sep)[0] ?? '';
-      if (await isLive(runId)) continue;
-      await removeWorktree(repo, wt);
-      removed.push(wt);
-    }
-    await repo.exec(['worktree', 'prune']);
-    // folders of ours that git no longer knows about
-    let runs: string[] = [];
-    try {
-      runs = await fsp.readdir(root);
-    } catch {
-      runs = [];
-    }
-    for (const runId of runs) {
-      if (await isLive(runId)) continue;
-      const dir = path.join(root, runId);
-      const tasks = await fsp.readdir(dir).catch(() => [] as string[]);
-      for (const t of tasks) {
-        const p = path.join(dir, t);
-        if (!removed.some((x) => real(x) === real(p))) removed.push(p);
-      }
-      await fsp.rm(dir, { recursive: true, force: true });
-    }
-    return removed;
+  static cleanupLeftovers(repo: GitRepo): Promise<string[]> {
+    return oneAtATime(repo, () => cleanupLeftoversNow(repo));
   }
+}
+
+async function cleanupLeftoversNow(repo: GitRepo): Promise<string[]> {
+  const root = real(worktreesRoot(repo));
+  const removed: string[] = [];
+  const liveRuns = new Set<string>();
+  const isLive = async (runId: string): Promise<boolean> => {
+    if (liveRuns.has(runId)) return true;
+    let j;
+    try {
+      j = await tryReadJournal(repo, runId);
+    } catch {
+      j = undefined;
+    }
+    const live = !!j && j.status === 'running' && ownerAlive(j.owner);
+    if (live) liveRuns.add(runId);
+    return live;
+  };
+  for (const wt of await listWorktreePaths(repo)) {
+    const r = real(wt);
+    if (!r.startsWith(root + path.sep)) continue;
+    const runId = path.relative(root, r).split(path.sep)[0] ?? '';
+    if (await isLive(runId)) continue;
+    await removeWorktree(repo, wt);
+    removed.push(wt);
+  }
+  await repo.exec(['worktree', 'prune']);
+  // folders of ours that git no longer knows about
+  let runs: string[] = [];
+  try {
+    runs = await fsp.readdir(root);
+  } catch {
+    runs = [];
+  }
+  for (const runId of runs) {
+    if (await isLive(runId)) continue;
+    const dir = path.join(root, runId);
+    const tasks = await fsp.readdir(dir).catch(() => [] as string[]);
+    for (const t of tasks) {
+      const p = path.join(dir, t);
+      if (!removed.some((x) => real(x) === real(p))) removed.push(p);
+    }
+    await fsp.rm(dir, { recursive: true, force: true });
+  }
+  return removed;
+}
+
+// git's worktree administration (add, remove, prune) is not safe to run concurrently in
+// one repository: one command can read another's half-written .git/worktrees entry
+// ("failed to read .git/worktrees/x/commondir"). Parallel command tasks and competitive
+// attempts therefore take turns for these short commands; the commands they run do not.
+const worktreeTurns = new Map<string, Promise<unknown>>();
+
+function oneAtATime<T>(repo: GitRepo, fn: () => Promise<T>): Promise<T> {
+  const key = repo.commonDir;
+  const next = (worktreeTurns.get(key) ?? Promise.resolve()).catch(() => undefined).then(fn);
+  worktreeTurns.set(key, next);
+  void next
+    .finally(() => {
+      if (worktreeTurns.get(key) === next) worktreeTurns.delete(key);
+    })
+    .catch(() => undefined);
+  return next;
 }
 
 async function removeWorktree(repo: GitRepo, dir: string): Promise<void> {
