@@ -185,7 +185,7 @@ export async function openRepo(dir: string): Promise<GitRepo> {
   if (r.exitCode !== 0) {
     if (/not a git repository/i.test(r.stderr)) {
       throw new GitError(
-        `${abs} is not inside a git repository. Run \`git init\` there (and commit your files) or open a folder that is a git repository, then try again.`,
+        `${abs} is not inside a git repository: Parallel Agents keeps each task's result as a git commit. Run \`git init\` there (no commit is needed: uncommitted files are snapshotted too), or open a folder that is a git repository, then try again.`,
         ['rev-parse'],
         r.stderr,
         r.exitCode,
