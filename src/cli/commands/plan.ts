@@ -5,6 +5,7 @@ import { MAX_CONCURRENCY } from '../../core/taskSchema';
 import { findTaskFile, formatProblem, loadTaskFile, TaskFileNotFoundError, workspaceRootOf, type Problem } from '../../core/taskFile';
 import { intFlag, parseArgs } from '../args';
 import { CliError, EXIT_FAILURE, EXIT_OK, type CliCommand, type CliIO } from '../io';
+import { formatMs } from '../format';
 import { listWorkspaceFiles } from '../../engine/workspaceFiles';
 import { loadHistory } from '../history';
 
@@ -127,10 +128,7 @@ function planJson(
 const round = (n: number) => Math.round(n * 100) / 100;
 
 export function formatDuration(value: number, unit: Plan['unit']): string {
-  if (unit === 'tasks') return `${round(value)} task${value === 1 ? '' : 's'}`;
-  if (value < 1000) return `${Math.round(value)} ms`;
-  if (value < 60000) return `${(value / 1000).toFixed(1)} s`;
-  return `${Math.floor(value / 60000)} min ${Math.round((value % 60000) / 1000)} s`;
+  return unit === 'tasks' ? `${round(value)} task${value === 1 ? '' : 's'}` : formatMs(value);
 }
 
 export function renderPlan(file: string, plan: Plan): string {

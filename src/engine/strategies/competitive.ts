@@ -36,7 +36,7 @@ import {
   commitNothing,
   diffLines,
   diffText,
-  mapLimited,
+  runInstances,
   overlayFor,
   ProgressFanIn,
   READ_ONLY_TOOLS,
@@ -54,10 +54,7 @@ export async function runCompetitive(
   const s = task.strategy as Competitive;
   const n = s.attempts;
   const fan = new ProgressFanIn(task.id, ctx.onProgress);
-  // The scheduler gave this task min(N, concurrency) slots: run that many attempts at once.
-  const limit = Math.min(n, ctx.plan?.concurrency ?? n);
-  const numbers = Array.from({ length: n }, (_, i) => i + 1);
-  const attempts = await mapLimited(numbers, limit, (i) => runAttempt(task, s, i, baseCommit, dependencies, ctx, fan));
+  const attempts = await runInstances(n, ctx, (i) => runAttempt(task, s, i, baseCommit, dependencies, ctx, fan));
 
   const totals = () => fan.total();
   const outcome: CompetitiveOutcome = { attempts, winner: null, decidedBy: '' };

@@ -13,7 +13,7 @@ import type { Task } from '../../core/taskSchema';
 import { createVoteTool, DEFAULT_MODEL, runAgentTask, type VoteInput } from '../../agents';
 import type { TaskRunContext, TaskRunResult } from '../taskExecutors';
 import { renderVoteOutput, tallyVotes } from './scoring';
-import { commitNothing, mapLimited, overlayFor, ProgressFanIn, READ_ONLY_TOOLS, taggedTranscript } from './shared';
+import { commitNothing, overlayFor, ProgressFanIn, READ_ONLY_TOOLS, runInstances, taggedTranscript } from './shared';
 
 type Consensus = Extract<NonNullable<Task['strategy']>, { type: 'consensus' }>;
 
@@ -31,11 +31,9 @@ export async function runConsensus(
   const s = task.strategy as Consensus;
   const n = s.voters;
   const fan = new ProgressFanIn(task.id, ctx.onProgress);
-  const limit = Math.min(n, ctx.plan?.concurrency ?? n);
   const choices = s.choices?.length ? s.choices : undefined;
-  const numbers = Array.from({ length: n }, (_, i) => i + 1);
 
-  const ballots = await mapLimited(numbers, limit, async (voter): Promise<Ballot> => {
+  const ballots = await runInstances(n, ctx, async (voter): Promise<Ballot> => {
     const model = voterModel(task, s, voter, ctx.model);
     const weight = s.weights?.[model] ?? 1;
     let vote: VoteInput | undefined;

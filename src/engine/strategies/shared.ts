@@ -119,6 +119,15 @@ export function taggedTranscript(
 }
 
 /** Runs `fn` over the items with at most `limit` at a time; results in input order. */
+/**
+ * Runs instances 1..n of one task (attempts, voters), as many at once as the slots the
+ * scheduler reserved for the task: min(n, concurrency).
+ */
+export function runInstances<R>(n: number, ctx: TaskRunContext, fn: (instance: number) => Promise<R>): Promise<R[]> {
+  const limit = Math.min(n, ctx.plan?.concurrency ?? n);
+  return mapLimited(Array.from({ length: n }, (_, i) => i + 1), limit, (i) => fn(i));
+}
+
 export async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
   const out = new Array<R>(items.length);
   let next = 0;
