@@ -8,7 +8,7 @@ usage: parallel-agents <command> [options]
 
 commands:
   plan [DIR] [--file F] [--json] [--concurrency N]    waves, critical path, predicted speedup, conflicts
-  run [DIR] [--only a,b] [--concurrency N] [--apply] [--json]
+  run [DIR] [--file F] [--only a,b] [--concurrency N] [--apply] [--json] [--max-cost USD]
   runs [DIR]                                          list past runs
   show [DIR] RUN [TASK]                               a run's tasks, changes, overlaps and violations
   apply [DIR] RUN [--only a,b]                        3-way merge a run's results into the working tree
