@@ -1,7 +1,7 @@
 // An in-memory TaskWorkspace: base files plus an overlay of writes and deletes, as the git
 // overlay will be. Used by tests, the demo mode and benchmarks; never touches the disk.
 import type { SearchHit, SearchOptions, TaskWorkspace, WorkspaceChange } from '../core/workspace';
-import { compileGlobs } from '../core/glob';
+import { compileGlobSource, compileSearchRegex, evaluatePatterns, type PatternItem } from '../core/patternWorker';
 
 export interface MemoryWorkspaceHooks {
   /** Awaited before a write or delete is applied (tests use it to hold a tool call). */
@@ -52,24 +52,22 @@ export class MemoryWorkspace implements TaskWorkspace {
   }
 
   async search(pattern: string, options: SearchOptions = {}): Promise<SearchHit[]> {
-    const re = new RegExp(pattern);
-    const glob = options.glob ? compileGlobs([options.glob]) : undefined;
-    const max = options.maxResults ?? Infinity;
-    const hits: SearchHit[] = [];
+    const regex = compileSearchRegex(pattern);
+    const glob = options.glob ? compileGlobSource([options.glob]) : undefined;
+    const items: PatternItem[] = [];
     for (const path of this.list()) {
-      if (options.signal?.aborted) break;
-      if (glob && !glob.matches(path)) continue;
       const buf = this.peek(path);
-      if (!buf || buf.subarray(0, 8000).includes(0)) continue;
-      const lines = buf.toString('utf8').split('\n');
-      for (let i = 0; i < lines.length; i++) {
-        if (re.test(lines[i] as string)) {
-          hits.push({ path, line: i + 1, text: lines[i] as string });
-          if (hits.length >= max) return hits;
-        }
-      }
+      if (buf && !buf.subarray(0, 8000).includes(0)) items.push({ path, text: buf.toString('utf8') });
     }
-    return hits;
+    const r = await evaluatePatterns(
+      { ...(glob && { glob }), regex, items, ...(options.maxResults !== undefined && { maxHits: options.maxResults }) },
+      {
+        what: `the search pattern ${JSON.stringify(pattern)}`,
+        ...(options.budgetMs !== undefined && { budgetMs: options.budgetMs }),
+        ...(options.signal && { signal: options.signal }),
+      },
+    );
+    return r.hits.map((h) => ({ path: (items[h.item] as PatternItem).path, line: h.line, text: h.text }));
   }
 
   async writeFile(path: string, content: string | Uint8Array): Promise<void> {

@@ -8,7 +8,8 @@ import { ToolError } from '@anthropic-ai/sdk/lib/tools/ToolError';
 import type { BetaRunnableTool } from '@anthropic-ai/sdk/lib/tools/BetaRunnableTool';
 import { z } from 'zod';
 import type { TaskWorkspace } from '../core/workspace';
-import { compileGlobs, normalizeGlob } from '../core/glob';
+import { normalizeGlob } from '../core/glob';
+import { compileGlobSource, compileSearchRegex, evaluatePatterns, PatternCostError } from '../core/patternWorker';
 import { checkWrite, normalizeToolPath, type WritePolicy } from './pathGuard';
 
 export const TOOL_NAMES = ['read_file', 'list_files', 'search', 'write_file', 'edit_file', 'delete_file'] as const;
@@ -29,10 +30,17 @@ export interface FileToolsOptions {
   pageLines?: number;
   /** Bytes per read_file page (default 100 KB). */
   pageBytes?: number;
+  /** Largest file read_file and edit_file take (default 16 MB): bigger ones are refused (use search). */
+  maxFileBytes?: number;
   /** Entries list_files returns at most (default 2000). */
   maxListed?: number;
   /** Lines search returns at most (default 200). */
   maxSearchHits?: number;
+  /**
+   * Time one batch of pattern matching may take (search regexes, list_files and search globs;
+   * default 3 s, see core/patternWorker.ts). A pattern that needs longer is refused as too costly.
+   */
+  patternBudgetMs?: number;
 }
 
 /**
@@ -75,6 +83,25 @@ function countOccurrences(haystack: string, needle: string): number {
   return n;
 }
 
+/** A pattern the model gave, compiled; its refusal (too long, invalid) as a tool error. */
+function patternInput<T>(compile: () => T): T {
+  try {
+    return compile();
+  } catch (e) {
+    throw new ToolError((e as Error).message);
+  }
+}
+
+/** Pattern evaluation whose "too costly" verdict goes back to the model as a tool error. */
+async function bounded<T>(evaluate: () => Promise<T>): Promise<T> {
+  try {
+    return await evaluate();
+  } catch (e) {
+    if (e instanceof PatternCostError) throw new ToolError(e.message);
+    throw e;
+  }
+}
+
 function guardRead(raw: string): string {
   const n = normalizeToolPath(raw);
   if (!n.ok) throw new ToolError(`Refused: ${n.reason}.`);
@@ -87,7 +114,13 @@ function guardWrite(raw: string, policy: WritePolicy, tool: string): string {
   return n.path;
 }
 
-async function readText(ws: TaskWorkspace, path: string, files?: () => Promise<string[]>): Promise<string> {
+const MAX_FILE_BYTES = 16 * 1024 * 1024;
+
+function megabytes(n: number): string {
+  return `${(n / (1024 * 1024)).toFixed(1)} MB`;
+}
+
+async function readText(ws: TaskWorkspace, path: string, maxBytes: number, files?: () => Promise<string[]>): Promise<string> {
   const buf = await ws.readFile(path);
   if (!buf) {
     const all = files ? await files() : [];
@@ -99,35 +132,59 @@ async function readText(ws: TaskWorkspace, path: string, files?: () => Promise<s
   if (isBinary(buf)) {
     throw new ToolError(`"${path}" is a binary file (${plural(buf.length, 'byte')}); these tools read and edit text files only.`);
   }
+  if (buf.length > maxBytes) {
+    throw new ToolError(
+      `"${path}" is ${megabytes(buf.length)}; read_file and edit_file take text files of at most ${megabytes(maxBytes)}. ` +
+        'Use search (with a glob naming this file) to find the lines you need.',
+    );
+  }
   return buf.toString('utf8');
 }
 
-/** One page of a text file, with a note on how to read on when the page is not the whole file. */
+/**
+ * One page of a text file, with a note on how to read on when the page is not the whole file.
+ * Walks the text with indexOf rather than splitting it, so a page of a big file costs the
+ * page plus one scan for the line count, whatever `offset` the model asks for.
+ */
 export function readPage(text: string, path: string, offset = 1, limit = 2000, maxBytes = 100_000): string {
   if (text === '') return `("${path}" is empty)`;
-  const lines = text.split('\n');
-  if (lines[lines.length - 1] === '') lines.pop();
-  const total = lines.length;
+  const total = countLines(text);
   if (offset > total) {
     throw new ToolError(`offset ${offset} is past the end of "${path}", which has ${plural(total, 'line')}.`);
   }
+  let pos = 0;
+  for (let skipped = 1; skipped < offset; skipped++) pos = text.indexOf('\n', pos) + 1;
   const out: string[] = [];
   let bytes = 0;
-  for (let i = offset - 1; i < total && out.length < limit; i++) {
-    let line = lines[i] as string;
-    if (line.length > 4000) line = line.slice(0, 4000) + ` … [line cut: ${line.length} characters]`;
+  let cut = false;
+  for (let n = offset; n <= total && out.length < limit; n++) {
+    const nl = text.indexOf('\n', pos);
+    const end = nl < 0 ? text.length : nl;
+    let line = text.slice(pos, Math.min(end, pos + 4001));
+    if (end - pos > 4000) {
+      line = line.slice(0, 4000) + ` … [line cut: ${end - pos} characters]`;
+      cut = true;
+    }
     const size = Buffer.byteLength(line) + 1;
     if (out.length > 0 && bytes + size > maxBytes) break;
     out.push(line);
     bytes += size;
+    pos = end + 1;
   }
   const last = offset - 1 + out.length;
-  if (offset === 1 && last === total && !out.some((l) => l.includes('[line cut:'))) return text;
+  if (offset === 1 && last === total && !cut) return text;
   const more =
     last < total ?
       ` To read on, call read_file with path "${path}" and offset ${last + 1}.`
     : ' This is the end of the file.';
   return `${out.join('\n')}\n\n[Lines ${offset}–${last} of ${total} of "${path}".${more}]`;
+}
+
+/** Lines of a text (a last line without a newline counts; the empty text has none). */
+function countLines(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
+  return text.endsWith('\n') ? n : n + 1;
 }
 
 export interface FileTools {
@@ -140,6 +197,10 @@ export function createFileTools(opts: FileToolsOptions): FileTools {
   const { workspace: ws, policy, hooks } = opts;
   const fence = new MutationFence(opts.signal);
   const listFiles = async () => (await ws.listFiles()).filter((f) => normalizeToolPath(f).ok);
+  const budget = (signal: AbortSignal | undefined) => ({
+    ...(opts.patternBudgetMs !== undefined && { budgetMs: opts.patternBudgetMs }),
+    ...(signal && { signal }),
+  });
 
   function define<S extends z.ZodObject>(
     name: ToolName,
@@ -172,7 +233,7 @@ export function createFileTools(opts: FileToolsOptions): FileTools {
       'read_file',
       'Read a text file of the workspace. Paths are workspace-relative (e.g. "src/index.ts"). ' +
         'Big files come in pages: `offset` is the 1-based line to start at and `limit` the number of lines; ' +
-        'the result says how to read on. Binary files are refused.',
+        'the result says how to read on. Binary files and files over 16 MB are refused (search those).',
       z.object({
         path: z.string().describe('Workspace-relative path of the file.'),
         offset: z.number().int().min(1).optional().describe('1-based line to start at (default 1).'),
@@ -180,7 +241,7 @@ export function createFileTools(opts: FileToolsOptions): FileTools {
       }),
       async ({ path: raw, offset, limit }) => {
         const path = guardRead(raw);
-        const text = await readText(ws, path, listFiles);
+        const text = await readText(ws, path, opts.maxFileBytes ?? MAX_FILE_BYTES, listFiles);
         return readPage(text, path, offset ?? 1, Math.min(limit ?? opts.pageLines ?? 2000, opts.pageLines ?? 2000), opts.pageBytes);
       },
     ),
@@ -191,13 +252,16 @@ export function createFileTools(opts: FileToolsOptions): FileTools {
       z.object({
         pattern: z.string().optional().describe('Glob of the files to list (default: every file).'),
       }),
-      async ({ pattern }) => {
+      async ({ pattern }, signal) => {
         const all = await listFiles();
         let shown = all;
         if (pattern && pattern.trim() && pattern.trim() !== '**') {
           const g = normalizeGlob(pattern.trim());
-          const set = compileGlobs([g]);
-          shown = all.filter((f) => set.matches(f));
+          const glob = patternInput(() => compileGlobSource([g]));
+          const r = await bounded(() =>
+            evaluatePatterns({ glob, items: all.map((path) => ({ path })) }, { what: `the glob ${JSON.stringify(pattern)}`, ...budget(signal) }),
+          );
+          shown = r.paths.map((i) => all[i] as string);
           if (!shown.length && !/[*?[\]{}()!]/.test(g)) {
             shown = all.filter((f) => f.startsWith(g.replace(/\/+$/, '') + '/'));
           }
@@ -213,23 +277,24 @@ export function createFileTools(opts: FileToolsOptions): FileTools {
     define(
       'search',
       'Search the text files of the workspace for lines matching a JavaScript regular expression. ' +
-        'Optionally only in files matching `glob`. Returns "path:line: text" lines.',
+        'Optionally only in files matching `glob`. Returns "path:line: text" lines (at most 200). ' +
+        'A pattern that takes too long to evaluate (nested repetition such as "(a+)+" backtracks exponentially) ' +
+        'is stopped and refused with an error; patterns are at most 2000 characters.',
       z.object({
         pattern: z.string().min(1).describe('JavaScript regular expression, e.g. "function\\\\s+parse".'),
         glob: z.string().optional().describe('Only search files matching this glob, e.g. "src/**/*.ts".'),
       }),
       async ({ pattern, glob }, signal) => {
-        try {
-          new RegExp(pattern);
-        } catch (e) {
-          throw new ToolError(`Invalid regular expression ${JSON.stringify(pattern)}: ${(e as Error).message}`);
-        }
+        patternInput(() => compileSearchRegex(pattern));
+        if (glob) patternInput(() => compileGlobSource([glob]));
         const max = opts.maxSearchHits ?? 200;
-        const hits = await ws.search(pattern, {
-          ...(glob ? { glob: normalizeGlob(glob) } : {}),
-          maxResults: max + 1,
-          ...(signal ? { signal } : {}),
-        });
+        const hits = await bounded(() =>
+          ws.search(pattern, {
+            ...(glob ? { glob: normalizeGlob(glob) } : {}),
+            maxResults: max + 1,
+            ...budget(signal),
+          }),
+        );
         const visible = hits.filter((h) => normalizeToolPath(h.path).ok);
         if (!visible.length) return `No lines match ${JSON.stringify(pattern)}${glob ? ` in files matching "${glob}"` : ''}.`;
         const lines = visible
@@ -266,7 +331,7 @@ export function createFileTools(opts: FileToolsOptions): FileTools {
       async ({ path: raw, old_text, new_text }) => {
         const path = guardWrite(raw, policy, 'edit_file');
         if (old_text === '') throw new ToolError('edit_file needs a non-empty old_text; use write_file to create a file.');
-        const text = await readText(ws, path);
+        const text = await readText(ws, path, opts.maxFileBytes ?? MAX_FILE_BYTES);
         const n = countOccurrences(text, old_text);
         if (n === 0) {
           throw new ToolError(

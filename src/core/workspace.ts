@@ -15,6 +15,12 @@ export interface SearchOptions {
   readonly glob?: string;
   readonly maxResults?: number;
   readonly signal?: AbortSignal;
+  /**
+   * Time a batch of matching may take before the pattern counts as too costly (the search
+   * then rejects with a PatternCostError, core/patternWorker.ts). Matching never runs on
+   * the caller's thread.
+   */
+  readonly budgetMs?: number;
 }
 
 export interface WorkspaceChange {
@@ -29,7 +35,7 @@ export interface TaskWorkspace {
   readFile(path: string): Promise<Buffer | undefined>;
   /** Every file in this view (base files, plus writes, minus deletes), sorted. */
   listFiles(): Promise<string[]>;
-  /** Lines matching a JavaScript regular expression, over base and overlay. */
+  /** Lines matching a JavaScript regular expression, over base and overlay; bounded in time (see SearchOptions). */
   search(pattern: string, options?: SearchOptions): Promise<SearchHit[]>;
   writeFile(path: string, content: string | Uint8Array): Promise<void>;
   deleteFile(path: string): Promise<void>;

@@ -4,7 +4,17 @@
 // O(1): the base tree is listed only when listFiles/search first needs it, and cached per
 // base commit by the reader.
 import { spawn } from 'node:child_process';
-import { compileGlobs, normalizeRelPath, type GlobSet } from '../core/glob';
+import { normalizeRelPath } from '../core/glob';
+import {
+  compileGlobSource,
+  compileSearchRegex,
+  evaluatePatterns,
+  PatternCostError,
+  type GlobSource,
+  type PatternBudget,
+  type PatternItem,
+  type RegexSource,
+} from '../core/patternWorker';
 import type { SearchHit, SearchOptions, TaskWorkspace, WorkspaceChange } from '../core/workspace';
 import type { ObjectReader } from './catFileBatch';
 import { gitEnv, type GitRepo } from './repo';
@@ -103,78 +113,92 @@ export class OverlayWorkspace implements TaskWorkspace {
   }
 
   async search(pattern: string, options: SearchOptions = {}): Promise<SearchHit[]> {
-    let re: RegExp;
-    try {
-      re = new RegExp(pattern);
-    } catch (e) {
-      throw new Error(`Invalid regular expression “${pattern}”: ${(e as Error).message}`);
-    }
+    const regex = compileSearchRegex(pattern);
     const max = options.maxResults ?? DEFAULT_MAX_RESULTS;
     if (max <= 0) return [];
-    const glob = options.glob ? compileGlobs([options.glob]) : undefined;
-    const hits: SearchHit[] = [];
+    const glob = options.glob ? compileGlobSource([options.glob]) : undefined;
+    const budget = patternBudget(pattern, options);
+    const items: PatternItem[] = [];
     for (const [path, content] of this.overlay) {
-      if (content === null || (glob && !glob.matches(path)) || isBinary(content)) continue;
-      const lines = content.toString('utf8').split('\n');
-      for (let i = 0; i < lines.length; i++) {
-        const text = (lines[i] as string).replace(/\r$/, '');
-        if (i === lines.length - 1 && text === '') break;
-        if (re.test(text)) hits.push({ path, line: i + 1, text });
-      }
+      if (content !== null && !isBinary(content)) items.push({ path, text: content.toString('utf8') });
     }
-    const base = await this.searchBase(pattern, re, glob, max, options.signal);
-    hits.push(...base);
+    const hits: SearchHit[] = [];
+    if (items.length) {
+      const r = await evaluatePatterns({ ...(glob && { glob }), regex, items, maxHits: max }, budget);
+      for (const h of r.hits) hits.push({ path: (items[h.item] as PatternItem).path, line: h.line, text: h.text });
+    }
+    hits.push(...(await this.searchBase(pattern, { ...(glob && { glob }), regex, max, budget })));
     hits.sort((a, b) => comparePaths(a.path, b.path) || a.line - b.line);
     return hits.slice(0, max);
   }
 
   /** Base files not in the overlay: `git grep -P` on the base commit, confirmed by the JS regex. */
-  private async searchBase(
-    pattern: string,
-    re: RegExp,
-    glob: GlobSet | undefined,
-    max: number,
-    signal: AbortSignal | undefined,
-  ): Promise<SearchHit[]> {
-    const accept = (path: string) => !this.overlay.has(path) && (!glob || glob.matches(path));
-    const r = await gitGrep(this.repo, this.baseCommit, pattern, (path, line, text) => {
-      if (!accept(path) || !re.test(text)) return undefined;
-      return { path, line, text };
-    }, max, signal);
+  private async searchBase(pattern: string, q: BaseQuery): Promise<SearchHit[]> {
+    const r = await gitGrep(this.repo, this.baseCommit, pattern, (path) => !this.overlay.has(path), q);
     if (r !== 'unsupported') return r;
     // git cannot read this pattern (or has no PCRE): read the base through cat-file.
     const out: SearchHit[] = [];
-    for (const e of await this.reader.listTree(this.baseCommit)) {
-      if (signal?.aborted) throw signal.reason ?? new Error('aborted');
-      if (e.type !== 'blob' || !accept(e.path)) continue;
+    const entries = (await this.reader.listTree(this.baseCommit)).filter(
+      (e) => e.type === 'blob' && e.mode !== '120000' && !this.overlay.has(e.path),
+    );
+    let batch: PatternItem[] = [];
+    let chars = 0;
+    const flush = async () => {
+      const r2 = await evaluatePatterns({ ...(q.glob && { glob: q.glob }), regex: q.regex, items: batch, maxHits: q.max - out.length }, q.budget);
+      for (const h of r2.hits) out.push({ path: (batch[h.item] as PatternItem).path, line: h.line, text: h.text });
+      batch = [];
+      chars = 0;
+    };
+    for (const e of entries) {
+      if (q.budget.signal?.aborted) throw q.budget.signal.reason ?? new Error('The search was cancelled.');
       const content = await this.reader.readBlob(e.sha);
       if (!content || isBinary(content)) continue;
-      const lines = content.toString('utf8').split('\n');
-      for (let i = 0; i < lines.length; i++) {
-        const text = (lines[i] as string).replace(/\r$/, '');
-        if (i === lines.length - 1 && text === '') break;
-        if (re.test(text)) {
-          out.push({ path: e.path, line: i + 1, text });
-          if (out.length >= max) return out;
-        }
-      }
+      batch.push({ path: e.path, text: content.toString('utf8') });
+      chars += content.length;
+      if (chars >= FALLBACK_BATCH_CHARS) await flush();
+      if (out.length >= q.max) return out;
     }
+    if (batch.length) await flush();
     return out;
   }
 }
 
+interface BaseQuery {
+  readonly glob?: GlobSource;
+  readonly regex: RegexSource;
+  readonly max: number;
+  readonly budget: PatternBudget;
+}
+
+const FALLBACK_BATCH_CHARS = 2_000_000;
+/** Lines of git grep output confirmed per worker call. */
+const GREP_BATCH_LINES = 2000;
+/** git grep itself may backtrack for minutes (`-E` with backreferences); it is stopped after this. */
+const GREP_DEADLINE_MS = 60_000;
+
+function patternBudget(pattern: string, options: SearchOptions): PatternBudget {
+  return {
+    what: `the search pattern ${JSON.stringify(pattern)}`,
+    ...(options.budgetMs !== undefined && { budgetMs: options.budgetMs }),
+    ...(options.signal && { signal: options.signal }),
+  };
+}
+
 /**
- * Streams `git grep -z -n -I -P` over a commit. Stops (kills git) after `max` accepted hits.
- * Returns 'unsupported' when git rejects the pattern or has no PCRE.
+ * Streams `git grep -z -n -I -P` over a commit; candidate lines (of paths `wanted`) are
+ * confirmed by the JS regex (and the glob) in the pattern worker, a batch at a time while
+ * git's output is paused. Stops (kills git) after `max` hits, on abort, or after
+ * GREP_DEADLINE_MS. Returns 'unsupported' when git cannot read the pattern or has no PCRE;
+ * rejects with a PatternCostError when PCRE gave up on it (its backtracking limit).
  */
 function gitGrep(
   repo: GitRepo,
   commit: string,
   pattern: string,
-  accept: (path: string, line: number, text: string) => SearchHit | undefined,
-  max: number,
-  signal: AbortSignal | undefined,
+  wanted: (path: string) => boolean,
+  q: BaseQuery,
 ): Promise<SearchHit[] | 'unsupported'> {
+  const { signal } = q.budget;
   return new Promise((resolve, reject) => {
     const child = spawn(
       'git',
@@ -184,21 +208,43 @@ function gitGrep(
     const hits: SearchHit[] = [];
     const prefix = Buffer.from(`${commit}:`);
     let buf: Buffer = Buffer.alloc(0);
+    let pending: PatternItem[] = [];
+    let confirming: Promise<void> = Promise.resolve();
     let done = false;
     let stderr = '';
     const finish = (v: SearchHit[] | 'unsupported' | Error) => {
       if (done) return;
       done = true;
+      clearTimeout(deadline);
       signal?.removeEventListener('abort', onAbort);
+      if (child.exitCode === null) child.kill();
       if (v instanceof Error) reject(v);
       else resolve(v);
     };
-    const onAbort = () => {
-      child.kill();
-      finish(signal?.reason instanceof Error ? signal.reason : new Error('search aborted'));
-    };
+    const onAbort = () => finish(signal?.reason instanceof Error ? signal.reason : new Error('The search was cancelled.'));
+    const deadline = setTimeout(
+      () => finish(new PatternCostError(`git grep ran for more than ${GREP_DEADLINE_MS / 1000} s on ${JSON.stringify(pattern)} and was stopped. Simplify the pattern or narrow the files with a glob.`)),
+      GREP_DEADLINE_MS,
+    );
     if (signal?.aborted) return onAbort();
     signal?.addEventListener('abort', onAbort);
+    /** Confirms the pending lines in the worker; git's output waits meanwhile. */
+    const confirm = () => {
+      const batch = pending;
+      pending = [];
+      if (!batch.length) return confirming;
+      child.stdout.pause();
+      confirming = confirming
+        .then(async () => {
+          if (done) return;
+          const r = await evaluatePatterns({ ...(q.glob && { glob: q.glob }), regex: q.regex, items: batch, maxHits: q.max - hits.length }, q.budget);
+          for (const h of r.hits) hits.push({ path: (batch[h.item] as PatternItem).path, line: h.line, text: h.text });
+          if (hits.length >= q.max) finish(hits);
+          else child.stdout.resume();
+        })
+        .catch((e: Error) => finish(e));
+      return confirming;
+    };
     child.stdout.on('data', (chunk: Buffer) => {
       if (done) return;
       buf = buf.length ? Buffer.concat([buf, chunk]) : chunk;
@@ -215,24 +261,28 @@ function gitGrep(
         const line = Number(buf.subarray(a + 1, b).toString('utf8'));
         const text = buf.subarray(b + 1, c).toString('utf8').replace(/\r$/, '');
         pos = c + 1;
-        const hit = accept(pathBytes.toString('utf8'), line, text);
-        if (hit) {
-          hits.push(hit);
-          if (hits.length >= max) {
-            child.kill();
-            finish(hits);
-            return;
-          }
-        }
+        const path = pathBytes.toString('utf8');
+        if (wanted(path)) pending.push({ path, line, text });
       }
       buf = buf.subarray(pos);
+      // Most candidates are confirmed (PCRE and JS agree): confirm as soon as they could fill the result.
+      if (pending.length >= Math.min(GREP_BATCH_LINES, q.max - hits.length + 16)) void confirm();
     });
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
     child.on('error', (e) => finish(e));
     child.on('close', (code) => {
-      if (code === 0 || code === 1) finish(hits);
-      else if (!done && /PCRE|regex|regular expression|perl/i.test(stderr)) finish('unsupported');
-      else if (!done) finish(code === null ? hits : 'unsupported');
+      if (done) return;
+      if (code === 0 || code === 1) {
+        void confirm().then(() => finish(hits));
+      } else if (/limit exceeded|stack limit|error code -(46|47|53|63)\b/i.test(stderr)) {
+        finish(
+          new PatternCostError(
+            `The search pattern ${JSON.stringify(pattern)} is too costly: ${stderr.trim().replace(/^fatal: /, 'git grep stopped it: ')}. ` +
+              'Patterns with nested or overlapping repetition, such as "(a+)+" or "(a|aa)*", can take exponential time. ' +
+              'Simplify the pattern, anchor it, or narrow the files with a glob.',
+          ),
+        );
+      } else finish('unsupported');
     });
   });
 }

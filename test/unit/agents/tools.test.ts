@@ -65,6 +65,22 @@ describe('agents/tools', () => {
       assert.match(page, /Lines 1–9 of 100/);
     });
 
+    it('refuses files over maxFileBytes for read_file and edit_file, pointing at search', async () => {
+      const { call } = setup({ 'src/big.txt': 'x\n'.repeat(600_000) }, ['src/**'], { maxFileBytes: 1024 * 1024 });
+      for (const [name, input] of [['read_file', { path: 'src/big.txt' }], ['edit_file', { path: 'src/big.txt', old_text: 'x', new_text: 'y' }]] as const) {
+        const r = await call(name, input);
+        assert.equal(r.isError, true, name);
+        assert.match(r.text, /"src\/big\.txt" is 1\.1 MB; read_file and edit_file take text files of at most 1\.0 MB\. Use search/);
+      }
+    });
+
+    it('pages from any offset, cuts long lines, and counts a last line without newline', () => {
+      const text = 'a\nb\n' + 'c'.repeat(5000) + '\nd';
+      assert.equal(readPage(text, 'f', 2, 2), `b\n${'c'.repeat(4000)} … [line cut: 5000 characters]\n\n[Lines 2–3 of 4 of "f". To read on, call read_file with path "f" and offset 4.]`);
+      assert.equal(readPage(text, 'f', 4), 'd\n\n[Lines 4–4 of 4 of "f". This is the end of the file.]');
+      assert.equal(readPage('a\n\n', 'f'), 'a\n\n');
+    });
+
     it('refuses binary files with a clear message', async () => {
       const { call } = setup({ 'img.png': new Uint8Array([0x89, 0x50, 0x00, 0x01]) });
       const r = await call('read_file', { path: 'img.png' });
