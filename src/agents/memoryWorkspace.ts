@@ -1,6 +1,8 @@
 // An in-memory TaskWorkspace: base files plus an overlay of writes and deletes, as the git
 // overlay will be. Used by tests, the demo mode and benchmarks; never touches the disk.
-import type { SearchHit, SearchOptions, TaskWorkspace, WorkspaceChange } from '../core/workspace';
+// Base entries may also be symbolic links, submodules and executable files, so that the
+// tools' handling of them is testable without git.
+import type { SearchHit, SearchOptions, TaskWorkspace, WorkspaceChange, WorkspaceEntry, WriteOptions } from '../core/workspace';
 import { compileGlobSource, compileSearchRegex, evaluatePatterns, type PatternItem } from '../core/patternWorker';
 
 export interface MemoryWorkspaceHooks {
@@ -10,16 +12,45 @@ export interface MemoryWorkspaceHooks {
   beforeRead?(path: string): Promise<void> | void;
 }
 
+/** A base entry other than a plain file. */
+export type MemoryEntry =
+  | { readonly symlink: string }
+  | { readonly submodule: true }
+  | { readonly content: string | Uint8Array; readonly executable: boolean };
+
+interface Stored {
+  readonly content: Buffer;
+  readonly executable: boolean;
+}
+
 export class MemoryWorkspace implements TaskWorkspace {
-  private readonly base = new Map<string, Buffer>();
-  private readonly overlay = new Map<string, Buffer | null>(); // null = deleted
+  private readonly base = new Map<string, Stored>();
+  private readonly links = new Map<string, string>();
+  private readonly submodules = new Set<string>();
+  private readonly overlay = new Map<string, Stored | null>(); // null = deleted
 
   constructor(
-    files: Record<string, string | Uint8Array> = {},
+    files: Record<string, string | Uint8Array | MemoryEntry> = {},
     readonly root = '/memory-workspace',
     private readonly hooks: MemoryWorkspaceHooks = {},
   ) {
-    for (const [p, c] of Object.entries(files)) this.base.set(p, toBuffer(c));
+    for (const [p, c] of Object.entries(files)) {
+      if (typeof c === 'string' || c instanceof Uint8Array) this.base.set(p, { content: toBuffer(c), executable: false });
+      else if ('symlink' in c) this.links.set(p, c.symlink);
+      else if ('submodule' in c) this.submodules.add(p);
+      else this.base.set(p, { content: toBuffer(c.content), executable: c.executable });
+    }
+  }
+
+  async entry(path: string): Promise<WorkspaceEntry | undefined> {
+    const f = this.file(path);
+    if (f) return { kind: 'file', executable: f.executable };
+    if (!this.overlay.has(path)) {
+      const target = this.links.get(path);
+      if (target !== undefined) return { kind: 'symlink', target };
+      if (this.submodules.has(path)) return { kind: 'submodule' };
+    }
+    return this.list().some((p) => p.startsWith(path + '/')) ? { kind: 'folder' } : undefined;
   }
 
   async readFile(path: string): Promise<Buffer | undefined> {
@@ -29,6 +60,15 @@ export class MemoryWorkspace implements TaskWorkspace {
 
   /** Synchronous read for tests. */
   peek(path: string): Buffer | undefined {
+    return this.file(path)?.content;
+  }
+
+  /** Whether the file is executable, for tests. */
+  isExecutable(path: string): boolean | undefined {
+    return this.file(path)?.executable;
+  }
+
+  private file(path: string): Stored | undefined {
     if (this.overlay.has(path)) return this.overlay.get(path) ?? undefined;
     return this.base.get(path);
   }
@@ -43,12 +83,16 @@ export class MemoryWorkspace implements TaskWorkspace {
   }
 
   list(): string[] {
-    const all = new Set<string>(this.base.keys());
+    const all = new Set<string>([...this.base.keys(), ...this.links.keys()]);
     for (const [p, c] of this.overlay) {
       if (c === null) all.delete(p);
       else all.add(p);
     }
     return [...all].sort();
+  }
+
+  async listSymlinks(): Promise<ReadonlyMap<string, string>> {
+    return new Map([...this.links].filter(([p]) => !this.overlay.has(p)));
   }
 
   async search(pattern: string, options: SearchOptions = {}): Promise<SearchHit[]> {
@@ -70,9 +114,11 @@ export class MemoryWorkspace implements TaskWorkspace {
     return r.hits.map((h) => ({ path: (items[h.item] as PatternItem).path, line: h.line, text: h.text }));
   }
 
-  async writeFile(path: string, content: string | Uint8Array): Promise<void> {
+  async writeFile(path: string, content: string | Uint8Array, options: WriteOptions = {}): Promise<void> {
+    const own = await this.entry(path);
+    if (own && own.kind !== 'file') throw new Error(`Cannot write “${path}”: it is a ${own.kind}.`);
     await this.hooks.beforeMutation?.(path, 'write');
-    this.overlay.set(path, toBuffer(content));
+    this.overlay.set(path, { content: toBuffer(content), executable: options.executable ?? this.file(path)?.executable ?? false });
   }
 
   async deleteFile(path: string): Promise<void> {
@@ -83,9 +129,10 @@ export class MemoryWorkspace implements TaskWorkspace {
   changes(): WorkspaceChange[] {
     const out: WorkspaceChange[] = [];
     for (const [path, c] of this.overlay) {
+      const before = this.base.get(path);
       if (c === null) {
-        if (this.base.has(path)) out.push({ path, kind: 'delete' });
-      } else if (!this.base.get(path)?.equals(c)) {
+        if (before || this.links.has(path)) out.push({ path, kind: 'delete' });
+      } else if (!before || !before.content.equals(c.content) || before.executable !== c.executable) {
         out.push({ path, kind: 'write' });
       }
     }

@@ -7,10 +7,11 @@ import { betaZodTool } from '@anthropic-ai/sdk/helpers/beta/zod';
 import { ToolError } from '@anthropic-ai/sdk/lib/tools/ToolError';
 import type { BetaRunnableTool } from '@anthropic-ai/sdk/lib/tools/BetaRunnableTool';
 import { z } from 'zod';
-import type { TaskWorkspace } from '../core/workspace';
+import type { TaskWorkspace, WorkspaceEntry } from '../core/workspace';
 import { normalizeGlob } from '../core/glob';
 import { compileGlobSource, compileSearchRegex, evaluatePatterns, PatternCostError } from '../core/patternWorker';
 import { checkWrite, normalizeToolPath, type WritePolicy } from './pathGuard';
+import { resolveToolPath, throughLinks } from './pathResolve';
 
 export const TOOL_NAMES = ['read_file', 'list_files', 'search', 'write_file', 'edit_file', 'delete_file'] as const;
 export type ToolName = (typeof TOOL_NAMES)[number];
@@ -120,15 +121,9 @@ function megabytes(n: number): string {
   return `${(n / (1024 * 1024)).toFixed(1)} MB`;
 }
 
-async function readText(ws: TaskWorkspace, path: string, maxBytes: number, files?: () => Promise<string[]>): Promise<string> {
+async function readText(ws: TaskWorkspace, path: string, maxBytes: number): Promise<string> {
   const buf = await ws.readFile(path);
-  if (!buf) {
-    const all = files ? await files() : [];
-    if (all.some((f) => f.startsWith(path + '/'))) {
-      throw new ToolError(`"${path}" is a directory. Use list_files with pattern "${path}/**" to see its files.`);
-    }
-    throw new ToolError(`"${path}" does not exist. Use list_files to see which files there are.`);
-  }
+  if (!buf) throw new ToolError(`"${path}" does not exist. Use list_files to see which files there are.`);
   if (isBinary(buf)) {
     throw new ToolError(`"${path}" is a binary file (${plural(buf.length, 'byte')}); these tools read and edit text files only.`);
   }
@@ -139,6 +134,56 @@ async function readText(ws: TaskWorkspace, path: string, maxBytes: number, files
     );
   }
   return buf.toString('utf8');
+}
+
+/** The file a read or an edit acts on: links inside the workspace followed, anything else a tool error. */
+async function fileTarget(ws: TaskWorkspace, path: string, refused: (reason: string) => string): Promise<{ path: string; links: readonly string[]; executable: boolean }> {
+  const r = await resolveToolPath(ws, path);
+  if (!r.ok) throw new ToolError(refused(r.reason));
+  if (!r.entry) {
+    throw new ToolError(
+      r.links.length ?
+        `"${path}" is a symbolic link to "${r.path}", which does not exist.`
+      : `"${path}" does not exist. Use list_files to see which files there are.`,
+    );
+  }
+  if (r.entry.kind !== 'file') {
+    throw new ToolError(`"${path}" is a directory${r.links.length ? ` (through symbolic links: "${r.path}")` : ''}. Use list_files with pattern "${r.path}/**" to see its files.`);
+  }
+  return { path: r.path, links: r.links, executable: r.entry.executable };
+}
+
+/**
+ * Where a write, edit or delete lands: links inside the workspace followed (unless
+ * `followLast` is false), and the target owned too. Refusals are tool errors.
+ */
+async function writeTarget(
+  ws: TaskWorkspace,
+  path: string,
+  policy: WritePolicy,
+  tool: string,
+  followLast = true,
+): Promise<{ path: string; links: readonly string[]; entry: WorkspaceEntry | undefined }> {
+  const r = await resolveToolPath(ws, path, followLast);
+  if (!r.ok) throw new ToolError(`${tool} refused: ${r.reason}. Nothing was changed.`);
+  if (r.path !== path) {
+    const owned = checkWrite(r.path, policy);
+    if (!owned.ok) throw new ToolError(`${tool} refused: "${path}" leads through symbolic links to "${r.path}": ${owned.reason}`);
+  }
+  if (r.entry?.kind === 'folder') {
+    throw new ToolError(`${tool} refused: "${r.path}" is a directory${tool === 'delete_file' ? '; delete_file deletes one file at a time' : ''}. Nothing was changed.`);
+  }
+  return { path: r.path, links: r.links, entry: r.entry };
+}
+
+/** The leading segments of a glob that have no glob syntax (`src/a` of `src/a/*.ts`). */
+function literalPrefix(glob: string): string {
+  const out: string[] = [];
+  for (const seg of glob.split('/')) {
+    if (/[*?[\]{}()!+@]/.test(seg)) break;
+    out.push(seg);
+  }
+  return out.join('/');
 }
 
 /**
@@ -228,12 +273,15 @@ export function createFileTools(opts: FileToolsOptions): FileTools {
     });
   }
 
+  const maxFileBytes = opts.maxFileBytes ?? MAX_FILE_BYTES;
   const tools = [
     define(
       'read_file',
       'Read a text file of the workspace. Paths are workspace-relative (e.g. "src/index.ts"). ' +
         'Big files come in pages: `offset` is the 1-based line to start at and `limit` the number of lines; ' +
-        'the result says how to read on. Binary files and files over 16 MB are refused (search those).',
+        'the result says how to read on. Binary files and files over 16 MB are refused (search those). ' +
+        'A symbolic link is followed when its target is inside the workspace (the result says so); ' +
+        'a link leading outside it, and anything inside a git submodule, is refused.',
       z.object({
         path: z.string().describe('Workspace-relative path of the file.'),
         offset: z.number().int().min(1).optional().describe('1-based line to start at (default 1).'),
@@ -241,22 +289,39 @@ export function createFileTools(opts: FileToolsOptions): FileTools {
       }),
       async ({ path: raw, offset, limit }) => {
         const path = guardRead(raw);
-        const text = await readText(ws, path, opts.maxFileBytes ?? MAX_FILE_BYTES, listFiles);
-        return readPage(text, path, offset ?? 1, Math.min(limit ?? opts.pageLines ?? 2000, opts.pageLines ?? 2000), opts.pageBytes);
+        const target = await fileTarget(ws, path, (reason) => `Refused: ${reason}.`);
+        const text = await readText(ws, target.path, maxFileBytes);
+        const page = readPage(text, target.path, offset ?? 1, Math.min(limit ?? opts.pageLines ?? 2000, opts.pageLines ?? 2000), opts.pageBytes);
+        if (!target.links.length) return page;
+        return `${page}${page.endsWith('\n') ? '' : '\n'}\n["${path}" is a symbolic link; this is its target "${target.path}"${throughLinks(target.links.slice(1))}. Edits go to "${target.path}".]`;
       },
     ),
     define(
       'list_files',
       'List the files of the workspace, optionally only those matching a glob (picomatch syntax: ' +
-        '"src/**/*.ts", "docs/"). A plain directory name lists everything below it.',
+        '"src/**/*.ts", "docs/"). A plain directory name lists everything below it. ' +
+        'Symbolic links are listed as "path -> target (symbolic link)"; git submodules are not part of the workspace and are not listed.',
       z.object({
         pattern: z.string().optional().describe('Glob of the files to list (default: every file).'),
       }),
       async ({ pattern }, signal) => {
         const all = await listFiles();
         let shown = all;
+        let note = '';
         if (pattern && pattern.trim() && pattern.trim() !== '**') {
-          const g = normalizeGlob(pattern.trim());
+          let g = normalizeGlob(pattern.trim());
+          // The pattern's leading plain folders may be a submodule (refused) or a link to a
+          // folder (its target's files are listed); a plain path naming a link lists the link.
+          const literal = literalPrefix(g).replace(/\/+$/, '');
+          const whole = literal === g.replace(/\/+$/, '');
+          if (literal && normalizeToolPath(literal).ok) {
+            const where = await resolveToolPath(ws, literal, !whole);
+            if (!where.ok) return `No files match "${pattern}": ${where.reason}.`;
+            if (where.links.length) {
+              g = where.path + g.slice(literal.length);
+              note = `["${literal}" is a symbolic link to "${where.path}"; these are the files of "${where.path}".]\n`;
+            }
+          }
           const glob = patternInput(() => compileGlobSource([g]));
           const r = await bounded(() =>
             evaluatePatterns({ glob, items: all.map((path) => ({ path })) }, { what: `the glob ${JSON.stringify(pattern)}`, ...budget(signal) }),
@@ -268,10 +333,12 @@ export function createFileTools(opts: FileToolsOptions): FileTools {
         }
         if (!shown.length) return pattern ? `No files match "${pattern}".` : 'The workspace has no files.';
         const max = opts.maxListed ?? 2000;
-        const head = shown.slice(0, max).join('\n');
-        return shown.length > max ?
-            `${head}\n\n[${shown.length - max} more files not shown; narrow the pattern.]`
-          : head;
+        const links = await ws.listSymlinks();
+        const head = shown
+          .slice(0, max)
+          .map((f) => (links.has(f) ? `${f} -> ${links.get(f)} (symbolic link)` : f))
+          .join('\n');
+        return note + (shown.length > max ? `${head}\n\n[${shown.length - max} more files not shown; narrow the pattern.]` : head);
       },
     ),
     define(
@@ -279,7 +346,8 @@ export function createFileTools(opts: FileToolsOptions): FileTools {
       'Search the text files of the workspace for lines matching a JavaScript regular expression. ' +
         'Optionally only in files matching `glob`. Returns "path:line: text" lines (at most 200). ' +
         'A pattern that takes too long to evaluate (nested repetition such as "(a+)+" backtracks exponentially) ' +
-        'is stopped and refused with an error; patterns are at most 2000 characters.',
+        'is stopped and refused with an error; patterns are at most 2000 characters. ' +
+        'Symbolic links are not searched (a target inside the workspace is, under its own path).',
       z.object({
         pattern: z.string().min(1).describe('JavaScript regular expression, e.g. "function\\\\s+parse".'),
         glob: z.string().optional().describe('Only search files matching this glob, e.g. "src/**/*.ts".'),
@@ -306,23 +374,32 @@ export function createFileTools(opts: FileToolsOptions): FileTools {
     ),
     define(
       'write_file',
-      'Create or overwrite a file with the given content. Only paths this task owns can be written.',
+      'Create or overwrite a file with the given content. Only paths this task owns can be written. ' +
+        'Set `executable` to true for a script that must run (mode 755), false to clear it; ' +
+        'without it an existing file keeps its mode and a new file is not executable. ' +
+        'Writing a symbolic link writes its target (inside the workspace and owned by this task); the link stays as it is.',
       z.object({
         path: z.string().describe('Workspace-relative path of the file.'),
         content: z.string().describe('The complete new content of the file.'),
+        executable: z.boolean().optional().describe('true: executable (e.g. a shell script); false: not; omitted: keep the current mode.'),
       }),
-      async ({ path: raw, content }) => {
+      async ({ path: raw, content, executable }) => {
         const path = guardWrite(raw, policy, 'write_file');
-        const existed = (await ws.readFile(path)) !== undefined;
-        await fence.run(() => ws.writeFile(path, content));
+        const target = await writeTarget(ws, path, policy, 'write_file');
+        await fence.run(() => ws.writeFile(target.path, content, executable === undefined ? {} : { executable }));
         const lines = content === '' ? 0 : content.split('\n').length - (content.endsWith('\n') ? 1 : 0);
-        return `${existed ? 'Overwrote' : 'Created'} "${path}" (${plural(lines, 'line')}, ${plural(Buffer.byteLength(content), 'byte')}).`;
+        const exec = executable ?? (target.entry?.kind === 'file' && target.entry.executable);
+        return (
+          `${target.entry ? 'Overwrote' : 'Created'} "${target.path}"${throughLinks(target.links)} ` +
+          `(${plural(lines, 'line')}, ${plural(Buffer.byteLength(content), 'byte')}${exec ? ', executable' : ''}).`
+        );
       },
     ),
     define(
       'edit_file',
       'Replace one exact piece of text in a file. `old_text` must occur exactly once in the file ' +
-        '(include enough surrounding lines to make it unique); it is replaced by `new_text`.',
+        '(include enough surrounding lines to make it unique); it is replaced by `new_text`. The file keeps its mode. ' +
+        'Editing a symbolic link edits its target (inside the workspace and owned by this task).',
       z.object({
         path: z.string().describe('Workspace-relative path of the file.'),
         old_text: z.string().describe('The exact text to replace, including whitespace.'),
@@ -331,36 +408,42 @@ export function createFileTools(opts: FileToolsOptions): FileTools {
       async ({ path: raw, old_text, new_text }) => {
         const path = guardWrite(raw, policy, 'edit_file');
         if (old_text === '') throw new ToolError('edit_file needs a non-empty old_text; use write_file to create a file.');
-        const text = await readText(ws, path, opts.maxFileBytes ?? MAX_FILE_BYTES);
+        const target = await writeTarget(ws, path, policy, 'edit_file');
+        if (!target.entry) {
+          throw new ToolError(
+            target.links.length ? `"${path}" is a symbolic link to "${target.path}", which does not exist.` : `"${path}" does not exist. Use write_file to create it.`,
+          );
+        }
+        const text = await readText(ws, target.path, maxFileBytes);
         const n = countOccurrences(text, old_text);
         if (n === 0) {
           throw new ToolError(
-            `old_text was not found in "${path}" (0 matches). Read the file again and copy the text exactly, whitespace included.`,
+            `old_text was not found in "${target.path}" (0 matches). Read the file again and copy the text exactly, whitespace included.`,
           );
         }
         if (n > 1) {
           throw new ToolError(
-            `old_text matches ${n} places in "${path}"; it must match exactly one. Include more surrounding lines to make it unique.`,
+            `old_text matches ${n} places in "${target.path}"; it must match exactly one. Include more surrounding lines to make it unique.`,
           );
         }
         const i = text.indexOf(old_text);
         const next = text.slice(0, i) + new_text + text.slice(i + old_text.length);
-        await fence.run(() => ws.writeFile(path, next));
+        await fence.run(() => ws.writeFile(target.path, next));
         const line = text.slice(0, i).split('\n').length;
-        return `Edited "${path}" at line ${line}.`;
+        return `Edited "${target.path}"${throughLinks(target.links)} at line ${line}.`;
       },
     ),
     define(
       'delete_file',
-      'Delete a file. Only paths this task owns can be deleted.',
+      'Delete a file. Only paths this task owns can be deleted. Deleting a symbolic link deletes the link, not its target.',
       z.object({ path: z.string().describe('Workspace-relative path of the file.') }),
       async ({ path: raw }) => {
         const path = guardWrite(raw, policy, 'delete_file');
-        if ((await ws.readFile(path)) === undefined) {
-          throw new ToolError(`"${path}" does not exist, so there is nothing to delete.`);
-        }
-        await fence.run(() => ws.deleteFile(path));
-        return `Deleted "${path}".`;
+        const target = await writeTarget(ws, path, policy, 'delete_file', false);
+        if (!target.entry) throw new ToolError(`"${path}" does not exist, so there is nothing to delete.`);
+        await fence.run(() => ws.deleteFile(target.path));
+        if (target.entry.kind === 'symlink') return `Deleted the symbolic link "${target.path}" (its target "${target.entry.target}" is unchanged).`;
+        return `Deleted "${target.path}"${throughLinks(target.links)}.`;
       },
     ),
   ];

@@ -2,6 +2,13 @@
 // implements it as an overlay over the task's base commit (no checkout); tests use an
 // in-memory one. Paths are workspace-relative with forward slashes; guarding them
 // (no `..`, no `.git/**`, ownership) is the tools' job, not the workspace's.
+//
+// The view models paths the way git does: regular files (executable or not), symbolic
+// links (their target is data, not content) and submodules (a commit of another
+// repository: not part of the workspace). A view never follows a link itself and never
+// turns a link, a submodule or a folder into something else: `writeFile` refuses a path
+// that is one, or that lies below a file, a link or a submodule. Following links that stay
+// inside the workspace is the tools' job (agents/pathResolve.ts).
 
 export interface SearchHit {
   readonly path: string;
@@ -23,6 +30,18 @@ export interface SearchOptions {
   readonly budgetMs?: number;
 }
 
+/** What is at one path of a view (links not followed). */
+export type WorkspaceEntry =
+  | { readonly kind: 'file'; readonly executable: boolean }
+  | { readonly kind: 'symlink'; readonly target: string }
+  | { readonly kind: 'submodule' }
+  | { readonly kind: 'folder' };
+
+export interface WriteOptions {
+  /** true: mode 100755; false: 100644; undefined: the file keeps its mode (a new file is 100644). */
+  readonly executable?: boolean;
+}
+
 export interface WorkspaceChange {
   readonly path: string;
   readonly kind: 'write' | 'delete';
@@ -31,13 +50,19 @@ export interface WorkspaceChange {
 export interface TaskWorkspace {
   /** Absolute path of the real workspace this view is of (for messages only). */
   readonly root: string;
-  /** The file's bytes, or undefined when it does not exist in this view. */
+  /** What is at exactly this path, or undefined when nothing is (also below a file, link or submodule). */
+  entry(path: string): Promise<WorkspaceEntry | undefined>;
+  /** A regular file's bytes; undefined for anything else (missing, a link, a submodule, a folder). */
   readFile(path: string): Promise<Buffer | undefined>;
-  /** Every file in this view (base files, plus writes, minus deletes), sorted. */
+  /** Every file and symbolic link in this view (base, plus writes, minus deletes), sorted; no submodules. */
   listFiles(): Promise<string[]>;
+  /** The symbolic links of this view: path → target as stored. */
+  listSymlinks(): Promise<ReadonlyMap<string, string>>;
   /** Lines matching a JavaScript regular expression, over base and overlay; bounded in time (see SearchOptions). */
   search(pattern: string, options?: SearchOptions): Promise<SearchHit[]>;
-  writeFile(path: string, content: string | Uint8Array): Promise<void>;
+  /** Writes a regular file at exactly this path; rejects a link, a submodule, a folder, or a path below one. */
+  writeFile(path: string, content: string | Uint8Array, options?: WriteOptions): Promise<void>;
+  /** Deletes the file or symbolic link (the link itself, never its target) at exactly this path. */
   deleteFile(path: string): Promise<void>;
   /** What this task has changed so far, in path order. */
   changes(): WorkspaceChange[];

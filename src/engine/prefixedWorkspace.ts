@@ -2,7 +2,7 @@
 // or examples/four-step in this repo). Agents see workspace-relative paths; git sees
 // repository-relative ones. This view translates between the two and hides everything
 // outside the workspace folder.
-import type { SearchHit, SearchOptions, TaskWorkspace, WorkspaceChange } from '../core/workspace';
+import type { SearchHit, SearchOptions, TaskWorkspace, WorkspaceChange, WorkspaceEntry, WriteOptions } from '../core/workspace';
 
 export class PrefixedWorkspace implements TaskWorkspace {
   constructor(
@@ -20,6 +20,10 @@ export class PrefixedWorkspace implements TaskWorkspace {
     return p.startsWith(this.prefix) ? p.slice(this.prefix.length) : undefined;
   }
 
+  entry(path: string): Promise<WorkspaceEntry | undefined> {
+    return this.inner.entry(this.toRepo(path));
+  }
+
   readFile(path: string): Promise<Buffer | undefined> {
     return this.inner.readFile(this.toRepo(path));
   }
@@ -29,6 +33,15 @@ export class PrefixedWorkspace implements TaskWorkspace {
     for (const p of await this.inner.listFiles()) {
       const rel = this.fromRepo(p);
       if (rel !== undefined) out.push(rel);
+    }
+    return out;
+  }
+
+  async listSymlinks(): Promise<ReadonlyMap<string, string>> {
+    const out = new Map<string, string>();
+    for (const [p, target] of await this.inner.listSymlinks()) {
+      const rel = this.fromRepo(p);
+      if (rel !== undefined) out.set(rel, target);
     }
     return out;
   }
@@ -43,8 +56,8 @@ export class PrefixedWorkspace implements TaskWorkspace {
     return out;
   }
 
-  writeFile(path: string, content: string | Uint8Array): Promise<void> {
-    return this.inner.writeFile(this.toRepo(path), content);
+  writeFile(path: string, content: string | Uint8Array, options?: WriteOptions): Promise<void> {
+    return this.inner.writeFile(this.toRepo(path), content, options);
   }
 
   deleteFile(path: string): Promise<void> {

@@ -2,7 +2,12 @@
 // through the run's shared ObjectReader; writes and deletes stay in this overlay (in
 // memory) until commitOverlay turns them into the task's result commit. Creating one is
 // O(1): the base tree is listed only when listFiles/search first needs it, and cached per
-// base commit by the reader.
+// base commit by the reader; folders are read one at a time as paths need them, and cached.
+//
+// Paths are what git says they are (core/workspace.ts): a symbolic link's blob is its
+// target, never returned as a file's content; a submodule is no folder of ours; and a write
+// never lands on or below a link, a submodule, a file or a folder, so a result commit never
+// replaces one of them with something else.
 import { spawn } from 'node:child_process';
 import { normalizeRelPath } from '../core/glob';
 import {
@@ -15,8 +20,9 @@ import {
   type PatternItem,
   type RegexSource,
 } from '../core/patternWorker';
-import type { SearchHit, SearchOptions, TaskWorkspace, WorkspaceChange } from '../core/workspace';
+import type { SearchHit, SearchOptions, TaskWorkspace, WorkspaceChange, WorkspaceEntry, WriteOptions } from '../core/workspace';
 import type { ObjectReader } from './catFileBatch';
+import type { TreeEntry } from './objects';
 import { gitEnv, type GitRepo } from './repo';
 
 const DEFAULT_MAX_RESULTS = 1000;
@@ -41,12 +47,52 @@ function checkPath(p: string): string {
   return n;
 }
 
+/** A file the overlay wrote: its bytes and, when the writer set it, whether it is executable. */
+export interface OverlayFile {
+  readonly content: Buffer;
+  /** undefined: the mode the path has in the base (100644 for a new file). */
+  readonly executable?: boolean;
+}
+
+type FolderListing = ReadonlyMap<string, TreeEntry>;
+
+// A base commit's folders, read through the run's ObjectReader once and shared by every
+// overlay on that reader (trees are immutable, so the cache never goes stale).
+const folderCaches = new WeakMap<ObjectReader, Map<string, Promise<FolderListing | undefined>>>();
+
+function baseFolder(reader: ObjectReader, commit: string, folder: string): Promise<FolderListing | undefined> {
+  let cache = folderCaches.get(reader);
+  if (!cache) folderCaches.set(reader, (cache = new Map()));
+  const key = `${commit}:${folder}`;
+  let p = cache.get(key);
+  if (!p) {
+    p = reader.readFolder(commit, folder).then((entries) => entries && new Map(entries.map((e) => [e.path, e])));
+    cache.set(key, p);
+    p.catch(() => cache.delete(key));
+  }
+  return p;
+}
+
+function splitPath(p: string): { dir: string; name: string } {
+  const i = p.lastIndexOf('/');
+  return i < 0 ? { dir: '', name: p } : { dir: p.slice(0, i), name: p.slice(i + 1) };
+}
+
+function ancestors(p: string): string[] {
+  const out: string[] = [];
+  for (let i = p.indexOf('/'); i >= 0; i = p.indexOf('/', i + 1)) out.push(p.slice(0, i));
+  return out;
+}
+
+const KIND_WORDS = { file: 'a file', symlink: 'a symbolic link', submodule: 'a git submodule', folder: 'a folder' } as const;
+
 export class OverlayWorkspace implements TaskWorkspace {
   readonly root: string;
-  /** path → new content, or null when deleted. */
-  private readonly overlay = new Map<string, Buffer | null>();
-  /** Whether a path existed in the base (cached answers). */
-  private readonly inBase = new Map<string, boolean>();
+  /** path → what this task wrote there, or null when it deleted it. */
+  private readonly overlay = new Map<string, OverlayFile | null>();
+  /** Folders that hold files this task wrote → how many. */
+  private readonly writtenBelow = new Map<string, number>();
+  private baseLinks: Promise<Map<string, string>> | undefined;
 
   constructor(
     readonly repo: GitRepo,
@@ -56,24 +102,35 @@ export class OverlayWorkspace implements TaskWorkspace {
     this.root = repo.root;
   }
 
+  /** The base's entry at a path (one folder listing, cached). */
+  private async baseEntry(p: string): Promise<TreeEntry | undefined> {
+    const { dir, name } = splitPath(p);
+    return (await baseFolder(this.reader, this.baseCommit, dir))?.get(name);
+  }
+
+  async entry(path: string): Promise<WorkspaceEntry | undefined> {
+    const p = normalizeRelPath(path);
+    if (!p || p.startsWith('/')) return undefined;
+    const o = this.overlay.get(p);
+    if (o) return { kind: 'file', executable: o.executable ?? (await this.baseEntry(p))?.mode === '100755' };
+    if (this.writtenBelow.has(p)) return { kind: 'folder' };
+    if (o === null) return undefined;
+    const e = await this.baseEntry(p);
+    if (!e) return undefined;
+    if (e.type === 'tree') return { kind: 'folder' };
+    if (e.type === 'commit') return { kind: 'submodule' };
+    if (e.mode === '120000') return { kind: 'symlink', target: ((await this.reader.readBlob(e.sha)) ?? Buffer.alloc(0)).toString('utf8') };
+    return { kind: 'file', executable: e.mode === '100755' };
+  }
+
   async readFile(path: string): Promise<Buffer | undefined> {
     const p = normalizeRelPath(path);
-    if (this.overlay.has(p)) return this.overlay.get(p) ?? undefined;
-    const content = await this.readBase(p);
-    return content;
-  }
-
-  private async readBase(p: string): Promise<Buffer | undefined> {
+    if (this.overlay.has(p)) return this.overlay.get(p)?.content;
     if (!p || p.startsWith('/')) return undefined;
-    const content = await this.reader.readBlob(`${this.baseCommit}:${p}`);
-    this.inBase.set(p, content !== undefined);
-    return content;
-  }
-
-  private async existsInBase(p: string): Promise<boolean> {
-    const known = this.inBase.get(p);
-    if (known !== undefined) return known;
-    return (await this.readBase(p)) !== undefined;
+    // The blob and its folder are asked for at once (one round trip on the pipe): the folder
+    // says whether the blob is a regular file or a symbolic link's target.
+    const [content, e] = await Promise.all([this.reader.readBlob(`${this.baseCommit}:${p}`), this.baseEntry(p)]);
+    return e && e.type === 'blob' && e.mode !== '120000' ? content : undefined;
   }
 
   async listFiles(): Promise<string[]> {
@@ -86,19 +143,47 @@ export class OverlayWorkspace implements TaskWorkspace {
     return [...set].sort(comparePaths);
   }
 
-  async writeFile(path: string, content: string | Uint8Array): Promise<void> {
+  async listSymlinks(): Promise<ReadonlyMap<string, string>> {
+    this.baseLinks ??= (async () => {
+      const links = (await this.reader.listTree(this.baseCommit)).filter((e) => e.mode === '120000');
+      const targets = await Promise.all(links.map((e) => this.reader.readBlob(e.sha)));
+      return new Map(links.map((e, i) => [e.path, (targets[i] ?? Buffer.alloc(0)).toString('utf8')]));
+    })();
+    const out = new Map<string, string>();
+    for (const [p, t] of await this.baseLinks) if (!this.overlay.has(p)) out.set(p, t);
+    return out;
+  }
+
+  async writeFile(path: string, content: string | Uint8Array, options: WriteOptions = {}): Promise<void> {
     const p = checkPath(path);
-    this.overlay.set(p, typeof content === 'string' ? Buffer.from(content, 'utf8') : Buffer.from(content));
+    const [own, ...above] = await Promise.all([this.entry(p), ...ancestors(p).map(async (a) => ({ a, e: await this.entry(a) }))]);
+    for (const { a, e } of above) {
+      if (e && e.kind !== 'folder') throw new Error(`Cannot write “${p}”: “${a}” is ${KIND_WORDS[e.kind]}, not a folder.`);
+    }
+    if (own && own.kind !== 'file') throw new Error(`Cannot write “${p}”: it is ${KIND_WORDS[own.kind]}.`);
+    const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : Buffer.from(content);
+    const prev = this.overlay.get(p);
+    const executable = options.executable ?? prev?.executable;
+    this.overlay.set(p, executable === undefined ? { content: bytes } : { content: bytes, executable });
+    if (!prev) this.countBelow(p, 1);
   }
 
   async deleteFile(path: string): Promise<void> {
     const p = checkPath(path);
-    const cur = this.overlay.get(p);
-    if (cur === null || (cur === undefined && !(await this.existsInBase(p)))) {
-      throw new Error(`Cannot delete “${p}”: no such file.`);
-    }
-    if (await this.existsInBase(p)) this.overlay.set(p, null);
+    const e = await this.entry(p);
+    if (!e) throw new Error(`Cannot delete “${p}”: no such file.`);
+    if (e.kind === 'folder' || e.kind === 'submodule') throw new Error(`Cannot delete “${p}”: it is ${KIND_WORDS[e.kind]}.`);
+    if (this.overlay.get(p)) this.countBelow(p, -1);
+    if (await this.baseEntry(p)) this.overlay.set(p, null);
     else this.overlay.delete(p);
+  }
+
+  private countBelow(p: string, delta: number): void {
+    for (const a of ancestors(p)) {
+      const n = (this.writtenBelow.get(a) ?? 0) + delta;
+      if (n > 0) this.writtenBelow.set(a, n);
+      else this.writtenBelow.delete(a);
+    }
   }
 
   changes(): WorkspaceChange[] {
@@ -107,8 +192,8 @@ export class OverlayWorkspace implements TaskWorkspace {
       .sort((a, b) => comparePaths(a.path, b.path));
   }
 
-  /** The overlay itself: path → new bytes, or null for a deletion. */
-  entries(): ReadonlyMap<string, Buffer | null> {
+  /** The overlay itself: path → what was written, or null for a deletion. */
+  entries(): ReadonlyMap<string, OverlayFile | null> {
     return this.overlay;
   }
 
@@ -119,8 +204,8 @@ export class OverlayWorkspace implements TaskWorkspace {
     const glob = options.glob ? compileGlobSource([options.glob]) : undefined;
     const budget = patternBudget(pattern, options);
     const items: PatternItem[] = [];
-    for (const [path, content] of this.overlay) {
-      if (content !== null && !isBinary(content)) items.push({ path, text: content.toString('utf8') });
+    for (const [path, file] of this.overlay) {
+      if (file !== null && !isBinary(file.content)) items.push({ path, text: file.content.toString('utf8') });
     }
     const hits: SearchHit[] = [];
     if (items.length) {

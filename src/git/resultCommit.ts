@@ -4,7 +4,7 @@
 import { GitError } from './errors';
 import { taskRef } from './ids';
 import { commitTree, QUIET_WRITE_CONFIG, treeWithUpdates, updateRef, writeBlobs, type IndexUpdate } from './objects';
-import type { OverlayWorkspace } from './overlayWorkspace';
+import type { OverlayFile, OverlayWorkspace } from './overlayWorkspace';
 import type { GitRepo } from './repo';
 import type { WorktreeWorkspace } from './worktreeWorkspace';
 
@@ -17,31 +17,32 @@ export interface CommitTaskOptions {
   readonly refName?: string;
 }
 
-const WRITABLE_MODES = new Set(['100644', '100755', '120000']);
-
 /** Commits an overlay's writes and deletes on top of its base. Returns the commit sha. */
 export async function commitOverlay(
   repo: GitRepo,
   opts: CommitTaskOptions & { readonly workspace: OverlayWorkspace },
 ): Promise<string> {
   const entries = [...opts.workspace.entries()];
-  const written = entries.filter(([, c]) => c !== null) as Array<[string, Buffer]>;
+  const written = entries.filter((e): e is [string, OverlayFile] => e[1] !== null);
   const reader = opts.workspace.reader;
-  // Modes of the files being overwritten (an executable stays executable), read through
-  // the run's cat-file process, folder by folder, in parallel with writing the blobs.
-  const folders = [...new Set(written.map(([p]) => p.slice(0, Math.max(0, p.lastIndexOf('/')))))];
+  // Modes of the files being overwritten (an executable stays executable unless the task
+  // said otherwise), read through the run's cat-file process, folder by folder, in
+  // parallel with writing the blobs.
+  const folders = [...new Set(written.filter(([, f]) => f.executable === undefined).map(([p]) => p.slice(0, Math.max(0, p.lastIndexOf('/')))))];
   const [listings, shas] = await Promise.all([
     Promise.all(folders.map((f) => reader.readFolder(opts.baseCommit, f))),
-    writeBlobs(repo, written.map(([, c]) => c)),
+    writeBlobs(repo, written.map(([, f]) => f.content)),
   ]);
-  const modes = new Map<string, string>();
+  const baseModes = new Map<string, string>();
   folders.forEach((f, i) => {
-    for (const e of listings[i] ?? []) modes.set(f ? `${f}/${e.path}` : e.path, e.mode);
+    for (const e of listings[i] ?? []) baseModes.set(f ? `${f}/${e.path}` : e.path, e.mode);
   });
   const updates: IndexUpdate[] = [];
-  written.forEach(([p], i) => {
-    const m = modes.get(p);
-    updates.push({ path: p, mode: m && WRITABLE_MODES.has(m) ? m : '100644', sha: shas[i] as string });
+  written.forEach(([p, f], i) => {
+    // A write is always a regular file: the overlay never writes on a symbolic link (which
+    // would re-point it) nor on a submodule.
+    const executable = f.executable ?? baseModes.get(p) === '100755';
+    updates.push({ path: p, mode: executable ? '100755' : '100644', sha: shas[i] as string });
   });
   for (const [p, c] of entries) if (c === null) updates.push({ path: p });
   const tree = await treeWithUpdates(repo, opts.baseCommit, updates, (treeish, dir) => reader.readFolder(treeish, dir));

@@ -32,7 +32,7 @@ describe('agents/tools', () => {
     assert.deepEqual(props('read_file'), ['path', 'offset', 'limit']);
     assert.deepEqual(props('list_files'), ['pattern']);
     assert.deepEqual(props('search'), ['pattern', 'glob']);
-    assert.deepEqual(props('write_file'), ['path', 'content']);
+    assert.deepEqual(props('write_file'), ['path', 'content', 'executable']);
     assert.deepEqual(props('edit_file'), ['path', 'old_text', 'new_text']);
     assert.deepEqual(props('delete_file'), ['path']);
   });
