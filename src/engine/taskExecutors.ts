@@ -119,11 +119,12 @@ async function runCommand(task: Task, baseCommit: string, ctx: TaskRunContext): 
       onTranscript: ctx.onTranscript,
       onProgress: ctx.onProgress,
     });
-    const resultCommit = await commitWorktree(ctx.repo, {
+    const { commit: resultCommit } = await commitWorktree(ctx.repo, {
       runId: ctx.runId,
       taskId: task.id,
       baseCommit,
       worktree: wt,
+      workspaceFolder: ctx.prefix,
       message: commitMessage(task, r.status, r.output),
     });
     const changed = await changedPaths(ctx, baseCommit, resultCommit);

@@ -6,6 +6,7 @@ import { taskRef } from './ids';
 import { commitTree, QUIET_WRITE_CONFIG, treeWithUpdates, updateRef, writeBlobs, type IndexUpdate } from './objects';
 import type { OverlayFile, OverlayWorkspace } from './overlayWorkspace';
 import type { GitRepo } from './repo';
+import { ignoredOutputs, takeOutsideWrites, type IgnoredOutputs } from './worktreeOutputs';
 import type { WorktreeWorkspace } from './worktreeWorkspace';
 
 export interface CommitTaskOptions {
@@ -49,15 +50,34 @@ export async function commitOverlay(
   return storeResult(repo, opts, tree);
 }
 
-/** Commits everything a command did in its worktree (not ignored files) on top of its base. */
+/** A command task's result commit and what the command wrote that is not in it. */
+export interface WorktreeResult {
+  readonly commit: string;
+  /** Files the command wrote that git ignores (not in the result). */
+  readonly ignored: IgnoredOutputs;
+  /**
+   * Repository-relative paths the command wrote outside the task's workspace: beside the
+   * repository (`../x`), outside the workspace folder, in or over a submodule. Not kept.
+   */
+  readonly outside: string[];
+}
+
+/**
+ * Commits what a command did in its worktree on top of its base: every change inside the
+ * workspace folder (repository-relative, with a trailing slash; '' for the whole
+ * repository) except to submodules. Ignored files and writes outside are reported.
+ */
 export async function commitWorktree(
   repo: GitRepo,
-  opts: CommitTaskOptions & { readonly worktree: WorktreeWorkspace },
-): Promise<string> {
+  opts: CommitTaskOptions & { readonly worktree: WorktreeWorkspace; readonly workspaceFolder?: string },
+): Promise<WorktreeResult> {
   const cwd = opts.worktree.path;
   await repo.exec([...QUIET_WRITE_CONFIG, 'add', '-A', '--', '.'], { cwd });
+  // Ignored files first: taking writes outside back out of the index makes them untracked.
+  const ignored = await ignoredOutputs(repo, opts.worktree);
+  const outside = await takeOutsideWrites(repo, opts.worktree, opts.workspaceFolder ?? '');
   const tree = (await repo.git(['write-tree'], { cwd })).trim();
-  return storeResult(repo, opts, tree);
+  return { commit: await storeResult(repo, opts, tree), ignored, outside };
 }
 
 async function storeResult(repo: GitRepo, opts: CommitTaskOptions, tree: string): Promise<string> {

@@ -1,7 +1,10 @@
 // A command task's isolated directory: a detached `git worktree` of the task's base,
-// under `<common git dir>/parallel-agents/worktrees/<runId>/<taskId>`, removed and pruned
-// afterwards. Leftovers of a crashed run are cleaned at the next start; worktrees outside
-// that folder (the user's own) are never touched.
+// at `<common git dir>/parallel-agents/worktrees/<runId>/<taskId>/<repository folder name>`,
+// removed and pruned afterwards. The task folder around it starts empty and is the
+// worktree's own: whatever a command writes beside its repository (`> ../x`, a relative
+// symlink leading out) lands there, where commitWorktree finds it and reports it instead
+// of keeping it. Leftovers of a crashed run are cleaned at the next start; worktrees
+// outside that folder (the user's own) are never touched.
 import { promises as fsp, realpathSync } from 'node:fs';
 import * as path from 'node:path';
 import { GitError } from './errors';
@@ -46,12 +49,17 @@ export class WorktreeWorkspace {
   static async create(repo: GitRepo, baseCommit: string, runId: string, taskId: string): Promise<WorktreeWorkspace> {
     assertSafeId('run', runId);
     assertSafeId('task', taskId);
-    const dir = path.join(worktreesRoot(repo), runId, taskId);
-    await fsp.mkdir(path.dirname(dir), { recursive: true });
+    const taskDir = path.join(worktreesRoot(repo), runId, taskId);
+    // The repository's own folder name, so that `../<name>/x` and `$(basename "$PWD")` mean
+    // in the worktree what they mean in the user's checkout.
+    const dir = path.join(taskDir, path.basename(repo.root) || 'repository');
     await oneAtATime(repo, async () => {
-      if (await fsp.stat(dir).then(() => true, () => false)) {
-        await removeWorktree(repo, dir); // a previous attempt of the same task
+      if (await fsp.stat(taskDir).then(() => true, () => false)) {
+        // a previous attempt of the same task
+        if (await fsp.stat(dir).then(() => true, () => false)) await removeWorktree(repo, dir);
+        await fsp.rm(taskDir, { recursive: true, force: true });
       }
+      await fsp.mkdir(taskDir, { recursive: true });
       try {
         await repo.exec([...QUIET_WRITE_CONFIG, 'worktree', 'add', '--detach', '--quiet', dir, baseCommit]);
       } catch (e) {
@@ -63,13 +71,19 @@ export class WorktreeWorkspace {
     return new WorktreeWorkspace(repo, dir, baseCommit, runId, taskId);
   }
 
-  /** Removes the worktree (and its folder) and prunes git's record of it. */
+  /** The worktree's own folder around it (what a command writes there is outside the repository). */
+  get taskDir(): string {
+    return path.dirname(this.path);
+  }
+
+  /** Removes the worktree (and its task folder) and prunes git's record of it. */
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
     await oneAtATime(this.repo, async () => {
       await removeWorktree(this.repo, this.path);
-      await fsp.rmdir(path.dirname(this.path)).catch(() => undefined); // the run's folder, once empty
+      await fsp.rm(this.taskDir, { recursive: true, force: true });
+      await fsp.rmdir(path.dirname(this.taskDir)).catch(() => undefined); // the run's folder, once empty
       // repo.exec, not simple-git: simple-git adds ~50 ms to commands that print nothing.
       await this.repo.exec(['worktree', 'prune']);
     });
@@ -121,8 +135,8 @@ async function cleanupLeftoversNow(repo: GitRepo): Promise<string[]> {
     const dir = path.join(root, runId);
     const tasks = await fsp.readdir(dir).catch(() => [] as string[]);
     for (const t of tasks) {
-      const p = path.join(dir, t);
-      if (!removed.some((x) => real(x) === real(p))) removed.push(p);
+      const p = real(path.join(dir, t));
+      if (!removed.some((x) => real(x) === p || real(x).startsWith(p + path.sep))) removed.push(path.join(dir, t));
     }
     await fsp.rm(dir, { recursive: true, force: true });
   }

@@ -156,7 +156,7 @@ async function runAttempt(
       const r = await runCommandTask({ task, cwd: path.join(wt.path, ctx.prefix), signal: ctx.signal, onTranscript: transcript, onProgress: fan.part(part) });
       ({ status, output } = r);
       error = r.error;
-      resultCommit = await commitWorktree(ctx.repo, { runId: ctx.runId, taskId: task.id, baseCommit, worktree: wt, refName, message: commitMessage(task, `attempt ${i}, ${status}`, output) });
+      resultCommit = (await commitWorktree(ctx.repo, { runId: ctx.runId, taskId: task.id, baseCommit, worktree: wt, workspaceFolder: ctx.prefix, refName, message: commitMessage(task, `attempt ${i}, ${status}`, output) })).commit;
     } finally {
       await wt.dispose();
     }
