@@ -17,11 +17,45 @@ export function normalizeRelPath(p: string): string {
   return s.replace(/\/{2,}/g, '/');
 }
 
-/** `dir/` means everything below `dir`; a leading `./` is dropped. */
+/** A leading `!` excludes; `!(…)` is an extglob ("anything but …"), not an exclusion. */
+export function isNegatedGlob(glob: string): boolean {
+  const g = glob.trim();
+  return g.startsWith('!') && !g.startsWith('!(');
+}
+
+/**
+ * `dir/` means everything below `dir`; `.` segments are dropped and `x/..` cancels when
+ * `x` is a plain name (`./src/**` is `src/**`, `lib/../docs/*` is `docs/*`). A `..` that
+ * cannot cancel (leading, or after a wildcard) and a leading `/` are kept: such globs
+ * match no workspace path, and the task file reports them (see globScope.ts). A glob
+ * that names the workspace folder itself (`.`) becomes the empty string (matches nothing).
+ */
 export function normalizeGlob(glob: string): string {
-  let g = normalizeRelPath(glob.trim());
-  if (g.endsWith('/')) g += '**';
-  return g;
+  const g = glob.trim();
+  if (isNegatedGlob(g)) return '!' + normalizeGlob(g.slice(1));
+  const s = g.replace(/\\/g, '/').replace(/\/{2,}/g, '/');
+  const below = s.endsWith('/');
+  const parts = resolveDotSegments(s.split('/').slice(0, below ? -1 : undefined));
+  if (below) parts.push('**');
+  // [''] is the root of an absolute glob ("/" or "/.")
+  return parts.length === 1 && parts[0] === '' ? '/' : parts.join('/');
+}
+
+const GLOB_MAGIC = /[*?[\]{}()!+@]/;
+
+function resolveDotSegments(segments: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const seg of segments) {
+    if (seg === '.') continue;
+    const prev = out[out.length - 1];
+    // '' first is the root of an absolute glob: nothing to cancel there.
+    if (seg === '..' && prev !== undefined && prev !== '' && prev !== '..' && !GLOB_MAGIC.test(prev)) {
+      out.pop();
+      continue;
+    }
+    out.push(seg);
+  }
+  return out;
 }
 
 export interface GlobSet {
@@ -35,11 +69,15 @@ export function compileGlobs(globs: readonly string[]): GlobSet {
   const negative: string[] = [];
   for (const raw of globs) {
     const g = normalizeGlob(raw);
-    if (g.startsWith('!')) negative.push(normalizeGlob(g.slice(1)));
+    if (isNegatedGlob(g)) negative.push(g.slice(1));
     else positive.push(g);
   }
-  const pos = positive.length ? picomatch(positive, PM_OPTIONS) : () => false;
-  const neg = negative.length ? picomatch(negative, PM_OPTIONS) : () => false;
+  const matcher = (list: string[]) => {
+    const usable = list.filter((g) => g !== ''); // picomatch refuses empty patterns; they match nothing
+    return usable.length ? picomatch(usable, PM_OPTIONS) : () => false;
+  };
+  const pos = matcher(positive);
+  const neg = matcher(negative);
   return {
     globs,
     matches: (path: string) => {

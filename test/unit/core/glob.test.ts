@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import picomatch from 'picomatch';
-import { compileGlobs, expandBraces, globsOverlap, ownershipOverlap } from '../../../src/core/glob';
+import { compileGlobs, expandBraces, globsOverlap, normalizeGlob, ownershipOverlap } from '../../../src/core/glob';
 
 const match = (g: string, p: string) => picomatch(g, { dot: true })(p);
 
@@ -19,6 +19,27 @@ describe('glob: ownership matching', () => {
   });
   it('normalizes ./ and backslashes in paths', () => {
     assert.ok(compileGlobs(['src/*.ts']).matches('./src\\a.ts'));
+  });
+  it('normalizes ./, . and literal .. segments in globs, negated ones too', () => {
+    assert.equal(normalizeGlob('./src/**'), 'src/**');
+    assert.equal(normalizeGlob('src/./lib/../*.ts'), 'src/*.ts');
+    assert.equal(normalizeGlob('!./src/gen/'), '!src/gen/**');
+    assert.equal(normalizeGlob('./'), '**');
+    // `..` after a wildcard cannot be resolved: kept (the task file reports it)
+    assert.equal(normalizeGlob('*/../x'), '*/../x');
+    assert.equal(normalizeGlob('src/../../x'), '../x');
+    const s = compileGlobs(['./src/**', '!./src/gen/**', 'lib/../docs/*.md']);
+    assert.ok(s.matches('src/a.ts'));
+    assert.ok(!s.matches('src/gen/a.ts'));
+    assert.ok(s.matches('docs/api.md'));
+  });
+  it('a leading !( is an extglob, not a negation', () => {
+    const s = compileGlobs(['!(gen)/*.ts']);
+    assert.ok(s.matches('src/a.ts'));
+    assert.ok(!s.matches('gen/a.ts'));
+  });
+  it('globs that name nothing in the workspace match nothing and do not throw', () => {
+    assert.ok(!compileGlobs(['.', '  ', '/etc/passwd', '../**']).matches('etc/passwd'));
   });
 });
 
