@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { isPair, isScalar } from 'yaml';
 import type { z } from 'zod';
 import { compileGlobs } from './glob';
+import { globListProblems, intoProblem } from './taskFileGlobs';
 import { Positions, type PathKey, type Problem } from './taskFilePositions';
 import {
   DEFAULT_CONCURRENCY,
@@ -243,7 +244,10 @@ function crossFieldProblems(pos: Positions, raw: unknown): Problem[] {
         }
       });
     }
-    if (isRecord(t.aggregate) && typeof t.aggregate.into === 'string' && Array.isArray(t.owns) && t.owns.every((g) => typeof g === 'string')) {
+    out.push(...globListProblems(pos, id, 'owns', t.owns), ...globListProblems(pos, id, 'reads', t.reads));
+    const outsideInto = isRecord(t.aggregate) && typeof t.aggregate.into === 'string' ? intoProblem(id, t.aggregate.into) : undefined;
+    if (outsideInto) out.push(pos.problem('error', outsideInto, pos.rangeAt(['tasks', id, 'aggregate', 'into'])));
+    else if (isRecord(t.aggregate) && typeof t.aggregate.into === 'string' && Array.isArray(t.owns) && t.owns.every((g) => typeof g === 'string')) {
       const into = t.aggregate.into;
       if (!compileGlobs(t.owns as string[]).matches(into)) {
         out.push(
