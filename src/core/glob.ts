@@ -342,6 +342,11 @@ function* intersectPaths(a: Segment[], b: Segment[], prefer = PREFERRED): Genera
       found = true;
       yield [];
     } else if (sa?.kind === 'globstar' || sb?.kind === 'globstar') {
+      if (sa?.kind === 'globstar' && sb?.kind === 'globstar' && i === a.length - 1 && j === b.length - 1) {
+        // both end in `**`: a path below the folder (`dir/a`) reads better than the folder
+        found = true;
+        yield [intersectSegments(any, any, prefer) as string];
+      }
       // the globstar matches nothing, or swallows one of the other side's segments
       if (sa?.kind === 'globstar') for (const rest of go(i + 1, j)) ((found = true), yield rest);
       if (sb?.kind === 'globstar') for (const rest of go(i, j + 1)) ((found = true), yield rest);

@@ -99,6 +99,8 @@ describe('glob: overlap', () => {
     assert.equal(globsOverlap('src/**', '**/*.ts'), 'src/a.ts');
     assert.equal(globsOverlap('**/*.md', 'docs/'), 'docs/a.md');
     assert.equal(globsOverlap('*.', '.*'), '.a.');
+    // a path below the folder, not the folder itself
+    assert.equal(globsOverlap('src/**', 'src/'), 'src/a');
   });
   it('absolute globs and .. segments match no workspace path', () => {
     assert.equal(globsOverlap('/etc/passwd', '**'), undefined);
