@@ -8,6 +8,7 @@ import { isPair, isScalar } from 'yaml';
 import type { z } from 'zod';
 import { compileGlobs } from './glob';
 import { globListProblems, intoProblem } from './taskFileGlobs';
+import { partialPlanProblems, planProblems } from './taskFilePlan';
 import { Positions, type PathKey, type Problem } from './taskFilePositions';
 import {
   DEFAULT_CONCURRENCY,
@@ -31,6 +32,13 @@ export function formatProblem(p: Problem): string {
 export interface ParseResult {
   /** Undefined when any error was found. */
   readonly taskFile?: TaskFile;
+  /**
+   * Every problem, sorted by position. When `taskFile` is undefined this includes the
+   * plan's problems (overlaps, cycles, unordered reads) for the tasks that could be read,
+   * since no caller gets a task file to plan; when it is present, the caller runs
+   * `planTasks` (with the workspace's files for real example paths) and these are only
+   * the parser's warnings.
+   */
   readonly problems: readonly Problem[];
 }
 
@@ -59,6 +67,8 @@ export function parseTaskFileText(file: string, text: string): ParseResult {
   // even when the schema already rejected something else.
   problems.push(...crossFieldProblems(pos, raw));
   if (problems.some((p) => p.severity === 'error') || !parsed.success) {
+    // No task file for the callers to plan: the plan's checks run here, on what can be read.
+    problems.push(...partialPlanProblems(pos, raw));
     return { problems: sortProblems(dedupe(problems)) };
   }
   return { taskFile: toTaskFile(pos, file, parsed.data), problems: sortProblems(problems) };
@@ -377,6 +387,7 @@ export async function loadTaskFile(fullPath: string, displayPath = fullPath): Pr
   if (!result.taskFile) return result;
   const root = workspaceRootOf(fullPath);
   const problems = [...result.problems];
+  const pos = new Positions(displayPath, text);
   const tasks: Task[] = [];
   for (const t of result.taskFile.tasks) {
     if (t.promptFile === undefined) {
@@ -387,7 +398,6 @@ export async function loadTaskFile(fullPath: string, displayPath = fullPath): Pr
       const prompt = await fs.readFile(path.resolve(root, t.promptFile), 'utf8');
       tasks.push({ ...t, prompt });
     } catch {
-      const pos = new Positions(displayPath, text);
       problems.push(
         pos.problem(
           'error',
@@ -397,7 +407,10 @@ export async function loadTaskFile(fullPath: string, displayPath = fullPath): Pr
       );
     }
   }
-  if (problems.some((p) => p.severity === 'error')) return { problems: sortProblems(problems) };
+  if (problems.some((p) => p.severity === 'error')) {
+    // As in parseTaskFileText: no task file for the caller to plan, so the plan's problems come along.
+    return { problems: sortProblems([...problems, ...planProblems(pos, result.taskFile)]) };
+  }
   return { taskFile: { ...result.taskFile, tasks }, problems };
 }
 
