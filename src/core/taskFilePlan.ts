@@ -17,7 +17,7 @@ export function planProblems(pos: Positions, taskFile: TaskFile): Problem[] {
   const plan = planTasks(taskFile);
   return [...plan.errors, ...plan.warnings]
     .filter((d) => d.code !== 'unknown-dependency') // the parser reports those at the list item
-    .map((d) => pos.problem(d.severity, d.message, pos.keyRange(['tasks'], d.tasks[0] ?? '')));
+    .map((d) => ({ ...pos.problem(d.severity, d.message, pos.keyRange(['tasks'], d.tasks[0] ?? '')), code: d.code, tasks: d.tasks }));
 }
 
 /** The plan's problems for the readable part of a task file that did not validate. */

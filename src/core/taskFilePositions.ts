@@ -2,6 +2,7 @@
 // the line counter that turns an offset into LINE:COL. Shared by the parser's checks and
 // the plan checks run on a file that did not fully validate.
 import { isMap, isScalar, LineCounter, parseDocument, type Document, type Node, type Pair } from 'yaml';
+import type { PlanDiagnostic } from './plan';
 
 export type Severity = 'error' | 'warning';
 
@@ -17,6 +18,10 @@ export interface Problem {
   /** 0-based offsets of the offending node, for editor diagnostics. */
   readonly offset: number;
   readonly endOffset: number;
+  /** Set on the plan's problems (reported with a file that has other errors). */
+  readonly code?: PlanDiagnostic['code'];
+  /** The tasks a plan problem names; it points at the first one's key. */
+  readonly tasks?: readonly string[];
 }
 
 export type PathKey = string | number;

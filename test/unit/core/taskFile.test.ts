@@ -187,6 +187,7 @@ describe('task file: every problem in one pass, the plan\'s too', () => {
     );
     const o = r.problems[1]!;
     assert.equal(text.slice(o.offset, o.endOffset), 'c', 'the overlap points at the task key');
+    assert.deepEqual([o.code, o.tasks], ['ownership-conflict', ['c', 'b']]);
   });
 
   it('schema problems, cycles, unknown dependencies, outside globs and overlaps together', () => {
