@@ -128,26 +128,27 @@ describe('task file: bad input, every problem with its exact position', () => {
 describe('task file: globs that leave the workspace', () => {
   const yaml = (owns: string, reads = '') =>
     ['version: 1', 'tasks:', '  a:', '    prompt: x', `    owns: ${owns}`, ...(reads ? [`    reads: ${reads}`] : []), ''].join('\n');
+  const write = 'globs are relative to the workspace folder (the one that holds .agents/), and a task cannot write outside it';
 
   it('owns: [../**] is an error at the glob', () => {
     assert.deepEqual(problems(yaml('[src/**, ../**]')), [
-      '5:20: task "a" owns "../**", which is outside the workspace: globs are relative to the workspace folder (the one that holds .agents/), and a task cannot write outside it; remove it',
+      `5:20: task "a" owns "../**", which is outside the workspace: ${write}; remove it`,
     ]);
   });
   it('an absolute glob is an error that suggests the relative one', () => {
     assert.deepEqual(problems(yaml('[/etc/passwd]')), [
-      '5:12: task "a" owns "/etc/passwd", an absolute path: globs are relative to the workspace folder (the one that holds .agents/), and a task cannot write outside it; write "etc/passwd" if you mean a path inside the workspace, or remove it',
+      `5:12: task "a" owns "/etc/passwd", an absolute path: ${write}; write "etc/passwd" if you mean a path inside the workspace, or remove it`,
     ]);
     assert.equal(problems(yaml('["C:\\\\Windows\\\\**"]')).length, 1);
   });
   it('reads: the same, and a .. that climbs out after going in', () => {
     assert.deepEqual(problems(yaml('[a/**]', '[docs/../../shared/*.md]')), [
-      '6:13: task "a" reads "docs/../../shared/*.md", which is outside the workspace: globs are relative to the workspace folder (the one that holds .agents/), and a task cannot read outside it; remove it',
+      `6:13: task "a" reads "docs/../../shared/*.md", which is outside the workspace: ${write.replace('write', 'read')}; remove it`,
     ]);
   });
   it('a brace alternative outside the workspace is named', () => {
     assert.deepEqual(problems(yaml('["{src,../x}/**"]')), [
-      '5:12: task "a" owns "{src,../x}/**", whose alternative "../x/**" is outside the workspace: globs are relative to the workspace folder (the one that holds .agents/), and a task cannot write outside it; remove that alternative',
+      `5:12: task "a" owns "{src,../x}/**", whose alternative "../x/**" is outside the workspace: ${write}; remove that alternative`,
     ]);
   });
   it('a .. after a wildcard cannot be resolved', () => {
@@ -157,7 +158,7 @@ describe('task file: globs that leave the workspace', () => {
   });
   it('an excluded path outside the workspace, and a glob naming the workspace folder itself', () => {
     assert.deepEqual(problems(yaml('[src/**, "!../x", "."]')), [
-      '5:20: task "a" owns "!../x", which is outside the workspace: globs are relative to the workspace folder (the one that holds .agents/), and a task cannot write outside it; remove it',
+      `5:20: task "a" owns "!../x", which is outside the workspace: ${write}; remove it`,
       '5:29: task "a" owns ".", which names the workspace folder itself and matches no file; write "**" for everything in it',
     ]);
   });
