@@ -4,6 +4,12 @@
 //
 // The temp index starts as a copy of the user's index, so `git add -A` only rehashes
 // files whose stat data changed: about the cost of `git status`.
+//
+// Stat data alone cannot see a file rewritten with the same size in the second the index
+// was written. git re-reads such "racily clean" entries: those whose mtime is not older
+// than the index file's own mtime. The copy must therefore carry the user's index's mtime
+// (a plain copy gets a new one, and git would trust every entry: issue 10 §0, a user's
+// edit overwritten by apply without a conflict).
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { assertNotApplying } from './applyLock';
@@ -21,11 +27,7 @@ export interface WorkingTreeCapture {
 export async function captureWorkingTree(repo: GitRepo, message: string): Promise<WorkingTreeCapture> {
   const head = await repo.resolveCommit('HEAD');
   const tree = await withTempIndex(repo, async (indexFile) => {
-    try {
-      await fsp.copyFile(path.join(repo.gitDir, 'index'), indexFile);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-    }
+    await copyIndexForRacyCheck(path.join(repo.gitDir, 'index'), indexFile);
     const env = { GIT_INDEX_FILE: indexFile };
     try {
       await repo.exec([...QUIET_WRITE_CONFIG, 'add', '-A', '--', '.'], { env });
@@ -44,6 +46,31 @@ export async function captureWorkingTree(repo: GitRepo, message: string): Promis
   });
   const commit = await commitTree(repo, tree, head ? [head] : [], message);
   return { commit, tree };
+}
+
+/**
+ * Copies an index so that git's racy-git check still works on the copy: the copy's mtime
+ * is the original's, rounded down to the second. Rounding down only makes more entries
+ * racy (re-read, never trusted), and holds whether git compares nanoseconds or seconds.
+ * Bytes and mtime come from one open file, so an index replaced meanwhile (git writes it
+ * by rename) cannot pair new entries with an older time. A missing index is no index.
+ */
+async function copyIndexForRacyCheck(from: string, to: string): Promise<void> {
+  let fh: fsp.FileHandle;
+  try {
+    fh = await fsp.open(from, 'r');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw e;
+  }
+  try {
+    const st = await fh.stat();
+    await fsp.writeFile(to, await fh.readFile());
+    const second = Math.floor(st.mtimeMs / 1000);
+    await fsp.utimes(to, st.atime, second);
+  } finally {
+    await fh.close();
+  }
 }
 
 /**
