@@ -11,7 +11,8 @@ import { pidAlive } from './fsutil';
 import { finishInterruptedWork } from './interruptedApply';
 import type { GitRepo } from './repo';
 
-export type ApplyOperation = 'apply' | 'undo' | 'recover';
+/** `prune` holds the lock so that no run is applied or undone while its records are deleted. */
+export type ApplyOperation = 'apply' | 'undo' | 'recover' | 'prune';
 
 export interface ApplyLockInfo {
   readonly pid: number;
@@ -67,8 +68,10 @@ export async function readStaleApplyLock(repo: GitRepo): Promise<ApplyLockInfo |
 }
 
 function describe(info: ApplyLockInfo, repo: GitRepo): string {
+  const where = `in ${repo.root} (process ${info.pid})`;
+  if (info.operation === 'prune') return `old runs are being pruned ${where}`;
   const doing = info.operation === 'undo' ? 'undone' : info.operation === 'recover' ? 'recovered from an interrupted apply' : 'applied';
-  return `run ${info.runId} is being ${doing} in ${repo.root} (process ${info.pid})`;
+  return `run ${info.runId} is being ${doing} ${where}`;
 }
 
 /** Throws when an apply or undo is in progress in this repository. */
@@ -118,17 +121,22 @@ export async function tryTakeApplyLock(
       await fsp.rm(file, { force: true }); // stale
     }
   }
-  throw new GitError(`Cannot ${operation} run ${runId}: could not take the lock ${file}. Try again.`);
+  throw new GitError(`Could not take the apply lock ${file} (to ${operation}${operation === 'prune' ? ' runs' : ` run ${runId}`}): other processes kept taking it. Try again.`);
 }
 
 /**
  * Takes the apply lock; returns its release function. When an earlier apply or undo was
  * killed mid-way, what it left is finished or rolled back first, under this lock.
  */
-export async function acquireApplyLock(repo: GitRepo, runId: string, operation: 'apply' | 'undo'): Promise<() => Promise<void>> {
+export async function acquireApplyLock(
+  repo: GitRepo,
+  runId: string,
+  operation: Exclude<ApplyOperation, 'recover'>,
+): Promise<() => Promise<void>> {
   const lock = await tryTakeApplyLock(repo, runId, operation);
   if ('holder' in lock) {
-    throw new GitError(`Cannot ${operation} run ${runId}: ${describe(lock.holder, repo)}. Wait for it to finish, then try again.`);
+    const what = operation === 'prune' ? 'prune runs' : `${operation} run ${runId}`;
+    throw new GitError(`Cannot ${what}: ${describe(lock.holder, repo)}. Wait for it to finish, then try again.`);
   }
   try {
     await finishInterruptedWork(repo, lock.replaced);

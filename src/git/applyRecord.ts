@@ -35,7 +35,7 @@ export function applyRecordPath(repo: GitRepo, runId: string): string {
   return path.join(appliesDir(repo), `${runId}.json`);
 }
 
-function appliesDir(repo: GitRepo): string {
+export function appliesDir(repo: GitRepo): string {
   return path.join(repo.stateDir, 'applies');
 }
 
