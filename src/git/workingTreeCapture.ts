@@ -50,24 +50,18 @@ export async function captureWorkingTree(repo: GitRepo, message: string): Promis
  * Copies an index so that git's racy-git check still works on the copy: the copy's mtime
  * is the original's, rounded down to the second. Rounding down only makes more entries
  * racy (re-read, never trusted), and holds whether git compares nanoseconds or seconds.
- * Bytes and mtime come from one open file, so an index replaced meanwhile (git writes it
- * by rename) cannot pair new entries with an older time. A missing index is no index.
+ * The time is read before the bytes: an index replaced in between (git writes it by
+ * rename) gives newer entries with an older time, which again only means more re-reads.
+ * A missing index is no index.
  */
 async function copyIndexForRacyCheck(from: string, to: string): Promise<void> {
-  let fh: fsp.FileHandle;
   try {
-    fh = await fsp.open(from, 'r');
+    const st = await fsp.stat(from);
+    await fsp.copyFile(from, to);
+    await fsp.utimes(to, st.atime, Math.floor(st.mtimeMs / 1000));
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
-    throw e;
-  }
-  try {
-    const st = await fh.stat();
-    await fsp.writeFile(to, await fh.readFile());
-    const second = Math.floor(st.mtimeMs / 1000);
-    await fsp.utimes(to, st.atime, second);
-  } finally {
-    await fh.close();
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    await fsp.rm(to, { force: true });
   }
 }
 
