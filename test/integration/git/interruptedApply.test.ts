@@ -79,6 +79,7 @@ describe('git/interrupted apply: killed mid-way, then recovered', function () {
       check: async (s, before) => {
         const u = await undoApply(s.repo, s.runId);
         assert.deepEqual(mapsEqual(before, s.t.files()), []);
+        assert.ok(!existsSync(path.join(s.t.dir, 'gen')), 'folders made for new files are gone');
         assert.ok(u.restored.length + u.removed.length <= 38);
         await assert.rejects(undoApply(s.repo, s.runId), /already undone/);
       },
@@ -88,6 +89,7 @@ describe('git/interrupted apply: killed mid-way, then recovered', function () {
       check: async (s, before) => {
         const base = await snapshotWorkingTree(s.repo, createRunId());
         assert.deepEqual(mapsEqual(before, s.t.files()), []);
+        assert.ok(!existsSync(path.join(s.t.dir, 'gen')), 'folders made for new files are gone');
         const inBase = s.t.git('ls-tree', '-r', '--name-only', base).split('\n');
         assert.deepEqual(inBase.filter((p) => TEMP.test(p)), []);
         assert.ok(inBase.includes('doomed/a.txt') && !inBase.some((p) => p.startsWith('gen/')));
@@ -133,9 +135,10 @@ describe('git/interrupted apply: killed mid-way, then recovered', function () {
         assert.equal(mapsEqual(before, t.files()).filter((d) => !TEMP.test(d)).length > 0, true); // half undone
         if (recoverer === 'undo') {
           const u = await undoApply(s.repo, s.runId);
-          assert.ok(u.restored.length > 0 && u.restored.length + u.removed.length <= 38 - 9);
+          assert.ok(u.restored.length > 0 && u.restored.length + u.removed.length <= 38 - 9, JSON.stringify(u));
         } else await snapshotWorkingTree(s.repo, createRunId());
         assert.deepEqual(mapsEqual(before, t.files()), []);
+        assert.ok(!existsSync(path.join(t.dir, 'gen')));
         assert.equal((await readApplyRecord(s.repo, s.runId))?.status, 'undone');
       } finally {
         s.dispose();
