@@ -21,6 +21,7 @@ import {
   type RunJournal,
 } from '../git';
 import { prefixGlobs } from './prefixedWorkspace';
+import { applyInputs } from './runInputs';
 import { undecidedReason } from './strategies/consensus';
 import { runTask, type TaskRunResult } from './taskExecutors';
 import type { RunOptions, RunTaskView, RunView } from './types';
@@ -280,7 +281,7 @@ export class Run extends Disposable {
     try {
       v.applied = await applyRun(this.repo, {
         runId: v.runId,
-        tasks: orderForApply(v).map((t) => ({ id: t.id, owns: prefixGlobs(t.owns, v.prefix), baseCommit: t.baseCommit as string, resultCommit: t.resultCommit as string })),
+        tasks: applyInputs(v),
         ...(this.options.skipPaths !== undefined && { skipPaths: this.options.skipPaths }),
       });
     } catch (e) {
@@ -300,14 +301,6 @@ export class Run extends Disposable {
     this.gate.dispose();
     super.dispose();
   }
-}
-
-/** Succeeded tasks in dependency order (a task after what it builds on). */
-export function orderForApply(v: RunView, only?: readonly string[]): RunTaskView[] {
-  const wave = new Map(v.plan.tasks.map((t) => [t.id, t.wave]));
-  return v.tasks
-    .filter((t) => t.status === 'succeeded' && t.resultCommit !== undefined && (!only || only.includes(t.id)))
-    .sort((a, b) => (wave.get(a.id) ?? 0) - (wave.get(b.id) ?? 0));
 }
 
 export function toJournal(v: RunView): RunJournal {
