@@ -105,4 +105,16 @@ describe('git/analysis', () => {
     assert.equal(a.deletions, 1);
     assert.deepEqual(a.hunks.map((h) => h.path), ['f.txt', 'f.txt', 'g.txt']);
   });
+
+  it("a command's writes outside its workspace folder are ownership violations, flagged as such", async () => {
+    const t = makeRepo({ 'f.txt': 'a\n' });
+    const s = await Scenario.start(t);
+    try {
+      await s.task('gen', ['f.txt'], { 'f.txt': 'b\n' });
+      const r = await analyseRun(s.repo, { runId: s.runId, tasks: [{ ...s.tasks[0]!, outsideWrites: ['../stray.txt'] }] });
+      assert.deepEqual(r.violations, [{ task: 'gen', path: '../stray.txt', outsideWorkspace: true }]);
+    } finally {
+      s.dispose();
+    }
+  });
 });
