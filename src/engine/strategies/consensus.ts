@@ -31,9 +31,11 @@
 // outvotes both. `voters: 5, weights: {small: 1, big: 3}` gives small, big, small, big,
 // small: three small votes (3) lose to two big ones (6), and one big vote with the small
 // ones (6) beats the other big one (3). With two choices and every voter voting, integer
-// weights whose sum over the voters is odd cannot tie.
+// weights whose sum over the voters is odd cannot tie; weightsTieExample (core/voteWeights.ts)
+// finds two camps whose weights are equal, for a plan warning.
 import type { Ballot, FailedVoter, VoteOutcome } from '../../core/strategyModel';
 import type { TaskOutput } from '../../core/runModel';
+import { weightedVoters } from '../../core/voteWeights';
 import type { Task } from '../../core/taskSchema';
 import { createVoteTool, DEFAULT_MODEL, runAgentTask, type VoteInput } from '../../agents';
 import type { TaskRunContext, TaskRunResult } from '../taskExecutors';
@@ -46,8 +48,7 @@ type Consensus = Extract<NonNullable<Task['strategy']>, { type: 'consensus' }>;
 const VOTER_TRIES = 2;
 
 export function voterModel(task: Task, s: Consensus, voter: number, fallback: string | undefined): string {
-  const weighted = Object.keys(s.weights ?? {});
-  return weighted.length ? (weighted[(voter - 1) % weighted.length] as string) : (task.model ?? fallback ?? DEFAULT_MODEL);
+  return weightedVoters(s.voters, s.weights ?? {})[voter - 1]?.model ?? task.model ?? fallback ?? DEFAULT_MODEL;
 }
 
 interface Cast {
