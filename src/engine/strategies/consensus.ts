@@ -22,8 +22,8 @@
 // Weights: with `weights: {model: w, …}` the voters take the weighted models in turn, in
 // the order the weights list them: voter 1 the first model, voter 2 the second, …, then
 // round again; each vote counts its model's weight. Without weights every voter runs on the
-// task's model and counts 1. Odd `voters` guarantee a majority only without weights: the
-// weights of the voters must not split evenly between two camps. Example: `voters: 3,
+// task's model and counts 1. Odd `voters` rule out a tie between two choices only without
+// weights; with weights, the voters' weights must not split evenly between two camps. Example: `voters: 3,
 // weights: {light: 1, heavy: 2}` gives voters light, heavy, light; when the two light
 // voters agree against the heavy one it is 2 against 2, a tie by construction. With
 // {light: 1, heavy: 1.5} the two light voters outvote the heavy one (2 against 1.5) and the
