@@ -281,6 +281,7 @@ export class Run extends Disposable {
       v.applied = await applyRun(this.repo, {
         runId: v.runId,
         tasks: orderForApply(v).map((t) => ({ id: t.id, owns: prefixGlobs(t.owns, v.prefix), baseCommit: t.baseCommit as string, resultCommit: t.resultCommit as string })),
+        reader: this.reader,
         ...(this.options.skipPaths !== undefined && { skipPaths: this.options.skipPaths }),
       });
     } catch (e) {

@@ -2,6 +2,11 @@
 // 3-way merge (base = run base, ours = the file as it is now, theirs = the tasks'
 // merged results), so edits the user made during the run are kept.
 //
+// Everything is merged in git's normalised (blob) space — "ours" is the user's file as
+// `git add` cleaned it, in the before-apply snapshot — and written as git would check it
+// out (gitattributes `eol`/`text`/`working-tree-encoding`, filters, core.autocrlf),
+// never as raw blob bytes.
+//
 // Order of events, so that a failure at any point is undoable:
 //   1. take the apply lock (no run may start, no other apply/undo);
 //   2. snapshot the working tree → refs/parallel-agents/<runId>/before-apply;
@@ -23,7 +28,7 @@ import { comparePaths, isBinary } from './overlayWorkspace';
 import type { GitRepo } from './repo';
 import { captureWorkingTree } from './snapshot';
 import { absPath, blockingParent, deleteWorkingFile, forEachLimited, lexists, writeWorkingFile } from './worktreeFiles';
-import { promises as fsp } from 'node:fs';
+import { keepWorktreeBytes } from './worktreeBytes';
 import * as path from 'node:path';
 
 export interface ApplyTaskInput {
@@ -46,6 +51,8 @@ export interface ApplyOptions {
   readonly runBase?: string;
   /** Apply again even though an earlier apply of this run was not undone. */
   readonly force?: boolean;
+  /** The run's object reader, to reuse its cat-file processes (apply starts its own otherwise). */
+  readonly reader?: ObjectReader;
 }
 
 export interface ApplyConflict {
@@ -101,6 +108,7 @@ function sameContent(a: Entry | undefined, b: Entry | undefined): boolean {
 }
 
 const TEXT_MODES = new Set(['100644', '100755']);
+const SYMLINK = '120000';
 
 /** Turns a skip path (absolute under the root, or relative) into a workspace-relative path. */
 function relSkip(root: string, p: string): string {
@@ -119,7 +127,7 @@ export async function applyRun(repo: GitRepo, opts: ApplyOptions): Promise<Apply
     );
   }
   const release = await acquireApplyLock(repo, runId, 'apply');
-  const reader = new ObjectReader(repo);
+  const reader = opts.reader ?? new ObjectReader(repo);
   try {
     const before = await captureWorkingTree(repo, `parallel-agents: working tree before applying run ${runId}`);
     await updateRef(repo, beforeApplyRef(runId), before.commit, `before applying run ${runId}`);
@@ -246,12 +254,8 @@ export async function applyRun(repo: GitRepo, opts: ApplyOptions): Promise<Apply
           binaryConflicts.push({ path: p, tasks: [USER_LABEL, ...taskIds] });
           continue;
         }
-        const ours = await fsp.readFile(absPath(repo.root, p)).catch(() => undefined);
-        if (!ours) {
-          conflicts.push({ path: p, tasks: [USER_LABEL, ...taskIds], kind: 'modify/delete' });
-          continue;
-        }
-        const [b, t] = await Promise.all([content(baseEntry), content(acc)]);
+        // ours: the user's file as git cleaned it into the snapshot (same space as base and theirs)
+        const [ours, b, t] = await Promise.all([content(user), content(baseEntry), content(acc)]);
         if (isBinary(ours) || isBinary(b) || isBinary(t)) {
           binaryConflicts.push({ path: p, tasks: [USER_LABEL, ...taskIds] });
           continue;
@@ -267,11 +271,15 @@ export async function applyRun(repo: GitRepo, opts: ApplyOptions): Promise<Apply
       if (!sameContent(target, user) || target?.mode !== user?.mode) plan.push({ path: p, target });
     }
 
-    // 4. the intended result, stored before the working tree is touched
+    // 4. the intended result, and the user's exact bytes, stored before the working tree is touched
     const fresh = plan.filter((x) => x.target && !x.target.sha);
-    const shas = await writeBlobs(repo, fresh.map((x) => x.target?.content as Buffer));
+    const overwritten = plan.flatMap((x) => {
+      const u = userMap.get(x.path);
+      return u ? [{ path: x.path, mode: u.mode, sha: u.sha as string }] : [];
+    });
+    const [shas] = await Promise.all([writeBlobs(repo, fresh.map((x) => x.target?.content as Buffer)), keepWorktreeBytes(repo, runId, before, overwritten)]);
     fresh.forEach((x, i) => {
-      x.target = { mode: (x.target as Entry).mode, sha: shas[i] as string, content: (x.target as Entry).content as Buffer };
+      x.target = { mode: (x.target as Entry).mode, sha: shas[i] as string };
     });
     const updates: IndexUpdate[] = plan.map((x) =>
       x.target ? { path: x.path, mode: x.target.mode, sha: x.target.sha as string } : { path: x.path },
@@ -291,18 +299,11 @@ export async function applyRun(repo: GitRepo, opts: ApplyOptions): Promise<Apply
     };
     await writeApplyRecord(repo, record);
 
-    // 5. write (a few files at once; each write is atomic)
+    // 5. write: deletions first (a file may become a folder and back), then .gitattributes
+    // (a checkout reads the new ones for the other files), then the rest; each write atomic
     const applied: string[] = [];
     try {
-      await forEachLimited(plan, 16, async (x) => {
-        try {
-          if (x.target) await writeWorkingFile(repo.root, x.path, await content(x.target), x.target.mode);
-          else await deleteWorkingFile(repo.root, x.path);
-        } catch (e) {
-          throw Object.assign(new Error((e as Error).message), { atPath: x.path });
-        }
-        applied.push(x.path);
-      });
+      await writeInPhases(repo, reader, plan, (p) => applied.push(p));
     } catch (e) {
       const at = (e as { atPath?: string }).atPath ?? '?';
       const msg = (e as Error).message;
@@ -328,7 +329,50 @@ export async function applyRun(repo: GitRepo, opts: ApplyOptions): Promise<Apply
       skipped,
     };
   } finally {
-    reader.dispose();
+    if (!opts.reader) reader.dispose();
     await release();
   }
+}
+
+const isAttributesFile = (p: string) => p === '.gitattributes' || p.endsWith('/.gitattributes');
+
+/** Writes the plan in its three phases (see step 5); `done` is called for each path written. */
+async function writeInPhases(
+  repo: GitRepo,
+  reader: ObjectReader,
+  plan: ReadonlyArray<{ path: string; target: Entry | undefined }>,
+  done: (path: string) => void,
+): Promise<void> {
+  const deletions = plan.filter((x) => !x.target);
+  const attributes = plan.filter((x) => x.target && isAttributesFile(x.path));
+  const rest = plan.filter((x) => x.target && !isAttributesFile(x.path));
+  const run = async (items: typeof plan, r: ObjectReader) => {
+    await forEachLimited(items, 16, async (x) => {
+      try {
+        if (x.target) await writeWorkingFile(repo.root, x.path, await checkoutBytes(repo, r, x.path, x.target), x.target.mode);
+        else await deleteWorkingFile(repo.root, x.path);
+      } catch (e) {
+        throw Object.assign(new Error((e as Error).message), { atPath: x.path });
+      }
+      done(x.path);
+    });
+  };
+  await run(deletions, reader);
+  await run(attributes, reader);
+  if (attributes.length === 0) return run(rest, reader);
+  // git's filter process read the old .gitattributes once: a new one sees the new ones
+  const fresh = new ObjectReader(repo);
+  try {
+    await run(rest, fresh);
+  } finally {
+    fresh.dispose();
+  }
+}
+
+/** The bytes a checkout would write for a target (symlinks: their target path, unfiltered). */
+async function checkoutBytes(repo: GitRepo, reader: ObjectReader, p: string, target: Entry): Promise<Buffer> {
+  const sha = target.sha as string;
+  const b = target.mode === SYMLINK ? await reader.readBlob(sha) : await reader.readFiltered(sha, p);
+  if (!b) throw new GitError(`Object ${sha} is missing from ${repo.root}.`);
+  return b;
 }
