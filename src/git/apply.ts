@@ -17,6 +17,7 @@
 //      the before-apply state.
 import { normalizeRelPath, compileGlobs } from '../core/glob';
 import { acquireApplyLock } from './applyLock';
+import { DEFAULT_MARKER_SIZE, defaultMergeAttributes, mergeAttributes } from './attributes';
 import { readApplyRecord, writeApplyRecord, type ApplyRecord } from './applyRecord';
 import { ObjectReader } from './catFileBatch';
 import { parseRawZ } from './diffParse';
@@ -61,6 +62,8 @@ export interface ApplyConflict {
   readonly tasks: string[];
   /** content: conflict markers were written; modify/delete: one side deleted, the file was left as the user has it or as the tasks left it. */
   readonly kind: 'content' | 'modify/delete';
+  /** Length of the conflict markers written (7, or the file's `conflict-marker-size`). */
+  readonly markerSize: number;
 }
 
 export interface ApplyResult {
@@ -160,6 +163,12 @@ export async function applyRun(repo: GitRepo, opts: ApplyOptions): Promise<Apply
     const [baseEntries, userEntries] = await Promise.all([listTree(repo, runBase, paths), listTree(repo, before.commit, paths)]);
     const baseMap = new Map(baseEntries.map((e) => [e.path, { mode: e.mode, sha: e.sha } as Entry]));
     const userMap = new Map(userEntries.map((e) => [e.path, { mode: e.mode, sha: e.sha } as Entry]));
+    // paths a 3-way merge may be needed for (several sides changed them): their merge attributes, in one process
+    const mergeCandidates = paths.filter((p) => {
+      const cs = byPath.get(p) as Contribution[];
+      return cs.length > 1 || !same(cs[0]?.base, baseMap.get(p)) || !same(userMap.get(p), baseMap.get(p));
+    });
+    const attrs = await mergeAttributes(repo, mergeCandidates);
 
     const content = async (e: Entry | undefined): Promise<Buffer> => {
       if (!e) return Buffer.alloc(0);
@@ -181,6 +190,7 @@ export async function applyRun(repo: GitRepo, opts: ApplyOptions): Promise<Apply
         skipped.push({ path: p, reason: 'unsaved changes in the editor' });
         continue;
       }
+      const { markerSize, binary: binaryAttr } = attrs.get(p) ?? defaultMergeAttributes();
       // 1. theirs: the tasks' results folded in order
       let acc: Entry | undefined = baseMap.get(p);
       let labels: string[] = [];
@@ -204,7 +214,7 @@ export async function applyRun(repo: GitRepo, opts: ApplyOptions): Promise<Apply
           labels.push(c.task);
           continue;
         }
-        if (![acc.mode, c.result.mode, c.base?.mode ?? '100644'].every((m) => TEXT_MODES.has(m))) {
+        if (binaryAttr || ![acc.mode, c.result.mode, c.base?.mode ?? '100644'].every((m) => TEXT_MODES.has(m))) {
           binary = true;
           break;
         }
@@ -213,7 +223,7 @@ export async function applyRun(repo: GitRepo, opts: ApplyOptions): Promise<Apply
           binary = true;
           break;
         }
-        const m = await mergeFile(repo, o, b, t, { ours: labels.join(', ') || 'base', base: 'base', theirs: c.task });
+        const m = await mergeFile(repo, o, b, t, { ours: labels.join(', ') || 'base', base: 'base', theirs: c.task }, markerSize);
         if (m.conflicts > 0) conflictTasks = [...new Set([...(conflictTasks ?? []), ...labels, c.task])];
         acc = { mode: c.result.mode !== c.base?.mode ? c.result.mode : acc.mode, content: m.content };
         labels.push(c.task);
@@ -247,10 +257,10 @@ export async function applyRun(repo: GitRepo, opts: ApplyOptions): Promise<Apply
         continue; // the user already has it
       } else if (!user || !acc) {
         // the user deleted what the tasks changed, or changed what the tasks deleted: keep the user's
-        conflicts.push({ path: p, tasks: [USER_LABEL, ...taskIds], kind: 'modify/delete' });
+        conflicts.push({ path: p, tasks: [USER_LABEL, ...taskIds], kind: 'modify/delete', markerSize: DEFAULT_MARKER_SIZE });
         continue;
       } else {
-        if (![user.mode, acc.mode].every((m) => TEXT_MODES.has(m))) {
+        if (binaryAttr || ![user.mode, acc.mode].every((m) => TEXT_MODES.has(m))) {
           binaryConflicts.push({ path: p, tasks: [USER_LABEL, ...taskIds] });
           continue;
         }
@@ -260,13 +270,13 @@ export async function applyRun(repo: GitRepo, opts: ApplyOptions): Promise<Apply
           binaryConflicts.push({ path: p, tasks: [USER_LABEL, ...taskIds] });
           continue;
         }
-        const m = await mergeFile(repo, ours, b, t, { ours: USER_LABEL, base: 'base', theirs: labels.join(', ') });
+        const m = await mergeFile(repo, ours, b, t, { ours: USER_LABEL, base: 'base', theirs: labels.join(', ') }, markerSize);
         mergedHere = true;
         const mode = acc.mode !== (baseEntry?.mode ?? acc.mode) ? acc.mode : user.mode;
         target = { mode, content: m.content };
         if (m.conflicts > 0) conflictTasks = [...new Set([USER_LABEL, ...(conflictTasks ?? labels)])];
       }
-      if (conflictTasks) conflicts.push({ path: p, tasks: conflictTasks, kind: conflictKind });
+      if (conflictTasks) conflicts.push({ path: p, tasks: conflictTasks, kind: conflictKind, markerSize });
       else if (mergedHere) merged.push(p);
       if (!sameContent(target, user) || target?.mode !== user?.mode) plan.push({ path: p, target });
     }

@@ -87,7 +87,7 @@ describe('git/apply and undo', () => {
       const files0 = t.files();
 
       const r = await applyRun(s.repo, { runId: s.runId, tasks: s.tasks });
-      assert.deepEqual(r.conflicts, [{ path: 'shared.ts', tasks: ['agentA', 'fmt'], kind: 'content' }]);
+      assert.deepEqual(r.conflicts, [{ path: 'shared.ts', tasks: ['agentA', 'fmt'], kind: 'content', markerSize: 7 }]);
       assert.deepEqual(r.merged.sort(), ['disjoint.ts', 'user-edited.ts']);
       assert.deepEqual(r.binaryConflicts, []);
       assert.deepEqual(r.skipped, []);
@@ -236,7 +236,7 @@ describe('git/apply and undo', () => {
       t.remove('a.txt');
       mkdirSync(path.join(t.dir, 'later'), { recursive: true });
       const r = await applyRun(s.repo, { runId: s.runId, tasks: s.tasks });
-      assert.deepEqual(r.conflicts, [{ path: 'a.txt', tasks: ['working tree', 'a'], kind: 'modify/delete' }]);
+      assert.deepEqual(r.conflicts, [{ path: 'a.txt', tasks: ['working tree', 'a'], kind: 'modify/delete', markerSize: 7 }]);
       assert.ok(!t.exists('a.txt'));
     } finally {
       s.dispose();

@@ -91,4 +91,59 @@ describe('git/apply and undo with .gitattributes', () => {
       s.dispose();
     }
   });
+
+  it('honours conflict-marker-size: a file that documents 7-character markers gets 32-character ones', async () => {
+    const doc = [
+      'Conflict markers look like this:',
+      '',
+      '<<<<<<< yours',
+      'your side',
+      '=======',
+      'their side',
+      '>>>>>>> theirs',
+      '',
+      'Settings:',
+      'color = blue',
+      'size = 3',
+      '',
+    ].join('\n');
+    const t = makeRepo({ '.gitattributes': 'merge-doc.md conflict-marker-size=32\n', 'merge-doc.md': doc, 'other.md': doc });
+    const s = await Scenario.start(t);
+    try {
+      await s.task('a', ['**'], { 'merge-doc.md': doc.replace('color = blue', 'color = red'), 'other.md': doc.replace('color = blue', 'color = red') });
+      t.write('merge-doc.md', doc.replace('color = blue', 'color = green'));
+      t.write('other.md', doc.replace('color = blue', 'color = green'));
+      const r = await applyRun(s.repo, { runId: s.runId, tasks: s.tasks });
+      assert.deepEqual(
+        r.conflicts.sort((x, y) => x.path.localeCompare(y.path)),
+        [
+          { path: 'merge-doc.md', tasks: ['working tree', 'a'], kind: 'content', markerSize: 32 },
+          { path: 'other.md', tasks: ['working tree', 'a'], kind: 'content', markerSize: 7 },
+        ],
+      );
+      const text = t.text('merge-doc.md');
+      const m = (c: string) => c.repeat(32);
+      assert.ok(text.includes(`${m('<')} working tree\ncolor = green\n${m('=')}\ncolor = red\n${m('>')} a\n`), text);
+      // the documentation's own examples are untouched, and are the only 7-character ones
+      assert.ok(text.startsWith(doc.slice(0, doc.indexOf('Settings:'))));
+      assert.equal(text.match(/^<{7}(?!<)/gm)?.length, 1);
+      assert.ok(t.text('other.md').includes('<<<<<<< working tree\ncolor = green\n=======\ncolor = red\n>>>>>>> a\n'));
+    } finally {
+      s.dispose();
+    }
+  });
+
+  it('never text-merges a file marked binary (-merge), even if its bytes look like text', async () => {
+    const t = makeRepo({ '.gitattributes': '*.lock binary\n', 'deps.lock': lines(10) });
+    const s = await Scenario.start(t);
+    try {
+      await s.task('a', ['**'], { 'deps.lock': edit(lines(10), 2, 'task') });
+      t.write('deps.lock', edit(lines(10), 9, 'user'));
+      const r = await applyRun(s.repo, { runId: s.runId, tasks: s.tasks });
+      assert.deepEqual(r.binaryConflicts, [{ path: 'deps.lock', tasks: ['working tree', 'a'] }]);
+      assert.equal(t.text('deps.lock'), edit(lines(10), 9, 'user'));
+    } finally {
+      s.dispose();
+    }
+  });
 });
