@@ -5,7 +5,8 @@
 // Everything is merged in git's normalised (blob) space — "ours" is the user's file as
 // `git add` cleaned it, in the before-apply snapshot — and written as git would check it
 // out (gitattributes `eol`/`text`/`working-tree-encoding`, filters, core.autocrlf),
-// never as raw blob bytes.
+// never as raw blob bytes. Submodules are never written into, a user's symbolic link is
+// never replaced nor written through.
 //
 // Order of events, so that a failure at any point is undoable:
 //   1. take the apply lock (no run may start, no other apply/undo);
@@ -26,9 +27,10 @@ import { afterApplyRef, baseRef, beforeApplyRef } from './ids';
 import { mergeFile } from './mergeFile';
 import { commitTree, listTree, updateRef, treeWithUpdates, writeBlobs, type IndexUpdate } from './objects';
 import { comparePaths, isBinary } from './overlayWorkspace';
+import { describeBlocker, findBlockers } from './pathGuards';
 import type { GitRepo } from './repo';
 import { captureWorkingTree } from './snapshot';
-import { absPath, blockingParent, deleteWorkingFile, forEachLimited, lexists, writeWorkingFile } from './worktreeFiles';
+import { absPath, deleteWorkingFile, forEachLimited, lexists, writeWorkingFile } from './worktreeFiles';
 import { keepWorktreeBytes } from './worktreeBytes';
 import * as path from 'node:path';
 
@@ -60,8 +62,12 @@ export interface ApplyConflict {
   readonly path: string;
   /** Task ids involved; `working tree` when the user's edits are one side. */
   readonly tasks: string[];
-  /** content: conflict markers were written; modify/delete: one side deleted, the file was left as the user has it or as the tasks left it. */
-  readonly kind: 'content' | 'modify/delete';
+  /**
+   * content: conflict markers were written; modify/delete: one side deleted, the file was
+   * left as the user has it or as the tasks left it; symlink: the user has a symbolic link
+   * there that the tasks would replace (by a file, or a folder), the link was left as it is.
+   */
+  readonly kind: 'content' | 'modify/delete' | 'symlink';
   /** Length of the conflict markers written (7, or the file's `conflict-marker-size`). */
   readonly markerSize: number;
 }
@@ -163,12 +169,18 @@ export async function applyRun(repo: GitRepo, opts: ApplyOptions): Promise<Apply
     const [baseEntries, userEntries] = await Promise.all([listTree(repo, runBase, paths), listTree(repo, before.commit, paths)]);
     const baseMap = new Map(baseEntries.map((e) => [e.path, { mode: e.mode, sha: e.sha } as Entry]));
     const userMap = new Map(userEntries.map((e) => [e.path, { mode: e.mode, sha: e.sha } as Entry]));
+    // folders the results write into (a user's symlink there is being replaced by a folder)
+    const resultFolders = new Set<string>();
+    for (const p of paths) for (let d = p.lastIndexOf('/'); d > 0; d = p.lastIndexOf('/', d - 1)) resultFolders.add(p.slice(0, d));
     // paths a 3-way merge may be needed for (several sides changed them): their merge attributes, in one process
     const mergeCandidates = paths.filter((p) => {
       const cs = byPath.get(p) as Contribution[];
       return cs.length > 1 || !same(cs[0]?.base, baseMap.get(p)) || !same(userMap.get(p), baseMap.get(p));
     });
-    const attrs = await mergeAttributes(repo, mergeCandidates);
+    const [blockers, attrs] = await Promise.all([
+      findBlockers(reader, repo.root, before.commit, paths, (p) => userMap.has(p)),
+      mergeAttributes(repo, mergeCandidates),
+    ]);
 
     const content = async (e: Entry | undefined): Promise<Buffer> => {
       if (!e) return Buffer.alloc(0);
@@ -182,12 +194,19 @@ export async function applyRun(repo: GitRepo, opts: ApplyOptions): Promise<Apply
     const binaryConflicts: Array<{ path: string; tasks: string[] }> = [];
     const merged: string[] = [];
     const plan: Array<{ path: string; target: Entry | undefined }> = [];
+    const deleting = new Set<string>();
 
     for (const p of paths) {
       const contribs = byPath.get(p) as Contribution[];
       const taskIds = contribs.map((c) => c.task);
       if (skipSet.has(p)) {
         skipped.push({ path: p, reason: 'unsaved changes in the editor' });
+        continue;
+      }
+      // never into a submodule, never through a symlink; a file in the way only if it stays
+      const blocker = contribs.some((c) => c.result) ? blockers.get(p) : undefined;
+      if (blocker && !(blocker.kind === 'file' && deleting.has(blocker.path))) {
+        skipped.push({ path: p, reason: describeBlocker(blocker) });
         continue;
       }
       const { markerSize, binary: binaryAttr } = attrs.get(p) ?? defaultMergeAttributes();
@@ -241,17 +260,15 @@ export async function applyRun(repo: GitRepo, opts: ApplyOptions): Promise<Apply
       // 2. against the working tree as it is now
       const user = userMap.get(p);
       let target: Entry | undefined = acc;
+      if (user?.mode === SYMLINK && acc?.mode !== SYMLINK && (acc || resultFolders.has(p)) && !same(user, acc)) {
+        // the results have a file, or a folder, where the user has a symbolic link
+        conflicts.push({ path: p, tasks: taskIds, kind: 'symlink', markerSize: DEFAULT_MARKER_SIZE });
+        continue;
+      }
       if (same(user, baseEntry)) {
         if (!user && acc && (await lexists(absPath(repo.root, p)))) {
           skipped.push({ path: p, reason: 'a file ignored by git (or a folder) is in the way in the working tree' });
           continue;
-        }
-        if (!user && acc) {
-          const blocker = await blockingParent(repo.root, p);
-          if (blocker) {
-            skipped.push({ path: p, reason: `${blocker} is a file in the working tree, not a folder` });
-            continue;
-          }
         }
       } else if (same(user, acc)) {
         continue; // the user already has it
@@ -278,7 +295,10 @@ export async function applyRun(repo: GitRepo, opts: ApplyOptions): Promise<Apply
       }
       if (conflictTasks) conflicts.push({ path: p, tasks: conflictTasks, kind: conflictKind, markerSize });
       else if (mergedHere) merged.push(p);
-      if (!sameContent(target, user) || target?.mode !== user?.mode) plan.push({ path: p, target });
+      if (!sameContent(target, user) || target?.mode !== user?.mode) {
+        plan.push({ path: p, target });
+        if (!target) deleting.add(p);
+      }
     }
 
     // 4. the intended result, and the user's exact bytes, stored before the working tree is touched

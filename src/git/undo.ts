@@ -1,12 +1,14 @@
 // Undo of an apply: restores the working tree exactly as it was before the apply
 // (modified files restored, created files removed, deleted files back), but refuses to
 // clobber edits made to those files after the apply. The files get back the bytes they
-// had (kept by apply where `git add` changed them: see worktreeBytes.ts), unfiltered.
+// had (kept by apply where `git add` changed them: see worktreeBytes.ts), unfiltered;
+// never written into a submodule nor through a symbolic link.
 import { acquireApplyLock } from './applyLock';
 import { readApplyRecord, writeApplyRecord } from './applyRecord';
 import { ObjectReader } from './catFileBatch';
 import { GitError } from './errors';
 import { listTree } from './objects';
+import { describeBlocker, findBlockers } from './pathGuards';
 import type { GitRepo } from './repo';
 import { captureWorkingTree } from './snapshot';
 import { worktreeBytesCommit } from './worktreeBytes';
@@ -18,6 +20,8 @@ export interface UndoResult {
   readonly restored: string[];
   /** Files the apply had created, now removed. */
   readonly removed: string[];
+  /** Files left alone: under a submodule or a symbolic link now (only with `force`). */
+  readonly skipped: Array<{ path: string; reason: string }>;
 }
 
 export interface UndoOptions {
@@ -51,6 +55,11 @@ export async function undoApply(repo: GitRepo, runId: string, opts: UndoOptions 
       const cur = key(currentMap.get(p));
       if (cur !== key(afterMap.get(p)) && cur !== key(beforeMap.get(p))) edited.push(p);
     }
+    // a submodule or a symbolic link where the apply had folders: never written into
+    const blocked = new Map<string, string>();
+    for (const [p, b] of await findBlockers(reader, repo.root, now.commit, rec.paths, (p) => currentMap.has(p))) {
+      if (b.kind !== 'file') blocked.set(p, describeBlocker(b, 'undo'));
+    }
     if (edited.length && !opts.force) {
       const shown = edited.slice(0, 10).join(', ') + (edited.length > 10 ? ` and ${edited.length - 10} more` : '');
       throw new GitError(
@@ -60,7 +69,8 @@ export async function undoApply(repo: GitRepo, runId: string, opts: UndoOptions 
     }
     const restored: string[] = [];
     const removed: string[] = [];
-    const todo = rec.paths.filter((p) => key(currentMap.get(p)) !== key(beforeMap.get(p)));
+    const skipped = [...blocked].map(([path, reason]) => ({ path, reason }));
+    const todo = rec.paths.filter((p) => !blocked.has(p) && key(currentMap.get(p)) !== key(beforeMap.get(p)));
     // deletions first: a folder the apply made may have to become a file again, and back
     const deletions = todo.filter((p) => !beforeMap.has(p));
     await forEachLimited(deletions, 16, async (p) => {
@@ -83,7 +93,7 @@ export async function undoApply(repo: GitRepo, runId: string, opts: UndoOptions 
     rec.status = 'undone';
     rec.undoneAt = new Date().toISOString();
     await writeApplyRecord(repo, rec);
-    return { runId, restored, removed };
+    return { runId, restored, removed, skipped };
   } finally {
     reader.dispose();
     await release();

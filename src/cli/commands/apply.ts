@@ -20,7 +20,7 @@ export function formatApplyResult(r: ApplyResult): string {
   if (r.conflicts.length) {
     out.push('Conflicts (resolve the markers, or undo):');
     for (const c of r.conflicts) {
-      out.push(`  ${c.path}: ${c.tasks.join(' vs ')}${c.kind === 'modify/delete' ? ' (one side deleted the file; the other version was kept)' : ''}`);
+      out.push(`  ${c.path}: ${c.tasks.join(' vs ')}${c.kind === 'modify/delete' ? ' (one side deleted the file; the other version was kept)' : c.kind === 'symlink' ? ' (your symbolic link was kept; the tasks would replace it)' : ''}`);
     }
   }
   if (r.binaryConflicts.length) {
