@@ -6,7 +6,8 @@
 // `git add` cleaned it, in the before-apply snapshot — and written as git would check it
 // out (gitattributes `eol`/`text`/`working-tree-encoding`, filters, core.autocrlf),
 // never as raw blob bytes. Submodules are never written into, a user's symbolic link is
-// never replaced nor written through.
+// never replaced nor written through, and changes outside a task's `owns` are left out
+// unless the user includes them.
 //
 // Order of events, so that a failure at any point is undoable:
 //   1. take the apply lock (no run may start, no other apply/undo);
@@ -36,7 +37,7 @@ import * as path from 'node:path';
 
 export interface ApplyTaskInput {
   readonly id: string;
-  /** Ownership globs; needed for `discardViolations`. */
+  /** Ownership globs: a change outside them is an ownership violation (see `includeViolations`). */
   readonly owns?: readonly string[];
   readonly baseCommit: string;
   readonly resultCommit: string;
@@ -48,8 +49,12 @@ export interface ApplyOptions {
   readonly tasks: readonly ApplyTaskInput[];
   /** Paths that must not be written (e.g. the editor's unsaved files): reported as skipped. */
   readonly skipPaths?: readonly string[];
-  /** Leave out changes outside a task's `owns` (reported as skipped). */
-  readonly discardViolations?: boolean;
+  /**
+   * Changes outside a task's `owns` to write anyway: all (`true`) or these paths (relative to
+   * the repository, or absolute under it). Default: none; every violation is listed in
+   * `ApplyResult.violations`, the left-out ones with `included: false`.
+   */
+  readonly includeViolations?: boolean | readonly string[];
   /** The run's base; defaults to refs/parallel-agents/<runId>/base. */
   readonly runBase?: string;
   /** Apply again even though an earlier apply of this run was not undone. */
@@ -84,6 +89,8 @@ export interface ApplyResult {
   /** Binary files changed on both sides: never text-merged, the user's file is left untouched. */
   readonly binaryConflicts: Array<{ path: string; tasks: string[] }>;
   readonly skipped: Array<{ path: string; reason: string }>;
+  /** Every change outside its task's `owns`; `included: false` ones were not written (and are not in `skipped`). */
+  readonly violations: Array<{ path: string; task: string; included: boolean }>;
 }
 
 interface Entry {
@@ -143,6 +150,9 @@ export async function applyRun(repo: GitRepo, opts: ApplyOptions): Promise<Apply
 
     const skipped: Array<{ path: string; reason: string }> = [];
     const skipSet = new Set((opts.skipPaths ?? []).map((p) => relSkip(repo.root, p)));
+    const violations: Array<{ path: string; task: string; included: boolean }> = [];
+    const include = opts.includeViolations;
+    const includeSet = typeof include === 'object' ? new Set(include.map((p) => relSkip(repo.root, p))) : undefined;
 
     // what each task changed against its own base (renames as delete + add)
     const byPath = new Map<string, Contribution[]>();
@@ -152,9 +162,11 @@ export async function applyRun(repo: GitRepo, opts: ApplyOptions): Promise<Apply
     opts.tasks.forEach((t, i) => {
       const owns = t.owns ? compileGlobs(t.owns) : undefined;
       for (const c of parseRawZ((diffs[i] as { stdout: Buffer }).stdout)) {
-        if (opts.discardViolations && owns && !owns.matches(c.path)) {
-          skipped.push({ path: c.path, reason: `outside what task ${t.id} owns (discarded)` });
-          continue;
+        if (owns && !owns.matches(c.path)) {
+          // a change the task had no right to make: written only when the user accepts it
+          const included = include === true || (includeSet?.has(c.path) ?? false);
+          violations.push({ path: c.path, task: t.id, included });
+          if (!included) continue;
         }
         const list = byPath.get(c.path) ?? [];
         list.push({
@@ -357,6 +369,7 @@ export async function applyRun(repo: GitRepo, opts: ApplyOptions): Promise<Apply
       conflicts,
       binaryConflicts,
       skipped,
+      violations,
     };
   } finally {
     if (!opts.reader) reader.dispose();
