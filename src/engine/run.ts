@@ -5,8 +5,8 @@ import * as path from 'node:path';
 import type Anthropic from '@anthropic-ai/sdk';
 import { Disposable, Emitter, type Event } from '../core/lifecycle';
 import { slotsOf } from '../core/plan';
-import { type TaskOutput, type TaskProgress, type TranscriptEntry } from '../core/runModel';
-import { Scheduler, TaskCancelledError, type TaskStateChange } from '../core/scheduler';
+import { settledRunStatus, type TaskOutput, type TaskProgress, type TranscriptEntry } from '../core/runModel';
+import { Scheduler, TaskCancelledError, TaskUndecidedError, type TaskStateChange } from '../core/scheduler';
 import type { Task } from '../core/taskSchema';
 import type { ApiGate } from '../agents';
 import {
@@ -21,6 +21,8 @@ import {
   type RunJournal,
 } from '../git';
 import { prefixGlobs } from './prefixedWorkspace';
+import { analysisInputs, applyInputs } from './runInputs';
+import { undecidedReason } from './strategies/consensus';
 import { runTask, type TaskRunResult } from './taskExecutors';
 import type { RunOptions, RunTaskView, RunView } from './types';
 
@@ -96,6 +98,10 @@ export class Run extends Disposable {
             this.record(task.id, result);
             if (result.status === 'cancelled') throw new TaskCancelledError(result.error ?? 'cancelled');
             if (result.status === 'failed') throw new Error(result.error ?? 'the task failed');
+            if (result.status === 'undecided') {
+              const votes = result.strategy?.votes;
+              throw new TaskUndecidedError(result, votes ? undecidedReason(votes) : 'did not decide', votes?.allowUndecided === true);
+            }
             return result;
           },
         })),
@@ -177,6 +183,10 @@ export class Run extends Disposable {
     if (r.stopReason !== undefined) t.stopReason = r.stopReason;
     if (r.error !== undefined) t.error = r.error;
     if (r.strategy !== undefined) t.strategy = r.strategy;
+    if (r.ignoredOutputs !== undefined) t.ignoredOutputs = r.ignoredOutputs;
+    else delete t.ignoredOutputs;
+    if (r.outsideWrites !== undefined) t.outsideWrites = r.outsideWrites;
+    else delete t.outsideWrites;
   }
 
   private progress(id: string, p: TaskProgress): void {
@@ -249,21 +259,12 @@ export class Run extends Disposable {
 
   private async finish(): Promise<RunView> {
     const v = this.view;
-    const tasks = v.tasks.filter((t) => t.resultCommit !== undefined && t.baseCommit !== undefined);
     try {
-      v.analysis = await analyseRun(this.repo, {
-        runId: v.runId,
-        tasks: tasks.map((t) => ({ id: t.id, owns: prefixGlobs(t.owns, v.prefix), baseCommit: t.baseCommit as string, resultCommit: t.resultCommit as string })),
-      });
+      v.analysis = await analyseRun(this.repo, { runId: v.runId, tasks: analysisInputs(v) });
     } catch (e) {
       this.log('error', `could not analyse the run: ${String(e)}`);
     }
-    const statuses = v.tasks.map((t) => t.status);
-    v.status = statuses.every((s) => s === 'succeeded')
-      ? 'succeeded'
-      : statuses.some((s) => s === 'failed')
-        ? 'failed'
-        : 'cancelled';
+    v.status = settledRunStatus(v.tasks);
     v.finishedAt = Date.now();
     if (this.journalTimer) clearTimeout(this.journalTimer);
     this.journalTimer = undefined;
@@ -280,7 +281,11 @@ export class Run extends Disposable {
     try {
       v.applied = await applyRun(this.repo, {
         runId: v.runId,
-        tasks: orderForApply(v).map((t) => ({ id: t.id, owns: prefixGlobs(t.owns, v.prefix), baseCommit: t.baseCommit as string, resultCommit: t.resultCommit as string })),
+        tasks: applyInputs(v),
+        reader: this.reader,
+        // Changes outside a task's `owns` are never written by `run --apply`: they stay in
+        // the result for review, and `applied.violations` lists them (included: false).
+        includeViolations: false,
         ...(this.options.skipPaths !== undefined && { skipPaths: this.options.skipPaths }),
       });
     } catch (e) {
@@ -300,14 +305,6 @@ export class Run extends Disposable {
     this.gate.dispose();
     super.dispose();
   }
-}
-
-/** Succeeded tasks in dependency order (a task after what it builds on). */
-export function orderForApply(v: RunView, only?: readonly string[]): RunTaskView[] {
-  const wave = new Map(v.plan.tasks.map((t) => [t.id, t.wave]));
-  return v.tasks
-    .filter((t) => t.status === 'succeeded' && t.resultCommit !== undefined && (!only || only.includes(t.id)))
-    .sort((a, b) => (wave.get(a.id) ?? 0) - (wave.get(b.id) ?? 0));
 }
 
 export function toJournal(v: RunView): RunJournal {
@@ -331,6 +328,8 @@ export function toJournal(v: RunView): RunJournal {
       ...(t.changed !== undefined && { changed: t.changed.map((p) => v.prefix + p) }),
       ...((t.error ?? t.reason) !== undefined && { error: (t.error ?? t.reason) as string }),
       ...(t.strategy !== undefined && { strategy: t.strategy }),
+      ...(t.ignoredOutputs !== undefined && { ignoredOutputs: t.ignoredOutputs }),
+      ...(t.outsideWrites !== undefined && { outsideWrites: t.outsideWrites }),
     };
   }
   return {

@@ -6,7 +6,7 @@ export { snapshotWorkingTree, captureWorkingTree, type WorkingTreeCapture } from
 export { ObjectReader, type GitObject } from './catFileBatch';
 export { OverlayWorkspace, isBinary } from './overlayWorkspace';
 export { WorktreeWorkspace, worktreesRoot } from './worktreeWorkspace';
-export { commitOverlay, commitWorktree, mergeBase, type CommitTaskOptions, type MergedBase } from './resultCommit';
+export { commitOverlay, commitWorktree, mergeBase, type CommitTaskOptions, type MergedBase, type WorktreeCommit } from './resultCommit';
 export {
   analyseRun,
   analyseTask,
@@ -23,6 +23,8 @@ export { applyRun, type ApplyConflict, type ApplyOptions, type ApplyResult, type
 export { undoApply, type UndoOptions, type UndoResult } from './undo';
 export { readApplyRecord, type ApplyRecord } from './applyRecord';
 export { acquireApplyLock, assertNotApplying, readApplyLock, type ApplyLockInfo } from './applyLock';
+export { recoverInterruptedApply, type RecoveredApply } from './recovery';
+export { pruneRuns, type PruneOptions, type PruneResult } from './prune';
 export {
   appendTranscript,
   currentOwner,

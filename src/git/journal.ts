@@ -12,7 +12,8 @@ import { assertSafeId } from './ids';
 import { pidAlive, writeFileAtomic } from './fsutil';
 import type { GitRepo } from './repo';
 
-export type RunStatus = 'running' | 'succeeded' | 'failed' | 'cancelled' | 'interrupted';
+/** `undecided`: a task ended undecided without `allowUndecided` (and nothing failed or was cancelled). */
+export type RunStatus = 'running' | 'succeeded' | 'failed' | 'cancelled' | 'interrupted' | 'undecided';
 
 export interface JournalOwner {
   readonly pid: number;
@@ -39,6 +40,10 @@ export interface JournalTask {
   error?: string;
   /** Competitive attempts, consensus votes, aggregate details (strategy tasks only). */
   strategy?: StrategyOutcome;
+  /** Command tasks: files it wrote that git ignores, not part of the result (count, first ≤5 repository-relative paths). */
+  ignoredOutputs?: { count: number; sample: string[] };
+  /** Command tasks: paths it wrote outside its workspace folder (e.g. `../x`), not kept; ownership violations. */
+  outsideWrites?: string[];
 }
 
 export interface JournalApply {

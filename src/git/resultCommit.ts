@@ -51,7 +51,7 @@ export async function commitOverlay(
 }
 
 /** A command task's result commit and what the command wrote that is not in it. */
-export interface WorktreeResult {
+export interface WorktreeCommit {
   readonly commit: string;
   /** Files the command wrote that git ignores (not in the result). */
   readonly ignored: IgnoredOutputs;
@@ -69,13 +69,13 @@ export interface WorktreeResult {
  */
 export async function commitWorktree(
   repo: GitRepo,
-  opts: CommitTaskOptions & { readonly worktree: WorktreeWorkspace; readonly workspaceFolder?: string },
-): Promise<WorktreeResult> {
+  opts: CommitTaskOptions & { readonly worktree: WorktreeWorkspace; readonly workspacePrefix?: string },
+): Promise<WorktreeCommit> {
   const cwd = opts.worktree.path;
   await repo.exec([...QUIET_WRITE_CONFIG, 'add', '-A', '--', '.'], { cwd });
   // Ignored files first: taking writes outside back out of the index makes them untracked.
   const ignored = await ignoredOutputs(repo, opts.worktree);
-  const outside = await takeOutsideWrites(repo, opts.worktree, opts.workspaceFolder ?? '');
+  const outside = await takeOutsideWrites(repo, opts.worktree, opts.workspacePrefix ?? '');
   const tree = (await repo.git(['write-tree'], { cwd })).trim();
   return { commit: await storeResult(repo, opts, tree), ignored, outside };
 }

@@ -1,6 +1,7 @@
 // How the front ends report a task's strategy: the fields of `run --json` (and `show
 // --json`), and the text lines of `run` and `show`.
 import type { StrategyOutcome } from '../../core/strategyModel';
+import type { LeftOutWrites } from './shared';
 
 const round = (n: number) => Math.round(n * 1000) / 1000;
 
@@ -28,6 +29,8 @@ export function strategyJson(s: StrategyOutcome | undefined) {
         ms: a.ms,
         costUsd: a.costUsd,
         ...(a.error !== undefined && { error: a.error }),
+        ...(a.ignoredOutputs !== undefined && { ignoredOutputs: a.ignoredOutputs }),
+        ...(a.outsideWrites !== undefined && { outsideWrites: a.outsideWrites }),
       })),
       winner: c.winner,
       decidedBy: c.decidedBy,
@@ -41,6 +44,9 @@ export function strategyJson(s: StrategyOutcome | undefined) {
         ...(v.tie && { tied: v.tied }),
         weighted: v.weighted,
         majority: v.majority,
+        ...(v.undecided !== undefined && { undecided: v.undecided }),
+        failedVoters: v.failedVoters ?? [],
+        allowUndecided: v.allowUndecided === true,
         ballots: v.ballots.map((b) => ({
           voter: b.voter,
           model: b.model,
@@ -76,14 +82,37 @@ export function strategyLines(s: StrategyOutcome | undefined, indent = '  '): st
   const v = s.votes;
   if (v) {
     const tally = Object.entries(v.tally).map(([k, n]) => `${k} ${round(n)}`).join(', ') || 'no votes';
-    const head = v.decision !== null ? `decision ${v.decision}` : v.tie ? `TIE between ${v.tied.join(' and ')} (no decision)` : 'no decision';
+    const head =
+      v.decision !== null ? `decision ${v.decision}`
+      : v.undecided !== undefined ? `UNDECIDED — ${v.undecided}`
+      : v.tie ? `TIE between ${v.tied.join(' and ')} (no decision)`
+      : 'no decision';
     out.push(`${indent}votes: ${head}; tally${v.weighted ? ' (weighted)' : ''}: ${tally}`);
     for (const b of v.ballots) {
       const w = v.weighted ? ` ×${round(b.weight)}` : '';
-      out.push(`${indent}  voter ${b.voter} (${b.model}${w}): ${b.choice ?? `no vote (${b.error ?? 'did not vote'})`}${b.choice !== null && b.rationale ? ` — ${b.rationale.replace(/\s*\n\s*/g, ' ')}` : ''}`);
+      const failed = v.failedVoters?.find((f) => f.voter === b.voter);
+      const noVote = failed ? `no vote (failed ${failed.tries === 1 ? 'once' : `${failed.tries} times`}: ${failed.error})` : `no vote (${b.error ?? 'did not vote'})`;
+      out.push(`${indent}  voter ${b.voter} (${b.model}${w}): ${b.choice ?? noVote}${b.choice !== null && b.rationale ? ` — ${b.rationale.replace(/\s*\n\s*/g, ' ')}` : ''}`);
     }
   }
   const g = s.aggregate;
   if (g) out.push(`${indent}aggregate (${g.mode}) of ${g.from.join(', ')}${g.into ? ` → ${g.into}` : ''}`);
+  return out;
+}
+
+/**
+ * Text lines for what a command wrote that is not in its result: files git ignores (so a
+ * task that "changed 0 files" says why) and writes outside its workspace folder.
+ */
+export function leftOutLines(t: LeftOutWrites, indent = '  '): string[] {
+  const out: string[] = [];
+  const ig = t.ignoredOutputs;
+  if (ig && ig.count > 0) {
+    const more = ig.count > ig.sample.length ? ', …' : '';
+    out.push(`${indent}wrote ${ig.count} file${ig.count === 1 ? '' : 's'} that git ignores, not part of the result: ${ig.sample.join(', ')}${more}`);
+  }
+  if (t.outsideWrites?.length) {
+    out.push(`${indent}wrote outside its workspace folder (not kept; ownership violation${t.outsideWrites.length === 1 ? '' : 's'}): ${t.outsideWrites.join(', ')}`);
+  }
   return out;
 }

@@ -7,7 +7,7 @@ import { existsSync, symlinkSync } from 'node:fs';
 import * as path from 'node:path';
 import { createRunId } from '../../../src/git/ids';
 import { openRepo, type GitRepo } from '../../../src/git/repo';
-import { commitWorktree, type WorktreeResult } from '../../../src/git/resultCommit';
+import { commitWorktree, type WorktreeCommit } from '../../../src/git/resultCommit';
 import { snapshotWorkingTree } from '../../../src/git/snapshot';
 import { WorktreeWorkspace } from '../../../src/git/worktreeWorkspace';
 import { cleanupRepos, makeRepo, TEST_GIT_ENV, type TestRepo } from './helpers';
@@ -33,12 +33,12 @@ describe('git/commitWorktree: what a command wrote that is not its result', func
   after(cleanupRepos);
 
   /** Runs `command` with `sh -c` in a fresh worktree (in `folder` inside it), commits, disposes. */
-  async function run(command: string, folder = ''): Promise<WorktreeResult & { changes: string }> {
+  async function run(command: string, folder = ''): Promise<WorktreeCommit & { changes: string }> {
     const taskId = `cmd${++n}`;
     const wt = await WorktreeWorkspace.create(repo, base, runId, taskId);
     try {
       execFileSync('sh', ['-c', command], { cwd: path.join(wt.path, folder), env: TEST_GIT_ENV });
-      const r = await commitWorktree(repo, { runId, taskId, baseCommit: base, worktree: wt, workspaceFolder: folder, message: command });
+      const r = await commitWorktree(repo, { runId, taskId, baseCommit: base, worktree: wt, workspacePrefix: folder, message: command });
       return { ...r, changes: t.git('diff-tree', '-r', '--no-commit-id', '--raw', '--no-abbrev', base, r.commit).replace(/ [0-9a-f]{40} [0-9a-f]{40} /g, ' ').trim() };
     } finally {
       await wt.dispose();
