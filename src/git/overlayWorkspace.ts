@@ -22,6 +22,7 @@ import {
 } from '../core/patternWorker';
 import type { SearchHit, SearchOptions, TaskWorkspace, WorkspaceChange, WorkspaceEntry, WriteOptions } from '../core/workspace';
 import type { ObjectReader } from './catFileBatch';
+import { workingTreeEncoding } from './encodingAttribute';
 import type { TreeEntry } from './objects';
 import { gitEnv, type GitRepo } from './repo';
 
@@ -127,10 +128,18 @@ export class OverlayWorkspace implements TaskWorkspace {
     const p = normalizeRelPath(path);
     if (this.overlay.has(p)) return this.overlay.get(p)?.content;
     if (!p || p.startsWith('/')) return undefined;
-    // The blob and its folder are asked for at once (one round trip on the pipe): the folder
-    // says whether the blob is a regular file or a symbolic link's target.
-    const [content, e] = await Promise.all([this.reader.readBlob(`${this.baseCommit}:${p}`), this.baseEntry(p)]);
-    return e && e.type === 'blob' && e.mode !== '120000' ? content : undefined;
+    // What a checkout would write (eol=crlf, smudge filters…), asked for together with the
+    // blob's folder, which says whether it is a regular file or a symbolic link's target,
+    // and its working-tree-encoding, for which the stored UTF-8 is read (encodingAttribute.ts).
+    // (`<rev>:<path> <path>` is one batch line, so a path with a space waits for its sha.)
+    const early = /[\s]/.test(p) ? undefined : this.reader.readFiltered(`${this.baseCommit}:${p}`, p);
+    const [e, encoding] = await Promise.all([this.baseEntry(p), workingTreeEncoding(this.reader, p)]);
+    if (!e || e.type !== 'blob' || e.mode === '120000') return early?.then(() => undefined);
+    if (encoding) {
+      early?.catch(() => undefined);
+      return this.reader.readBlob(e.sha);
+    }
+    return early ?? this.reader.readFiltered(e.sha, p);
   }
 
   async listFiles(): Promise<string[]> {

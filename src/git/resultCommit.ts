@@ -3,7 +3,8 @@
 // merged with its dependencies' results (`git merge-tree --write-tree`, no worktree).
 import { GitError } from './errors';
 import { taskRef } from './ids';
-import { commitTree, QUIET_WRITE_CONFIG, treeWithUpdates, updateRef, writeBlobs, type IndexUpdate } from './objects';
+import { writeCleanBlobs } from './cleanBlobs';
+import { commitTree, QUIET_WRITE_CONFIG, treeWithUpdates, updateRef, type IndexUpdate } from './objects';
 import type { OverlayFile, OverlayWorkspace } from './overlayWorkspace';
 import type { GitRepo } from './repo';
 import { ignoredOutputs, takeOutsideWrites, type IgnoredOutputs } from './worktreeOutputs';
@@ -32,7 +33,7 @@ export async function commitOverlay(
   const folders = [...new Set(written.filter(([, f]) => f.executable === undefined).map(([p]) => p.slice(0, Math.max(0, p.lastIndexOf('/')))))];
   const [listings, shas] = await Promise.all([
     Promise.all(folders.map((f) => reader.readFolder(opts.baseCommit, f))),
-    writeBlobs(repo, written.map(([, f]) => f.content)),
+    writeCleanBlobs(repo, written.map(([path, f]) => ({ path, content: f.content }))),
   ]);
   const baseModes = new Map<string, string>();
   folders.forEach((f, i) => {
