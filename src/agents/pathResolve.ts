@@ -36,10 +36,13 @@ export type Resolved =
 export async function resolveToolPath(ws: TaskWorkspace, path: string, followLast = true): Promise<Resolved> {
   let segs = path.split('/');
   const links: string[] = [];
+  // What every leading part is, asked for at once (the git overlay answers them in one
+  // round trip on its pipe), and again after a link changes the path.
+  let entries = askAll(ws, segs);
   for (let i = 0; i < segs.length; ) {
     const cur = segs.slice(0, i + 1).join('/');
     const last = i === segs.length - 1;
-    const e = await ws.entry(cur);
+    const e = await (await entries)[i];
     if (!e) return { ok: true, path: segs.join('/'), entry: undefined, links };
     if (e.kind === 'submodule') return { ok: false, reason: submoduleReason(cur) };
     if (e.kind === 'folder' || e.kind === 'file') {
@@ -55,9 +58,16 @@ export async function resolveToolPath(ws: TaskWorkspace, path: string, followLas
     links.push(cur);
     segs = [...target.segs, ...segs.slice(i + 1)];
     if (!segs.length) return { ok: false, reason: `"${cur}" is a symbolic link to the workspace root, not to a file` };
+    entries = askAll(ws, segs);
     i = 0;
   }
   return { ok: true, path: segs.join('/'), entry: { kind: 'folder' }, links };
+}
+
+function askAll(ws: TaskWorkspace, segs: readonly string[]): Promise<Array<Promise<WorkspaceEntry | undefined>>> {
+  const asked = segs.map((_, i) => ws.entry(segs.slice(0, i + 1).join('/')));
+  for (const a of asked) a.catch(() => undefined); // awaited one by one; a later one may not be reached
+  return Promise.resolve(asked);
 }
 
 export function submoduleReason(path: string): string {
