@@ -22,7 +22,7 @@
 // PatternCostError that says so.
 import { Worker } from 'node:worker_threads';
 import picomatch from 'picomatch';
-import { normalizeGlob } from './glob';
+import { isNegatedGlob, normalizeGlob } from './glob';
 
 export const DEFAULT_BUDGET_MS = 3000;
 /** Longest search pattern accepted (characters). */
@@ -110,7 +110,7 @@ export function compileSearchRegex(pattern: string): RegexSource {
 
 const PM_OPTIONS = { dot: true } as const; // as compileGlobs (core/glob.ts)
 
-/** The regexes of a glob set, split into positive and `!negated` globs exactly as compileGlobs does. */
+/** The regexes of a glob set, split into positive and `!negated` globs exactly as compileGlobs (core/glob.ts) does. */
 export function compileGlobSource(globs: readonly string[]): GlobSource {
   const positive: Array<{ glob: string; re: RegexSource }> = [];
   const negative: Array<{ glob: string; re: RegexSource }> = [];
@@ -119,8 +119,9 @@ export function compileGlobSource(globs: readonly string[]): GlobSource {
       throw new Error(`The glob is ${raw.length} characters long; globs of at most ${MAX_GLOB_LENGTH} are accepted.`);
     }
     const g = normalizeGlob(raw);
-    const neg = g.startsWith('!');
-    const glob = neg ? normalizeGlob(g.slice(1)) : g;
+    const neg = isNegatedGlob(g);
+    const glob = neg ? g.slice(1) : g;
+    if (glob === '') continue; // picomatch refuses empty patterns; they match nothing
     const re = picomatch.makeRe(glob, PM_OPTIONS);
     (neg ? negative : positive).push({ glob, re: { source: re.source, flags: re.flags } });
   }
