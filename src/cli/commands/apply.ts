@@ -1,39 +1,43 @@
-// `parallel-agents apply [DIR] RUN [--only a,b] [--discard-violations] [--json]`:
+// `parallel-agents apply [DIR] RUN [--only a,b] [--include-violations[=PATHS]] [--json]`:
 // 3-way apply of a run's results into the working tree. Exit 1 when conflicts remain.
-import { applyRun, type ApplyResult } from '../../git/apply';
+import { applyRun, type ApplyResult } from '../../git';
 import { listFlag, parseArgs } from '../args';
-import { CliError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type CliCommand } from '../io';
+import { commandSpec } from '../commandSpecs';
+import { followUp } from '../dirArg';
+import { cappedLines, plural } from '../format';
+import { usageLine } from '../help';
+import { CliError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type CliCommand, type CliIO } from '../io';
 import { loadRun, openRepoForCli, splitDirRun, toCliError } from './runs';
 import { analysableTasks } from './show';
 
-export const APPLY_USAGE = 'usage: parallel-agents apply [DIR] RUN [--only a,b] [--discard-violations] [--json]';
+const SPEC = commandSpec('apply');
 
-export function formatApplyResult(r: ApplyResult): string {
+/** What an apply did, paths capped (`show RUN` and `--json` have them all). */
+export function formatApplyResult(r: ApplyResult, io: CliIO, repoRoot: string): string {
+  const seeAll = `\`${followUp(io, repoRoot, 'show', r.runId)}\` lists them`;
+  const cap = (lines: string[]) => cappedLines(lines, '  ', seeAll);
   const out: string[] = [];
-  out.push(`Applied run ${r.runId}: ${r.applied.length} file${r.applied.length === 1 ? '' : 's'} written.`);
-  for (const p of r.applied) out.push(`  ${p}`);
-  if (r.merged.length) out.push(`Merged cleanly: ${r.merged.join(', ')}`);
-  if (r.skipped.length) {
-    out.push('Skipped:');
-    for (const s of r.skipped) out.push(`  ${s.path}: ${s.reason}`);
-  }
+  out.push(`Applied run ${r.runId}: ${plural(r.applied.length, 'file')} written.`);
+  out.push(...cap(r.applied.map((p) => `  ${p}`)));
+  if (r.merged.length) out.push(`Merged cleanly (${r.merged.length}):`, ...cap(r.merged.map((p) => `  ${p}`)));
+  if (r.skipped.length) out.push('Skipped:', ...cap(r.skipped.map((s) => `  ${s.path}: ${s.reason}`)));
   if (r.conflicts.length) {
     out.push('Conflicts (resolve the markers, or undo):');
-    for (const c of r.conflicts) {
-      out.push(`  ${c.path}: ${c.tasks.join(' vs ')}${c.kind === 'modify/delete' ? ' (one side deleted the file; the other version was kept)' : ''}`);
-    }
+    out.push(
+      ...cap(r.conflicts.map((c) => `  ${c.path}: ${c.tasks.join(' vs ')}${c.kind === 'modify/delete' ? ' (one side deleted the file; the other version was kept)' : ''}`)),
+    );
   }
   if (r.binaryConflicts.length) {
     out.push('Binary conflicts (your file was left untouched):');
-    for (const c of r.binaryConflicts) out.push(`  ${c.path}: ${c.tasks.join(' vs ')}`);
+    out.push(...cap(r.binaryConflicts.map((c) => `  ${c.path}: ${c.tasks.join(' vs ')}`)));
   }
-  out.push(`Undo with: parallel-agents undo ${r.runId}`);
+  out.push(`Undo with: ${followUp(io, repoRoot, 'undo', r.runId)}`);
   return out.join('\n') + '\n';
 }
 
 export const applyCommand: CliCommand = async (argv, io) => {
-  const args = parseArgs(argv, { only: 'string', 'discard-violations': 'boolean', json: 'boolean' }, APPLY_USAGE);
-  const { dir, run } = splitDirRun(io, args.positionals, APPLY_USAGE, false);
+  const args = parseArgs(argv, SPEC);
+  const { dir, run } = splitDirRun(io, args.positionals, usageLine(SPEC), false);
   const only = listFlag(args.flags.only);
   const repo = await openRepoForCli(io, dir);
   const j = await loadRun(repo, run);
@@ -51,13 +55,13 @@ export const applyCommand: CliCommand = async (argv, io) => {
       runId: j.runId,
       runBase: j.baseCommit,
       tasks: tasks.map((t) => ({ ...t, owns: j.tasks[t.id]?.owns ?? ['**'] })),
-      discardViolations: args.flags['discard-violations'] === true,
+      discardViolations: args.flags['include-violations'] === undefined,
     });
   } catch (e) {
     throw toCliError(e);
   }
   if (args.flags.json === true) io.stdout(JSON.stringify(r, null, 2) + '\n');
-  else io.stdout(formatApplyResult(r));
+  else io.stdout(formatApplyResult(r, io, repo.root));
   const unresolved = r.conflicts.length + r.binaryConflicts.length;
   if (unresolved) io.stderr(`${unresolved} conflict${unresolved === 1 ? '' : 's'} left unresolved\n`);
   return unresolved ? EXIT_FAILURE : EXIT_OK;

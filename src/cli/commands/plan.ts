@@ -4,18 +4,21 @@ import { planTasks, type Plan, type PlanDiagnostic } from '../../core/plan';
 import { MAX_CONCURRENCY } from '../../core/taskSchema';
 import { findTaskFile, formatProblem, loadTaskFile, TaskFileNotFoundError, workspaceRootOf, type Problem } from '../../core/taskFile';
 import { intFlag, parseArgs } from '../args';
-import { CliError, EXIT_FAILURE, EXIT_OK, type CliCommand, type CliIO } from '../io';
+import { commandSpec } from '../commandSpecs';
+import { resolveDir } from '../dirArg';
 import { formatMs } from '../format';
+import { usageLine } from '../help';
+import { CliError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type CliCommand, type CliIO } from '../io';
 import { listWorkspaceFiles } from '../../engine/workspaceFiles';
 import { loadHistory } from '../history';
 
-export const PLAN_USAGE = 'usage: parallel-agents plan [DIR] [--file F] [--json] [--concurrency N]';
+const SPEC = commandSpec('plan');
 
 export const planCommand: CliCommand = async (argv, io) => {
-  const args = parseArgs(argv, { file: 'string', json: 'boolean', concurrency: 'string' }, PLAN_USAGE);
-  if (args.positionals.length > 1) throw new CliError(`too many arguments\n${PLAN_USAGE}`, 2);
-  const dir = path.resolve(io.cwd, args.positionals[0] ?? '.');
-  const concurrency = intFlag(args.flags.concurrency, 'concurrency', 1, MAX_CONCURRENCY, PLAN_USAGE);
+  const args = parseArgs(argv, SPEC);
+  if (args.positionals.length > 1) throw new CliError(`too many arguments\n${usageLine(SPEC)}`, EXIT_USAGE);
+  const dir = resolveDir(io, args.positionals[0], true);
+  const concurrency = intFlag(args.flags.concurrency, 'concurrency', 1, MAX_CONCURRENCY, SPEC);
   const json = args.flags.json === true;
 
   let taskFilePath: string;

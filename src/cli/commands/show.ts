@@ -1,13 +1,14 @@
 // `parallel-agents show [DIR] RUN [TASK] [--json]`: a run's status, changed files,
 // diffstat, overlaps and ownership violations (from git diff of the result commits).
-import { analyseRun, type RunAnalysis } from '../../git/analysis';
-import { strategyLines } from '../../engine/strategies/report';
-import type { RunJournal } from '../../git/journal';
+import { strategyLines } from '../../engine';
+import { analyseRun, type RunAnalysis, type RunJournal } from '../../git';
 import { parseArgs } from '../args';
+import { commandSpec } from '../commandSpecs';
+import { usageLine } from '../help';
 import { CliError, EXIT_OK, EXIT_USAGE, type CliCommand } from '../io';
 import { formatDuration, loadRun, openRepoForCli, runDurationMs, splitDirRun, toCliError } from './runs';
 
-export const SHOW_USAGE = 'usage: parallel-agents show [DIR] RUN [TASK] [--json]';
+const SPEC = commandSpec('show');
 
 export function analysableTasks(j: RunJournal, only?: readonly string[]) {
   return Object.entries(j.tasks)
@@ -18,8 +19,8 @@ export function analysableTasks(j: RunJournal, only?: readonly string[]) {
 const STATUS_LETTER = { A: 'added', M: 'modified', D: 'deleted', R: 'renamed' } as const;
 
 export const showCommand: CliCommand = async (argv, io) => {
-  const args = parseArgs(argv, { json: 'boolean' }, SHOW_USAGE);
-  const { dir, run, task } = splitDirRun(io, args.positionals, SHOW_USAGE, true);
+  const args = parseArgs(argv, SPEC);
+  const { dir, run, task } = splitDirRun(io, args.positionals, usageLine(SPEC), true);
   const repo = await openRepoForCli(io, dir);
   const j = await loadRun(repo, run);
   if (task !== undefined && !j.tasks[task]) {

@@ -83,7 +83,7 @@ describe('git/CLI runs, show, apply, undo', () => {
       assert.equal(t.text('f.txt'), 'one\ntwo\nthree\n');
       assert.equal(t.text('g.txt'), 'g\n');
 
-      const only = await run(applyCommand, [s.runId, '--only', 'fmt', '--discard-violations'], t.dir);
+      const only = await run(applyCommand, [s.runId, '--only', 'fmt'], t.dir);
       assert.equal(only.code, 0, only.err);
       assert.equal(t.text('f.txt'), 'one\nTWO fmt\nthree\n');
       assert.equal(t.text('g.txt'), 'g\n');
