@@ -6,7 +6,7 @@ import { findTaskFile, formatProblem, loadTaskFile, TaskFileNotFoundError, works
 import { intFlag, parseArgs } from '../args';
 import { commandSpec } from '../commandSpecs';
 import { resolveDir } from '../dirArg';
-import { formatMs } from '../format';
+import { formatMs, formatSpeedup } from '../format';
 import { usageLine } from '../help';
 import { CliError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type CliCommand, type CliIO } from '../io';
 import { listWorkspaceFiles } from '../../engine/workspaceFiles';
@@ -59,7 +59,7 @@ export function reportProblems(io: CliIO, json: boolean, file: string, problems:
   if (json) {
     const errors = problems.filter((p) => p.severity === 'error').map(problemJson);
     const warnings = problems.filter((p) => p.severity === 'warning').map(problemJson);
-    io.stdout(JSON.stringify({ file, tasks: [], waves: [], criticalPath: [], predictedSpeedup: null, warnings, errors }, null, 2) + '\n');
+    io.stdout(JSON.stringify({ file, tasks: [], waves: [], criticalPath: [], expectedSpeedup: null, predictedSpeedup: null, warnings, errors }, null, 2) + '\n');
   }
   for (const p of problems) io.stderr(formatProblem(p) + '\n');
   const count = problems.filter((p) => p.severity === 'error').length;
@@ -152,11 +152,12 @@ export function renderPlan(file: string, plan: Plan): string {
   if (plan.criticalPath.length) {
     const label = (s: string) => `  ${s.padEnd(19)}`;
     lines.push(`${label('Critical path')}${plan.criticalPath.join(' → ')}  (${formatDuration(plan.criticalPathLength, plan.unit)})`);
+    // The headline is what the concurrency cap allows; Amdahl's uncapped figure only as such.
     lines.push(
-      `${label('Predicted speedup')}${plan.predictedSpeedup.toFixed(2)}×  (Amdahl: ${formatDuration(plan.totalWork, plan.unit)} of work ÷ ${formatDuration(plan.criticalPathLength, plan.unit)} on the critical path)`,
+      `${label('Expected speedup')}${formatSpeedup(plan.expectedSpeedup)} with up to ${plan.concurrency} at once  (${formatDuration(plan.expectedMakespan, plan.unit)} instead of ${formatDuration(plan.totalWork, plan.unit)})`,
     );
     lines.push(
-      `${label(`With ${plan.concurrency} at once`)}at most ${plan.speedupBound.toFixed(2)}×; expected ${plan.expectedSpeedup.toFixed(2)}× (${formatDuration(plan.expectedMakespan, plan.unit)} instead of ${formatDuration(plan.totalWork, plan.unit)})`,
+      `${label('Uncapped')}${formatSpeedup(plan.predictedSpeedup)}  (Amdahl, unlimited slots: ${formatDuration(plan.totalWork, plan.unit)} of work ÷ ${formatDuration(plan.criticalPathLength, plan.unit)} on the critical path)`,
     );
     lines.push(`${label('Estimates')}${plan.unit === 'ms' ? 'from measured past runs' : '1 per task (no run history yet)'}`);
   }

@@ -4,7 +4,7 @@ import { RunSetupError, runTokens, startRun, strategyJson, strategyLines, type R
 import { intFlag, listFlag, parseArgs } from '../args';
 import { commandSpec } from '../commandSpecs';
 import { followUp, resolveDir } from '../dirArg';
-import { cappedLines, formatMs, formatUsd, plural, statusMark } from '../format';
+import { cappedLines, formatMs, formatSpeedup, formatUsd, plural, statusMark } from '../format';
 import { usageLine } from '../help';
 import { CliError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type CliCommand, type CliIO } from '../io';
 import { noKeyHint } from '../noKeyHint';
@@ -76,8 +76,12 @@ export function summarize(v: RunView) {
     ...(v.stopReason !== undefined && { stopReason: v.stopReason }),
     wallMs,
     sumTaskMs,
-    speedup: wallMs > 0 ? Math.round((sumTaskMs / wallMs) * 100) / 100 : 0,
-    predictedSpeedup: Math.round(v.plan.predictedSpeedup * 100) / 100,
+    // A cancelled or interrupted run measured nothing worth a speedup.
+    speedup: claimsSpeedup(v) && wallMs > 0 ? round2(sumTaskMs / wallMs) : null,
+    /** What the plan expected under the concurrency cap: the headline. */
+    expectedSpeedup: round2(v.plan.expectedSpeedup),
+    /** Amdahl's figure with unlimited slots, only ever shown as "uncapped". */
+    uncappedSpeedup: round2(v.plan.predictedSpeedup),
     tokens: runTokens(v),
     costUsd: v.tasks.reduce((s, t) => s + t.costUsd, 0),
     tasks: v.tasks.map((t) => ({
@@ -103,6 +107,9 @@ export function summarize(v: RunView) {
   };
 }
 
+const round2 = (n: number) => Math.round(n * 100) / 100;
+const claimsSpeedup = (v: RunView) => v.status !== 'cancelled' && v.status !== 'interrupted';
+
 function renderSummary(v: RunView, r: ReturnType<typeof summarize>, io: CliIO): string {
   const lines: string[] = [''];
   const cmd = (command: string) => followUp(io, v.repoRoot, command, v.runId);
@@ -113,7 +120,12 @@ function renderSummary(v: RunView, r: ReturnType<typeof summarize>, io: CliIO): 
   }
   lines.push('');
   lines.push(`  Run ${v.runId}: ${v.status}${v.stopReason ? ` (${v.stopReason})` : ''}`);
-  lines.push(`  Wall-clock ${formatMs(r.wallMs)} · sum of task times ${formatMs(r.sumTaskMs)} · measured speedup ${r.speedup.toFixed(2)}× (predicted ${r.predictedSpeedup.toFixed(2)}×)`);
+  const times = `  Wall-clock ${formatMs(r.wallMs)} · sum of task times ${formatMs(r.sumTaskMs)}`;
+  lines.push(
+    r.speedup === null
+      ? times
+      : `${times} · measured speedup ${formatSpeedup(r.speedup)} (expected ${formatSpeedup(r.expectedSpeedup)} with up to ${v.concurrency} at once)`,
+  );
   lines.push(`  Tokens in ${r.tokens.input} · out ${r.tokens.output} · cache read ${r.tokens.cacheRead} · cost ${formatUsd(r.costUsd)}`);
   for (const o of r.overlaps) lines.push(`  ${o.conflicting ? 'conflict' : 'overlap (merges cleanly)'}: ${o.path} (${o.tasks.join(', ')})`);
   for (const x of r.violations) lines.push(`  ownership violation: ${x.task} changed ${x.path}, which it does not own`);
