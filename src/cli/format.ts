@@ -34,7 +34,7 @@ export function cappedLines(lines: readonly string[], indent: string, seeAll: st
   return [...lines.slice(0, cap), `${indent}… and ${lines.length - cap} more; ${seeAll}`];
 }
 
-const MARKS: Record<string, string> = {
+const MARKS: Record<TaskStatus, string> = {
   queued: '·',
   running: '▶',
   succeeded: '✓',
@@ -45,5 +45,5 @@ const MARKS: Record<string, string> = {
 };
 
 export function statusMark(s: TaskStatus): string {
-  return MARKS[s] ?? '?';
+  return MARKS[s];
 }
