@@ -1,5 +1,6 @@
 // `parallel-agents apply [DIR] RUN [--only a,b] [--include-violations[=PATHS]] [--json]`:
 // 3-way apply of a run's results into the working tree. Exit 1 when conflicts remain.
+import { applyInputs } from '../../engine';
 import { applyRun, type ApplyResult } from '../../git';
 import { listFlag, parseArgs } from '../args';
 import { commandSpec } from '../commandSpecs';
@@ -8,7 +9,6 @@ import { cappedLines, plural } from '../format';
 import { usageLine } from '../help';
 import { CliError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type CliCommand, type CliIO } from '../io';
 import { loadRun, openRepoForCli, splitDirRun, toCliError } from './runs';
-import { analysableTasks } from './show';
 
 const SPEC = commandSpec('apply');
 
@@ -47,14 +47,15 @@ export const applyCommand: CliCommand = async (argv, io) => {
     const notDone = only.filter((id) => j.tasks[id]?.status !== 'succeeded' || !j.tasks[id]?.resultCommit);
     if (notDone.length) throw new CliError(`cannot apply ${notDone.join(', ')}: only succeeded tasks have results to apply`, EXIT_FAILURE);
   }
-  const tasks = analysableTasks(j, only).filter((t) => j.tasks[t.id]?.status === 'succeeded');
+  // The engine's one answer to what apply takes and in what order (a task after what it builds on).
+  const tasks = applyInputs(j, only ? { only } : {});
   if (tasks.length === 0) throw new CliError(`run ${j.runId} has no succeeded task to apply`, EXIT_FAILURE);
   let r: ApplyResult;
   try {
     r = await applyRun(repo, {
       runId: j.runId,
       runBase: j.baseCommit,
-      tasks: tasks.map((t) => ({ ...t, owns: j.tasks[t.id]?.owns ?? ['**'] })),
+      tasks,
       discardViolations: args.flags['include-violations'] === undefined,
     });
   } catch (e) {
