@@ -127,13 +127,14 @@ export const runsCommand: CliCommand = async (argv, io) => {
     const tasks = Object.values(j.tasks);
     const ok = tasks.filter((t) => t.status === 'succeeded').length;
     const failed = tasks.filter((t) => t.status === 'failed').length;
+    const undecided = tasks.filter((t) => t.status === 'undecided').length;
     const applied = j.applied ? (j.applied.undoneAt ? 'undone' : j.applied.error ? 'apply failed' : 'applied') : '';
     return [
       j.runId,
       j.status,
       j.startedAt.replace('T', ' ').replace(/\.\d+Z$/, 'Z'),
       formatDuration(runDurationMs(j)),
-      `${ok}/${tasks.length} ok${failed ? `, ${failed} failed` : ''}`,
+      `${ok}/${tasks.length} ok${failed ? `, ${failed} failed` : ''}${undecided ? `, ${undecided} undecided` : ''}`,
       applied,
     ];
   });

@@ -60,7 +60,8 @@ export const showCommand: CliCommand = async (argv, io) => {
     const tokens = t.tokens ? `, ${t.tokens.input + t.tokens.output} tokens` : '';
     const stat = a ? `, ${a.changed.length} file${a.changed.length === 1 ? '' : 's'} +${a.additions} -${a.deletions}` : '';
     out.push(`${id} (${t.kind}): ${t.status}${t.ms !== undefined ? ` in ${formatDuration(t.ms)}` : ''}${stat}${tokens}${cost}`);
-    if (t.error) out.push(`  error: ${t.error}`);
+    // An undecided task's reason ("did not decide: a tie …") is not an error.
+    if (t.error) out.push(t.status === 'undecided' ? `  ${t.error}` : `  error: ${t.error}`);
     out.push(...strategyLines(t.strategy, '  '));
     if (a) {
       for (const c of a.changed) {
