@@ -1,7 +1,7 @@
 // `parallel-agents show [DIR] RUN [TASK] [--json]`: a run's status, changed files,
 // diffstat, overlaps and ownership violations (from git diff of the result commits).
 import { strategyLines } from '../../engine';
-import { analyseRun, type RunAnalysis, type RunJournal } from '../../git';
+import { analyseRun, type ChangedFile, type RunAnalysis, type RunJournal } from '../../git';
 import { parseArgs } from '../args';
 import { commandSpec } from '../commandSpecs';
 import { usageLine } from '../help';
@@ -17,6 +17,17 @@ export function analysableTasks(j: RunJournal, only?: readonly string[]) {
 }
 
 const STATUS_LETTER = { A: 'added', M: 'modified', D: 'deleted', R: 'renamed' } as const;
+const REGULAR = '100644';
+const ABSENT = '000000';
+
+/** `modified, +3 -1`; a mode-only change as `mode 100644 → 100755`; a new file's unusual mode. */
+export function changeDetail(c: ChangedFile): string {
+  const delta = c.binary ? 'binary' : `+${c.additions} -${c.deletions}`;
+  const modeChanged = c.oldMode !== c.newMode && c.oldMode !== ABSENT && c.newMode !== ABSENT;
+  const mode = modeChanged ? `mode ${c.oldMode} → ${c.newMode}` : c.status === 'A' && c.newMode !== REGULAR ? `mode ${c.newMode}` : '';
+  if (modeChanged && c.status === 'M' && c.oldSha === c.newSha) return mode;
+  return [STATUS_LETTER[c.status], delta, mode].filter(Boolean).join(', ');
+}
 
 export const showCommand: CliCommand = async (argv, io) => {
   const args = parseArgs(argv, SPEC);
@@ -66,8 +77,7 @@ export const showCommand: CliCommand = async (argv, io) => {
     if (a) {
       for (const c of a.changed) {
         const name = c.oldPath !== undefined ? `${c.oldPath} -> ${c.path}` : c.path;
-        const delta = c.binary ? 'binary' : `+${c.additions} -${c.deletions}`;
-        out.push(`  ${c.status} ${name}  (${STATUS_LETTER[c.status]}, ${delta})`);
+        out.push(`  ${c.status} ${name}  (${changeDetail(c)})`);
       }
     }
     if (task !== undefined) {
