@@ -21,6 +21,7 @@ import { mergeFile } from './mergeFile';
 import { commitTree, listTree, updateRef, treeWithUpdates, writeBlobs, type IndexUpdate } from './objects';
 import { comparePaths, isBinary } from './overlayWorkspace';
 import type { GitRepo } from './repo';
+import { recoverInterruptedApply } from './recovery';
 import { captureWorkingTree } from './snapshot';
 import { absPath, blockingParent, deleteWorkingFile, forEachLimited, lexists, writeWorkingFile } from './worktreeFiles';
 import { promises as fsp } from 'node:fs';
@@ -110,6 +111,7 @@ function relSkip(root: string, p: string): string {
 
 export async function applyRun(repo: GitRepo, opts: ApplyOptions): Promise<ApplyResult> {
   const { runId } = opts;
+  await recoverInterruptedApply(repo); // an apply killed mid-way is rolled back first (snapshot helper)
   const runBase = opts.runBase ?? (await repo.resolveCommit(baseRef(runId)));
   if (!runBase) throw new GitError(`Run ${runId} has no base snapshot in ${repo.root} (ref ${baseRef(runId)} is missing).`);
   const previous = await readApplyRecord(repo, runId);
