@@ -12,10 +12,8 @@ export function formatUsd(usd: number): string {
   return usd < 0.01 && usd > 0 ? `$${usd.toFixed(4)}` : `$${usd.toFixed(2)}`;
 }
 
-/** One way to write a speedup everywhere: `2.00×`. */
-export function formatSpeedup(x: number): string {
-  return `${x.toFixed(2)}×`;
-}
+/** One way to write a speedup everywhere (CLI and VS Code): `2.00×`. */
+export { formatSpeedup } from '../core/plan';
 
 /** `1 file`, `4 files`. */
 export function plural(n: number, one: string, many = `${one}s`): string {
