@@ -101,6 +101,23 @@ export const COMMANDS: readonly CommandSpec[] = [
     flags: [],
     details: [RUN_ARG, '`parallel-agents show RUN TASK` lists the attempts.'],
   },
+  {
+    name: 'prune',
+    args: '[DIR]',
+    summary: 'delete old runs (refs, journals, transcripts); git gc reclaims their objects later',
+    flags: [
+      { name: 'keep', kind: 'string', value: 'N', help: 'keep the newest N runs (--keep 0: prune every run that may go)' },
+      { name: 'older-than', kind: 'string', value: 'D', help: 'only runs started more than D ago: 30m, 12h, 7d' },
+      { name: 'force', kind: 'boolean', help: 'also prune runs whose results were never applied' },
+      { name: 'dry-run', kind: 'boolean', help: 'say what would be pruned, change nothing' },
+      json('what was pruned and kept'),
+    ],
+    details: [
+      'With both --keep and --older-than, a run goes when both allow it.',
+      'A running run is never pruned; one with results that were never applied (or whose apply was undone) only with --force.',
+      'An applied run that is pruned can no longer be undone.',
+    ],
+  },
 ];
 
 export function commandSpec(name: string): CommandSpec {

@@ -15,6 +15,7 @@ export const COMMAND_LOADERS: Readonly<Record<string, () => Promise<CliCommand>>
   apply: async () => (await import('./commands/apply')).applyCommand,
   undo: async () => (await import('./commands/undo')).undoCommand,
   choose: async () => (await import('./commands/choose')).chooseCommand,
+  prune: async () => (await import('./commands/prune')).pruneCommand,
 };
 
 const wantsHelp = (argv: readonly string[]) => {

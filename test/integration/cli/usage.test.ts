@@ -19,6 +19,7 @@ const README_FLAGS: Record<string, string[]> = {
   apply: ['only', 'include-violations', 'json'],
   undo: ['force'],
   choose: [],
+  prune: ['keep', 'older-than', 'force', 'dry-run'],
 };
 
 /** In-process, for the many small cases (a process each would take a second on a busy machine). */
