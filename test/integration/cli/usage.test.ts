@@ -67,7 +67,8 @@ describe('cli: help, usage errors and first-run edges (dist/cli.js)', function (
     assert.match(flag.err, /unknown option --jsno; did you mean --json\?/);
     assert.match(flag.err, /usage: parallel-agents plan \[DIR\]/);
     assert.match((await cli(['run', '--concurency', '2'], scratch)).err, /did you mean --concurrency\?/);
-    assert.match((await cli(['apply', 'last', '--force'], scratch)).err, /apply has no option --force \(undo has it\)/);
+    assert.match((await cli(['plan', '--apply'], scratch)).err, /plan has no option --apply \(run has it\)/);
+    assert.match((await cli(['apply', 'last', '--force'], scratch)).err, /apply has no option --force \(undo and prune have it\)/);
     const retired = await cli(['apply', 'last', '--discard-violations'], scratch);
     assert.equal(retired.code, 2);
     assert.match(retired.err, /--discard-violations is no longer an option of apply: .*left out by default.*--include-violations/);
