@@ -1,6 +1,6 @@
 // `parallel-agents run [DIR] [--file F] [--only a,b] [--concurrency N] [--apply] [--max-cost USD] [--json]`
 import { MAX_CONCURRENCY } from '../../core/taskSchema';
-import { RunSetupError, runTokens, startRun, strategyJson, strategyLines, type Run, type RunTaskView, type RunView } from '../../engine';
+import { RunSetupError, leftOutLines, runTokens, startRun, strategyJson, strategyLines, type Run, type RunTaskView, type RunView } from '../../engine';
 import { intFlag, listFlag, parseArgs } from '../args';
 import { commandSpec } from '../commandSpecs';
 import { followUp, resolveDir } from '../dirArg';
@@ -119,6 +119,7 @@ function renderSummary(v: RunView, r: ReturnType<typeof summarize>, io: CliIO): 
     const detail = t.status === 'succeeded' ? `${plural((t.changed ?? []).length, 'file')} changed` : (t.error ?? t.reason ?? '');
     lines.push(`  ${statusMark(t.status)} ${t.id.padEnd(14)} ${t.status.padEnd(9)} ${formatMs(t.ms ?? 0).padStart(7)}  ${formatUsd(t.costUsd).padStart(7)}  ${detail}`);
     lines.push(...strategyLines(t.strategy, '      '));
+    lines.push(...leftOutLines(t, '      '));
   }
   lines.push('');
   lines.push(`  Run ${v.runId}: ${v.status}${v.stopReason ? ` (${v.stopReason})` : ''}`);
@@ -130,7 +131,9 @@ function renderSummary(v: RunView, r: ReturnType<typeof summarize>, io: CliIO): 
   );
   lines.push(`  Tokens in ${r.tokens.input} · out ${r.tokens.output} · cache read ${r.tokens.cacheRead} · cost ${formatUsd(r.costUsd)}`);
   for (const o of r.overlaps) lines.push(`  ${o.conflicting ? 'conflict' : 'overlap (merges cleanly)'}: ${o.path} (${o.tasks.join(', ')})`);
-  for (const x of r.violations) lines.push(`  ownership violation: ${x.task} changed ${x.path}, which it does not own`);
+  for (const x of r.violations) {
+    lines.push(`  ownership violation: ${x.task} ${x.outsideWorkspace ? `wrote ${x.path}, outside the workspace folder (not kept)` : `changed ${x.path}, which it does not own`}`);
+  }
   if (v.applied) {
     lines.push(`  Applied ${plural(v.applied.applied.length, 'file')}${v.applied.conflicts.length ? `, ${v.applied.conflicts.length} with conflict markers` : ''}; undo with: ${cmd('undo')}`);
     lines.push(...cappedLines(v.applied.skipped.map((s) => `  skipped ${s.path}: ${s.reason}`), '  ', `\`${cmd('show')}\` lists the run's files`));

@@ -1,7 +1,7 @@
 // `parallel-agents show [DIR] RUN [TASK] [--json]`: a run's status, changed files,
 // diffstat, overlaps and ownership violations (from git diff of the result commits).
-import { strategyLines } from '../../engine';
-import { analyseRun, type ChangedFile, type RunAnalysis, type RunJournal } from '../../git';
+import { analysisInputs, leftOutLines, strategyLines } from '../../engine';
+import { analyseRun, type ChangedFile, type RunAnalysis } from '../../git';
 import { parseArgs } from '../args';
 import { commandSpec } from '../commandSpecs';
 import { usageLine } from '../help';
@@ -9,12 +9,6 @@ import { CliError, EXIT_OK, EXIT_USAGE, type CliCommand } from '../io';
 import { formatDuration, loadRun, openRepoForCli, runDurationMs, splitDirRun, toCliError } from './runs';
 
 const SPEC = commandSpec('show');
-
-export function analysableTasks(j: RunJournal, only?: readonly string[]) {
-  return Object.entries(j.tasks)
-    .filter(([id, t]) => t.resultCommit && t.baseCommit && (!only || only.includes(id)))
-    .map(([id, t]) => ({ id, owns: t.owns ?? ['**'], baseCommit: t.baseCommit as string, resultCommit: t.resultCommit as string }));
-}
 
 const STATUS_LETTER = { A: 'added', M: 'modified', D: 'deleted', R: 'renamed' } as const;
 const REGULAR = '100644';
@@ -39,7 +33,7 @@ export const showCommand: CliCommand = async (argv, io) => {
   }
   let analysis: RunAnalysis;
   try {
-    analysis = await analyseRun(repo, { runId: j.runId, tasks: analysableTasks(j) });
+    analysis = await analyseRun(repo, { runId: j.runId, tasks: analysisInputs(j) });
   } catch (e) {
     throw toCliError(e);
   }
@@ -74,6 +68,7 @@ export const showCommand: CliCommand = async (argv, io) => {
     // An undecided task's reason ("did not decide: a tie …") is not an error.
     if (t.error) out.push(t.status === 'undecided' ? `  ${t.error}` : `  error: ${t.error}`);
     out.push(...strategyLines(t.strategy, '  '));
+    out.push(...leftOutLines(t, '  '));
     if (a) {
       for (const c of a.changed) {
         const name = c.oldPath !== undefined ? `${c.oldPath} -> ${c.path}` : c.path;
@@ -101,7 +96,9 @@ export const showCommand: CliCommand = async (argv, io) => {
   if (violations.length === 0) out.push('Ownership violations: none');
   else {
     out.push('Ownership violations:');
-    for (const v of violations) out.push(`  ${v.task} changed ${v.path}, outside what it owns`);
+    for (const v of violations) {
+      out.push(v.outsideWorkspace ? `  ${v.task} wrote ${v.path}, outside the workspace folder (not kept)` : `  ${v.task} changed ${v.path}, outside what it owns`);
+    }
   }
   io.stdout(out.join('\n') + '\n');
   return EXIT_OK;
