@@ -258,7 +258,7 @@ export class RunService extends Disposable {
       runBase: r.baseCommit,
       tasks: tasks.map((t) => ({ id: t.id, owns: t.owns, baseCommit: t.baseCommit as string, resultCommit: t.resultCommit as string })),
       skipPaths,
-      discardViolations: discard,
+      includeViolations: discard ? false : [],
       force: r.applied?.undone === true,
     });
     this.applied.set(runId, { at: Date.now(), undone: false });

@@ -21,10 +21,12 @@ export function formatApplyResult(r: ApplyResult, io: CliIO, repoRoot: string): 
   out.push(...cap(r.applied.map((p) => `  ${p}`)));
   if (r.merged.length) out.push(`Merged cleanly (${r.merged.length}):`, ...cap(r.merged.map((p) => `  ${p}`)));
   if (r.skipped.length) out.push('Skipped:', ...cap(r.skipped.map((s) => `  ${s.path}: ${s.reason}`)));
+  const left = r.violations.filter((v) => !v.included);
+  if (left.length) out.push('Left out (not written):', ...cap(left.map((v) => `  ${v.path}: outside what task ${v.task} owns`)));
   if (r.conflicts.length) {
     out.push('Conflicts (resolve the markers, or undo):');
     out.push(
-      ...cap(r.conflicts.map((c) => `  ${c.path}: ${c.tasks.join(' vs ')}${c.kind === 'modify/delete' ? ' (one side deleted the file; the other version was kept)' : ''}`)),
+      ...cap(r.conflicts.map((c) => `  ${c.path}: ${c.tasks.join(' vs ')}${c.kind === 'modify/delete' ? ' (one side deleted the file; the other version was kept)' : c.kind === 'symlink' ? ' (your symbolic link was kept; the tasks would replace it)' : ''}`)),
     );
   }
   if (r.binaryConflicts.length) {
@@ -56,7 +58,6 @@ export const applyCommand: CliCommand = async (argv, io) => {
       runId: j.runId,
       runBase: j.baseCommit,
       tasks,
-      discardViolations: args.flags['include-violations'] === undefined,
     });
   } catch (e) {
     throw toCliError(e);
