@@ -1,5 +1,6 @@
 // `parallel-agents apply [DIR] RUN [--only a,b] [--include-violations[=PATHS]] [--json]`:
 // 3-way apply of a run's results into the working tree. Exit 1 when conflicts remain.
+// Changes outside a task's `owns` are left out unless the user includes them (C2).
 import { applyInputs } from '../../engine';
 import { applyRun, type ApplyResult } from '../../git';
 import { listFlag, parseArgs } from '../args';
@@ -21,13 +22,10 @@ export function formatApplyResult(r: ApplyResult, io: CliIO, repoRoot: string): 
   out.push(...cap(r.applied.map((p) => `  ${p}`)));
   if (r.merged.length) out.push(`Merged cleanly (${r.merged.length}):`, ...cap(r.merged.map((p) => `  ${p}`)));
   if (r.skipped.length) out.push('Skipped:', ...cap(r.skipped.map((s) => `  ${s.path}: ${s.reason}`)));
-  const left = r.violations.filter((v) => !v.included);
-  if (left.length) out.push('Left out (not written):', ...cap(left.map((v) => `  ${v.path}: outside what task ${v.task} owns`)));
+  out.push(...violationLines(r, io, repoRoot, cap));
   if (r.conflicts.length) {
     out.push('Conflicts (resolve the markers, or undo):');
-    out.push(
-      ...cap(r.conflicts.map((c) => `  ${c.path}: ${c.tasks.join(' vs ')}${c.kind === 'modify/delete' ? ' (one side deleted the file; the other version was kept)' : c.kind === 'symlink' ? ' (your symbolic link was kept; the tasks would replace it)' : ''}`)),
-    );
+    out.push(...cap(r.conflicts.map((c) => `  ${c.path}: ${c.tasks.join(' vs ')}${CONFLICT_NOTE[c.kind]}`)));
   }
   if (r.binaryConflicts.length) {
     out.push('Binary conflicts (your file was left untouched):');
@@ -37,10 +35,45 @@ export function formatApplyResult(r: ApplyResult, io: CliIO, repoRoot: string): 
   return out.join('\n') + '\n';
 }
 
+const CONFLICT_NOTE: Record<ApplyResult['conflicts'][number]['kind'], string> = {
+  content: '',
+  'modify/delete': ' (one side deleted the file; the other version was kept)',
+  symlink: ' (your symbolic link was kept; the tasks would replace it)',
+};
+
+/**
+ * Violations included and left out, and how to take the left-out ones: an applied run is
+ * not applied twice, so the way is undo, then apply with --include-violations (all, or
+ * the paths named). `list`: name each one (the run summary has listed them already).
+ */
+export function violationLines(r: Pick<ApplyResult, 'runId' | 'violations'>, io: CliIO, repoRoot: string, cap: (lines: string[]) => string[], list = true): string[] {
+  const out: string[] = [];
+  const included = r.violations.filter((v) => v.included);
+  const left = r.violations.filter((v) => !v.included);
+  if (included.length && list) out.push('Included ownership violations (you asked for them):', ...cap(included.map((v) => `  ${v.path} (${v.task})`)));
+  if (left.length === 0) return out;
+  if (list) out.push(`Left out ${plural(left.length, 'ownership violation')} (changes outside what the task owns; not written):`, ...cap(left.map((v) => `  ${v.path} (${v.task})`)));
+  else out.push(`Left out ${plural(left.length, 'ownership violation')} (not written).`);
+  const paths = [...new Set(left.map((v) => v.path))];
+  const named = paths.length <= 3 ? paths.join(',') : `${paths.slice(0, 2).join(',')},…`;
+  out.push(
+    `To take ${left.length === 1 ? 'it' : 'them'}: ${followUp(io, repoRoot, 'undo', r.runId)} && ${followUp(io, repoRoot, 'apply', r.runId, '--include-violations')}` +
+      (paths.length > 1 ? ` (or --include-violations=${named} for some)` : ''),
+  );
+  return out;
+}
+
+/** `--include-violations` alone: all; `=a,b`: those repository paths; absent: none. */
+function includeViolations(v: string | boolean | undefined): boolean | string[] | undefined {
+  if (v === true) return true;
+  return listFlag(v);
+}
+
 export const applyCommand: CliCommand = async (argv, io) => {
   const args = parseArgs(argv, SPEC);
   const { dir, run } = splitDirRun(io, args.positionals, usageLine(SPEC), false);
   const only = listFlag(args.flags.only);
+  const include = includeViolations(args.flags['include-violations']);
   const repo = await openRepoForCli(io, dir);
   const j = await loadRun(repo, run);
   if (only) {
@@ -58,13 +91,19 @@ export const applyCommand: CliCommand = async (argv, io) => {
       runId: j.runId,
       runBase: j.baseCommit,
       tasks,
+      ...(include !== undefined && { includeViolations: include }),
     });
   } catch (e) {
     throw toCliError(e);
   }
   if (args.flags.json === true) io.stdout(JSON.stringify(r, null, 2) + '\n');
   else io.stdout(formatApplyResult(r, io, repo.root));
+  if (Array.isArray(include)) {
+    const seen = new Set(r.violations.map((v) => v.path));
+    const stray = include.filter((p) => !seen.has(p));
+    if (stray.length) io.stderr(`--include-violations: ${stray.join(', ')} ${stray.length === 1 ? 'is not an ownership violation' : 'are not ownership violations'} of run ${r.runId} (paths are relative to the repository)\n`);
+  }
   const unresolved = r.conflicts.length + r.binaryConflicts.length;
-  if (unresolved) io.stderr(`${unresolved} conflict${unresolved === 1 ? '' : 's'} left unresolved\n`);
+  if (unresolved) io.stderr(`${plural(unresolved, 'conflict')} left unresolved\n`);
   return unresolved ? EXIT_FAILURE : EXIT_OK;
 };

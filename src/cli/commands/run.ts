@@ -8,6 +8,7 @@ import { cappedLines, formatMs, formatSpeedup, formatUsd, plural, statusMark } f
 import { usageLine } from '../help';
 import { CliError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type CliCommand, type CliIO } from '../io';
 import { noKeyHint } from '../noKeyHint';
+import { violationLines } from './apply';
 
 const SPEC = commandSpec('run');
 
@@ -136,7 +137,10 @@ function renderSummary(v: RunView, r: ReturnType<typeof summarize>, io: CliIO): 
   }
   if (v.applied) {
     lines.push(`  Applied ${plural(v.applied.applied.length, 'file')}${v.applied.conflicts.length ? `, ${v.applied.conflicts.length} with conflict markers` : ''}; undo with: ${cmd('undo')}`);
-    lines.push(...cappedLines(v.applied.skipped.map((s) => `  skipped ${s.path}: ${s.reason}`), '  ', `\`${cmd('show')}\` lists the run's files`));
+    const seeAll = `\`${cmd('show')}\` lists the run's files`;
+    const cap = (l: string[]) => cappedLines(l, '  ', seeAll);
+    lines.push(...cap(v.applied.skipped.map((s) => `  skipped ${s.path}: ${s.reason}`)));
+    lines.push(...violationLines(v.applied, io, v.repoRoot, cap, false).map((l) => `  ${l}`));
   } else if (v.status === 'succeeded') {
     lines.push(`  Review: ${cmd('show')} · apply: ${cmd('apply')}`);
   } else {

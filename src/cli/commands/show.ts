@@ -1,14 +1,26 @@
 // `parallel-agents show [DIR] RUN [TASK] [--json]`: a run's status, changed files,
 // diffstat, overlaps and ownership violations (from git diff of the result commits).
 import { analysisInputs, leftOutLines, strategyLines } from '../../engine';
-import { analyseRun, type ChangedFile, type RunAnalysis } from '../../git';
+import { analyseRun, readApplyRecord, type ApplyRecord, type ChangedFile, type RunAnalysis, type Violation } from '../../git';
 import { parseArgs } from '../args';
 import { commandSpec } from '../commandSpecs';
+import { followUp } from '../dirArg';
 import { usageLine } from '../help';
 import { CliError, EXIT_OK, EXIT_USAGE, type CliCommand } from '../io';
 import { formatDuration, loadRun, openRepoForCli, runDurationMs, splitDirRun, toCliError } from './runs';
 
 const SPEC = commandSpec('show');
+
+/**
+ * What the apply did with a violation: a path it did not write was left out; one it wrote
+ * that no other task changed was included. (Written and changed by another task too: the
+ * record cannot tell whose change it was, so nothing is claimed.)
+ */
+function appliedNote(v: Violation, record: ApplyRecord, analysis: RunAnalysis): string {
+  if (!record.paths.includes(v.path)) return ' — left out of the apply';
+  const others = analysis.tasks.some((t) => t.id !== v.task && t.changed.some((c) => c.path === v.path));
+  return others ? '' : ' — included in the apply';
+}
 
 const STATUS_LETTER = { A: 'added', M: 'modified', D: 'deleted', R: 'renamed' } as const;
 const REGULAR = '100644';
@@ -32,8 +44,9 @@ export const showCommand: CliCommand = async (argv, io) => {
     throw new CliError(`run ${j.runId} has no task “${task}”; its tasks: ${Object.keys(j.tasks).join(', ') || 'none'}`, EXIT_USAGE);
   }
   let analysis: RunAnalysis;
+  let record: ApplyRecord | undefined;
   try {
-    analysis = await analyseRun(repo, { runId: j.runId, tasks: analysisInputs(j) });
+    [analysis, record] = await Promise.all([analyseRun(repo, { runId: j.runId, tasks: analysisInputs(j) }), readApplyRecord(repo, j.runId)]);
   } catch (e) {
     throw toCliError(e);
   }
@@ -96,8 +109,13 @@ export const showCommand: CliCommand = async (argv, io) => {
   if (violations.length === 0) out.push('Ownership violations: none');
   else {
     out.push('Ownership violations:');
+    const applied = record?.status === 'applied' ? record : undefined;
     for (const v of violations) {
-      out.push(v.outsideWorkspace ? `  ${v.task} wrote ${v.path}, outside the workspace folder (not kept)` : `  ${v.task} changed ${v.path}, outside what it owns`);
+      if (v.outsideWorkspace) out.push(`  ${v.task} wrote ${v.path}, outside the workspace folder (not kept)`);
+      else out.push(`  ${v.task} changed ${v.path}, outside what it owns${applied ? appliedNote(v, applied, analysis) : ''}`);
+    }
+    if (!applied && violations.some((v) => !v.outsideWorkspace)) {
+      out.push(`  apply leaves these out; take them with: ${followUp(io, repo.root, 'apply', j.runId, '--include-violations')} (or --include-violations=PATHS)`);
     }
   }
   io.stdout(out.join('\n') + '\n');

@@ -23,7 +23,7 @@ export const undoCommand: CliCommand = async (argv, io) => {
     throw toCliError(e);
   }
   const lines = [`Undid the apply of run ${r.runId}: ${plural(r.restored.length + r.removed.length, 'file')} back as before.`];
-  const files = [...r.restored.map((p) => `  restored ${p}`), ...r.removed.map((p) => `  removed ${p}`)];
+  const files = [...r.restored.map((p) => `  restored ${p}`), ...r.removed.map((p) => `  removed ${p}`), ...r.skipped.map((s) => `  left alone ${s.path}: ${s.reason}`)];
   lines.push(...cappedLines(files, '  ', `\`${followUp(io, repo.root, 'show', r.runId)}\` lists the run's files`));
   io.stdout(lines.join('\n') + '\n');
   return EXIT_OK;
