@@ -1,5 +1,6 @@
 // Every command and flag of the CLI, in one table. The parser (args.ts) accepts exactly
 // these flags and the help (help.ts) is printed from them, so the two cannot drift apart.
+import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from '../core/taskSchema';
 
 export type FlagKind =
   /** `--flag` */
@@ -37,6 +38,8 @@ const includeViolations: FlagSpec = {
   value: 'PATHS',
   help: 'also write changes a task made outside what it owns (all, or only these comma-separated repository paths); left out by default',
 };
+const taskFile: FlagSpec = { name: 'file', kind: 'string', value: 'F', help: 'the task file (default: .agents/tasks.yaml, .yml or .json in DIR)' };
+const concurrency: FlagSpec = { name: 'concurrency', kind: 'string', value: 'N', help: `tasks at once (1–${MAX_CONCURRENCY}; default: the task file’s, else ${DEFAULT_CONCURRENCY})` };
 const RUN_ARG = 'RUN is a run id from `parallel-agents runs`, or "last" for the newest run.';
 
 export const COMMANDS: readonly CommandSpec[] = [
@@ -45,8 +48,8 @@ export const COMMANDS: readonly CommandSpec[] = [
     args: '[DIR]',
     summary: 'waves, critical path, expected speedup and ownership conflicts, without running anything',
     flags: [
-      { name: 'file', kind: 'string', value: 'F', help: 'the task file (default: .agents/tasks.yaml, .yml or .json in DIR)' },
-      { name: 'concurrency', kind: 'string', value: 'N', help: 'tasks at once (1–8; default: the task file’s, else 3)' },
+      taskFile,
+      concurrency,
       json('the plan'),
     ],
   },
@@ -55,9 +58,9 @@ export const COMMANDS: readonly CommandSpec[] = [
     args: '[DIR]',
     summary: 'run the tasks in parallel; results become commits under refs/parallel-agents, your files are untouched until apply',
     flags: [
-      { name: 'file', kind: 'string', value: 'F', help: 'the task file (default: .agents/tasks.yaml, .yml or .json in DIR)' },
+      taskFile,
       only,
-      { name: 'concurrency', kind: 'string', value: 'N', help: 'tasks at once (1–8; default: the task file’s, else 3)' },
+      concurrency,
       { name: 'apply', kind: 'boolean', help: 'apply the results when every task succeeded (ownership violations are left out)' },
       { name: 'max-cost', kind: 'string', value: 'USD', help: 'cancel the run when its total cost passes this many US dollars' },
       json('the run'),
