@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import { main } from '../../../src/cli/main';
 import { captureIO } from '../../unit/cli/helpers';
 import { cleanupRepos, makeRepo } from '../git/helpers';
-import { writeTaskFile } from './cliProcess';
+import { writeTaskFile } from './fixture';
 
 describe('cli: apply order', function () {
   this.timeout(60_000);

@@ -1,6 +1,6 @@
 // Runs the built CLI (dist/cli.js, as a user does) in a real process.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 
 /** PARALLEL_AGENTS_TEST_CLI points the tests at another build (e.g. the one before a fix). */
@@ -38,17 +38,6 @@ export function runCli(args: string[], cwd: string, opts: { env?: NodeJS.Process
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, out, err }));
   });
-}
-
-/** A task file in `dir`/.agents/tasks.yaml from a `{ id: { run, owns } }` table. */
-export function writeTaskFile(dir: string, tasks: Record<string, { run: string; owns: string[]; dependsOn?: string[] }>, concurrency?: number): void {
-  mkdirSync(path.join(dir, '.agents'), { recursive: true });
-  const lines = ['version: 1', ...(concurrency !== undefined ? [`concurrency: ${concurrency}`] : []), 'tasks:'];
-  for (const [id, t] of Object.entries(tasks)) {
-    lines.push(`  ${id}:`, `    run: ${JSON.stringify(t.run)}`, `    owns: ${JSON.stringify(t.owns)}`);
-    if (t.dependsOn) lines.push(`    dependsOn: ${JSON.stringify(t.dependsOn)}`);
-  }
-  writeFileSync(path.join(dir, '.agents', 'tasks.yaml'), lines.join('\n') + '\n');
 }
 
 /** No line of a Node stack trace (`    at fn (file:1:2)`) and no raw error dump. */

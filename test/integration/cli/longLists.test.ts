@@ -6,7 +6,8 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { TestRepo } from '../git/helpers';
-import { CLI, requireBuiltCli, runCli, userEnv, writeTaskFile } from './cliProcess';
+import { CLI, requireBuiltCli, runCli, userEnv } from './cliProcess';
+import { writeTaskFile } from './fixture';
 
 describe('cli: long file lists and follow-up commands (dist/cli.js)', function () {
   this.timeout(120_000);

@@ -1,17 +1,11 @@
 // `parallel-agents prune` over pruneRuns (contract C4): says what it pruned, what it kept
 // and why, and never prunes a run with unapplied results without --force.
 import * as assert from 'node:assert/strict';
-import { main } from '../../../src/cli/main';
 import { parseDuration } from '../../../src/cli/duration';
-import { captureIO } from '../../unit/cli/helpers';
 import { cleanupRepos, makeRepo, type TestRepo } from '../git/helpers';
-import { writeTaskFile } from './cliProcess';
+import { cliIn, writeTaskFile } from './fixture';
 
-async function cli(t: TestRepo, ...args: string[]) {
-  const io = captureIO(t.dir);
-  const code = await main(args, io);
-  return { code, out: io.out, err: io.err };
-}
+const cli = (t: TestRepo, ...args: string[]) => cliIn(t.dir, ...args);
 
 async function runOnce(t: TestRepo, file: string, apply: boolean): Promise<string> {
   writeTaskFile(t.dir, { w: { run: `echo ${file} > ${file}`, owns: [file] } });

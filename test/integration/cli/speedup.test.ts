@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { main } from '../../../src/cli/main';
 import { captureIO } from '../../unit/cli/helpers';
 import { cleanupRepos, makeRepo, type TestRepo } from '../git/helpers';
-import { writeTaskFile } from './cliProcess';
+import { writeTaskFile } from './fixture';
 
 const repoRoot = path.resolve(__dirname, '../../..');
 

@@ -5,10 +5,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { COMMANDS } from '../../../src/cli/commandSpecs';
-import { COMMAND_LOADERS, main } from '../../../src/cli/main';
-import { captureIO } from '../../unit/cli/helpers';
+import { COMMAND_LOADERS } from '../../../src/cli/main';
 import { cleanupRepos, makeRepo } from '../git/helpers';
-import { requireBuiltCli, runCli, STACK_TRACE, writeTaskFile } from './cliProcess';
+import { requireBuiltCli, runCli, STACK_TRACE } from './cliProcess';
+import { cliIn, writeTaskFile } from './fixture';
 
 /** The flags the README's CLI section documents, by command. */
 const README_FLAGS: Record<string, string[]> = {
@@ -21,13 +21,6 @@ const README_FLAGS: Record<string, string[]> = {
   choose: [],
   prune: ['keep', 'older-than', 'force', 'dry-run'],
 };
-
-/** In-process, for the many small cases (a process each would take a second on a busy machine). */
-async function cli(args: string[], cwd: string) {
-  const io = captureIO(cwd);
-  const code = await main(args, io);
-  return { code, out: io.out, err: io.err };
-}
 
 describe('cli: help, usage errors and first-run edges (dist/cli.js)', function () {
   this.timeout(60_000);
@@ -50,26 +43,26 @@ describe('cli: help, usage errors and first-run edges (dist/cli.js)', function (
       const line = help.out.split('\n').find((l) => l.startsWith(`  ${command} `));
       assert.ok(line, `no line for ${command} in:\n${help.out}`);
       for (const f of flags) assert.match(line, new RegExp(`--${f}\\b`), `${command} --${f} missing from: ${line}`);
-      const own = await cli([command, '--help'], scratch);
+      const own = await cliIn(scratch, command, '--help');
       assert.equal(own.code, 0, own.err);
       assert.match(own.out, new RegExp(`^usage: parallel-agents ${command} `));
       for (const f of flags) assert.match(own.out, new RegExp(`^  --${f}\\b[^\\n]*?  +\\S`, 'm'), `${command} --help does not explain --${f}`);
     }
-    assert.equal((await cli(['help', 'undo'], scratch)).out, (await cli(['undo', '-h'], scratch)).out);
+    assert.equal((await cliIn(scratch, 'help', 'undo')).out, (await cliIn(scratch, 'undo', '-h')).out);
   });
 
   it('a mistyped command or flag gets "did you mean"; a flag of another command or a retired one says so', async () => {
-    const cmd = await cli(['aply', 'last'], scratch);
+    const cmd = await cliIn(scratch, 'aply', 'last');
     assert.equal(cmd.code, 2);
     assert.match(cmd.err, /unknown command "aply"; did you mean "apply"\?/);
-    const flag = await cli(['plan', '--jsno'], scratch);
+    const flag = await cliIn(scratch, 'plan', '--jsno');
     assert.equal(flag.code, 2);
     assert.match(flag.err, /unknown option --jsno; did you mean --json\?/);
     assert.match(flag.err, /usage: parallel-agents plan \[DIR\]/);
-    assert.match((await cli(['run', '--concurency', '2'], scratch)).err, /did you mean --concurrency\?/);
-    assert.match((await cli(['plan', '--apply'], scratch)).err, /plan has no option --apply \(run has it\)/);
-    assert.match((await cli(['apply', 'last', '--force'], scratch)).err, /apply has no option --force \(undo and prune have it\)/);
-    const retired = await cli(['apply', 'last', '--discard-violations'], scratch);
+    assert.match((await cliIn(scratch, 'run', '--concurency', '2')).err, /did you mean --concurrency\?/);
+    assert.match((await cliIn(scratch, 'plan', '--apply')).err, /plan has no option --apply \(run has it\)/);
+    assert.match((await cliIn(scratch, 'apply', 'last', '--force')).err, /apply has no option --force \(undo and prune have it\)/);
+    const retired = await cliIn(scratch, 'apply', 'last', '--discard-violations');
     assert.equal(retired.code, 2);
     assert.match(retired.err, /--discard-violations is no longer an option of apply: .*left out by default.*--include-violations/);
   });
@@ -90,13 +83,13 @@ describe('cli: help, usage errors and first-run edges (dist/cli.js)', function (
       [['undo', 'tasks.yaml', 'last'], /tasks\.yaml is a file, not a directory/],
     ];
     for (const [args, expected] of cases) {
-      const r = await cli(args, scratch);
+      const r = await cliIn(scratch, ...args);
       assert.equal(r.code, 2, `${args.join(' ')}: ${r.err}`);
       assert.match(r.err, expected, args.join(' '));
       assert.doesNotMatch(r.err, /no task file|not a git repository/, args.join(' '));
     }
     // A real folder still works as before.
-    assert.equal((await cli(['runs', t.dir], scratch)).code, 0);
+    assert.equal((await cliIn(scratch, 'runs', t.dir)).code, 0);
   });
 
   it('run without an API key says how to watch the scripted demo, and never calls the test double a model', async () => {

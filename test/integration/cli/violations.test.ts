@@ -2,16 +2,10 @@
 // the CLI says which were left out and how to take them; --include-violations takes all,
 // --include-violations=PATHS some; show lists them with what the apply did with them.
 import * as assert from 'node:assert/strict';
-import { main } from '../../../src/cli/main';
-import { captureIO } from '../../unit/cli/helpers';
 import { cleanupRepos, makeRepo, type TestRepo } from '../git/helpers';
-import { writeTaskFile } from './cliProcess';
+import { cliIn, writeTaskFile } from './fixture';
 
-async function cli(t: TestRepo, ...args: string[]) {
-  const io = captureIO(t.dir);
-  const code = await main(args, io);
-  return { code, out: io.out, err: io.err };
-}
+const cli = (t: TestRepo, ...args: string[]) => cliIn(t.dir, ...args);
 
 describe('cli: ownership violations are left out until the user takes them', function () {
   this.timeout(60_000);
