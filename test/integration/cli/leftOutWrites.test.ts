@@ -2,7 +2,7 @@
 // summary say so, so a task that "changed 0 files" explains itself.
 import * as assert from 'node:assert/strict';
 import { cleanupRepos, makeRepo } from '../git/helpers';
-import { cliIn, recordRun } from './fixture';
+import { cliIn, recordRun, writeTaskFile } from './fixture';
 
 describe('cli: ignored outputs and writes outside the workspace', () => {
   after(cleanupRepos);
@@ -29,5 +29,15 @@ describe('cli: ignored outputs and writes outside the workspace', () => {
     assert.equal(json.code, 0);
     const v = JSON.parse(json.out).analysis.violations;
     assert.deepEqual(v.map((x: { path: string; outsideWorkspace?: boolean }) => [x.path, x.outsideWorkspace]), [['../x.txt', true]]);
+  });
+
+  it('a real command that writes only ignored files: run and show say so instead of a bare "0 files changed"', async () => {
+    const t = makeRepo({ 'a.txt': 'a\n', '.gitignore': 'gen/\n' });
+    writeTaskFile(t.dir, { gen: { run: 'mkdir -p gen && for i in 1 2 3 4 5 6 7; do echo $i > gen/h$i.h; done', owns: ['gen/**'] } });
+    const run = await cliIn(t.dir, 'run');
+    assert.equal(run.code, 0, run.err);
+    assert.match(run.out, /✓ gen .* 0 files changed\n {6}wrote 7 files that git ignores, not part of the result: gen\/h1\.h, .*, …$/m);
+    const show = await cliIn(t.dir, 'show', 'last', 'gen');
+    assert.match(show.out, /^ {2}wrote 7 files that git ignores, not part of the result: gen\//m);
   });
 });
