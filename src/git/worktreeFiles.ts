@@ -131,14 +131,17 @@ export async function deleteWorkingFile(root: string, rel: string): Promise<void
   await removeEmptyFolders(root, rel);
 }
 
-/** Removes the folders above `rel` that are empty, deepest first, up to the root (excluded). */
+/**
+ * Removes the folders above `rel` that are empty, deepest first, up to the root (excluded).
+ * A folder already gone is passed over: a process killed half way up leaves its parents.
+ */
 export async function removeEmptyFolders(root: string, rel: string): Promise<void> {
   let dir = path.dirname(absPath(root, rel));
   while (dir.startsWith(root + path.sep)) {
     try {
       await fsp.rmdir(dir);
-    } catch {
-      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') break;
     }
     dir = path.dirname(dir);
   }
