@@ -2,13 +2,17 @@
 // task its result (before applying), e.g. when the score picked one you like less.
 import { chooseAttempt } from '../../engine';
 import { parseArgs } from '../args';
+import { commandSpec } from '../commandSpecs';
+import { followUp } from '../dirArg';
+import { usageLine } from '../help';
 import { CliError, EXIT_OK, EXIT_USAGE, type CliCommand } from '../io';
 import { loadRun, openRepoForCli, splitDirRun, toCliError } from './runs';
 
-export const CHOOSE_USAGE = 'usage: parallel-agents choose [DIR] RUN TASK ATTEMPT';
+const SPEC = commandSpec('choose');
+const CHOOSE_USAGE = usageLine(SPEC);
 
 export const chooseCommand: CliCommand = async (argv, io) => {
-  const args = parseArgs(argv, {}, CHOOSE_USAGE);
+  const args = parseArgs(argv, SPEC);
   const positionals = [...args.positionals];
   const attemptArg = positionals.pop();
   const attempt = Number(attemptArg);
@@ -24,7 +28,7 @@ export const chooseCommand: CliCommand = async (argv, io) => {
     io.stdout(
       `Task ${r.taskId} of run ${runId}: attempt ${r.chosen} is now its result` +
         (r.previous !== null ? ` (was attempt ${r.previous})` : '') +
-        `; apply with: parallel-agents apply ${runId}\n`,
+        `; apply with: ${followUp(io, repo.root, 'apply', runId)}\n`,
     );
     if (r.staleDependents.length) {
       io.stdout(`  note: ${r.staleDependents.join(', ')} ran on top of the previous result and do not see this one; run them again if they depend on it\n`);

@@ -4,18 +4,21 @@ import { planTasks, type Plan, type PlanDiagnostic } from '../../core/plan';
 import { MAX_CONCURRENCY } from '../../core/taskSchema';
 import { findTaskFile, formatProblem, loadTaskFile, TaskFileNotFoundError, workspaceRootOf, type Problem } from '../../core/taskFile';
 import { intFlag, parseArgs } from '../args';
-import { CliError, EXIT_FAILURE, EXIT_OK, type CliCommand, type CliIO } from '../io';
-import { formatMs } from '../format';
+import { commandSpec } from '../commandSpecs';
+import { resolveDir } from '../dirArg';
+import { formatMs, formatSpeedup } from '../format';
+import { usageLine } from '../help';
+import { CliError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type CliCommand, type CliIO } from '../io';
 import { listWorkspaceFiles } from '../../engine/workspaceFiles';
 import { loadHistory } from '../history';
 
-export const PLAN_USAGE = 'usage: parallel-agents plan [DIR] [--file F] [--json] [--concurrency N]';
+const SPEC = commandSpec('plan');
 
 export const planCommand: CliCommand = async (argv, io) => {
-  const args = parseArgs(argv, { file: 'string', json: 'boolean', concurrency: 'string' }, PLAN_USAGE);
-  if (args.positionals.length > 1) throw new CliError(`too many arguments\n${PLAN_USAGE}`, 2);
-  const dir = path.resolve(io.cwd, args.positionals[0] ?? '.');
-  const concurrency = intFlag(args.flags.concurrency, 'concurrency', 1, MAX_CONCURRENCY, PLAN_USAGE);
+  const args = parseArgs(argv, SPEC);
+  if (args.positionals.length > 1) throw new CliError(`too many arguments\n${usageLine(SPEC)}`, EXIT_USAGE);
+  const dir = resolveDir(io, args.positionals[0], true);
+  const concurrency = intFlag(args.flags.concurrency, 'concurrency', 1, MAX_CONCURRENCY, SPEC);
   const json = args.flags.json === true;
 
   let taskFilePath: string;
@@ -56,7 +59,7 @@ export function reportProblems(io: CliIO, json: boolean, file: string, problems:
   if (json) {
     const errors = problems.filter((p) => p.severity === 'error').map(problemJson);
     const warnings = problems.filter((p) => p.severity === 'warning').map(problemJson);
-    io.stdout(JSON.stringify({ file, tasks: [], waves: [], criticalPath: [], predictedSpeedup: null, warnings, errors }, null, 2) + '\n');
+    io.stdout(JSON.stringify({ file, tasks: [], waves: [], criticalPath: [], expectedSpeedup: null, predictedSpeedup: null, warnings, errors }, null, 2) + '\n');
   }
   for (const p of problems) io.stderr(formatProblem(p) + '\n');
   const count = problems.filter((p) => p.severity === 'error').length;
@@ -149,11 +152,12 @@ export function renderPlan(file: string, plan: Plan): string {
   if (plan.criticalPath.length) {
     const label = (s: string) => `  ${s.padEnd(19)}`;
     lines.push(`${label('Critical path')}${plan.criticalPath.join(' → ')}  (${formatDuration(plan.criticalPathLength, plan.unit)})`);
+    // The headline is what the concurrency cap allows; Amdahl's uncapped figure only as such.
     lines.push(
-      `${label('Predicted speedup')}${plan.predictedSpeedup.toFixed(2)}×  (Amdahl: ${formatDuration(plan.totalWork, plan.unit)} of work ÷ ${formatDuration(plan.criticalPathLength, plan.unit)} on the critical path)`,
+      `${label('Expected speedup')}${formatSpeedup(plan.expectedSpeedup)} with up to ${plan.concurrency} at once  (${formatDuration(plan.expectedMakespan, plan.unit)} instead of ${formatDuration(plan.totalWork, plan.unit)})`,
     );
     lines.push(
-      `${label(`With ${plan.concurrency} at once`)}at most ${plan.speedupBound.toFixed(2)}×; expected ${plan.expectedSpeedup.toFixed(2)}× (${formatDuration(plan.expectedMakespan, plan.unit)} instead of ${formatDuration(plan.totalWork, plan.unit)})`,
+      `${label('Uncapped')}${formatSpeedup(plan.predictedSpeedup)}  (Amdahl, unlimited slots: ${formatDuration(plan.totalWork, plan.unit)} of work ÷ ${formatDuration(plan.criticalPathLength, plan.unit)} on the critical path)`,
     );
     lines.push(`${label('Estimates')}${plan.unit === 'ms' ? 'from measured past runs' : '1 per task (no run history yet)'}`);
   }

@@ -1,27 +1,31 @@
-// `parallel-agents run [DIR] [--only a,b] [--concurrency N] [--apply] [--json] [--file F]`
-import * as path from 'node:path';
+// `parallel-agents run [DIR] [--file F] [--only a,b] [--concurrency N] [--apply] [--max-cost USD] [--json]`
 import { MAX_CONCURRENCY } from '../../core/taskSchema';
-import { RunSetupError, runTokens, startRun, type Run, type RunTaskView, type RunView } from '../../engine';
-import { strategyJson, strategyLines } from '../../engine/strategies/report';
+import { RunSetupError, leftOutLines, runTokens, startRun, strategyJson, strategyLines, type Run, type RunTaskView, type RunView } from '../../engine';
 import { intFlag, listFlag, parseArgs } from '../args';
-import { CliError, EXIT_FAILURE, EXIT_OK, type CliCommand, type CliIO } from '../io';
-import { formatMs, formatUsd, statusMark } from '../format';
+import { commandSpec } from '../commandSpecs';
+import { followUp, resolveDir } from '../dirArg';
+import { cappedLines, formatMs, formatSpeedup, formatUsd, plural, statusMark } from '../format';
+import { usageLine } from '../help';
+import { CliError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type CliCommand, type CliIO } from '../io';
+import { noKeyHint } from '../noKeyHint';
+import { violationLines } from './apply';
 
-export const RUN_USAGE = 'usage: parallel-agents run [DIR] [--file F] [--only a,b] [--concurrency N] [--apply] [--json]';
+const SPEC = commandSpec('run');
 
 export const runCommand: CliCommand = async (argv, io) => {
-  const args = parseArgs(argv, { file: 'string', only: 'string', concurrency: 'string', apply: 'boolean', json: 'boolean', 'max-cost': 'string' }, RUN_USAGE);
-  if (args.positionals.length > 1) throw new CliError(`too many arguments\n${RUN_USAGE}`, 2);
-  const concurrency = intFlag(args.flags.concurrency, 'concurrency', 1, MAX_CONCURRENCY, RUN_USAGE);
+  const args = parseArgs(argv, SPEC);
+  if (args.positionals.length > 1) throw new CliError(`too many arguments\n${usageLine(SPEC)}`, EXIT_USAGE);
+  const workspace = resolveDir(io, args.positionals[0], true);
+  const concurrency = intFlag(args.flags.concurrency, 'concurrency', 1, MAX_CONCURRENCY, SPEC);
   const only = listFlag(args.flags.only);
   const json = args.flags.json === true;
   const maxCost = args.flags['max-cost'] !== undefined ? Number(args.flags['max-cost']) : undefined;
-  if (maxCost !== undefined && !(maxCost > 0)) throw new CliError(`--max-cost must be a positive number of US dollars\n${RUN_USAGE}`, 2);
+  if (maxCost !== undefined && !(maxCost > 0)) throw new CliError(`--max-cost must be a positive number of US dollars\n${usageLine(SPEC)}`, EXIT_USAGE);
 
   let run: Run;
   try {
     run = await startRun({
-      workspace: path.resolve(io.cwd, args.positionals[0] ?? '.'),
+      workspace,
       ...(typeof args.flags.file === 'string' && { taskFile: args.flags.file }),
       ...(only && { only }),
       ...(concurrency !== undefined && { concurrency }),
@@ -36,7 +40,7 @@ export const runCommand: CliCommand = async (argv, io) => {
       },
     });
   } catch (e) {
-    if (e instanceof RunSetupError) throw new CliError(e.message, EXIT_FAILURE);
+    if (e instanceof RunSetupError) throw new CliError(e.message + noKeyHint(io, e), EXIT_FAILURE);
     throw e;
   }
 
@@ -53,7 +57,7 @@ export const runCommand: CliCommand = async (argv, io) => {
 
   const report = summarize(view);
   if (json) io.stdout(JSON.stringify(report, null, 2) + '\n');
-  else io.stdout(renderSummary(view, report));
+  else io.stdout(renderSummary(view, report, io));
   const applyFailed = args.flags.apply === true && view.status === 'succeeded' && !view.applied;
   const ok = view.status === 'succeeded' && !applyFailed && report.conflicts.length === 0 && (view.applied?.binaryConflicts.length ?? 0) === 0;
   return ok ? EXIT_OK : EXIT_FAILURE;
@@ -73,8 +77,12 @@ export function summarize(v: RunView) {
     ...(v.stopReason !== undefined && { stopReason: v.stopReason }),
     wallMs,
     sumTaskMs,
-    speedup: wallMs > 0 ? Math.round((sumTaskMs / wallMs) * 100) / 100 : 0,
-    predictedSpeedup: Math.round(v.plan.predictedSpeedup * 100) / 100,
+    // A cancelled or interrupted run measured nothing worth a speedup.
+    speedup: claimsSpeedup(v) && wallMs > 0 ? round2(sumTaskMs / wallMs) : null,
+    /** What the plan expected under the concurrency cap: the headline. */
+    expectedSpeedup: round2(v.plan.expectedSpeedup),
+    /** Amdahl's figure with unlimited slots, only ever shown as "uncapped". */
+    uncappedSpeedup: round2(v.plan.predictedSpeedup),
     tokens: runTokens(v),
     costUsd: v.tasks.reduce((s, t) => s + t.costUsd, 0),
     tasks: v.tasks.map((t) => ({
@@ -102,26 +110,41 @@ export function summarize(v: RunView) {
   };
 }
 
-function renderSummary(v: RunView, r: ReturnType<typeof summarize>): string {
+const round2 = (n: number) => Math.round(n * 100) / 100;
+const claimsSpeedup = (v: RunView) => v.status !== 'cancelled' && v.status !== 'interrupted';
+
+function renderSummary(v: RunView, r: ReturnType<typeof summarize>, io: CliIO): string {
   const lines: string[] = [''];
+  const cmd = (command: string) => followUp(io, v.repoRoot, command, v.runId);
   for (const t of v.tasks) {
-    const detail = t.status === 'succeeded' ? `${(t.changed ?? []).length} file(s) changed` : (t.error ?? t.reason ?? '');
+    const detail = t.status === 'succeeded' ? `${plural((t.changed ?? []).length, 'file')} changed` : (t.error ?? t.reason ?? '');
     lines.push(`  ${statusMark(t.status)} ${t.id.padEnd(14)} ${t.status.padEnd(9)} ${formatMs(t.ms ?? 0).padStart(7)}  ${formatUsd(t.costUsd).padStart(7)}  ${detail}`);
     lines.push(...strategyLines(t.strategy, '      '));
+    lines.push(...leftOutLines(t, '      '));
   }
   lines.push('');
   lines.push(`  Run ${v.runId}: ${v.status}${v.stopReason ? ` (${v.stopReason})` : ''}`);
-  lines.push(`  Wall-clock ${formatMs(r.wallMs)} · sum of task times ${formatMs(r.sumTaskMs)} · measured speedup ${r.speedup.toFixed(2)}× (predicted ${r.predictedSpeedup.toFixed(2)}×)`);
+  const times = `  Wall-clock ${formatMs(r.wallMs)} · sum of task times ${formatMs(r.sumTaskMs)}`;
+  lines.push(
+    r.speedup === null
+      ? times
+      : `${times} · measured speedup ${formatSpeedup(r.speedup)} (expected ${formatSpeedup(r.expectedSpeedup)} with up to ${v.concurrency} at once)`,
+  );
   lines.push(`  Tokens in ${r.tokens.input} · out ${r.tokens.output} · cache read ${r.tokens.cacheRead} · cost ${formatUsd(r.costUsd)}`);
   for (const o of r.overlaps) lines.push(`  ${o.conflicting ? 'conflict' : 'overlap (merges cleanly)'}: ${o.path} (${o.tasks.join(', ')})`);
-  for (const x of r.violations) lines.push(`  ownership violation: ${x.task} changed ${x.path}, which it does not own`);
+  for (const x of r.violations) {
+    lines.push(`  ownership violation: ${x.task} ${x.outsideWorkspace ? `wrote ${x.path}, outside the workspace folder (not kept)` : `changed ${x.path}, which it does not own`}`);
+  }
   if (v.applied) {
-    lines.push(`  Applied ${v.applied.applied.length} file(s)${v.applied.conflicts.length ? `, ${v.applied.conflicts.length} with conflict markers` : ''}; undo with: parallel-agents undo ${v.runId}`);
-    for (const s of v.applied.skipped) lines.push(`  skipped ${s.path}: ${s.reason}`);
+    lines.push(`  Applied ${plural(v.applied.applied.length, 'file')}${v.applied.conflicts.length ? `, ${v.applied.conflicts.length} with conflict markers` : ''}; undo with: ${cmd('undo')}`);
+    const seeAll = `\`${cmd('show')}\` lists the run's files`;
+    const cap = (l: string[]) => cappedLines(l, '  ', seeAll);
+    lines.push(...cap(v.applied.skipped.map((s) => `  skipped ${s.path}: ${s.reason}`)));
+    lines.push(...violationLines(v.applied, io, v.repoRoot, cap, false).map((l) => `  ${l}`));
   } else if (v.status === 'succeeded') {
-    lines.push(`  Review: parallel-agents show ${v.runId} · apply: parallel-agents apply ${v.runId}`);
+    lines.push(`  Review: ${cmd('show')} · apply: ${cmd('apply')}`);
   } else {
-    lines.push(`  Finished work is kept: parallel-agents show ${v.runId}`);
+    lines.push(`  Finished work is kept: ${cmd('show')}`);
   }
   return lines.join('\n') + '\n';
 }

@@ -1,20 +1,21 @@
 // `parallel-agents runs [DIR] [--json]`: the runs of a repository, newest first.
 // Also home of the argument helpers shared by show/apply/undo.
-import { existsSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import * as path from 'node:path';
-import { GitError } from '../../git/errors';
-import { isRunId } from '../../git/ids';
-import { listRuns, readJournal, recoverInterruptedRuns, type RunJournal } from '../../git/journal';
-import { openRepo, type GitRepo } from '../../git/repo';
+import { GitError, isRunId, listRuns, openRepo, readJournal, recoverInterruptedRuns, type GitRepo, type RunJournal } from '../../git';
 import { parseArgs } from '../args';
+import { commandSpec } from '../commandSpecs';
+import { resolveDir } from '../dirArg';
+import { usageLine } from '../help';
 import { CliError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type CliCommand, type CliIO } from '../io';
 
-export const RUNS_USAGE = 'usage: parallel-agents runs [DIR] [--json]';
+const SPEC = commandSpec('runs');
 
-/** Opens the repository, turning git errors into CLI errors. */
+/** Opens the repository in DIR (checked first: missing, or a file), turning git errors into CLI errors. */
 export async function openRepoForCli(io: CliIO, dir: string | undefined): Promise<GitRepo> {
+  const full = resolveDir(io, dir);
   try {
-    return await openRepo(path.resolve(io.cwd, dir ?? '.'));
+    return await openRepo(full);
   } catch (e) {
     throw toCliError(e);
   }
@@ -25,9 +26,12 @@ export function toCliError(e: unknown): unknown {
   return e;
 }
 
+const namesRun = (s: string | undefined) => s !== undefined && (isRunId(s) || s === 'last' || s === 'latest');
+
 /**
- * Splits `[DIR] RUN [TASK]` positionals. The first one is DIR when there are more than
- * `minRest` left and it is an existing folder that does not look like a run id.
+ * Splits `[DIR] RUN [TASK]` positionals. The first one is DIR when all of them are given,
+ * or when more follow and it is an existing path (a folder, or a file the caller then
+ * refuses) or the next one names a run, and it does not look like a run id itself.
  */
 export function splitDirRun(
   io: CliIO,
@@ -41,16 +45,17 @@ export function splitDirRun(
   if (p.length > max) throw new CliError(`too many arguments\n${usage}`, EXIT_USAGE);
   let dir: string | undefined;
   const first = p[0] as string;
-  const firstIsDir = !isRunId(first) && first !== 'last' && isDir(path.resolve(io.cwd, first));
+  const firstIsDir = !namesRun(first) && (exists(path.resolve(io.cwd, first)) || namesRun(p[1]));
   if (p.length === max || (p.length > 1 && firstIsDir)) dir = p.shift();
   const run = p.shift() as string;
   const task = p.shift();
   return { dir, run, task };
 }
 
-function isDir(p: string): boolean {
+function exists(p: string): boolean {
   try {
-    return existsSync(p) && statSync(p).isDirectory();
+    statSync(p);
+    return true;
   } catch {
     return false;
   }
@@ -86,8 +91,8 @@ export function runDurationMs(j: RunJournal): number | undefined {
 }
 
 export const runsCommand: CliCommand = async (argv, io) => {
-  const args = parseArgs(argv, { json: 'boolean' }, RUNS_USAGE);
-  if (args.positionals.length > 1) throw new CliError(`too many arguments\n${RUNS_USAGE}`, EXIT_USAGE);
+  const args = parseArgs(argv, SPEC);
+  if (args.positionals.length > 1) throw new CliError(`too many arguments\n${usageLine(SPEC)}`, EXIT_USAGE);
   const repo = await openRepoForCli(io, args.positionals[0]);
   let runs: RunJournal[];
   try {
@@ -122,13 +127,14 @@ export const runsCommand: CliCommand = async (argv, io) => {
     const tasks = Object.values(j.tasks);
     const ok = tasks.filter((t) => t.status === 'succeeded').length;
     const failed = tasks.filter((t) => t.status === 'failed').length;
+    const undecided = tasks.filter((t) => t.status === 'undecided').length;
     const applied = j.applied ? (j.applied.undoneAt ? 'undone' : j.applied.error ? 'apply failed' : 'applied') : '';
     return [
       j.runId,
       j.status,
       j.startedAt.replace('T', ' ').replace(/\.\d+Z$/, 'Z'),
       formatDuration(runDurationMs(j)),
-      `${ok}/${tasks.length} ok${failed ? `, ${failed} failed` : ''}`,
+      `${ok}/${tasks.length} ok${failed ? `, ${failed} failed` : ''}${undecided ? `, ${undecided} undecided` : ''}`,
       applied,
     ];
   });

@@ -1,33 +1,52 @@
 // `parallel-agents show [DIR] RUN [TASK] [--json]`: a run's status, changed files,
 // diffstat, overlaps and ownership violations (from git diff of the result commits).
-import { analyseRun, type RunAnalysis } from '../../git/analysis';
-import { strategyLines } from '../../engine/strategies/report';
-import type { RunJournal } from '../../git/journal';
+import { analysisInputs, leftOutLines, strategyLines } from '../../engine';
+import { analyseRun, readApplyRecord, type ApplyRecord, type ChangedFile, type RunAnalysis, type Violation } from '../../git';
 import { parseArgs } from '../args';
+import { commandSpec } from '../commandSpecs';
+import { followUp } from '../dirArg';
+import { usageLine } from '../help';
 import { CliError, EXIT_OK, EXIT_USAGE, type CliCommand } from '../io';
 import { formatDuration, loadRun, openRepoForCli, runDurationMs, splitDirRun, toCliError } from './runs';
 
-export const SHOW_USAGE = 'usage: parallel-agents show [DIR] RUN [TASK] [--json]';
+const SPEC = commandSpec('show');
 
-export function analysableTasks(j: RunJournal, only?: readonly string[]) {
-  return Object.entries(j.tasks)
-    .filter(([id, t]) => t.resultCommit && t.baseCommit && (!only || only.includes(id)))
-    .map(([id, t]) => ({ id, owns: t.owns ?? ['**'], baseCommit: t.baseCommit as string, resultCommit: t.resultCommit as string }));
+/**
+ * What the apply did with a violation: a path it did not write was left out; one it wrote
+ * that no other task changed was included. (Written and changed by another task too: the
+ * record cannot tell whose change it was, so nothing is claimed.)
+ */
+function appliedNote(v: Violation, record: ApplyRecord, analysis: RunAnalysis): string {
+  if (!record.paths.includes(v.path)) return ' — left out of the apply';
+  const others = analysis.tasks.some((t) => t.id !== v.task && t.changed.some((c) => c.path === v.path));
+  return others ? '' : ' — included in the apply';
 }
 
 const STATUS_LETTER = { A: 'added', M: 'modified', D: 'deleted', R: 'renamed' } as const;
+const REGULAR = '100644';
+const ABSENT = '000000';
+
+/** `modified, +3 -1`; a mode-only change as `mode 100644 → 100755`; a new file's unusual mode. */
+export function changeDetail(c: ChangedFile): string {
+  const delta = c.binary ? 'binary' : `+${c.additions} -${c.deletions}`;
+  const modeChanged = c.oldMode !== c.newMode && c.oldMode !== ABSENT && c.newMode !== ABSENT;
+  const mode = modeChanged ? `mode ${c.oldMode} → ${c.newMode}` : c.status === 'A' && c.newMode !== REGULAR ? `mode ${c.newMode}` : '';
+  if (modeChanged && c.status === 'M' && c.oldSha === c.newSha) return mode;
+  return [STATUS_LETTER[c.status], delta, mode].filter(Boolean).join(', ');
+}
 
 export const showCommand: CliCommand = async (argv, io) => {
-  const args = parseArgs(argv, { json: 'boolean' }, SHOW_USAGE);
-  const { dir, run, task } = splitDirRun(io, args.positionals, SHOW_USAGE, true);
+  const args = parseArgs(argv, SPEC);
+  const { dir, run, task } = splitDirRun(io, args.positionals, usageLine(SPEC), true);
   const repo = await openRepoForCli(io, dir);
   const j = await loadRun(repo, run);
   if (task !== undefined && !j.tasks[task]) {
     throw new CliError(`run ${j.runId} has no task “${task}”; its tasks: ${Object.keys(j.tasks).join(', ') || 'none'}`, EXIT_USAGE);
   }
   let analysis: RunAnalysis;
+  let record: ApplyRecord | undefined;
   try {
-    analysis = await analyseRun(repo, { runId: j.runId, tasks: analysableTasks(j) });
+    [analysis, record] = await Promise.all([analyseRun(repo, { runId: j.runId, tasks: analysisInputs(j) }), readApplyRecord(repo, j.runId)]);
   } catch (e) {
     throw toCliError(e);
   }
@@ -59,13 +78,14 @@ export const showCommand: CliCommand = async (argv, io) => {
     const tokens = t.tokens ? `, ${t.tokens.input + t.tokens.output} tokens` : '';
     const stat = a ? `, ${a.changed.length} file${a.changed.length === 1 ? '' : 's'} +${a.additions} -${a.deletions}` : '';
     out.push(`${id} (${t.kind}): ${t.status}${t.ms !== undefined ? ` in ${formatDuration(t.ms)}` : ''}${stat}${tokens}${cost}`);
-    if (t.error) out.push(`  error: ${t.error}`);
+    // An undecided task's reason ("did not decide: a tie …") is not an error.
+    if (t.error) out.push(t.status === 'undecided' ? `  ${t.error}` : `  error: ${t.error}`);
     out.push(...strategyLines(t.strategy, '  '));
+    out.push(...leftOutLines(t, '  '));
     if (a) {
       for (const c of a.changed) {
         const name = c.oldPath !== undefined ? `${c.oldPath} -> ${c.path}` : c.path;
-        const delta = c.binary ? 'binary' : `+${c.additions} -${c.deletions}`;
-        out.push(`  ${c.status} ${name}  (${STATUS_LETTER[c.status]}, ${delta})`);
+        out.push(`  ${c.status} ${name}  (${changeDetail(c)})`);
       }
     }
     if (task !== undefined) {
@@ -89,7 +109,14 @@ export const showCommand: CliCommand = async (argv, io) => {
   if (violations.length === 0) out.push('Ownership violations: none');
   else {
     out.push('Ownership violations:');
-    for (const v of violations) out.push(`  ${v.task} changed ${v.path}, outside what it owns`);
+    const applied = record?.status === 'applied' ? record : undefined;
+    for (const v of violations) {
+      if (v.outsideWorkspace) out.push(`  ${v.task} wrote ${v.path}, outside the workspace folder (not kept)`);
+      else out.push(`  ${v.task} changed ${v.path}, outside what it owns${applied ? appliedNote(v, applied, analysis) : ''}`);
+    }
+    if (!applied && violations.some((v) => !v.outsideWorkspace)) {
+      out.push(`  apply leaves these out; take them with: ${followUp(io, repo.root, 'apply', j.runId, '--include-violations')} (or --include-violations=PATHS)`);
+    }
   }
   io.stdout(out.join('\n') + '\n');
   return EXIT_OK;
