@@ -220,6 +220,7 @@ export const scripts = {
   watch: 'node scripts/build.mjs --watch',
   'test:vscode': 'node scripts/vscode/test-vscode.mjs',
   'test:electron': 'node scripts/vscode/test-electron.mjs',
+  screenshots: 'PA_UPDATE_SCREENSHOTS=1 node scripts/vscode/test-vscode.mjs --ui-only',
   package: 'node scripts/vscode/package.mjs',
   demo: 'node scripts/vscode/demo.mjs',
 };

@@ -1,6 +1,7 @@
 // What a person sees in code-server with the packaged extension installed: the activity
 // bar container and its views, the plan graph for examples/four-step, the task file's
-// CodeLens and diagnostics. Screenshots go to docs/screenshots/ (the README's pictures).
+// CodeLens and diagnostics. Screenshots go to test-results/screenshots/, or to the README's
+// pictures in docs/screenshots/ with `npm run screenshots` (see screenshotPath).
 import * as assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
