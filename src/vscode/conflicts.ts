@@ -5,7 +5,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Disposable, Emitter } from '../core/lifecycle';
-import { acceptTitle, parseConflicts, resolvedLines, splitLines, type ConflictChoice, type ConflictRegion } from './conflictMarkers';
+import type { ApplyConflict } from '../git';
+import { acceptTitle, DEFAULT_MARKER_SIZE, parseConflicts, resolvedLines, splitLines, type ConflictChoice, type ConflictParseOptions, type ConflictRegion } from './conflictMarkers';
 import { CONFLICT_SIDE_SCHEME, InternalCommands, TreeItemContexts } from './ids';
 import type { RunApplied, RunService } from './runService';
 
@@ -14,6 +15,15 @@ export interface ConflictFile {
   readonly runId: string;
   readonly tasks: readonly string[];
   readonly regions: readonly ConflictRegion[];
+  /** How the apply wrote this file's markers: only those regions are ours to resolve. */
+  readonly parse: ConflictParseOptions;
+}
+
+/** The marker size and labels an apply used for one file. */
+export function parseOptionsOf(c: ApplyConflict): ConflictParseOptions {
+  // markerSize is contract C2 (the `conflict-marker-size` attribute); older results lack it.
+  const size = (c as Partial<{ markerSize: number }>).markerSize;
+  return { markerSize: size ?? DEFAULT_MARKER_SIZE, labels: [...new Set([...c.tasks, 'working tree', 'base'])] };
 }
 
 export class ConflictTracker extends Disposable {
@@ -53,8 +63,9 @@ export class ConflictTracker extends Disposable {
       } catch {
         continue;
       }
-      const regions = parseConflicts(text);
-      if (regions.length) this.files.set(uri.toString(), { uri, runId: a.runId, tasks: c.tasks, regions });
+      const parse = parseOptionsOf(c);
+      const regions = parseConflicts(text, parse);
+      if (regions.length) this.files.set(uri.toString(), { uri, runId: a.runId, tasks: c.tasks, regions, parse });
     }
     this._onDidChange.fire();
   }
@@ -65,7 +76,7 @@ export class ConflictTracker extends Disposable {
       const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === f.uri.toString() && d.isDirty);
       let regions: ConflictRegion[] = [];
       try {
-        regions = parseConflicts(open ? open.getText() : new TextDecoder().decode(await vscode.workspace.fs.readFile(f.uri)));
+        regions = parseConflicts(open ? open.getText() : new TextDecoder().decode(await vscode.workspace.fs.readFile(f.uri)), f.parse);
       } catch {
         // removed by the undo: nothing left to resolve
       }
@@ -78,10 +89,16 @@ export class ConflictTracker extends Disposable {
   private rescan(doc: vscode.TextDocument): void {
     const f = this.files.get(doc.uri.toString());
     if (!f) return;
-    const regions = parseConflicts(doc.getText());
+    const regions = parseConflicts(doc.getText(), f.parse);
     if (regions.length) this.files.set(doc.uri.toString(), { ...f, regions });
     else this.files.delete(doc.uri.toString());
     this._onDidChange.fire();
+  }
+
+  /** The regions of ours in a document (none when the file is not tracked). */
+  regionsIn(doc: vscode.TextDocument): ConflictRegion[] {
+    const f = this.files.get(doc.uri.toString());
+    return f ? parseConflicts(doc.getText(), f.parse) : [];
   }
 }
 
@@ -131,8 +148,7 @@ export class ConflictCodeLens extends Disposable implements vscode.CodeLensProvi
   }
 
   provideCodeLenses(doc: vscode.TextDocument): vscode.CodeLens[] {
-    if (!this.tracker.get(doc.uri)) return [];
-    return parseConflicts(doc.getText()).flatMap((c) => {
+    return this.tracker.regionsIn(doc).flatMap((c) => {
       const at = new vscode.Range(c.range.start, 0, c.range.start, 0);
       const arg = (choice: ConflictChoice) => [doc.uri, c.range.start, choice];
       return [
@@ -169,7 +185,7 @@ export class ConflictEditing extends Disposable implements vscode.TextDocumentCo
 
   async accept(uri: vscode.Uri, line: number, choice: ConflictChoice): Promise<boolean> {
     const doc = await vscode.workspace.openTextDocument(uri);
-    const c = parseConflicts(doc.getText()).find((r) => r.range.start === line);
+    const c = this.tracker.regionsIn(doc).find((r) => r.range.start === line);
     if (!c) return false;
     const lines = splitLines(doc.getText());
     const replacement = resolvedLines(lines, c, choice);
@@ -182,7 +198,7 @@ export class ConflictEditing extends Disposable implements vscode.TextDocumentCo
 
   async compare(uri: vscode.Uri, line: number): Promise<void> {
     const doc = await vscode.workspace.openTextDocument(uri);
-    const c = parseConflicts(doc.getText()).find((r) => r.range.start === line);
+    const c = this.tracker.regionsIn(doc).find((r) => r.range.start === line);
     if (!c) return;
     const lines = splitLines(doc.getText());
     const side = (label: string, r: { start: number; end: number }) => {
@@ -201,8 +217,7 @@ export class ConflictEditing extends Disposable implements vscode.TextDocumentCo
 
   private decorateAll(): void {
     for (const editor of vscode.window.visibleTextEditors) {
-      const tracked = this.tracker.get(editor.document.uri);
-      const regions = tracked ? parseConflicts(editor.document.getText()) : [];
+      const regions = this.tracker.regionsIn(editor.document);
       const lines = (start: number, end: number) => (end > start ? [new vscode.Range(start, 0, end - 1, 0)] : []);
       editor.setDecorations(this.oursHeader, regions.map((c) => new vscode.Range(c.markers.start, 0, c.markers.start, 0)));
       editor.setDecorations(this.oursBody, regions.flatMap((c) => lines(c.ours.start, c.ours.end)));
