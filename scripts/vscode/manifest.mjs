@@ -3,6 +3,7 @@
 // the VS Code scripts), kept here so it can be reviewed as code and re-applied. It
 // rewrites only the keys the front end owns; run it under `flock /tmp/pa-npm.lock`.
 // `--check` exits 1 when package.json differs from this (used by a unit test).
+// Command titles are also in src/vscode/ids.ts (CommandTitles); a unit test keeps them equal.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -47,7 +48,7 @@ export const manifest = {
       cmd('parallelAgents.clearApiKey', 'Clear API Key'),
       cmd('parallelAgents.showLog', 'Show Log', { icon: '$(output)' }),
       cmd('parallelAgents.openTaskFile', 'Open Task File', { icon: '$(go-to-file)' }),
-      cmd('parallelAgents.runTasks', 'Run Tasks', { icon: '$(run-all)', enablement: trusted }),
+      cmd('parallelAgents.runTasks', 'Run All Tasks', { icon: '$(run-all)', enablement: trusted }),
       cmd('parallelAgents.runSelectedTasks', 'Run Selected Tasks…', { icon: '$(run)', enablement: trusted }),
       cmd('parallelAgents.runTask', 'Run Task', { icon: '$(play)', enablement: trusted }),
       cmd('parallelAgents.cancelTask', 'Cancel Task', { icon: '$(debug-stop)' }),
@@ -91,7 +92,7 @@ export const manifest = {
       {
         view: 'parallelAgents.agents',
         contents:
-          'No runs yet. Check the plan (waves, critical path, predicted speedup), then run the tasks.\n[Show Plan](command:parallelAgents.showPlan)\n[Run Tasks](command:parallelAgents.runTasks)',
+          'No runs yet. Check the plan (waves, critical path, predicted speedup), then run the tasks.\n[Show Plan](command:parallelAgents.showPlan)\n[Run All Tasks](command:parallelAgents.runTasks)',
         when: 'parallelAgents.hasTaskFile && isWorkspaceTrusted',
       },
       {

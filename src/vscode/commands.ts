@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { Disposable } from '../core/lifecycle';
 import { validateApiKeyInput, type ApiKeyStore } from './apiKeyStore';
-import { Commands } from './ids';
+import { CommandTitles as T, Commands } from './ids';
 import type { PlanPanels } from './planPanel';
 import { taskFileTemplateFor } from './taskFileTemplate';
 import type { TaskFiles } from './taskFiles';
@@ -46,18 +46,18 @@ export class CommandHandlers extends Disposable {
     this.runCmds = new RunCommands(s);
     const r = this.runCmds;
     const trusted = <A extends unknown[]>(title: string, fn: (...a: A) => Promise<unknown>) => (...a: A) => (vscode.workspace.isTrusted ? fn(...a) : restricted(title));
-    reg(Commands.runTasks, trusted('Run Tasks', () => r.runTasks()));
-    reg(Commands.runSelectedTasks, trusted('Run Selected Tasks…', () => r.runSelected()));
-    reg(Commands.runTask, trusted('Run Task', (taskId?: string, uri?: vscode.Uri) => r.runOne(taskId, uri)));
+    reg(Commands.runTasks, trusted(T[Commands.runTasks], () => r.runTasks()));
+    reg(Commands.runSelectedTasks, trusted(T[Commands.runSelectedTasks], () => r.runSelected()));
+    reg(Commands.runTask, trusted(T[Commands.runTask], (taskId?: string, uri?: vscode.Uri) => r.runOne(taskId, uri)));
     reg(Commands.cancelTask, (n?: AgentsNode) => r.cancelTask(n));
     reg(Commands.cancelRun, (n?: AgentsNode) => r.cancelRun(n));
-    reg(Commands.retryTask, trusted('Retry Task', (n?: AgentsNode) => r.retry(n)));
+    reg(Commands.retryTask, trusted(T[Commands.retryTask], (n?: AgentsNode) => r.retry(n)));
     reg(Commands.openTaskChanges, (n?: AgentsNode) => r.openChanges(n));
     reg(Commands.openTranscript, (n?: AgentsNode) => r.openTranscript(n));
-    reg(Commands.applyRun, trusted('Apply Run', (n?: AgentsNode) => r.apply(n)));
-    reg(Commands.applyTask, trusted('Apply Task', (n?: AgentsNode) => r.apply(n, true)));
-    reg(Commands.undoApply, trusted('Undo Apply', (n?: AgentsNode) => r.undo(n)));
-    reg(Commands.chooseAttempt, trusted('Choose Attempt…', (n?: AgentsNode | AttemptChoice) => r.chooseAttempt(n)));
+    reg(Commands.applyRun, trusted(T[Commands.applyRun], (n?: AgentsNode) => r.apply(n)));
+    reg(Commands.applyTask, trusted(T[Commands.applyTask], (n?: AgentsNode) => r.apply(n, true)));
+    reg(Commands.undoApply, trusted(T[Commands.undoApply], (n?: AgentsNode) => r.undo(n)));
+    reg(Commands.chooseAttempt, trusted(T[Commands.chooseAttempt], (n?: AgentsNode | AttemptChoice) => r.chooseAttempt(n)));
   }
 
   async createTaskFile(arg?: vscode.WorkspaceFolder | vscode.Uri): Promise<vscode.Uri | undefined> {

@@ -27,6 +27,31 @@ export const Commands = {
 
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 
+/**
+ * Titles as package.json gives them (a unit test keeps the two equal). No title starts
+ * another one: typing a whole title in the palette must pick that command.
+ */
+export const CommandTitles: Readonly<Record<CommandId, string>> = {
+  [Commands.createTaskFile]: 'Create Task File',
+  [Commands.showPlan]: 'Show Plan',
+  [Commands.setApiKey]: 'Set API Key',
+  [Commands.clearApiKey]: 'Clear API Key',
+  [Commands.showLog]: 'Show Log',
+  [Commands.openTaskFile]: 'Open Task File',
+  [Commands.runTasks]: 'Run All Tasks',
+  [Commands.runSelectedTasks]: 'Run Selected Tasks…',
+  [Commands.runTask]: 'Run Task',
+  [Commands.cancelTask]: 'Cancel Task',
+  [Commands.cancelRun]: 'Cancel Run',
+  [Commands.retryTask]: 'Retry Task',
+  [Commands.openTaskChanges]: 'Open Task Changes',
+  [Commands.openTranscript]: 'Open Transcript',
+  [Commands.applyRun]: 'Apply Run',
+  [Commands.applyTask]: 'Apply Task',
+  [Commands.undoApply]: 'Undo Apply',
+  [Commands.chooseAttempt]: 'Choose Attempt…',
+};
+
 /** Commands invoked by CodeLens and tree items only (not in package.json). */
 export const InternalCommands = {
   acceptConflict: 'parallelAgents.conflict.accept',

@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Commands, Views } from '../../../src/vscode/ids';
+import { CommandTitles, Commands, Views } from '../../../src/vscode/ids';
 
 const root = join(__dirname, '..', '..', '..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
@@ -17,6 +17,23 @@ describe('vscode/manifest', () => {
     const cmds = pkg.contributes.commands as { command: string; category: string }[];
     assert.deepEqual(cmds.map((c) => c.command).sort(), Object.values(Commands).sort());
     assert.ok(cmds.every((c) => c.category === 'Parallel Agents'));
+  });
+
+  it('gives each command the title of ids.ts (the Restricted Mode message quotes it)', () => {
+    const cmds = pkg.contributes.commands as { command: string; title: string }[];
+    assert.deepEqual(Object.fromEntries(cmds.map((c) => [c.command, c.title])), Object.fromEntries(Object.entries(CommandTitles)));
+  });
+
+  it('has no command title that is the start of another, so typing a whole title runs that command', () => {
+    // "Run Tasks" lost to "Run Selected Tasks…" in the palette (issue 10 §6).
+    const titles = (pkg.contributes.commands as { title: string; category: string }[]).map((c) => `${c.category}: ${c.title}`.toLowerCase());
+    for (const a of titles) {
+      for (const b of titles) {
+        if (a !== b) assert.ok(!b.startsWith(a.replace(/…$/, '')), `"${a}" is the start of "${b}"`);
+      }
+    }
+    assert.equal(new Set(titles).size, titles.length, 'two commands share a title');
+    assert.ok(titles.includes('parallel agents: run all tasks'));
   });
 
   it('contributes the views of ids.ts', () => {

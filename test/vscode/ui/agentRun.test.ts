@@ -76,7 +76,7 @@ describe('an agent run in code-server (demo model: the scripted server)', functi
     await page.locator('.statusbar-item', { hasText: 'demo model' }).waitFor({ timeout: 30_000 });
     await widenSidebar(page, 560);
     await page.locator('.welcome-view-content', { hasText: 'Demo mode: the agents are answered by a scripted local server' }).waitFor({ timeout: 15_000 });
-    await page.locator('.welcome-view-content a.monaco-button', { hasText: 'Run Tasks' }).click();
+    await page.locator('.welcome-view-content a.monaco-button', { hasText: 'Run All Tasks' }).click();
     const agents = pane(page, 'Agents');
     const busy = (label: string) =>
       row(agents, label)
