@@ -141,7 +141,7 @@ function runItem(r: RunSnapshot, demo: boolean): vscode.TreeItem {
   if (demo && r.tasks.some((t) => t.kind !== 'command')) parts.push(DEMO_LABEL);
   item.description = parts.join(' · ');
   item.iconPath = icon(r.status);
-  item.contextValue = r.status === 'running' && r.live ? TreeItemContexts.runActive : r.applied && !r.applied.undone ? 'run-applied' : TreeItemContexts.run;
+  item.contextValue = r.status === 'running' && r.live ? TreeItemContexts.runActive : r.applied && !r.applied.undone ? TreeItemContexts.runApplied : TreeItemContexts.run;
   const tip = new vscode.MarkdownString(undefined, true);
   tip.appendMarkdown(`**Run ${r.runId}** — ${r.status}\n\n`);
   tip.appendMarkdown(`Started ${when.toLocaleString()}${r.finishedAt ? `, took ${formatDuration(wall)}` : ''}\n\n`);

@@ -88,8 +88,11 @@ export const ContextKeys = {
 
 /** Tree item contextValues (drive the inline actions in package.json's menus). */
 export const TreeItemContexts = {
+  /** A finished run that can be applied (never applied, or its apply undone). */
   run: 'run',
   runActive: 'run-active',
+  /** A run whose apply stands: it can be undone, not applied again. */
+  runApplied: 'run-applied',
   taskRunning: 'task-running',
   taskQueued: 'task-queued',
   taskFailed: 'task-failed',

@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CommandTitles, Commands, Views } from '../../../src/vscode/ids';
+import { CommandTitles, Commands, TreeItemContexts, Views } from '../../../src/vscode/ids';
 
 const root = join(__dirname, '..', '..', '..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
@@ -57,5 +57,32 @@ describe('vscode/manifest', () => {
     }
     assert.equal(pkg.contributes.jsonValidation[0].url, './schemas/tasks.schema.json');
     assert.equal(pkg.contributes.yamlValidation[0].url, './schemas/tasks.schema.json');
+  });
+
+  describe('tree item menus offer what can be done', () => {
+    // The `when` clauses of view/item/context: `view == …`, `viewItem == …`, `viewItem =~ /…/`, joined by &&.
+    const offered = (view: string, viewItem: string) =>
+      (pkg.contributes.menus['view/item/context'] as { command: string; when: string }[])
+        .filter((m) =>
+          m.when.split('&&').every((clause) => {
+            const c = clause.trim();
+            let x: RegExpExecArray | null;
+            if ((x = /^view == (\S+)$/.exec(c))) return x[1] === view;
+            if ((x = /^viewItem == (\S+)$/.exec(c))) return x[1] === viewItem;
+            if ((x = /^viewItem =~ \/(.*)\/$/.exec(c))) return new RegExp(x[1] as string).test(viewItem);
+            throw new Error(`unexpected clause: ${c}`);
+          }),
+        )
+        .map((m) => m.command);
+    const runMenu = (ctx: string) => [...new Set(offered(Views.agents, ctx))].sort();
+
+    it('an applied run: Undo Apply, not Apply Run', () => {
+      assert.deepEqual(runMenu(TreeItemContexts.runApplied), [Commands.undoApply]);
+    });
+
+    it('a finished run not applied (or undone): Apply Run; a running one: Cancel Run', () => {
+      assert.deepEqual(runMenu(TreeItemContexts.run), [Commands.applyRun]);
+      assert.deepEqual(runMenu(TreeItemContexts.runActive), [Commands.cancelRun]);
+    });
   });
 });
