@@ -22,8 +22,16 @@ export function formatCost(usd: number): string {
   return `$${usd.toFixed(2)}`;
 }
 
+/** `2.00×`, as the CLI writes it (contract C6). */
 export function formatSpeedup(x: number): string {
-  return `×${x.toFixed(x >= 10 ? 0 : 1)}`;
+  return `${x.toFixed(2)}×`;
+}
+
+/** A local time for messages and tooltips: "14:05" today, "3 Dec, 14:05" another day; never ISO. */
+export function formatClock(ms: number, now: number = Date.now()): string {
+  const d = new Date(ms);
+  const time = d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  return d.toDateString() === new Date(now).toDateString() ? time : `${d.toLocaleDateString([], { day: 'numeric', month: 'short' })}, ${time}`;
 }
 
 export interface RunCounts {

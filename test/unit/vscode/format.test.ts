@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { formatCost, formatDuration, formatSpeedup, formatTokens, statusBarText, statusBarTooltip } from '../../../src/vscode/format';
+import { formatClock, formatCost, formatDuration, formatSpeedup, formatTokens, statusBarText, statusBarTooltip } from '../../../src/vscode/format';
 
 describe('vscode/format', () => {
   it('formats durations, tokens, cost and speedups briefly', () => {
@@ -12,8 +12,17 @@ describe('vscode/format', () => {
     assert.equal(formatCost(0), '$0');
     assert.equal(formatCost(0.004), '<$0.01');
     assert.equal(formatCost(1.234), '$1.23');
-    assert.equal(formatSpeedup(2), '×2.0');
-    assert.equal(formatSpeedup(12.4), '×12');
+    // As the CLI writes them (contract C6): two decimals, the sign after.
+    assert.equal(formatSpeedup(2), '2.00×');
+    assert.equal(formatSpeedup(12.4), '12.40×');
+  });
+
+  it('writes times as local clock times, with the day when it is not today', () => {
+    const at = new Date(2026, 2, 3, 14, 5).getTime();
+    assert.match(formatClock(at, at + 60_000), /^\d{1,2}:05( PM)?$/);
+    const other = formatClock(at, at + 3 * 86_400_000);
+    assert.match(other, /3.*, \d{1,2}:05/);
+    assert.doesNotMatch(other, /T\d|Z$/);
   });
 
   it('shows idle, or only the counts that are not zero', () => {

@@ -56,7 +56,8 @@ describe('code-server UI with the packaged extension', function () {
     assert.equal(await view.locator('g.node.critical').count(), 2);
     assert.equal(await view.locator('path.edge.critical').count(), 1);
     const summary = await view.locator('#summary').innerText();
-    assert.match(summary, /Predicted speedup\s*×2\.0/);
+    assert.match(summary, /Expected speedup\s*2\.00×/);
+    assert.match(summary, /Uncapped \(Amdahl\)\s*2\.00×/);
     assert.match(summary, /Critical path:\s*\S+ → changelog/);
     await page.locator('.tab', { hasText: 'Plan: .agents/tasks.yaml' }).waitFor();
     await page.screenshot({ path: screenshotPath('plan-graph.png') });
