@@ -59,7 +59,7 @@ export class ParallelAgentsApp extends Disposable {
     const conflictsTree = this._register(new ConflictsTreeProvider(conflicts));
     this._register(vscode.window.createTreeView(Views.conflicts, { treeDataProvider: conflictsTree }));
     const statusBar = this._register(new AgentsStatusBar(runs.demo !== undefined));
-    const commands = this._register(new CommandHandlers({ log, taskFiles, apiKeys, planPanels, runs }));
+    const commands = this._register(new CommandHandlers({ log, taskFiles, apiKeys, planPanels, runs, conflicts }));
 
     let wasRunning = false;
     let hadRuns = false;

@@ -10,6 +10,7 @@ import type { TaskFiles } from './taskFiles';
 import type { AgentsNode } from './agentsTree';
 import { RunCommands, type AttemptChoice } from './runCommands';
 import type { RunService } from './runService';
+import type { ConflictTracker } from './conflicts';
 
 export interface CommandServices {
   readonly log: vscode.LogOutputChannel;
@@ -17,6 +18,7 @@ export interface CommandServices {
   readonly apiKeys: ApiKeyStore;
   readonly planPanels: PlanPanels;
   readonly runs: RunService;
+  readonly conflicts: ConflictTracker;
 }
 
 /** Run commands in Restricted Mode: say why nothing happens (not awaited: the message stays). */

@@ -30,6 +30,8 @@ export class ConflictTracker extends Disposable {
   private readonly _onDidChange = this._register(new Emitter<void>());
   readonly onDidChange = this._onDidChange.event;
   private readonly files = new Map<string, ConflictFile>();
+  /** Files whose conflicts were resolved through our CodeLens, by URI: the run they came from. */
+  private readonly resolved = new Map<string, { readonly uri: vscode.Uri; readonly runId: string }>();
 
   constructor(runs: RunService) {
     super();
@@ -70,8 +72,20 @@ export class ConflictTracker extends Disposable {
     this._onDidChange.fire();
   }
 
+  /** A region of this file was resolved with our CodeLens (undo names such files). */
+  noteResolved(uri: vscode.Uri): void {
+    const f = this.files.get(uri.toString());
+    if (f) this.resolved.set(uri.toString(), { uri, runId: f.runId });
+  }
+
+  /** Repository-relative paths of the files of a run resolved with our CodeLens. */
+  resolvedPaths(runId: string, repoRoot: string): string[] {
+    return [...this.resolved.values()].filter((r) => r.runId === runId).map((r) => path.relative(repoRoot, r.uri.fsPath).split(path.sep).join('/'));
+  }
+
   /** After an undo the files are back as they were: keep only those still with markers. */
   private async recheck(runId: string): Promise<void> {
+    for (const [k, r] of [...this.resolved]) if (r.runId === runId) this.resolved.delete(k);
     for (const f of [...this.files.values()].filter((x) => x.runId === runId)) {
       const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === f.uri.toString() && d.isDirty);
       let regions: ConflictRegion[] = [];
@@ -193,6 +207,7 @@ export class ConflictEditing extends Disposable implements vscode.TextDocumentCo
     const end = c.range.end < doc.lineCount ? new vscode.Position(c.range.end, 0) : doc.lineAt(doc.lineCount - 1).range.end;
     const text = replacement.length ? replacement.join(doc.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n') + (c.range.end < doc.lineCount ? (doc.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n') : '') : '';
     edit.replace(uri, new vscode.Range(new vscode.Position(c.range.start, 0), end), text);
+    this.tracker.noteResolved(uri);
     return vscode.workspace.applyEdit(edit);
   }
 

@@ -8,8 +8,9 @@ import type { AgentsNode } from './agentsTree';
 import type { CommandServices } from './commands';
 import { gitObjectUri } from './gitObjectProvider';
 import { Commands, focusViewCommand, Views } from './ids';
-import { attemptDescription, attemptLabel } from './format';
-import { RunError, type RunApplied } from './runService';
+import { attemptDescription, attemptLabel, formatClock } from './format';
+import { errorMessage, undoConfirmation, undoneMessage } from './applyMessages';
+import { AppliedRunError, RunError, UndoBlockedError, type RunApplied, type UndoDone } from './runService';
 import { choosableAttempts, type RunSnapshot, type TaskSnapshot } from './runSnapshot';
 
 /** Choose Attempt's argument from code (tests, other commands): no quick pick. */
@@ -110,7 +111,7 @@ export class RunCommands {
       void vscode.window.showInformationMessage(`Parallel Agents: task "${task.id}" changed no file.`);
       return;
     }
-    await vscode.commands.executeCommand('vscode.changes', `Changes of ${task.id} (run ${run.runId})`, files.map(pair));
+    await vscode.commands.executeCommand('vscode.changes', `Changes of ${task.id}, run ${run.runId}`, files.map(pair));
   }
 
   /** A file an attempt changed: the task's base ↔ the attempt's result. */
@@ -198,7 +199,8 @@ export class RunCommands {
       void vscode.window.showInformationMessage(`Parallel Agents: run ${run.runId} changed no file.`);
       return;
     }
-    await vscode.commands.executeCommand('vscode.changes', `Run ${run.runId}: ${entries.length} changed file${entries.length === 1 ? '' : 's'}`, entries);
+    // VS Code adds the count itself ("… (4 files)").
+    await vscode.commands.executeCommand('vscode.changes', `Changes of run ${run.runId}`, entries);
   }
 
   async openTranscript(n?: AgentsNode): Promise<void> {
@@ -222,7 +224,7 @@ export class RunCommands {
       run = target.run;
       only = [target.task.id];
     }
-    run ??= await this.pickRun((r) => r.status !== 'running' && r.tasks.some((t) => t.status === 'succeeded'), 'Run to apply');
+    run ??= await this.pickRun((r) => r.status !== 'running' && (!r.applied || r.applied.undone) && r.tasks.some((t) => t.status === 'succeeded'), 'Run to apply');
     if (!run) return undefined;
     try {
       const applied = await this.s.runs.apply(run.runId, only);
@@ -234,17 +236,36 @@ export class RunCommands {
     }
   }
 
+  /**
+   * Undoes a run's apply. When files changed after the apply (a conflict resolved with our
+   * CodeLens, or any other edit), a modal names them and offers Undo Others (keep them as
+   * they are) or Undo Anyway (put them back too).
+   */
   async undo(n?: AgentsNode): Promise<boolean> {
     const run = n?.run ?? (await this.pickRun((r) => r.applied !== undefined && !r.applied.undone, 'Run whose apply to undo'));
     if (!run) return false;
+    let done: UndoDone;
     try {
-      const r = await this.s.runs.undo(run.runId);
-      void vscode.window.showInformationMessage(`Parallel Agents: undid the apply of run ${run.runId}: ${r.restored.length} file${r.restored.length === 1 ? '' : 's'} restored, ${r.removed.length} removed.`);
-      return true;
+      done = await this.s.runs.undo(run.runId);
     } catch (e) {
-      this.report('Cannot undo', e);
-      return false;
+      if (!(e instanceof UndoBlockedError)) {
+        this.report('Cannot undo', e);
+        return false;
+      }
+      const { message, detail } = undoConfirmation(run.runId, e.edited, new Set(this.s.conflicts.resolvedPaths(run.runId, run.repoRoot)));
+      const others = 'Undo Others';
+      const anyway = 'Undo Anyway';
+      const pick = await vscode.window.showWarningMessage(message, { modal: true, detail }, others, anyway);
+      if (pick !== others && pick !== anyway) return false;
+      try {
+        done = await this.s.runs.undo(run.runId, { force: true, ...(pick === others && { keep: e.edited }) });
+      } catch (e2) {
+        this.report('Cannot undo', e2);
+        return false;
+      }
     }
+    void vscode.window.showInformationMessage(undoneMessage(run.runId, done));
+    return true;
   }
 
   private reportApply(a: RunApplied): void {
@@ -271,9 +292,9 @@ export class RunCommands {
     const actions: string[] = [];
     if (/API key/i.test(message)) actions.push('Set API Key');
     if (/task file has \d+ problem/.test(message)) actions.push('Show Problems');
-    const applied = /^Run (\S+) has been applied; undo it first/.exec(message)?.[1];
+    const applied = e instanceof AppliedRunError ? e.runId : undefined;
     if (applied) actions.push('Undo Apply');
-    void vscode.window.showErrorMessage(`Parallel Agents: ${what}: ${message}`, ...actions).then((pick) => {
+    void vscode.window.showErrorMessage(errorMessage(what, message), ...actions).then((pick) => {
       if (pick === 'Undo Apply') void vscode.commands.executeCommand(Commands.undoApply, { type: 'run', run: this.s.runs.find(applied as string) });
       if (pick === 'Set API Key') void vscode.commands.executeCommand(Commands.setApiKey);
       if (pick === 'Show Problems') void vscode.commands.executeCommand('workbench.actions.view.problems');
@@ -287,7 +308,7 @@ export class RunCommands {
       return runs[0];
     }
     const pick = await vscode.window.showQuickPick(
-      runs.map((r) => ({ label: r.runId, description: `${r.status} · ${new Date(r.startedAt).toLocaleString()}`, run: r })),
+      runs.map((r) => ({ label: r.runId, description: `${r.status} · started ${formatClock(r.startedAt)}`, run: r })),
       { placeHolder },
     );
     return pick?.run;

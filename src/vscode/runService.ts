@@ -9,8 +9,10 @@ import type { ChooseAttemptResult, Run, RunOptions } from '../engine';
 import type { ApplyResult, GitRepo } from '../git';
 import type { ApiKeyStore } from './apiKeyStore';
 import type { Configuration } from './configuration';
+import { appliedRefusal } from './applyMessages';
 import { demoEndpoint, type DemoEndpoint } from './demoMode';
-import { measuredSpeedup } from './format';
+import { formatSpeedup, measuredSpeedup } from './format';
+import { readKept, writeKept } from './keptFiles';
 import { applicableTasks, fromJournal, fromRunView, type RunSnapshot } from './runSnapshot';
 import type { TaskFiles } from './taskFiles';
 
@@ -43,6 +45,27 @@ export interface RunApplied {
 }
 
 export class RunError extends Error {}
+
+/** The run's apply stands: undo it before applying again. */
+export class AppliedRunError extends RunError {
+  constructor(readonly runId: string, at: number) {
+    super(appliedRefusal(runId, at));
+  }
+}
+
+/** Undo stopped: these files changed after the apply (repository-relative). */
+export class UndoBlockedError extends RunError {
+  constructor(message: string, readonly edited: readonly string[]) {
+    super(message);
+  }
+}
+
+export interface UndoDone {
+  readonly restored: string[];
+  readonly removed: string[];
+  /** Files left as the user had them ("Undo Others"). */
+  readonly kept: string[];
+}
 
 export class RunService extends Disposable {
   private readonly _onDidChange = this._register(new Emitter<void>());
@@ -191,7 +214,7 @@ export class RunService extends Disposable {
     run.onDidFinish((v) => {
       const snap = fromRunView(v, this.applied.get(id));
       const m = measuredSpeedup(v.tasks, (v.finishedAt ?? Date.now()) - v.startedAt);
-      this.log.info(`run ${id} ${v.status}${m ? `, measured speedup ×${m.speedup.toFixed(2)} (predicted ×${v.plan.predictedSpeedup.toFixed(2)})` : ''}`);
+      this.log.info(`run ${id} ${v.status}${m ? `, measured speedup ${formatSpeedup(m.speedup)} (expected ${formatSpeedup(v.plan.expectedSpeedup)})` : ''}`);
       this.changed(true);
       this._onDidFinish.fire({ run: snap, taskFile, ...(m && { measured: m }) });
     });
@@ -243,10 +266,14 @@ export class RunService extends Disposable {
     const r = this.find(runId);
     if (!r) throw new RunError(`no run ${runId}`);
     if (r.status === 'running') throw new RunError(`run ${runId} is still running; apply it when it has finished`);
+    if (r.applied && !r.applied.undone) throw new AppliedRunError(runId, r.applied.at);
     const tasks = applicableTasks(r, only);
     if (!tasks.length) throw new RunError(`run ${runId} has no succeeded task${only ? ` among ${only.join(', ')}` : ''} to apply`);
     const repo = await this.repo(r.repoRoot);
     const g = await loadGit();
+    // The record is the truth (another window, or the CLI, may have applied it).
+    const record = await g.readApplyRecord(repo, runId);
+    if (record && record.status !== 'undone') throw new AppliedRunError(runId, Date.parse(record.at));
     const skipPaths = vscode.workspace.textDocuments
       .filter((d) => d.isDirty && d.uri.scheme === 'file')
       .map((d) => path.relative(repo.root, d.uri.fsPath).split(path.sep).join('/'))
@@ -269,17 +296,34 @@ export class RunService extends Disposable {
     return applied;
   }
 
-  async undo(runId: string): Promise<{ restored: string[]; removed: string[] }> {
+  /**
+   * Undoes a run's apply. `force` restores even files changed after the apply; `keep`
+   * (with force) leaves those files as they are now. Without force, files changed after
+   * the apply stop the undo with an UndoBlockedError naming them.
+   */
+  async undo(runId: string, opts: { force?: boolean; keep?: readonly string[] } = {}): Promise<UndoDone> {
     const r = this.find(runId);
     if (!r) throw new RunError(`no run ${runId}`);
     const repo = await this.repo(r.repoRoot);
     const g = await loadGit();
-    const result = await g.undoApply(repo, runId);
+    const keep = opts.force ? (opts.keep ?? []) : [];
+    const saved = await readKept(repo.root, keep);
+    let result: { restored: string[]; removed: string[] };
+    try {
+      result = await g.undoApply(repo, runId, { force: opts.force === true });
+    } catch (e) {
+      const edited = (e as { edited?: unknown }).edited;
+      if (e instanceof g.GitError && Array.isArray(edited)) throw new UndoBlockedError(e.message, edited as string[]);
+      if (e instanceof g.GitError) throw new RunError(e.message);
+      throw e;
+    }
+    await writeKept(repo.root, saved);
+    const kept = new Set(keep);
     this.applied.set(runId, { at: Date.now(), undone: true });
-    this.log.info(`undid the apply of run ${runId}: ${result.restored.length} restored, ${result.removed.length} removed`);
+    this.log.info(`undid the apply of run ${runId}: ${result.restored.length} restored, ${result.removed.length} removed${keep.length ? `, ${keep.length} kept as they were` : ''}`);
     this._onDidUndo.fire({ runId });
     this.changed(true);
-    return result;
+    return { restored: result.restored.filter((p) => !kept.has(p)), removed: result.removed.filter((p) => !kept.has(p)), kept: [...keep] };
   }
 
   /**

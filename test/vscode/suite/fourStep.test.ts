@@ -14,7 +14,7 @@ import type { ParallelAgentsApi } from '../../../src/vscode/app';
 import { Commands, EXTENSION_ID } from '../../../src/vscode/ids';
 import type { RunApplied } from '../../../src/vscode/runService';
 import type { RunSnapshot } from '../../../src/vscode/runSnapshot';
-import { activateExtension, closeAllEditors, readFile, taskFileUri, waitFor, workspaceRoot, writeFile, pointEngineAt } from './helpers';
+import { activateExtension, captureMessages, closeAllEditors, readFile, taskFileUri, waitFor, workspaceRoot, writeFile, pointEngineAt } from './helpers';
 
 /** What is copied from examples/four-step (the fixture's own README and package.json stay). */
 const EXAMPLE_FILES = ['CHANGELOG.md', 'docs/api.md', 'src/slugify.js', 'scripts/lint.js', 'reports/.gitkeep', 'test/.gitkeep'];
@@ -170,9 +170,33 @@ describe('the four-step example against the scripted API', () => {
     assert.match(doc.getText(), /## Unreleased\n- slugify keeps digits\.\n- Unit tests for slugify \(6 cases\)\.\n/);
     await waitFor('no conflict left', () => api.conflicts.count === 0);
     await doc.save();
-    // Undo now refuses: it would overwrite what the user resolved.
-    assert.equal(await vscode.commands.executeCommand<boolean>(Commands.undoApply, { type: 'run', run: api.runs.find(run.runId) }), false);
-    assert.equal(await readFile(uri), doc.getText());
+    const resolved = doc.getText();
+    // Undo asks first, naming the file resolved with the CodeLens; dismissing it changes nothing.
+    let messages = captureMessages();
+    try {
+      assert.equal(await vscode.commands.executeCommand<boolean>(Commands.undoApply, { type: 'run', run: api.runs.find(run.runId) }), false);
+    } finally {
+      messages.restore();
+    }
+    const modal = messages.shown.find((m) => m.modal);
+    assert.ok(modal, JSON.stringify(messages.shown));
+    assert.equal(modal.severity, 'warning');
+    assert.match(`${modal.message}\n${modal.detail ?? ''}`, /CHANGELOG\.md \(you resolved its conflict/);
+    assert.deepEqual(modal.items, ['Undo Others', 'Undo Anyway']);
+    assert.equal(await readFile(uri), resolved);
+    assert.ok(exists('test/slugify.test.js'));
+    // "Undo Others": every other file goes back, the resolved one stays as resolved.
+    messages = captureMessages((m) => (m.modal ? 'Undo Others' : undefined));
+    try {
+      assert.equal(await vscode.commands.executeCommand<boolean>(Commands.undoApply, { type: 'run', run: api.runs.find(run.runId) }), true);
+    } finally {
+      messages.restore();
+    }
+    assert.equal(await readFile(uri), resolved);
+    assert.equal(exists('test/slugify.test.js'), false);
+    assert.equal(await readFile(file('docs/api.md')), readFileSync(path.join(example, 'docs', 'api.md'), 'utf8'));
+    const done = messages.shown.find((m) => !m.modal);
+    assert.match(done?.message ?? '', /kept as you have it: CHANGELOG\.md/);
     await closeAllEditors();
   });
 

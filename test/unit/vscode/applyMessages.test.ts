@@ -1,0 +1,32 @@
+import * as assert from 'node:assert/strict';
+import { appliedRefusal, errorMessage, undoConfirmation, undoneMessage } from '../../../src/vscode/applyMessages';
+
+describe('vscode/applyMessages', () => {
+  it('asks before undoing over files changed after the apply, naming each and saying which were resolved with the CodeLens', () => {
+    const c = undoConfirmation('r1', ['notes.md', 'CHANGELOG.md'], new Set(['CHANGELOG.md']));
+    assert.equal(c.message, 'Undo the apply of run r1? 2 files changed after it.');
+    assert.match(c.detail, /^CHANGELOG\.md \(you resolved its conflicts with the CodeLens\)\nnotes\.md\n\n/);
+    assert.match(c.detail, /Undo Others puts back every other file and keeps these as they are now\. Undo Anyway puts these back too: the changes to them are lost\./);
+    const one = undoConfirmation('r1', ['a.txt'], new Set());
+    assert.equal(one.message, 'Undo the apply of run r1? 1 file changed after it.');
+    const many = undoConfirmation('r1', Array.from({ length: 14 }, (_, i) => `f${i}`), new Set());
+    assert.match(many.detail, /\n… and 4 more\n\n/);
+  });
+
+  it('says what an undo did, and what it kept', () => {
+    assert.equal(undoneMessage('r1', { restored: ['a'], removed: ['b', 'c'], kept: [] }), 'Parallel Agents: undid the apply of run r1: 1 file restored, 2 removed.');
+    assert.equal(undoneMessage('r1', { restored: [], removed: ['b'], kept: ['CHANGELOG.md'] }), 'Parallel Agents: undid the apply of run r1: 0 files restored, 1 removed; kept as you have it: CHANGELOG.md.');
+  });
+
+  it('refuses a second apply in VS Code\'s words with a local time', () => {
+    const at = new Date(2026, 0, 5, 9, 3).getTime();
+    const m = appliedRefusal('r1', at, at + 1000);
+    assert.match(m, /^run r1 was already applied at \d{1,2}:03( AM)?; undo that apply \(Undo Apply\) to apply it again\.$/);
+  });
+
+  it('words an error once: "Cannot undo" is not said twice', () => {
+    assert.equal(errorMessage('Cannot undo', 'Cannot undo the apply of run r1: it was removed.'), 'Parallel Agents: Cannot undo the apply of run r1: it was removed.');
+    assert.equal(errorMessage('Cannot apply', 'no run r1'), 'Parallel Agents: Cannot apply: no run r1.');
+    assert.equal(errorMessage('Cannot start the run', 'the task file has 2 problems.'), 'Parallel Agents: Cannot start the run: the task file has 2 problems.');
+  });
+});
