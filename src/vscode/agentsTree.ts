@@ -145,7 +145,7 @@ function runItem(r: RunSnapshot, demo: boolean): vscode.TreeItem {
   const tip = new vscode.MarkdownString(undefined, true);
   tip.appendMarkdown(`**Run ${r.runId}** — ${r.status}\n\n`);
   tip.appendMarkdown(`Started ${when.toLocaleString()}${r.finishedAt ? `, took ${formatDuration(wall)}` : ''}\n\n`);
-  if (m) tip.appendMarkdown(`Speedup: measured ${formatSpeedup(m.speedup)}${r.predictedSpeedup ? `, predicted ${formatSpeedup(r.predictedSpeedup)}` : ''}\n\n`);
+  if (m) tip.appendMarkdown(`Speedup: measured ${formatSpeedup(m.speedup)}${r.expectedSpeedup ? `, expected ${formatSpeedup(r.expectedSpeedup)}` : ''}\n\n`);
   if (r.stopReason) tip.appendMarkdown(`Stopped: ${r.stopReason}\n\n`);
   tip.appendMarkdown(`Base commit \`${r.baseCommit.slice(0, 10)}\``);
   if (demo) tip.appendMarkdown(`\n\n${DEMO_TOOLTIP}`);

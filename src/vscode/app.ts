@@ -7,11 +7,10 @@ import { ApiKeyStore } from './apiKeyStore';
 import { CommandHandlers } from './commands';
 import { Configuration } from './configuration';
 import { ConflictCodeLens, ConflictEditing, ConflictsTreeProvider, ConflictTracker } from './conflicts';
-import { DEMO_LABEL } from './demoMode';
-import { formatSpeedup } from './format';
 import { GitObjectProvider } from './gitObjectProvider';
 import { ContextKeys, OUTPUT_CHANNEL_NAME, Views } from './ids';
 import { PlanPanels } from './planPanel';
+import { runFinishedMessage } from './runMessages';
 import { runCounts } from './runSnapshot';
 import { RunService, type RunFinished } from './runService';
 import { AgentsStatusBar } from './statusBar';
@@ -96,15 +95,10 @@ export class ParallelAgentsApp extends Disposable {
 
 /** The end of a run: what happened, and the two next steps (review, apply). */
 function notifyFinished(f: RunFinished, commands: CommandHandlers, demo: boolean): void {
-  const counts = new Map<string, number>();
-  for (const t of f.run.tasks) counts.set(t.status, (counts.get(t.status) ?? 0) + 1);
-  const summary = [...counts].map(([s, n]) => `${n} ${s}`).join(', ');
-  const speed = f.measured ? ` · measured ${formatSpeedup(f.measured.speedup)}${f.run.predictedSpeedup ? ` (predicted ${formatSpeedup(f.run.predictedSpeedup)})` : ''}` : '';
   const canApply = f.run.tasks.some((t) => t.status === 'succeeded' && t.resultCommit);
   const actions = canApply ? ['Review', 'Apply'] : ['Review'];
   const show = f.run.status === 'succeeded' ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
-  const who = demo && f.run.tasks.some((t) => t.kind !== 'command') ? ` (agents: ${DEMO_LABEL})` : '';
-  void show(`Parallel Agents: run ${f.run.runId} ${f.run.status}${who}: ${summary}${speed}.${f.run.stopReason ? ` ${f.run.stopReason}.` : ''}`, ...actions).then((pick) => {
+  void show(runFinishedMessage(f.run, f.measured, demo), ...actions).then((pick) => {
     if (pick === 'Review') void commands.runCmds.reviewRun(f.run);
     if (pick === 'Apply') void commands.runCmds.apply({ type: 'run', run: f.run });
   });

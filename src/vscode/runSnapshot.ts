@@ -37,7 +37,8 @@ export interface RunSnapshot {
   readonly startedAt: number;
   readonly finishedAt?: number;
   readonly tasks: readonly TaskSnapshot[];
-  readonly predictedSpeedup?: number;
+  /** The plan's headline speedup: what the concurrency cap allows (contract C6). */
+  readonly expectedSpeedup?: number;
   /** Set once applied; `undone` after Undo Apply. */
   readonly applied?: { readonly at: number; readonly undone: boolean };
   readonly stopReason?: string;
@@ -54,7 +55,7 @@ export function fromRunView(v: RunView, applied?: RunSnapshot['applied']): RunSn
     baseCommit: v.baseCommit,
     startedAt: v.startedAt,
     ...(v.finishedAt !== undefined && { finishedAt: v.finishedAt }),
-    predictedSpeedup: v.plan.predictedSpeedup,
+    expectedSpeedup: v.plan.expectedSpeedup,
     ...(v.stopReason !== undefined && { stopReason: v.stopReason }),
     ...(applied && { applied }),
     tasks: v.tasks.map((t) => ({
