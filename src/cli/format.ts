@@ -19,6 +19,7 @@ const MARKS: Record<TaskStatus, string> = {
   failed: '✗',
   cancelled: '■',
   skipped: '↷',
+  undecided: '?',
 };
 
 export function statusMark(s: TaskStatus): string {

@@ -1,9 +1,39 @@
 // The run's vocabulary, shared by the scheduler, the agents, the git journal, the CLI
 // and the views.
 
-export type TaskStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'skipped';
+/**
+ * `undecided`: the task finished without reaching its decision (a consensus that tied, or
+ * whose lead the failed voters' missing votes could overturn). Terminal; its dependents run
+ * only when its strategy says `allowUndecided: true`, else they are skipped.
+ */
+export type TaskStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'skipped' | 'undecided';
 
-export const TERMINAL_STATUSES: ReadonlySet<TaskStatus> = new Set(['succeeded', 'failed', 'cancelled', 'skipped']);
+export const TERMINAL_STATUSES: ReadonlySet<TaskStatus> = new Set(['succeeded', 'failed', 'cancelled', 'skipped', 'undecided']);
+
+/** How a finished run ended, from its tasks' statuses. */
+export type SettledRunStatus = 'succeeded' | 'failed' | 'cancelled' | 'undecided';
+
+/**
+ * A run succeeded when every task succeeded, or ended undecided with its strategy's
+ * `allowUndecided`. Otherwise a failure outweighs a cancel, which outweighs an undecided
+ * task (whose dependents were skipped).
+ */
+export function settledRunStatus(
+  tasks: Iterable<{ readonly status: TaskStatus; readonly strategy?: { readonly votes?: { readonly allowUndecided?: boolean } } }>,
+): SettledRunStatus {
+  let failed = false;
+  let cancelled = false;
+  let undecided = false;
+  let skipped = false;
+  for (const t of tasks) {
+    if (t.status === 'succeeded' || (t.status === 'undecided' && t.strategy?.votes?.allowUndecided === true)) continue;
+    if (t.status === 'failed') failed = true;
+    else if (t.status === 'undecided') undecided = true;
+    else if (t.status === 'skipped') skipped = true;
+    else cancelled = true;
+  }
+  return failed ? 'failed' : cancelled ? 'cancelled' : undecided ? 'undecided' : skipped ? 'cancelled' : 'succeeded';
+}
 
 export interface TokenUsage {
   input: number;

@@ -29,6 +29,23 @@ export class TaskCancelledError extends Error {
   }
 }
 
+/**
+ * Throw this from a task that finished without reaching its decision (a consensus that
+ * tied): it ends `undecided` with `result`. Its dependents are skipped, unless
+ * `dependentsMayRun`, in which case they run on `result` as on a success.
+ */
+export class TaskUndecidedError<R> extends Error {
+  constructor(
+    readonly result: R,
+    /** Why, in a sentence ("did not decide: a tie between A and B"). */
+    message: string,
+    readonly dependentsMayRun: boolean,
+  ) {
+    super(message);
+    this.name = 'TaskUndecidedError';
+  }
+}
+
 export interface TaskStateChange<R> {
   readonly taskId: string;
   readonly status: TaskStatus;
@@ -79,6 +96,8 @@ interface Entry<R> {
   };
   controller?: AbortController;
   cancelRequested?: string;
+  /** Set when it ended `undecided` and its dependents may run on it. */
+  dependentsMayRun?: boolean;
 }
 
 export class Scheduler<R> extends Disposable {
@@ -126,7 +145,7 @@ export class Scheduler<R> extends Disposable {
     }
   }
 
-  /** Starts the run; resolves when every task has settled (succeeded, failed, cancelled or skipped). */
+  /** Starts the run; resolves when every task has settled (succeeded, failed, cancelled, skipped or undecided). */
   start(): Promise<ReadonlyMap<string, TaskState<R>>> {
     if (!this.started) {
       this.started = true;
@@ -176,15 +195,15 @@ export class Scheduler<R> extends Disposable {
   }
 
   /**
-   * Runs a failed, cancelled or skipped task again, and re-queues the dependents that were
-   * skipped only because of it. Returns false when the task cannot be retried now.
+   * Runs a failed, cancelled, skipped or undecided task again, and re-queues the dependents
+   * that were skipped only because of it. Returns false when the task cannot be retried now.
    */
   retry(id: string): boolean {
     const e = this.entries.get(id);
-    if (!e || !['failed', 'cancelled', 'skipped'].includes(e.state.status)) return false;
+    if (!e || !['failed', 'cancelled', 'skipped', 'undecided'].includes(e.state.status)) return false;
     for (const d of e.task.dependsOn) {
-      const ds = (this.entries.get(d) as Entry<R>).state.status;
-      if (ds !== 'succeeded' && ds !== 'queued' && ds !== 'running') return false;
+      const de = this.entries.get(d) as Entry<R>;
+      if (!this.passes(de) && de.state.status !== 'queued' && de.state.status !== 'running') return false;
     }
     this.requeue(e);
     // Dependents skipped because of this task may run again once it succeeds.
@@ -193,8 +212,8 @@ export class Scheduler<R> extends Disposable {
         const ce = this.entries.get(c) as Entry<R>;
         if (ce.state.status !== 'skipped') continue;
         const blocked = ce.task.dependsOn.some((d) => {
-          const s = (this.entries.get(d) as Entry<R>).state.status;
-          return s === 'failed' || s === 'cancelled' || s === 'skipped';
+          const de = this.entries.get(d) as Entry<R>;
+          return !this.passes(de) && de.state.status !== 'queued' && de.state.status !== 'running';
         });
         if (!blocked) {
           this.requeue(ce);
@@ -213,6 +232,7 @@ export class Scheduler<R> extends Disposable {
     e.state = { status: 'queued', attempt: e.state.attempt + 1, history: e.state.history };
     delete e.cancelRequested;
     delete e.controller;
+    delete e.dependentsMayRun;
     this.record(e, previous, e.state.finishedAt);
   }
 
@@ -221,8 +241,13 @@ export class Scheduler<R> extends Disposable {
     return true;
   }
 
+  /** Whether dependents may start on this task's result. */
+  private passes(e: Entry<R>): boolean {
+    return e.state.status === 'succeeded' || (e.state.status === 'undecided' && e.dependentsMayRun === true);
+  }
+
   private ready(e: Entry<R>): boolean {
-    return e.state.status === 'queued' && e.task.dependsOn.every((d) => this.entries.get(d)?.state.status === 'succeeded');
+    return e.state.status === 'queued' && e.task.dependsOn.every((d) => this.passes(this.entries.get(d) as Entry<R>));
   }
 
   private slotsOf(e: Entry<R>): number {
@@ -267,7 +292,12 @@ export class Scheduler<R> extends Disposable {
 
   private onSettled(e: Entry<R>, slots: number, outcome: { result?: R; error?: unknown }): void {
     this.usedSlots -= slots;
-    if ('error' in outcome) {
+    if (outcome.error instanceof TaskUndecidedError) {
+      const u = outcome.error as TaskUndecidedError<R>;
+      if (u.dependentsMayRun) e.dependentsMayRun = true;
+      this.settle(e, 'undecided', { result: u.result, reason: u.message });
+      if (!u.dependentsMayRun) this.skipDependents(e.task.id, `dependency "${e.task.id}" did not decide`);
+    } else if ('error' in outcome) {
       const cancelled = outcome.error instanceof TaskCancelledError || e.controller?.signal.aborted === true;
       const reason = cancelled
         ? (e.cancelRequested ?? (outcome.error instanceof Error ? outcome.error.message : 'cancelled'))

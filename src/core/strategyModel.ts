@@ -67,10 +67,23 @@ export interface Ballot {
   readonly error?: string;
 }
 
+/** A voter whose agent failed (API errors) on every try: its vote is missing, not an abstention. */
+export interface FailedVoter {
+  readonly voter: number;
+  readonly model: string;
+  /** The last try's error. */
+  readonly error: string;
+  /** How often it was run (the first run and the retry). */
+  readonly tries: number;
+}
+
 export interface VoteOutcome {
   /** Choice → (weighted) votes, highest first. */
   readonly tally: Record<string, number>;
-  /** The winning choice; null on a tie (or when nobody voted). */
+  /**
+   * The winning choice; null when the vote did not decide: a tie, a lead the failed voters'
+   * missing votes could overturn, or nobody voted (then `undecided` says which).
+   */
   readonly decision: string | null;
   /** Several choices share the highest tally: reported, never broken silently. */
   readonly tie: boolean;
@@ -81,6 +94,12 @@ export interface VoteOutcome {
   /** The decision has more than half of the (weighted) votes cast. */
   readonly majority: boolean;
   readonly ballots: Ballot[];
+  /** Why there is no decision, in a sentence ("a tie between A and B (2 votes each)"); absent when decided. */
+  readonly undecided?: string;
+  /** Voters that failed on every try (absent in journals written before it existed). */
+  readonly failedVoters?: FailedVoter[];
+  /** The strategy's `allowUndecided`: dependents run on an undecided vote. */
+  readonly allowUndecided?: boolean;
 }
 
 export interface AggregateOutcome {

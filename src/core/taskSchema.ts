@@ -41,8 +41,23 @@ export const consensusStrategySchema = z.strictObject({
     .min(3, 'a consensus needs at least 3 voters')
     .max(9, 'at most 9 voters')
     .refine((n) => n % 2 === 1, 'the number of voters must be odd, so a simple majority exists'),
-  choices: z.array(z.string().min(1)).optional(),
-  weights: z.record(z.string(), z.number().positive()).optional().describe('Vote weight per model.'),
+  choices: z.array(z.string().min(1)).optional().describe('The answers a voter may give (any answer when absent).'),
+  weights: z
+    .record(z.string(), z.number().positive())
+    .optional()
+    .describe(
+      'Vote weight per model. The voters take these models in turn (voter 1 the first, voter 2 the second, …, then round again) ' +
+        'and each vote counts its model\'s weight. The voters\' weights must not split evenly: with voters: 3 and {light: 1, heavy: 2}, ' +
+        'two light votes tie one heavy vote (2 against 2).',
+    ),
+  allowUndecided: z
+    .boolean()
+    .optional()
+    .describe(
+      'Let the dependents run when the vote does not decide (a tie, or a lead that failed voters could overturn): they get the ' +
+        'tally and "Decision: TIE …" as this task\'s output. Default false: the task ends undecided, its dependents are skipped ' +
+        'and the run does not succeed.',
+    ),
 });
 
 export const strategySchema = z.discriminatedUnion('type', [

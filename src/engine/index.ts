@@ -1,5 +1,6 @@
 // The run engine's public API, shared by the CLI and the VS Code extension.
-export { Run, orderForApply, toJournal } from './run';
+export { Run, toJournal } from './run';
+export { applyInputs, dependencyOrder, type ApplicableTask, type ApplySource } from './runInputs';
 export { RunSetupError, prepareRun, startRun, runTokens, type PreparedRun } from './startRun';
 export { PrefixedWorkspace, prefixGlobs } from './prefixedWorkspace';
 export type { RunOptions, RunTaskView, RunView, RunStatus, RunSummary } from './types';

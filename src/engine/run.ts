@@ -5,8 +5,8 @@ import * as path from 'node:path';
 import type Anthropic from '@anthropic-ai/sdk';
 import { Disposable, Emitter, type Event } from '../core/lifecycle';
 import { slotsOf } from '../core/plan';
-import { type TaskOutput, type TaskProgress, type TranscriptEntry } from '../core/runModel';
-import { Scheduler, TaskCancelledError, type TaskStateChange } from '../core/scheduler';
+import { settledRunStatus, type TaskOutput, type TaskProgress, type TranscriptEntry } from '../core/runModel';
+import { Scheduler, TaskCancelledError, TaskUndecidedError, type TaskStateChange } from '../core/scheduler';
 import type { Task } from '../core/taskSchema';
 import type { ApiGate } from '../agents';
 import {
@@ -21,6 +21,8 @@ import {
   type RunJournal,
 } from '../git';
 import { prefixGlobs } from './prefixedWorkspace';
+import { applyInputs } from './runInputs';
+import { undecidedReason } from './strategies/consensus';
 import { runTask, type TaskRunResult } from './taskExecutors';
 import type { RunOptions, RunTaskView, RunView } from './types';
 
@@ -96,6 +98,10 @@ export class Run extends Disposable {
             this.record(task.id, result);
             if (result.status === 'cancelled') throw new TaskCancelledError(result.error ?? 'cancelled');
             if (result.status === 'failed') throw new Error(result.error ?? 'the task failed');
+            if (result.status === 'undecided') {
+              const votes = result.strategy?.votes;
+              throw new TaskUndecidedError(result, votes ? undecidedReason(votes) : 'did not decide', votes?.allowUndecided === true);
+            }
             return result;
           },
         })),
@@ -258,12 +264,7 @@ export class Run extends Disposable {
     } catch (e) {
       this.log('error', `could not analyse the run: ${String(e)}`);
     }
-    const statuses = v.tasks.map((t) => t.status);
-    v.status = statuses.every((s) => s === 'succeeded')
-      ? 'succeeded'
-      : statuses.some((s) => s === 'failed')
-        ? 'failed'
-        : 'cancelled';
+    v.status = settledRunStatus(v.tasks);
     v.finishedAt = Date.now();
     if (this.journalTimer) clearTimeout(this.journalTimer);
     this.journalTimer = undefined;
@@ -280,7 +281,7 @@ export class Run extends Disposable {
     try {
       v.applied = await applyRun(this.repo, {
         runId: v.runId,
-        tasks: orderForApply(v).map((t) => ({ id: t.id, owns: prefixGlobs(t.owns, v.prefix), baseCommit: t.baseCommit as string, resultCommit: t.resultCommit as string })),
+        tasks: applyInputs(v),
         ...(this.options.skipPaths !== undefined && { skipPaths: this.options.skipPaths }),
       });
     } catch (e) {
@@ -300,14 +301,6 @@ export class Run extends Disposable {
     this.gate.dispose();
     super.dispose();
   }
-}
-
-/** Succeeded tasks in dependency order (a task after what it builds on). */
-export function orderForApply(v: RunView, only?: readonly string[]): RunTaskView[] {
-  const wave = new Map(v.plan.tasks.map((t) => [t.id, t.wave]));
-  return v.tasks
-    .filter((t) => t.status === 'succeeded' && t.resultCommit !== undefined && (!only || only.includes(t.id)))
-    .sort((a, b) => (wave.get(a.id) ?? 0) - (wave.get(b.id) ?? 0));
 }
 
 export function toJournal(v: RunView): RunJournal {

@@ -35,7 +35,8 @@ export interface TaskRunContext {
 }
 
 export interface TaskRunResult {
-  readonly status: 'succeeded' | 'failed' | 'cancelled';
+  /** `undecided`: a consensus that did not decide (see strategies/consensus.ts). */
+  readonly status: 'succeeded' | 'failed' | 'cancelled' | 'undecided';
   readonly output: string;
   /** Workspace-relative. */
   readonly changed: string[];

@@ -60,7 +60,8 @@ export interface RunTaskView {
   strategy?: StrategyOutcome;
 }
 
-export type RunStatus = 'running' | 'succeeded' | 'failed' | 'cancelled' | 'interrupted';
+/** `undecided`: a task ended undecided without `allowUndecided` (and nothing failed or was cancelled). */
+export type RunStatus = 'running' | 'succeeded' | 'failed' | 'cancelled' | 'interrupted' | 'undecided';
 
 export interface RunView {
   readonly runId: string;

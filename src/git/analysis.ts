@@ -3,7 +3,7 @@
 // conflicts, disjoint ones merge cleanly); ownership violations (changes outside `owns`,
 // judged by the plan's glob matcher).
 import { compileGlobs } from '../core/glob';
-import { baseRange, parsePatchU0, parseRawZ, rangesMeet, type ChangeStatus, type Hunk, type RawChange } from './diffParse';
+import { baseRange, parsePatchU0, parseRawZ, rangesMeet, type ChangeStatus, type FilePatch, type Hunk, type RawChange } from './diffParse';
 import type { GitRepo } from './repo';
 
 export interface AnalysedTaskInput {
@@ -20,6 +20,7 @@ export interface ChangedFile {
   readonly binary: boolean;
   readonly additions: number;
   readonly deletions: number;
+  /** Modes from diff-tree's raw output ('000000' for an added or deleted side): a mode-only change shows as 100644 → 100755. */
   readonly oldMode: string;
   readonly newMode: string;
   readonly oldSha: string;
@@ -80,13 +81,13 @@ export async function analyseTask(repo: GitRepo, t: AnalysedTaskInput): Promise<
     repo.exec([...common, '-p', '-U0', '--src-prefix=a/', '--dst-prefix=b/', t.baseCommit, t.resultCommit]),
   ]);
   const changes = parseRawZ(raw.stdout);
-  const patches = parsePatchU0(patch.stdout);
+  const perChange = patchesPerChange(changes, parsePatchU0(patch.stdout));
   const changed: ChangedFile[] = [];
   const hunks: TaskHunk[] = [];
   let additions = 0;
   let deletions = 0;
   changes.forEach((c: RawChange, i) => {
-    const p = patches.length === changes.length ? patches[i] : undefined;
+    const p = perChange[i];
     const isLink = c.oldMode === '160000' || c.newMode === '160000';
     const binary = p?.binary ?? false;
     changed.push({
@@ -106,6 +107,28 @@ export async function analyseTask(repo: GitRepo, t: AnalysedTaskInput): Promise<
     for (const h of p?.hunks ?? []) hunks.push({ path: c.path, ...h });
   });
   return { id: t.id, baseCommit: t.baseCommit, resultCommit: t.resultCommit, changed, hunks, additions, deletions };
+}
+
+/**
+ * The patch of each raw change, in order. A type change (file → symlink) is one raw record
+ * but two patches (the old file deleted, the new one added): they are joined. When the
+ * counts still disagree, no change gets a patch rather than the wrong one.
+ */
+function patchesPerChange(changes: readonly RawChange[], patches: readonly FilePatch[]): Array<FilePatch | undefined> {
+  const expected = changes.reduce((n, c) => n + (c.typeChange ? 2 : 1), 0);
+  if (expected !== patches.length) return changes.map(() => undefined);
+  let next = 0;
+  return changes.map((c) => {
+    const first = patches[next++] as FilePatch;
+    if (!c.typeChange) return first;
+    const second = patches[next++] as FilePatch;
+    return {
+      binary: first.binary || second.binary,
+      hunks: [...first.hunks, ...second.hunks],
+      additions: first.additions + second.additions,
+      deletions: first.deletions + second.deletions,
+    };
+  });
 }
 
 export async function analyseRun(

@@ -12,6 +12,8 @@ export interface RawChange {
   readonly newSha: string;
   /** Similarity for renames (0-100). */
   readonly score?: number;
+  /** A type change (T: file ↔ symlink ↔ submodule), reported as M; its patch comes as a deletion and an addition. */
+  readonly typeChange?: true;
 }
 
 /** Parses `git diff-tree -r -z --raw` (with or without -M). T (type change) counts as M, C as A. */
@@ -33,7 +35,7 @@ export function parseRawZ(out: Buffer | string): RawChange[] {
     }
     const p = fields[++i] as string;
     const status: ChangeStatus = letter === 'A' ? 'A' : letter === 'D' ? 'D' : 'M';
-    changes.push({ status, path: p, oldMode, newMode, oldSha, newSha });
+    changes.push({ status, path: p, oldMode, newMode, oldSha, newSha, ...(letter === 'T' ? { typeChange: true as const } : {}) });
   }
   return changes;
 }

@@ -12,7 +12,8 @@ import { assertSafeId } from './ids';
 import { pidAlive, writeFileAtomic } from './fsutil';
 import type { GitRepo } from './repo';
 
-export type RunStatus = 'running' | 'succeeded' | 'failed' | 'cancelled' | 'interrupted';
+/** `undecided`: a task ended undecided without `allowUndecided` (and nothing failed or was cancelled). */
+export type RunStatus = 'running' | 'succeeded' | 'failed' | 'cancelled' | 'interrupted' | 'undecided';
 
 export interface JournalOwner {
   readonly pid: number;

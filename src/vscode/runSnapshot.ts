@@ -30,7 +30,7 @@ export interface TaskSnapshot {
 
 export interface RunSnapshot {
   readonly runId: string;
-  readonly status: 'running' | 'succeeded' | 'failed' | 'cancelled' | 'interrupted';
+  readonly status: 'running' | 'succeeded' | 'failed' | 'cancelled' | 'interrupted' | 'undecided';
   readonly live: boolean;
   readonly repoRoot: string;
   readonly baseCommit: string;

@@ -3,6 +3,7 @@
 // commit and the journal says so, so `show`, `apply` and the analysis use it.
 import { GitError, readJournal, taskRef, writeJournal, type GitRepo } from '../../git';
 import { updateRef } from '../../git/objects';
+import { settledRunStatus } from '../../core/runModel';
 import { winnerOutput } from './competitive';
 
 export interface ChooseAttemptResult {
@@ -45,7 +46,7 @@ export async function chooseAttempt(repo: GitRepo, runId: string, taskId: string
     // The task failed only because no winner was chosen (e.g. the judge gave no ranking).
     t.status = 'succeeded';
     delete t.error;
-    if (Object.values(j.tasks).every((x) => x.status === 'succeeded')) j.status = 'succeeded';
+    if (settledRunStatus(Object.values(j.tasks)) === 'succeeded') j.status = 'succeeded';
   }
   await writeJournal(repo, j);
   const staleDependents = Object.entries(j.tasks)

@@ -1,13 +1,38 @@
-// `strategy: {type: consensus, voters: N, choices?, weights?}`: N agents answer the task's
-// question independently with read-only tools and a `vote {choice, rationale}` tool.
-// Voters change no files. With `weights` ({model: weight}), the voters take the weighted
-// models in turn and each vote counts its model's weight; otherwise every voter runs on
-// the task's model and counts 1. The highest tally decides. A tie is reported as a tie:
-// the task succeeds with `decision: null`, `tie: true` and an output that starts with
-// "Decision: TIE …", so a person (or a dependent task) decides; it is never broken
-// silently. A voter that fails or answers without voting abstains; when nobody voted the
-// task fails.
-import type { Ballot, VoteOutcome } from '../../core/strategyModel';
+// `strategy: {type: consensus, voters: N, choices?, weights?, allowUndecided?}`: N agents
+// answer the task's question independently with read-only tools and a
+// `vote {choice, rationale}` tool. Voters change no files.
+//
+// Outcomes:
+// - decided: the highest tally wins; the task succeeds, its output starts "Decision: X".
+// - undecided: a tie, or a lead the failed voters' missing votes could overturn (leader −
+//   runner-up ≤ their weight). Never broken silently: the task ends `undecided` with
+//   `decision: null` and `votes.undecided` saying why; its output starts "Decision: TIE …"
+//   (or "Decision: none — undecided: …"). Its dependents are skipped and the run does not
+//   succeed, unless the strategy says `allowUndecided: true`: then the dependents run on
+//   that output (and a person, or a dependent task, decides).
+// - failed: nobody voted.
+//
+// Voters that fail: a voter whose agent fails (an API error the SDK's retries and the run's
+// ApiGate did not cure, a refusal, a reply cut at max_tokens) is run once more from the
+// start, as the competitive judge is asked once more. Not when the gate tripped (a bad key:
+// every request fails) or the task was cancelled. A voter that fails again is listed in
+// `votes.failedVoters` with its error: its vote is missing, and counts as such above. A voter
+// that answers without calling the vote tool abstains (that was its answer).
+//
+// Weights: with `weights: {model: w, …}` the voters take the weighted models in turn, in
+// the order the weights list them: voter 1 the first model, voter 2 the second, …, then
+// round again; each vote counts its model's weight. Without weights every voter runs on the
+// task's model and counts 1. Odd `voters` guarantee a majority only without weights: the
+// weights of the voters must not split evenly between two camps. Example: `voters: 3,
+// weights: {light: 1, heavy: 2}` gives voters light, heavy, light; when the two light
+// voters agree against the heavy one it is 2 against 2, a tie by construction. With
+// {light: 1, heavy: 1.5} the two light voters outvote the heavy one (2 against 1.5) and the
+// heavy one decides a split between them; with {light: 1, heavy: 3} the heavy voter alone
+// outvotes both. `voters: 5, weights: {small: 1, big: 3}` gives small, big, small, big,
+// small: three small votes (3) lose to two big ones (6), and one big vote with the small
+// ones (6) beats the other big one (3). With two choices and every voter voting, integer
+// weights whose sum over the voters is odd cannot tie.
+import type { Ballot, FailedVoter, VoteOutcome } from '../../core/strategyModel';
 import type { TaskOutput } from '../../core/runModel';
 import type { Task } from '../../core/taskSchema';
 import { createVoteTool, DEFAULT_MODEL, runAgentTask, type VoteInput } from '../../agents';
@@ -17,9 +42,18 @@ import { commitNothing, overlayFor, ProgressFanIn, READ_ONLY_TOOLS, runInstances
 
 type Consensus = Extract<NonNullable<Task['strategy']>, { type: 'consensus' }>;
 
+/** How often a voter whose agent failed is run: once, and once more. */
+const VOTER_TRIES = 2;
+
 export function voterModel(task: Task, s: Consensus, voter: number, fallback: string | undefined): string {
   const weighted = Object.keys(s.weights ?? {});
   return weighted.length ? (weighted[(voter - 1) % weighted.length] as string) : (task.model ?? fallback ?? DEFAULT_MODEL);
+}
+
+interface Cast {
+  readonly ballot: Ballot;
+  /** Set when the voter's agent failed on every try. */
+  readonly failed?: FailedVoter;
 }
 
 export async function runConsensus(
@@ -33,11 +67,9 @@ export async function runConsensus(
   const fan = new ProgressFanIn(task.id, ctx.onProgress);
   const choices = s.choices?.length ? s.choices : undefined;
 
-  const ballots = await runInstances(n, ctx, async (voter): Promise<Ballot> => {
-    const model = voterModel(task, s, voter, ctx.model);
-    const weight = s.weights?.[model] ?? 1;
+  const castOnce = async (voter: number, model: string, tryNo: number) => {
     let vote: VoteInput | undefined;
-    const part = `voter ${voter}`;
+    const part = tryNo === 1 ? `voter ${voter}` : `voter ${voter} (try ${tryNo})`;
     const r = await runAgentTask({
       task: { ...task, owns: [] },
       workspace: overlayFor(baseCommit, ctx).view,
@@ -49,7 +81,7 @@ export async function runConsensus(
       ...(ctx.prices !== undefined && { prices: ctx.prices }),
       signal: ctx.signal,
       onProgress: fan.part(part),
-      onTranscript: taggedTranscript(ctx.onTranscript, { voter }),
+      onTranscript: taggedTranscript(ctx.onTranscript, tryNo === 1 ? { voter } : { voter, try: tryNo }),
       instance: {
         id: String(voter),
         note:
@@ -62,12 +94,28 @@ export async function runConsensus(
       finishWhen: () => vote !== undefined,
     });
     fan.settle(part, r.tokens, r.costUsd);
-    if (vote) return { voter, model, choice: vote.choice, rationale: vote.rationale, weight };
-    const error = r.status === 'succeeded' ? 'answered without calling the vote tool' : r.status === 'cancelled' ? 'cancelled' : (r.error ?? 'failed');
-    return { voter, model, choice: null, rationale: r.output.trim(), weight, error };
+    return { r, vote };
+  };
+
+  const casts = await runInstances(n, ctx, async (voter): Promise<Cast> => {
+    const model = voterModel(task, s, voter, ctx.model);
+    const weight = s.weights?.[model] ?? 1;
+    let tries = 0;
+    for (;;) {
+      tries++;
+      const { r, vote } = await castOnce(voter, model, tries);
+      if (vote) return { ballot: { voter, model, choice: vote.choice, rationale: vote.rationale, weight } };
+      const retry = r.status === 'failed' && tries < VOTER_TRIES && !ctx.gate.isTripped && !ctx.signal.aborted;
+      if (retry) continue;
+      const error = r.status === 'succeeded' ? 'answered without calling the vote tool' : r.status === 'cancelled' ? 'cancelled' : (r.error ?? 'failed');
+      const ballot: Ballot = { voter, model, choice: null, rationale: r.output.trim(), weight, error };
+      return r.status === 'failed' ? { ballot, failed: { voter, model, error, tries } } : { ballot };
+    }
   });
 
-  const outcome: VoteOutcome = tallyVotes(ballots, s.weights !== undefined);
+  const ballots = casts.map((c) => c.ballot);
+  const failed = casts.flatMap((c) => (c.failed ? [c.failed] : []));
+  const outcome: VoteOutcome = { ...tallyVotes(ballots, s.weights !== undefined, failed), ...(s.allowUndecided && { allowUndecided: true }) };
   const { tokens, costUsd } = fan.total();
   const done = async (status: TaskRunResult['status'], output: string, error?: string): Promise<TaskRunResult> => ({
     status,
@@ -85,5 +133,14 @@ export async function runConsensus(
   if (!ballots.some((b) => b.choice !== null)) {
     return done('failed', output, `no voter voted (${ballots.map((b) => `voter ${b.voter}: ${b.error ?? 'no vote'}`).join('; ')})`);
   }
+  if (outcome.decision === null) return done('undecided', output);
   return done('succeeded', output);
+}
+
+/** Why a consensus task ended undecided, and what its dependents do about it. */
+export function undecidedReason(votes: VoteOutcome): string {
+  const why = `did not decide: ${votes.undecided ?? 'no decision'}`;
+  return votes.allowUndecided
+    ? `${why}; allowUndecided lets its dependents run`
+    : `${why}; its dependents are skipped (allowUndecided: true in its strategy would let them run)`;
 }

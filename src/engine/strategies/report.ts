@@ -41,6 +41,9 @@ export function strategyJson(s: StrategyOutcome | undefined) {
         ...(v.tie && { tied: v.tied }),
         weighted: v.weighted,
         majority: v.majority,
+        ...(v.undecided !== undefined && { undecided: v.undecided }),
+        failedVoters: v.failedVoters ?? [],
+        allowUndecided: v.allowUndecided === true,
         ballots: v.ballots.map((b) => ({
           voter: b.voter,
           model: b.model,
@@ -76,11 +79,17 @@ export function strategyLines(s: StrategyOutcome | undefined, indent = '  '): st
   const v = s.votes;
   if (v) {
     const tally = Object.entries(v.tally).map(([k, n]) => `${k} ${round(n)}`).join(', ') || 'no votes';
-    const head = v.decision !== null ? `decision ${v.decision}` : v.tie ? `TIE between ${v.tied.join(' and ')} (no decision)` : 'no decision';
+    const head =
+      v.decision !== null ? `decision ${v.decision}`
+      : v.undecided !== undefined ? `UNDECIDED — ${v.undecided}`
+      : v.tie ? `TIE between ${v.tied.join(' and ')} (no decision)`
+      : 'no decision';
     out.push(`${indent}votes: ${head}; tally${v.weighted ? ' (weighted)' : ''}: ${tally}`);
     for (const b of v.ballots) {
       const w = v.weighted ? ` ×${round(b.weight)}` : '';
-      out.push(`${indent}  voter ${b.voter} (${b.model}${w}): ${b.choice ?? `no vote (${b.error ?? 'did not vote'})`}${b.choice !== null && b.rationale ? ` — ${b.rationale.replace(/\s*\n\s*/g, ' ')}` : ''}`);
+      const failed = v.failedVoters?.find((f) => f.voter === b.voter);
+      const noVote = failed ? `no vote (failed ${failed.tries === 1 ? 'once' : `${failed.tries} times`}: ${failed.error})` : `no vote (${b.error ?? 'did not vote'})`;
+      out.push(`${indent}  voter ${b.voter} (${b.model}${w}): ${b.choice ?? noVote}${b.choice !== null && b.rationale ? ` — ${b.rationale.replace(/\s*\n\s*/g, ' ')}` : ''}`);
     }
   }
   const g = s.aggregate;

@@ -1,6 +1,6 @@
 // The pure decisions of the strategies: reading a score command's output, choosing the
 // winning attempt, tallying a vote. No I/O, unit-tested on plain data.
-import type { AttemptRecord, Ballot, VoteOutcome } from '../../core/strategyModel';
+import type { AttemptRecord, Ballot, FailedVoter, VoteOutcome } from '../../core/strategyModel';
 
 const NUMBER = /[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?/g;
 
@@ -87,10 +87,15 @@ export function pickWinner(qualified: readonly AttemptRecord[]): WinnerChoice {
 
 /**
  * Tallies the ballots. Equal choices are counted together (case and spacing aside; the
- * first spelling is shown). The highest tally decides; when several choices share it the
- * result is a tie: `decision: null`, `tie: true`, never broken silently.
+ * first spelling is shown). The highest tally decides, unless
+ * - several choices share it: a tie, never broken silently (`tie: true`);
+ * - voters failed (`failed`, their API calls failed even when run again) and their missing
+ *   weight could have tied or overturned the lead: leader − runner-up ≤ missing weight;
+ * - nobody voted.
+ * Then `decision` is null and `undecided` says why. A voter that answered without voting
+ * abstained: that was its answer, not a missing vote.
  */
-export function tallyVotes(ballots: readonly Ballot[], weighted: boolean): VoteOutcome {
+export function tallyVotes(ballots: readonly Ballot[], weighted: boolean, failed: readonly FailedVoter[] = []): VoteOutcome {
   const spelling = new Map<string, string>();
   const sums = new Map<string, number>();
   let total = 0;
@@ -108,7 +113,19 @@ export function tallyVotes(ballots: readonly Ballot[], weighted: boolean): VoteO
   for (const [c, v] of entries) tally[c] = Math.round(v * 1e6) / 1e6;
   const top = entries[0]?.[1];
   const tied = top === undefined ? [] : entries.filter(([, v]) => Math.abs(v - top) < 1e-9).map(([c]) => c);
-  const decision = tied.length === 1 ? (tied[0] as string) : null;
+  const failedSet = new Set(failed.map((f) => f.voter));
+  const missing = ballots.filter((b) => failedSet.has(b.voter)).reduce((s, b) => s + b.weight, 0);
+  const second = entries[1]?.[1] ?? 0;
+  const unit = (n: number, adjective = '') => `${fmt(n)} ${adjective}${weighted ? 'weighted ' : ''}vote${n === 1 ? '' : 's'}`;
+  const failures = failed.length ? `${failed.length === 1 ? 'voter' : 'voters'} ${andList(failed.map((f) => String(f.voter)))} failed (${errorSummary(failed)})` : '';
+  let undecided: string | undefined;
+  if (top === undefined) undecided = failures ? `nobody voted: ${failures}` : 'nobody voted';
+  else if (tied.length > 1) undecided = `a tie between ${andList(tied)} (${unit(top)} each)${failures ? `, and ${failures}` : ''}`;
+  else if (failed.length && top - second <= missing + 1e-9) {
+    const lead = entries[1] ? `${tied[0]} leads with ${unit(top)} to ${fmt(second)}` : `${tied[0]} has ${unit(top)}`;
+    undecided = `${lead}, but ${failures} and ${failed.length === 1 ? 'its' : 'their'} ${unit(missing, 'missing ')} could change the result`;
+  }
+  const decision = undecided === undefined ? (tied[0] as string) : null;
   return {
     tally,
     decision,
@@ -117,7 +134,19 @@ export function tallyVotes(ballots: readonly Ballot[], weighted: boolean): VoteO
     weighted,
     majority: decision !== null && (top as number) > total / 2,
     ballots: [...ballots],
+    ...(undecided !== undefined && { undecided }),
+    failedVoters: [...failed],
   };
+}
+
+function andList(items: readonly string[]): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1] as string}`;
+}
+
+/** The failed voters' errors in a few words: "HTTP 500", or the message cut short. */
+function errorSummary(failed: readonly FailedVoter[]): string {
+  const short = failed.map((f) => /\(HTTP \d+\)/.exec(f.error)?.[0].slice(1, -1) ?? (f.error.length > 80 ? `${f.error.slice(0, 77)}…` : f.error));
+  return [...new Set(short)].join('; ');
 }
 
 /** The consensus task's output for its dependents: decision (or TIE), tally, rationales. */
@@ -130,6 +159,8 @@ export function renderVoteOutput(outcome: VoteOutcome, voters: number): string {
     if (!outcome.majority) lines.push(`(the most ${unit}, but not more than half of them)`);
   } else if (outcome.tie) {
     lines.push(`Decision: TIE between ${outcome.tied.join(' and ')} — no decision was made; a person has to decide.`);
+  } else if (outcome.undecided !== undefined) {
+    lines.push(`Decision: none — undecided: ${outcome.undecided}; a person has to decide.`);
   } else {
     lines.push('Decision: none (nobody voted)');
   }
@@ -138,7 +169,9 @@ export function renderVoteOutput(outcome: VoteOutcome, voters: number): string {
   lines.push('', 'Ballots:');
   for (const b of outcome.ballots) {
     const weight = outcome.weighted ? `, weight ${fmt(b.weight)}` : '';
-    if (b.choice === null) lines.push(`- voter ${b.voter} (${b.model}${weight}): no vote — ${b.error ?? 'did not vote'}`);
+    const failed = outcome.failedVoters?.find((f) => f.voter === b.voter);
+    if (failed) lines.push(`- voter ${b.voter} (${b.model}${weight}): no vote — failed ${failed.tries === 1 ? 'once' : `${failed.tries} times`}: ${failed.error}`);
+    else if (b.choice === null) lines.push(`- voter ${b.voter} (${b.model}${weight}): no vote — ${b.error ?? 'did not vote'}`);
     else lines.push(`- voter ${b.voter} (${b.model}${weight}): ${b.choice} — ${b.rationale.replace(/\s*\n\s*/g, ' ')}`);
   }
   return lines.join('\n');

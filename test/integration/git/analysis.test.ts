@@ -1,7 +1,8 @@
 import { strict as assert } from 'node:assert';
-import { writeFileSync } from 'node:fs';
+import { chmodSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { analyseRun } from '../../../src/git/analysis';
+import { analyseRun, analyseTask } from '../../../src/git/analysis';
+import { openRepo } from '../../../src/git/repo';
 import { commitWorktree, mergeBase } from '../../../src/git/resultCommit';
 import { WorktreeWorkspace } from '../../../src/git/worktreeWorkspace';
 import { cleanupRepos, makeRepo } from './helpers';
@@ -81,5 +82,27 @@ describe('git/analysis', () => {
     } finally {
       s.dispose();
     }
+  });
+
+  it('a mode-only change carries its modes; a file turned into a symlink keeps the other files\' line counts', async () => {
+    const t = makeRepo({ 'run.sh': 'echo hi\n', 'f.txt': 'a\n', 'g.txt': 'b\n' });
+    const base = t.git('rev-parse', 'HEAD').trim();
+    chmodSync(path.join(t.dir, 'run.sh'), 0o755);
+    t.remove('f.txt');
+    symlinkSync('g.txt', path.join(t.dir, 'f.txt'));
+    t.write('g.txt', 'b\nc\n');
+    const result = t.commitAll('modes');
+    const a = await analyseTask(await openRepo(t.dir), { id: 't', owns: ['**'], baseCommit: base, resultCommit: result });
+    assert.deepEqual(
+      a.changed.map((c) => [c.path, c.status, c.oldMode, c.newMode, c.additions, c.deletions]),
+      [
+        ['f.txt', 'M', '100644', '120000', 1, 1],
+        ['g.txt', 'M', '100644', '100644', 1, 0],
+        ['run.sh', 'M', '100644', '100755', 0, 0],
+      ],
+    );
+    assert.equal(a.additions, 2);
+    assert.equal(a.deletions, 1);
+    assert.deepEqual(a.hunks.map((h) => h.path), ['f.txt', 'f.txt', 'g.txt']);
   });
 });

@@ -1,29 +1,13 @@
 import * as assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { main } from '../../../src/cli/main';
 import { chooseAttempt } from '../../../src/engine/strategies';
 import { openRepo, readJournal } from '../../../src/git';
-import { startFakeAnthropic, type FakeScript } from '../../fake-anthropic';
 import { captureIO } from '../../unit/cli/helpers';
-import { exampleRepo, git } from '../engine/fixture';
+import { git } from '../engine/fixture';
+import { runJson } from './cliRun';
 import { CLAMP_BEST, CLAMP_BROKEN, CLAMP_SAME, vote, write } from './script';
-
-/** Runs `parallel-agents run DIR --json` on the strategies example with another task file. */
-async function runJson(tasksYaml: string, script: FakeScript) {
-  const fake = await startFakeAnthropic({ script, latencyMs: 10, apiKey: 'test-key' });
-  const repo = exampleRepo('strategies');
-  writeFileSync(path.join(repo.dir, '.agents/tasks.yaml'), tasksYaml);
-  const io = captureIO(repo.dir, { ANTHROPIC_API_KEY: 'test-key', ANTHROPIC_BASE_URL: fake.baseURL, PARALLEL_AGENTS_MAX_RETRIES: '0' });
-  const code = await main(['run', repo.dir, '--json'], io);
-  let json;
-  try {
-    json = JSON.parse(io.out);
-  } catch {
-    throw new Error(`not JSON (exit ${code}): ${io.out}\n${io.err}`);
-  }
-  return { code, json, err: io.err, fake, repo, done: async () => (await fake.close(), repo.cleanup()) };
-}
 
 describe('strategies: competitive edge cases (CLI --json)', function () {
   this.timeout(60_000);
@@ -168,32 +152,6 @@ describe('strategies: consensus (CLI --json)', function () {
       ]);
       assert.equal(r.fake.requests.find((q) => q.taskId === 'pick#2')?.body['model'], 'big-model');
       assert.match(r.json.tasks[0].output, /^Decision: B\nTally \(weighted votes, 5 of 5 voters voted\): B 6, A 3/);
-    } finally {
-      await r.done();
-    }
-  });
-
-  it('a tie is reported as a tie: succeeded, decision null, TIE and the tally in the output', async () => {
-    const yaml = 'version: 1\ntasks:\n  pick:\n    prompt: Tabs or spaces?\n    owns: [notes/pick.md]\n    strategy: {type: consensus, voters: 5}\n';
-    const r = await runJson(yaml, {
-      'pick#1': vote('tabs', 'fewer bytes'),
-      'pick#2': vote('Spaces', 'same everywhere'),
-      'pick#3': vote('Tabs ', 'accessible'),
-      'pick#4': vote('spaces', 'the style guide'),
-      'pick#5': [{ text: 'I would rather not vote.' }],
-    });
-    try {
-      assert.equal(r.code, 0, r.err);
-      const t = r.json.tasks[0];
-      assert.equal(t.status, 'succeeded');
-      assert.equal(t.votes.decision, null);
-      assert.equal(t.votes.tie, true);
-      assert.deepEqual(t.votes.tied, ['Spaces', 'tabs']);
-      assert.deepEqual(t.votes.tally, { Spaces: 2, tabs: 2 });
-      assert.equal(t.votes.ballots[4].choice, null);
-      assert.match(t.votes.ballots[4].error, /answered without calling the vote tool/);
-      assert.match(t.output, /^Decision: TIE between Spaces and tabs — no decision was made/);
-      assert.match(t.output, /Tally \(votes, 4 of 5 voters voted\): Spaces 2, tabs 2/);
     } finally {
       await r.done();
     }

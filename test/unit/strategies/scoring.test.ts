@@ -96,6 +96,36 @@ describe('strategies: tallying votes', () => {
     assert.match(text, /Tally \(votes, 2 of 3 voters voted\): a 1, b 1/);
     assert.match(text, /voter 3 \(m\): no vote/);
   });
+  it('a tie says so in `undecided`, in plain words', () => {
+    const o = tallyVotes([ballot(1, 'a'), ballot(2, 'b'), ballot(3, 'c')], false);
+    assert.equal(o.undecided, 'a tie between a, b and c (1 vote each)');
+    assert.equal(o.majority, false);
+  });
+  it('weights taken in turn can tie by construction: two light votes against one that counts double', () => {
+    // voters: 3, weights: {light: 1, heavy: 2} → voters light, heavy, light.
+    const o = tallyVotes([ballot(1, 'a', 1, 'light'), ballot(2, 'b', 2, 'heavy'), ballot(3, 'a', 1, 'light')], true);
+    assert.equal(o.decision, null);
+    assert.equal(o.undecided, 'a tie between a and b (2 weighted votes each)');
+    // heavy: 1.5 → the two light voters outvote it.
+    const p = tallyVotes([ballot(1, 'a', 1, 'light'), ballot(2, 'b', 1.5, 'heavy'), ballot(3, 'a', 1, 'light')], true);
+    assert.equal(p.decision, 'a');
+  });
+  it('failed voters: a lead their missing weight cannot overturn stands; one it could overturn is undecided', () => {
+    const failed = (voter: number) => ({ voter, model: 'm', error: 'The model API failed (HTTP 529): overloaded', tries: 2 });
+    const firm = tallyVotes([ballot(1, 'a'), ballot(2, 'a'), ballot(3, 'a'), ballot(4, 'b'), ballot(5, null)], false, [failed(5)]);
+    assert.equal(firm.decision, 'a');
+    assert.equal(firm.undecided, undefined);
+    assert.deepEqual(firm.failedVoters?.map((f) => f.voter), [5]);
+    // a 2 to 1 lead with one failed voter: the missing vote could only tie it — undecided.
+    const lost = tallyVotes([ballot(1, 'a'), ballot(2, 'a'), ballot(3, 'b'), ballot(4, null)], false, [failed(4)]);
+    assert.equal(lost.decision, null);
+    assert.equal(lost.tie, false);
+    assert.equal(lost.undecided, 'a leads with 2 votes to 1, but voter 4 failed (HTTP 529) and its 1 missing vote could change the result');
+    assert.match(renderVoteOutput(lost, 4), /^Decision: none — undecided: a leads with 2 votes to 1[\s\S]*voter 4 \(m\): no vote — failed 2 times: The model API failed \(HTTP 529\)/);
+    // weights count: a heavy failed voter outweighs a lead of two light votes.
+    const heavy = tallyVotes([ballot(1, 'a', 1), ballot(2, 'a', 1), ballot(3, null, 3)], true, [failed(3)]);
+    assert.equal(heavy.undecided, 'a has 2 weighted votes, but voter 3 failed (HTTP 529) and its 3 missing weighted votes could change the result');
+  });
   it('a plurality that is not a majority is said so', () => {
     const o = tallyVotes([ballot(1, 'a'), ballot(2, 'a'), ballot(3, 'b'), ballot(4, 'c'), ballot(5, 'd')], false);
     assert.equal(o.decision, 'a');
