@@ -13,7 +13,7 @@ import { appliedRefusal } from './applyMessages';
 import { demoEndpoint, type DemoEndpoint } from './demoMode';
 import { formatSpeedup, measuredSpeedup } from './format';
 import { readKept, writeKept } from './keptFiles';
-import { applicableTasks, fromJournal, fromRunView, type RunSnapshot } from './runSnapshot';
+import { applySourceOf, fromJournal, fromRunView, type RunSnapshot } from './runSnapshot';
 import type { TaskFiles } from './taskFiles';
 
 type EngineModule = typeof import('../engine/index.js');
@@ -267,7 +267,8 @@ export class RunService extends Disposable {
     if (!r) throw new RunError(`no run ${runId}`);
     if (r.status === 'running') throw new RunError(`run ${runId} is still running; apply it when it has finished`);
     if (r.applied && !r.applied.undone) throw new AppliedRunError(runId, r.applied.at);
-    const tasks = applicableTasks(r, only);
+    const engine = await loadEngine();
+    const tasks = engine.applyInputs(applySourceOf(r), only ? { only } : {});
     if (!tasks.length) throw new RunError(`run ${runId} has no succeeded task${only ? ` among ${only.join(', ')}` : ''} to apply`);
     const repo = await this.repo(r.repoRoot);
     const g = await loadGit();
@@ -283,10 +284,9 @@ export class RunService extends Disposable {
     const result = await g.applyRun(repo, {
       runId,
       runBase: r.baseCommit,
-      tasks: tasks.map((t) => ({ id: t.id, owns: t.owns, baseCommit: t.baseCommit as string, resultCommit: t.resultCommit as string })),
+      tasks,
       skipPaths,
       discardViolations: discard,
-      force: r.applied?.undone === true,
     });
     this.applied.set(runId, { at: Date.now(), undone: false });
     this.log.info(`applied run ${runId}: ${result.applied.length} written, ${result.conflicts.length} conflicts, ${result.skipped.length} skipped`);
