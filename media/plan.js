@@ -22,7 +22,7 @@
   /** @type {Record<string, string>} */ let statuses = {};
   /** @type {any} */ let measured = null;
 
-  const STATUS_LABEL = { queued: 'queued', running: 'running', succeeded: 'done', failed: 'failed', cancelled: 'cancelled', skipped: 'skipped' };
+  const STATUS_LABEL = { queued: 'queued', running: 'running', succeeded: 'done', failed: 'failed', cancelled: 'cancelled', skipped: 'skipped', undecided: 'undecided' };
 
   window.addEventListener('message', (event) => {
     const m = event.data;

@@ -97,6 +97,8 @@ export const TreeItemContexts = {
   taskQueued: 'task-queued',
   taskFailed: 'task-failed',
   taskDone: 'task-done',
+  /** A consensus task that did not decide (C1): not a result to apply. */
+  taskUndecided: 'task-undecided',
   /** A finished or failed competitive task: another attempt can be chosen. */
   taskDoneCompetitive: 'task-done-competitive',
   taskFailedCompetitive: 'task-failed-competitive',

@@ -24,3 +24,31 @@ describe('vscode/runMessages', () => {
     assert.equal(m, 'Parallel Agents: run r1 failed (agents: demo model): 1 failed.');
   });
 });
+
+describe('vscode/runMessages: an undecided run (C1)', () => {
+  it('says it ended undecided, and why each undecided task did not decide', () => {
+    const m = runFinishedMessage(
+      {
+        runId: 'r1',
+        status: 'undecided',
+        tasks: [
+          { id: 'pick', status: 'undecided', kind: 'agent', strategy: { votes: { undecided: 'a tie between spaces and tabs (1 vote each)' } } },
+          { id: 'style', status: 'skipped', kind: 'agent' },
+        ],
+        expectedSpeedup: 1,
+      },
+      { speedup: 1 },
+      false,
+    );
+    assert.equal(m, 'Parallel Agents: run r1 ended undecided: 1 undecided, 1 skipped. Task "pick" did not decide: a tie between spaces and tabs (1 vote each).');
+  });
+
+  it('a task that allows undecided is named, and the run is a success', () => {
+    const m = runFinishedMessage(
+      { runId: 'r1', status: 'succeeded', tasks: [{ id: 'pick', status: 'undecided', kind: 'agent', strategy: { votes: { undecided: 'a tie', allowUndecided: true } } }] },
+      undefined,
+      false,
+    );
+    assert.equal(m, 'Parallel Agents: run r1 succeeded: 1 undecided. Task "pick" did not decide: a tie (its dependents ran: allowUndecided).');
+  });
+});
