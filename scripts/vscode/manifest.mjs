@@ -56,6 +56,7 @@ export const manifest = {
       cmd('parallelAgents.retryTask', 'Retry Task', { icon: '$(debug-restart)', enablement: trusted }),
       cmd('parallelAgents.openTaskChanges', 'Open Task Changes', { icon: '$(git-compare)' }),
       cmd('parallelAgents.openTranscript', 'Open Transcript', { icon: '$(comment-discussion)' }),
+      cmd('parallelAgents.openRawTranscript', 'Open Raw Transcript (JSONL)', { icon: '$(json)' }),
       cmd('parallelAgents.applyRun', 'Apply Run', { icon: '$(check-all)', enablement: trusted }),
       cmd('parallelAgents.applyTask', 'Apply Task', { icon: '$(check)', enablement: trusted }),
       cmd('parallelAgents.undoApply', 'Undo Apply', { icon: '$(discard)', enablement: trusted }),
@@ -114,6 +115,7 @@ export const manifest = {
         { command: 'parallelAgents.showPlan', when: 'workbenchState != empty' },
         { command: 'parallelAgents.createTaskFile', when: 'workbenchState != empty' },
         { command: 'parallelAgents.chooseAttempt', when: 'parallelAgents.hasRuns' },
+        { command: 'parallelAgents.openRawTranscript', when: 'parallelAgents.hasRuns' },
       ],
       'view/title': [
         { command: 'parallelAgents.runTasks', when: 'view == parallelAgents.agents && parallelAgents.hasTaskFile && !parallelAgents.running', group: 'navigation@1' },
@@ -134,6 +136,7 @@ export const manifest = {
         { command: 'parallelAgents.chooseAttempt', when: 'view == parallelAgents.agents && viewItem == attempt', group: 'inline@1' },
         { command: 'parallelAgents.chooseAttempt', when: 'view == parallelAgents.agents && viewItem == attempt', group: '1_choose@1' },
         { command: 'parallelAgents.openTranscript', when: 'view == parallelAgents.agents && viewItem =~ /^task-/', group: '1_open@2' },
+        { command: 'parallelAgents.openRawTranscript', when: 'view == parallelAgents.agents && viewItem =~ /^(task-|transcript$)/', group: '1_open@3' },
         { command: 'parallelAgents.openTaskChanges', when: 'view == parallelAgents.agents && viewItem =~ /^task-/', group: '1_open@1' },
         { command: 'parallelAgents.applyTask', when: 'view == parallelAgents.agents && viewItem =~ /^task-done(-competitive)?$/', group: '2_apply@1' },
         { command: 'parallelAgents.cancelRun', when: 'view == parallelAgents.agents && viewItem == run-active', group: 'inline@1' },
@@ -142,7 +145,11 @@ export const manifest = {
         { command: 'parallelAgents.undoApply', when: 'view == parallelAgents.agents && viewItem == run-applied', group: 'inline@1' },
         { command: 'parallelAgents.undoApply', when: 'view == parallelAgents.agents && viewItem == run-applied', group: '2_apply@2' },
       ],
-      'editor/title': [{ command: 'parallelAgents.showPlan', when: taskFileOpen, group: 'navigation' }],
+      'editor/title': [
+        { command: 'parallelAgents.showPlan', when: taskFileOpen, group: 'navigation' },
+        // The readable transcript: its JSONL one click away.
+        { command: 'parallelAgents.openRawTranscript', when: 'resourceScheme == parallel-agents-transcript', group: 'navigation' },
+      ],
       'editor/context': [{ command: 'parallelAgents.showPlan', when: taskFileOpen, group: 'navigation@90' }],
     },
     configuration: {

@@ -17,6 +17,7 @@ import { AgentsStatusBar } from './statusBar';
 import { TaskCodeLensProvider } from './taskCodeLens';
 import { TaskFileDiagnostics } from './taskFileDiagnostics';
 import { TaskFiles } from './taskFiles';
+import { TranscriptView } from './transcriptView';
 
 /** What activate() returns: read-only handles for the extension-host tests. */
 export interface ParallelAgentsApi {
@@ -58,7 +59,8 @@ export class ParallelAgentsApp extends Disposable {
     const conflictsTree = this._register(new ConflictsTreeProvider(conflicts));
     this._register(vscode.window.createTreeView(Views.conflicts, { treeDataProvider: conflictsTree }));
     const statusBar = this._register(new AgentsStatusBar(runs.demo !== undefined));
-    const commands = this._register(new CommandHandlers({ log, taskFiles, apiKeys, planPanels, runs, conflicts }));
+    const transcripts = this._register(new TranscriptView(runs));
+    const commands = this._register(new CommandHandlers({ log, taskFiles, apiKeys, planPanels, runs, conflicts, transcripts }));
 
     let wasRunning = false;
     let hadRuns = false;

@@ -11,6 +11,7 @@ import type { AgentsNode } from './agentsTree';
 import { RunCommands, type AttemptChoice } from './runCommands';
 import type { RunService } from './runService';
 import type { ConflictTracker } from './conflicts';
+import type { TranscriptView } from './transcriptView';
 
 export interface CommandServices {
   readonly log: vscode.LogOutputChannel;
@@ -19,6 +20,7 @@ export interface CommandServices {
   readonly planPanels: PlanPanels;
   readonly runs: RunService;
   readonly conflicts: ConflictTracker;
+  readonly transcripts: TranscriptView;
 }
 
 /** Run commands in Restricted Mode: say why nothing happens (not awaited: the message stays). */
@@ -56,6 +58,7 @@ export class CommandHandlers extends Disposable {
     reg(Commands.retryTask, trusted(T[Commands.retryTask], (n?: AgentsNode) => r.retry(n)));
     reg(Commands.openTaskChanges, (n?: AgentsNode) => r.openChanges(n));
     reg(Commands.openTranscript, (n?: AgentsNode) => r.openTranscript(n));
+    reg(Commands.openRawTranscript, (n?: AgentsNode | vscode.Uri) => r.openRawTranscript(n));
     reg(Commands.applyRun, trusted(T[Commands.applyRun], (n?: AgentsNode) => r.apply(n)));
     reg(Commands.applyTask, trusted(T[Commands.applyTask], (n?: AgentsNode) => r.apply(n, true)));
     reg(Commands.undoApply, trusted(T[Commands.undoApply], (n?: AgentsNode) => r.undo(n)));

@@ -18,6 +18,7 @@ export const Commands = {
   retryTask: 'parallelAgents.retryTask',
   openTaskChanges: 'parallelAgents.openTaskChanges',
   openTranscript: 'parallelAgents.openTranscript',
+  openRawTranscript: 'parallelAgents.openRawTranscript',
   applyRun: 'parallelAgents.applyRun',
   applyTask: 'parallelAgents.applyTask',
   undoApply: 'parallelAgents.undoApply',
@@ -46,6 +47,7 @@ export const CommandTitles: Readonly<Record<CommandId, string>> = {
   [Commands.retryTask]: 'Retry Task',
   [Commands.openTaskChanges]: 'Open Task Changes',
   [Commands.openTranscript]: 'Open Transcript',
+  [Commands.openRawTranscript]: 'Open Raw Transcript (JSONL)',
   [Commands.applyRun]: 'Apply Run',
   [Commands.applyTask]: 'Apply Task',
   [Commands.undoApply]: 'Undo Apply',
@@ -137,5 +139,7 @@ export const OUTPUT_CHANNEL_NAME = 'Parallel Agents';
 export const DIAGNOSTIC_SOURCE = 'parallel-agents';
 /** Read-only documents of git objects (phase 2's diffs). */
 export const GIT_OBJECT_SCHEME = 'parallel-agents-git';
+/** Read-only, readable transcripts (Markdown built from the JSONL). */
+export const TRANSCRIPT_SCHEME = 'parallel-agents-transcript';
 /** Read-only sides of a conflict region, for Compare. */
 export const CONFLICT_SIDE_SCHEME = 'parallel-agents-conflict';

@@ -12,6 +12,7 @@ import { attemptDescription, attemptLabel, formatClock } from './format';
 import { errorMessage, undoConfirmation, undoneMessage } from './applyMessages';
 import { AppliedRunError, RunError, UndoBlockedError, type RunApplied, type UndoDone } from './runService';
 import { choosableAttempts, type RunSnapshot, type TaskSnapshot } from './runSnapshot';
+import { transcriptRefOf } from './transcriptView';
 
 /** Choose Attempt's argument from code (tests, other commands): no quick pick. */
 export interface AttemptChoice {
@@ -203,15 +204,32 @@ export class RunCommands {
     await vscode.commands.executeCommand('vscode.changes', `Changes of run ${run.runId}`, entries);
   }
 
+  /** The task's transcript as a readable document (turns, tool calls, output, local times). */
   async openTranscript(n?: AgentsNode): Promise<void> {
     const target = n && n.type !== 'run' ? n : await this.pickTask((t) => t.status !== 'queued', 'Task whose transcript to open');
     if (!target) return;
+    if (!(await this.hasTranscript(target.run.runId, target.task.id))) return;
+    await this.s.transcripts.open(target.run.runId, target.task.id);
+  }
+
+  /** The JSONL itself: from a tree item, the readable transcript's editor, or the palette. */
+  async openRawTranscript(arg?: AgentsNode | vscode.Uri): Promise<void> {
+    const ids = (x: { run: RunSnapshot; task: TaskSnapshot } | undefined) => x && { runId: x.run.runId, taskId: x.task.id };
+    const target =
+      arg instanceof vscode.Uri ? transcriptRefOf(arg)
+      : arg && arg.type !== 'run' ? ids(arg)
+      : ids(await this.pickTask((t) => t.status !== 'queued', 'Task whose raw transcript to open'));
+    if (!target || !(await this.hasTranscript(target.runId, target.taskId))) return;
+    await vscode.window.showTextDocument(await this.s.runs.transcriptUri(target.runId, target.taskId), { preview: true });
+  }
+
+  private async hasTranscript(runId: string, taskId: string): Promise<boolean> {
     try {
-      const uri = await this.s.runs.transcriptUri(target.run.runId, target.task.id);
-      await vscode.workspace.fs.stat(uri);
-      await vscode.window.showTextDocument(uri, { preview: true });
+      await vscode.workspace.fs.stat(await this.s.runs.transcriptUri(runId, taskId));
+      return true;
     } catch {
-      void vscode.window.showInformationMessage(`Parallel Agents: task "${target.task.id}" has no transcript yet.`);
+      void vscode.window.showInformationMessage(`Parallel Agents: task "${taskId}" has no transcript yet.`);
+      return false;
     }
   }
 

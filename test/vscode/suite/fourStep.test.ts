@@ -103,6 +103,19 @@ describe('the four-step example against the scripted API', () => {
     await waitFor('the idle status bar', () => /idle/.test(api.statusBar.text));
   });
 
+  it("opens an agent's transcript readably: the prompt, turns, its tool calls with their inputs and results", async () => {
+    await vscode.commands.executeCommand(Commands.openTranscript, taskNode('tests'));
+    const editor = await waitFor('the transcript', () => (vscode.window.activeTextEditor?.document.uri.scheme === 'parallel-agents-transcript' ? vscode.window.activeTextEditor : undefined));
+    const text = editor.document.getText();
+    assert.match(text, /## \d\d:\d\d:\d\d · Task prompt\n/);
+    assert.match(text, /## \d\d:\d\d:\d\d · Turn 1 \(\d+ in · \d+ out tokens\)/);
+    assert.match(text, /### \d\d:\d\d:\d\d · write_file `test\/slugify\.test\.js`\n\n```+\n/);
+    // Its refused write outside what it owns, with the error it got.
+    assert.match(text, /### \d\d:\d\d:\d\d · \w+ `docs\/api\.md`[\s\S]*?\*\*Error:\*\*/);
+    assert.match(text, /Ended: succeeded/);
+    await closeAllEditors();
+  });
+
   it("opens an agent's changed file as a diff of the task's base and result", async () => {
     const node = api.agentsTree.getChildren(taskNode('docs')).find((c) => c.type === 'file') as AgentsNode;
     await vscode.commands.executeCommand(Commands.openTaskChanges, node);

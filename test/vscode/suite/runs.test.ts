@@ -100,6 +100,25 @@ describe('runs', () => {
     await closeAllEditors();
   });
 
+  it("opens a task's transcript as a readable document, with the raw JSONL one click away", async () => {
+    const makeA = api.agentsTree.getChildren({ type: 'run', run }).find((n) => n.type === 'task' && n.task.id === 'make-a') as AgentsNode;
+    const node = api.agentsTree.getChildren(makeA).find((c) => c.type === 'transcript') as AgentsNode;
+    await vscode.commands.executeCommand(Commands.openTranscript, node);
+    const editor = await waitFor('the transcript editor', () => (vscode.window.activeTextEditor?.document.uri.scheme === 'parallel-agents-transcript' ? vscode.window.activeTextEditor : undefined));
+    const text = editor.document.getText();
+    assert.equal(editor.document.languageId, 'markdown');
+    assert.match(text, /^# Transcript of make-a \(run \S+\)/);
+    assert.match(text, /## \d\d:\d\d:\d\d · Command\n\n```sh\nprintf 'from a\\n' > a\.txt\n```/);
+    assert.match(text, /## \d\d:\d\d:\d\d · Ended: succeeded \(exit code 0\) after \d+s/);
+    assert.doesNotMatch(text, /\b1\d{12}\b/, 'no epoch-ms times');
+    // The editor's title button: the JSONL itself.
+    await vscode.commands.executeCommand(Commands.openRawTranscript, editor.document.uri);
+    const raw = await waitFor('the JSONL editor', () => (vscode.window.activeTextEditor?.document.uri.fsPath.endsWith('make-a.jsonl') ? vscode.window.activeTextEditor : undefined));
+    assert.equal(raw.document.uri.scheme, 'file');
+    assert.match(raw.document.getText(), /^\{"at":\d+,"type":"event"/);
+    await closeAllEditors();
+  });
+
   it('applies, skipping a file with unsaved edits, and undoes exactly', async () => {
     const doc = await vscode.workspace.openTextDocument(file('shared.txt'));
     const editor = await vscode.window.showTextDocument(doc);
