@@ -282,6 +282,7 @@ export class Run extends Disposable {
       v.applied = await applyRun(this.repo, {
         runId: v.runId,
         tasks: applyInputs(v),
+        reader: this.reader,
         ...(this.options.skipPaths !== undefined && { skipPaths: this.options.skipPaths }),
       });
     } catch (e) {

@@ -2,6 +2,13 @@
 // 3-way merge (base = run base, ours = the file as it is now, theirs = the tasks'
 // merged results), so edits the user made during the run are kept.
 //
+// Everything is merged in git's normalised (blob) space — "ours" is the user's file as
+// `git add` cleaned it, in the before-apply snapshot — and written as git would check it
+// out (gitattributes `eol`/`text`/`working-tree-encoding`, filters, core.autocrlf),
+// never as raw blob bytes. Submodules are never written into, a user's symbolic link is
+// never replaced nor written through, and changes outside a task's `owns` are left out
+// unless the user includes them.
+//
 // Order of events, so that a failure at any point is undoable:
 //   1. take the apply lock (no run may start, no other apply/undo);
 //   2. snapshot the working tree → refs/parallel-agents/<runId>/before-apply;
@@ -12,6 +19,7 @@
 //      the before-apply state.
 import { normalizeRelPath, compileGlobs } from '../core/glob';
 import { acquireApplyLock } from './applyLock';
+import { DEFAULT_MARKER_SIZE, defaultMergeAttributes, mergeAttributes } from './attributes';
 import { readApplyRecord, writeApplyRecord, type ApplyRecord } from './applyRecord';
 import { ObjectReader } from './catFileBatch';
 import { parseRawZ } from './diffParse';
@@ -20,15 +28,16 @@ import { afterApplyRef, baseRef, beforeApplyRef } from './ids';
 import { mergeFile } from './mergeFile';
 import { commitTree, listTree, updateRef, treeWithUpdates, writeBlobs, type IndexUpdate } from './objects';
 import { comparePaths, isBinary } from './overlayWorkspace';
+import { describeBlocker, findBlockers } from './pathGuards';
 import type { GitRepo } from './repo';
 import { captureWorkingTree } from './snapshot';
-import { absPath, blockingParent, deleteWorkingFile, forEachLimited, lexists, writeWorkingFile } from './worktreeFiles';
-import { promises as fsp } from 'node:fs';
+import { absPath, deleteWorkingFile, forEachLimited, lexists, writeWorkingFile } from './worktreeFiles';
+import { keepWorktreeBytes } from './worktreeBytes';
 import * as path from 'node:path';
 
 export interface ApplyTaskInput {
   readonly id: string;
-  /** Ownership globs; needed for `discardViolations`. */
+  /** Ownership globs: a change outside them is an ownership violation (see `includeViolations`). */
   readonly owns?: readonly string[];
   readonly baseCommit: string;
   readonly resultCommit: string;
@@ -40,20 +49,32 @@ export interface ApplyOptions {
   readonly tasks: readonly ApplyTaskInput[];
   /** Paths that must not be written (e.g. the editor's unsaved files): reported as skipped. */
   readonly skipPaths?: readonly string[];
-  /** Leave out changes outside a task's `owns` (reported as skipped). */
-  readonly discardViolations?: boolean;
+  /**
+   * Changes outside a task's `owns` to write anyway: all (`true`) or these paths (relative to
+   * the repository, or absolute under it). Default: none; every violation is listed in
+   * `ApplyResult.violations`, the left-out ones with `included: false`.
+   */
+  readonly includeViolations?: boolean | readonly string[];
   /** The run's base; defaults to refs/parallel-agents/<runId>/base. */
   readonly runBase?: string;
   /** Apply again even though an earlier apply of this run was not undone. */
   readonly force?: boolean;
+  /** The run's object reader, to reuse its cat-file processes (apply starts its own otherwise). */
+  readonly reader?: ObjectReader;
 }
 
 export interface ApplyConflict {
   readonly path: string;
   /** Task ids involved; `working tree` when the user's edits are one side. */
   readonly tasks: string[];
-  /** content: conflict markers were written; modify/delete: one side deleted, the file was left as the user has it or as the tasks left it. */
-  readonly kind: 'content' | 'modify/delete';
+  /**
+   * content: conflict markers were written; modify/delete: one side deleted, the file was
+   * left as the user has it or as the tasks left it; symlink: the user has a symbolic link
+   * there that the tasks would replace (by a file, or a folder), the link was left as it is.
+   */
+  readonly kind: 'content' | 'modify/delete' | 'symlink';
+  /** Length of the conflict markers written (7, or the file's `conflict-marker-size`). */
+  readonly markerSize: number;
 }
 
 export interface ApplyResult {
@@ -68,6 +89,8 @@ export interface ApplyResult {
   /** Binary files changed on both sides: never text-merged, the user's file is left untouched. */
   readonly binaryConflicts: Array<{ path: string; tasks: string[] }>;
   readonly skipped: Array<{ path: string; reason: string }>;
+  /** Every change outside its task's `owns`; `included: false` ones were not written (and are not in `skipped`). */
+  readonly violations: Array<{ path: string; task: string; included: boolean }>;
 }
 
 interface Entry {
@@ -101,6 +124,7 @@ function sameContent(a: Entry | undefined, b: Entry | undefined): boolean {
 }
 
 const TEXT_MODES = new Set(['100644', '100755']);
+const SYMLINK = '120000';
 
 /** Turns a skip path (absolute under the root, or relative) into a workspace-relative path. */
 function relSkip(root: string, p: string): string {
@@ -119,13 +143,16 @@ export async function applyRun(repo: GitRepo, opts: ApplyOptions): Promise<Apply
     );
   }
   const release = await acquireApplyLock(repo, runId, 'apply');
-  const reader = new ObjectReader(repo);
+  const reader = opts.reader ?? new ObjectReader(repo);
   try {
     const before = await captureWorkingTree(repo, `parallel-agents: working tree before applying run ${runId}`);
     await updateRef(repo, beforeApplyRef(runId), before.commit, `before applying run ${runId}`);
 
     const skipped: Array<{ path: string; reason: string }> = [];
     const skipSet = new Set((opts.skipPaths ?? []).map((p) => relSkip(repo.root, p)));
+    const violations: Array<{ path: string; task: string; included: boolean }> = [];
+    const include = opts.includeViolations;
+    const includeSet = typeof include === 'object' ? new Set(include.map((p) => relSkip(repo.root, p))) : undefined;
 
     // what each task changed against its own base (renames as delete + add)
     const byPath = new Map<string, Contribution[]>();
@@ -135,9 +162,11 @@ export async function applyRun(repo: GitRepo, opts: ApplyOptions): Promise<Apply
     opts.tasks.forEach((t, i) => {
       const owns = t.owns ? compileGlobs(t.owns) : undefined;
       for (const c of parseRawZ((diffs[i] as { stdout: Buffer }).stdout)) {
-        if (opts.discardViolations && owns && !owns.matches(c.path)) {
-          skipped.push({ path: c.path, reason: `outside what task ${t.id} owns (discarded)` });
-          continue;
+        if (owns && !owns.matches(c.path)) {
+          // a change the task had no right to make: written only when the user accepts it
+          const included = include === true || (includeSet?.has(c.path) ?? false);
+          violations.push({ path: c.path, task: t.id, included });
+          if (!included) continue;
         }
         const list = byPath.get(c.path) ?? [];
         list.push({
@@ -152,6 +181,18 @@ export async function applyRun(repo: GitRepo, opts: ApplyOptions): Promise<Apply
     const [baseEntries, userEntries] = await Promise.all([listTree(repo, runBase, paths), listTree(repo, before.commit, paths)]);
     const baseMap = new Map(baseEntries.map((e) => [e.path, { mode: e.mode, sha: e.sha } as Entry]));
     const userMap = new Map(userEntries.map((e) => [e.path, { mode: e.mode, sha: e.sha } as Entry]));
+    // folders the results write into (a user's symlink there is being replaced by a folder)
+    const resultFolders = new Set<string>();
+    for (const p of paths) for (let d = p.lastIndexOf('/'); d > 0; d = p.lastIndexOf('/', d - 1)) resultFolders.add(p.slice(0, d));
+    // paths a 3-way merge may be needed for (several sides changed them): their merge attributes, in one process
+    const mergeCandidates = paths.filter((p) => {
+      const cs = byPath.get(p) as Contribution[];
+      return cs.length > 1 || !same(cs[0]?.base, baseMap.get(p)) || !same(userMap.get(p), baseMap.get(p));
+    });
+    const [blockers, attrs] = await Promise.all([
+      findBlockers(reader, repo.root, before.commit, paths, (p) => userMap.has(p)),
+      mergeAttributes(repo, mergeCandidates),
+    ]);
 
     const content = async (e: Entry | undefined): Promise<Buffer> => {
       if (!e) return Buffer.alloc(0);
@@ -165,6 +206,7 @@ export async function applyRun(repo: GitRepo, opts: ApplyOptions): Promise<Apply
     const binaryConflicts: Array<{ path: string; tasks: string[] }> = [];
     const merged: string[] = [];
     const plan: Array<{ path: string; target: Entry | undefined }> = [];
+    const deleting = new Set<string>();
 
     for (const p of paths) {
       const contribs = byPath.get(p) as Contribution[];
@@ -173,6 +215,13 @@ export async function applyRun(repo: GitRepo, opts: ApplyOptions): Promise<Apply
         skipped.push({ path: p, reason: 'unsaved changes in the editor' });
         continue;
       }
+      // never into a submodule, never through a symlink; a file in the way only if it stays
+      const blocker = contribs.some((c) => c.result) ? blockers.get(p) : undefined;
+      if (blocker && !(blocker.kind === 'file' && deleting.has(blocker.path))) {
+        skipped.push({ path: p, reason: describeBlocker(blocker) });
+        continue;
+      }
+      const { markerSize, binary: binaryAttr } = attrs.get(p) ?? defaultMergeAttributes();
       // 1. theirs: the tasks' results folded in order
       let acc: Entry | undefined = baseMap.get(p);
       let labels: string[] = [];
@@ -196,7 +245,7 @@ export async function applyRun(repo: GitRepo, opts: ApplyOptions): Promise<Apply
           labels.push(c.task);
           continue;
         }
-        if (![acc.mode, c.result.mode, c.base?.mode ?? '100644'].every((m) => TEXT_MODES.has(m))) {
+        if (binaryAttr || ![acc.mode, c.result.mode, c.base?.mode ?? '100644'].every((m) => TEXT_MODES.has(m))) {
           binary = true;
           break;
         }
@@ -205,7 +254,7 @@ export async function applyRun(repo: GitRepo, opts: ApplyOptions): Promise<Apply
           binary = true;
           break;
         }
-        const m = await mergeFile(repo, o, b, t, { ours: labels.join(', ') || 'base', base: 'base', theirs: c.task });
+        const m = await mergeFile(repo, o, b, t, { ours: labels.join(', ') || 'base', base: 'base', theirs: c.task }, markerSize);
         if (m.conflicts > 0) conflictTasks = [...new Set([...(conflictTasks ?? []), ...labels, c.task])];
         acc = { mode: c.result.mode !== c.base?.mode ? c.result.mode : acc.mode, content: m.content };
         labels.push(c.task);
@@ -223,55 +272,56 @@ export async function applyRun(repo: GitRepo, opts: ApplyOptions): Promise<Apply
       // 2. against the working tree as it is now
       const user = userMap.get(p);
       let target: Entry | undefined = acc;
+      if (user?.mode === SYMLINK && acc?.mode !== SYMLINK && (acc || resultFolders.has(p)) && !same(user, acc)) {
+        // the results have a file, or a folder, where the user has a symbolic link
+        conflicts.push({ path: p, tasks: taskIds, kind: 'symlink', markerSize: DEFAULT_MARKER_SIZE });
+        continue;
+      }
       if (same(user, baseEntry)) {
         if (!user && acc && (await lexists(absPath(repo.root, p)))) {
           skipped.push({ path: p, reason: 'a file ignored by git (or a folder) is in the way in the working tree' });
           continue;
         }
-        if (!user && acc) {
-          const blocker = await blockingParent(repo.root, p);
-          if (blocker) {
-            skipped.push({ path: p, reason: `${blocker} is a file in the working tree, not a folder` });
-            continue;
-          }
-        }
       } else if (same(user, acc)) {
         continue; // the user already has it
       } else if (!user || !acc) {
         // the user deleted what the tasks changed, or changed what the tasks deleted: keep the user's
-        conflicts.push({ path: p, tasks: [USER_LABEL, ...taskIds], kind: 'modify/delete' });
+        conflicts.push({ path: p, tasks: [USER_LABEL, ...taskIds], kind: 'modify/delete', markerSize: DEFAULT_MARKER_SIZE });
         continue;
       } else {
-        if (![user.mode, acc.mode].every((m) => TEXT_MODES.has(m))) {
+        if (binaryAttr || ![user.mode, acc.mode].every((m) => TEXT_MODES.has(m))) {
           binaryConflicts.push({ path: p, tasks: [USER_LABEL, ...taskIds] });
           continue;
         }
-        const ours = await fsp.readFile(absPath(repo.root, p)).catch(() => undefined);
-        if (!ours) {
-          conflicts.push({ path: p, tasks: [USER_LABEL, ...taskIds], kind: 'modify/delete' });
-          continue;
-        }
-        const [b, t] = await Promise.all([content(baseEntry), content(acc)]);
+        // ours: the user's file as git cleaned it into the snapshot (same space as base and theirs)
+        const [ours, b, t] = await Promise.all([content(user), content(baseEntry), content(acc)]);
         if (isBinary(ours) || isBinary(b) || isBinary(t)) {
           binaryConflicts.push({ path: p, tasks: [USER_LABEL, ...taskIds] });
           continue;
         }
-        const m = await mergeFile(repo, ours, b, t, { ours: USER_LABEL, base: 'base', theirs: labels.join(', ') });
+        const m = await mergeFile(repo, ours, b, t, { ours: USER_LABEL, base: 'base', theirs: labels.join(', ') }, markerSize);
         mergedHere = true;
         const mode = acc.mode !== (baseEntry?.mode ?? acc.mode) ? acc.mode : user.mode;
         target = { mode, content: m.content };
         if (m.conflicts > 0) conflictTasks = [...new Set([USER_LABEL, ...(conflictTasks ?? labels)])];
       }
-      if (conflictTasks) conflicts.push({ path: p, tasks: conflictTasks, kind: conflictKind });
+      if (conflictTasks) conflicts.push({ path: p, tasks: conflictTasks, kind: conflictKind, markerSize });
       else if (mergedHere) merged.push(p);
-      if (!sameContent(target, user) || target?.mode !== user?.mode) plan.push({ path: p, target });
+      if (!sameContent(target, user) || target?.mode !== user?.mode) {
+        plan.push({ path: p, target });
+        if (!target) deleting.add(p);
+      }
     }
 
-    // 4. the intended result, stored before the working tree is touched
+    // 4. the intended result, and the user's exact bytes, stored before the working tree is touched
     const fresh = plan.filter((x) => x.target && !x.target.sha);
-    const shas = await writeBlobs(repo, fresh.map((x) => x.target?.content as Buffer));
+    const overwritten = plan.flatMap((x) => {
+      const u = userMap.get(x.path);
+      return u ? [{ path: x.path, mode: u.mode, sha: u.sha as string }] : [];
+    });
+    const [shas] = await Promise.all([writeBlobs(repo, fresh.map((x) => x.target?.content as Buffer)), keepWorktreeBytes(repo, runId, before, overwritten)]);
     fresh.forEach((x, i) => {
-      x.target = { mode: (x.target as Entry).mode, sha: shas[i] as string, content: (x.target as Entry).content as Buffer };
+      x.target = { mode: (x.target as Entry).mode, sha: shas[i] as string };
     });
     const updates: IndexUpdate[] = plan.map((x) =>
       x.target ? { path: x.path, mode: x.target.mode, sha: x.target.sha as string } : { path: x.path },
@@ -291,18 +341,11 @@ export async function applyRun(repo: GitRepo, opts: ApplyOptions): Promise<Apply
     };
     await writeApplyRecord(repo, record);
 
-    // 5. write (a few files at once; each write is atomic)
+    // 5. write: deletions first (a file may become a folder and back), then .gitattributes
+    // (a checkout reads the new ones for the other files), then the rest; each write atomic
     const applied: string[] = [];
     try {
-      await forEachLimited(plan, 16, async (x) => {
-        try {
-          if (x.target) await writeWorkingFile(repo.root, x.path, await content(x.target), x.target.mode);
-          else await deleteWorkingFile(repo.root, x.path);
-        } catch (e) {
-          throw Object.assign(new Error((e as Error).message), { atPath: x.path });
-        }
-        applied.push(x.path);
-      });
+      await writeInPhases(repo, reader, plan, (p) => applied.push(p));
     } catch (e) {
       const at = (e as { atPath?: string }).atPath ?? '?';
       const msg = (e as Error).message;
@@ -326,9 +369,53 @@ export async function applyRun(repo: GitRepo, opts: ApplyOptions): Promise<Apply
       conflicts,
       binaryConflicts,
       skipped,
+      violations,
     };
   } finally {
-    reader.dispose();
+    if (!opts.reader) reader.dispose();
     await release();
   }
+}
+
+const isAttributesFile = (p: string) => p === '.gitattributes' || p.endsWith('/.gitattributes');
+
+/** Writes the plan in its three phases (see step 5); `done` is called for each path written. */
+async function writeInPhases(
+  repo: GitRepo,
+  reader: ObjectReader,
+  plan: ReadonlyArray<{ path: string; target: Entry | undefined }>,
+  done: (path: string) => void,
+): Promise<void> {
+  const deletions = plan.filter((x) => !x.target);
+  const attributes = plan.filter((x) => x.target && isAttributesFile(x.path));
+  const rest = plan.filter((x) => x.target && !isAttributesFile(x.path));
+  const run = async (items: typeof plan, r: ObjectReader) => {
+    await forEachLimited(items, 16, async (x) => {
+      try {
+        if (x.target) await writeWorkingFile(repo.root, x.path, await checkoutBytes(repo, r, x.path, x.target), x.target.mode);
+        else await deleteWorkingFile(repo.root, x.path);
+      } catch (e) {
+        throw Object.assign(new Error((e as Error).message), { atPath: x.path });
+      }
+      done(x.path);
+    });
+  };
+  await run(deletions, reader);
+  await run(attributes, reader);
+  if (attributes.length === 0) return run(rest, reader);
+  // git's filter process read the old .gitattributes once: a new one sees the new ones
+  const fresh = new ObjectReader(repo);
+  try {
+    await run(rest, fresh);
+  } finally {
+    fresh.dispose();
+  }
+}
+
+/** The bytes a checkout would write for a target (symlinks: their target path, unfiltered). */
+async function checkoutBytes(repo: GitRepo, reader: ObjectReader, p: string, target: Entry): Promise<Buffer> {
+  const sha = target.sha as string;
+  const b = target.mode === SYMLINK ? await reader.readBlob(sha) : await reader.readFiltered(sha, p);
+  if (!b) throw new GitError(`Object ${sha} is missing from ${repo.root}.`);
+  return b;
 }

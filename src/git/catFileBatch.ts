@@ -1,6 +1,8 @@
-// One long-lived `git cat-file --batch` per run: every read of a base file by every
-// agent goes through it, so reading a file costs a pipe round trip, not a process.
+// Long-lived `git cat-file --batch` processes per run: every read of a base file by every
+// agent goes through one, so reading a file costs a pipe round trip, not a process. A
+// second one (`--filters`, started on first use) gives the bytes git would check out.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { GitError } from './errors';
 import { listTree, parseTreeObject, type TreeEntry } from './objects';
 import { gitEnv, type GitRepo } from './repo';
@@ -13,61 +15,48 @@ export interface GitObject {
 }
 
 interface Pending {
-  readonly spec: string;
   resolve(o: GitObject | undefined): void;
   reject(e: Error): void;
 }
 
-export class ObjectReader {
+/**
+ * One long-lived `git cat-file --batch[ --filters]` process: requests are lines written to
+ * its stdin, answered in order on its stdout. Started on the first request.
+ */
+class BatchProcess {
   private child: ChildProcessWithoutNullStreams | undefined;
   private queue: Pending[] = [];
   private buf: Buffer = Buffer.alloc(0);
   private header: { sha: string; type: GitObject['type']; size: number } | undefined;
   private disposed = false;
-  private readonly trees = new Map<string, Promise<TreeEntry[]>>();
-
-  constructor(readonly repo: GitRepo) {}
 
   /**
-   * Reads an object by sha or `rev:path` (path from the tree's root). Resolves undefined
-   * when it does not exist. Paths containing a newline are looked up through the tree listing.
+   * With `--filters` git's header gives the blob's size, not the size of the filtered bytes
+   * that follow (git 2.39), so each request is followed by a request for a name that cannot
+   * exist (random, not hex, not a ref): its `missing` line ends the answer.
    */
-  async read(spec: string): Promise<GitObject | undefined> {
-    if (this.disposed) throw new GitError('The object reader of this run has been disposed.');
-    if (spec.includes('\n')) {
-      const colon = spec.indexOf(':');
-      if (colon < 0) return undefined;
-      const entry = (await this.listTree(spec.slice(0, colon))).find((e) => e.path === spec.slice(colon + 1));
-      return entry ? this.read(entry.sha) : undefined;
-    }
+  private readonly end: Buffer | undefined;
+  private readonly endRequest: string;
+  private scanFrom = 0;
+  private missing = false;
+
+  constructor(
+    private readonly repo: GitRepo,
+    private readonly args: readonly string[],
+    delimited = false,
+  ) {
+    const name = `pa?end?${randomBytes(16).toString('hex')}`;
+    this.endRequest = delimited ? `${name} -\n` : '';
+    this.end = delimited ? Buffer.from(`${name} missing\n`) : undefined;
+  }
+
+  request(line: string): Promise<GitObject | undefined> {
+    if (this.disposed) return Promise.reject(new GitError('The object reader of this run has been disposed.'));
     return new Promise<GitObject | undefined>((resolve, reject) => {
       const child = this.ensureProcess();
-      this.queue.push({ spec, resolve, reject });
-      child.stdin.write(spec + '\n');
+      this.queue.push({ resolve, reject });
+      child.stdin.write(line + '\n' + this.endRequest);
     });
-  }
-
-  /** A blob's bytes, or undefined when it is missing or not a blob. */
-  async readBlob(spec: string): Promise<Buffer | undefined> {
-    const o = await this.read(spec);
-    return o && o.type === 'blob' ? o.content : undefined;
-  }
-
-  /** One folder's entries (non-recursive) through the batch process; undefined when it is not a folder. */
-  async readFolder(treeish: string, folder: string): Promise<TreeEntry[] | undefined> {
-    const o = await this.read(folder ? `${treeish}:${folder}` : `${treeish}^{tree}`);
-    return o && o.type === 'tree' ? parseTreeObject(o.content) : undefined;
-  }
-
-  /** The recursive listing of a commit's tree, listed once per commit for the reader's life. */
-  listTree(commit: string): Promise<TreeEntry[]> {
-    let p = this.trees.get(commit);
-    if (!p) {
-      p = listTree(this.repo, commit);
-      this.trees.set(commit, p);
-      p.catch(() => this.trees.delete(commit));
-    }
-    return p;
   }
 
   dispose(): void {
@@ -83,10 +72,12 @@ export class ObjectReader {
 
   private ensureProcess(): ChildProcessWithoutNullStreams {
     if (this.child) return this.child;
-    const child = spawn('git', ['cat-file', '--batch'], { cwd: this.repo.root, env: gitEnv(), windowsHide: true });
+    const child = spawn('git', ['cat-file', ...this.args], { cwd: this.repo.root, env: gitEnv(), windowsHide: true });
     this.child = child;
     this.buf = Buffer.alloc(0);
     this.header = undefined;
+    this.missing = false;
+    this.scanFrom = 0;
     child.stdout.on('data', (chunk: Buffer) => this.onData(chunk));
     child.stderr.on('data', () => undefined);
     child.stdin.on('error', () => undefined);
@@ -113,7 +104,7 @@ export class ObjectReader {
   private onData(chunk: Buffer): void {
     this.buf = this.buf.length ? Buffer.concat([this.buf, chunk]) : chunk;
     for (;;) {
-      if (!this.header) {
+      if (!this.header && !this.missing) {
         const nl = this.buf.indexOf(0x0a);
         if (nl < 0) return;
         const line = this.buf.subarray(0, nl).toString('utf8');
@@ -121,18 +112,126 @@ export class ObjectReader {
         const parts = line.split(' ');
         if (parts.length === 3 && /^[0-9a-f]{40,64}$/.test(parts[0] as string)) {
           this.header = { sha: parts[0] as string, type: parts[1] as GitObject['type'], size: Number(parts[2]) };
+          this.scanFrom = 0;
         } else {
           // `<spec> missing` / `<spec> ambiguous` / `dangling …`
-          this.queue.shift()?.resolve(undefined);
-          continue;
+          this.missing = true;
         }
       }
-      const h = this.header;
+      if (this.end) {
+        if (!this.delimited()) return;
+        continue;
+      }
+      if (this.missing) {
+        this.missing = false;
+        this.queue.shift()?.resolve(undefined);
+        continue;
+      }
+      const h = this.header as NonNullable<typeof this.header>;
       if (this.buf.length < h.size + 1) return;
       const content = Buffer.from(this.buf.subarray(0, h.size));
       this.buf = this.buf.subarray(h.size + 1);
       this.header = undefined;
       this.queue.shift()?.resolve({ ...h, content });
     }
+  }
+
+  /** Finishes the current answer of a delimited process if its end line has arrived. */
+  private delimited(): boolean {
+    const end = this.end as Buffer;
+    if (this.missing) {
+      if (this.buf.length < end.length) return false;
+      this.buf = this.buf.subarray(end.length);
+      this.missing = false;
+      this.queue.shift()?.resolve(undefined);
+      return true;
+    }
+    const h = this.header as NonNullable<typeof this.header>;
+    // the content, its newline, then the end line
+    let at = this.buf.indexOf(end, this.scanFrom);
+    while (at >= 0 && (at < 1 || this.buf[at - 1] !== 0x0a)) at = this.buf.indexOf(end, at + 1);
+    if (at < 0) {
+      this.scanFrom = Math.max(0, this.buf.length - end.length + 1);
+      return false;
+    }
+    const content = Buffer.from(this.buf.subarray(0, at - 1));
+    this.buf = this.buf.subarray(at + end.length);
+    this.header = undefined;
+    this.queue.shift()?.resolve({ ...h, size: content.length, content });
+    return true;
+  }
+}
+
+export class ObjectReader {
+  private readonly plain: BatchProcess;
+  /** `--filters`: the bytes a checkout would write (smudge, eol, working-tree-encoding). */
+  private readonly filtered: BatchProcess;
+  private disposed = false;
+  private readonly trees = new Map<string, Promise<TreeEntry[]>>();
+
+  constructor(readonly repo: GitRepo) {
+    this.plain = new BatchProcess(repo, ['--batch']);
+    this.filtered = new BatchProcess(repo, ['--batch', '--filters'], true);
+  }
+
+  /**
+   * Reads an object by sha or `rev:path` (path from the tree's root). Resolves undefined
+   * when it does not exist. Paths containing a newline are looked up through the tree listing.
+   */
+  async read(spec: string): Promise<GitObject | undefined> {
+    if (this.disposed) throw new GitError('The object reader of this run has been disposed.');
+    if (spec.includes('\n')) {
+      const colon = spec.indexOf(':');
+      if (colon < 0) return undefined;
+      const entry = (await this.listTree(spec.slice(0, colon))).find((e) => e.path === spec.slice(colon + 1));
+      return entry ? this.read(entry.sha) : undefined;
+    }
+    return this.plain.request(spec);
+  }
+
+  /** A blob's bytes, or undefined when it is missing or not a blob. */
+  async readBlob(spec: string): Promise<Buffer | undefined> {
+    const o = await this.read(spec);
+    return o && o.type === 'blob' ? o.content : undefined;
+  }
+
+  /**
+   * The bytes git would check out for `blob` (a sha) at `path` (repo-relative): the
+   * working tree's .gitattributes and config decide (smudge filters, `eol`, `text`,
+   * `working-tree-encoding`, `core.autocrlf`). Undefined when the blob is missing.
+   */
+  async readFiltered(blob: string, path: string): Promise<Buffer | undefined> {
+    if (this.disposed) throw new GitError('The object reader of this run has been disposed.');
+    if (path.includes('\n')) {
+      // the batch input is line-based; such a path is rare enough for a process of its own
+      const r = await this.repo.exec(['cat-file', '--filters', `--path=${path}`, blob], { anyExitCode: true });
+      return r.exitCode === 0 ? r.stdout : undefined;
+    }
+    const o = await this.filtered.request(`${blob} ${path}`);
+    return o && o.type === 'blob' ? o.content : undefined;
+  }
+
+  /** One folder's entries (non-recursive) through the batch process; undefined when it is not a folder. */
+  async readFolder(treeish: string, folder: string): Promise<TreeEntry[] | undefined> {
+    const o = await this.read(folder ? `${treeish}:${folder}` : `${treeish}^{tree}`);
+    return o && o.type === 'tree' ? parseTreeObject(o.content) : undefined;
+  }
+
+  /** The recursive listing of a commit's tree, listed once per commit for the reader's life. */
+  listTree(commit: string): Promise<TreeEntry[]> {
+    let p = this.trees.get(commit);
+    if (!p) {
+      p = listTree(this.repo, commit);
+      this.trees.set(commit, p);
+      p.catch(() => this.trees.delete(commit));
+    }
+    return p;
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.plain.dispose();
+    this.filtered.dispose();
   }
 }

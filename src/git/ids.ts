@@ -33,6 +33,8 @@ export function runRefPrefix(runId: string): string {
 export const baseRef = (runId: string) => `${runRefPrefix(runId)}/base`;
 export const beforeApplyRef = (runId: string) => `${runRefPrefix(runId)}/before-apply`;
 export const afterApplyRef = (runId: string) => `${runRefPrefix(runId)}/after-apply`;
+/** The exact bytes of files the apply changed where `git add` would not give them back (see worktreeBytes.ts). */
+export const beforeApplyBytesRef = (runId: string) => `${runRefPrefix(runId)}/before-apply-bytes`;
 
 /**
  * `refs/parallel-agents/<runId>/tasks/<taskId>`; with a suffix (e.g. `attempts/2`, for

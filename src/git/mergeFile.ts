@@ -18,6 +18,8 @@ export async function mergeFile(
   base: Uint8Array,
   theirs: Uint8Array,
   labels: { ours: string; base: string; theirs: string },
+  /** Conflict marker length (the file's `conflict-marker-size`); git's default is 7. */
+  markerSize = 7,
 ): Promise<MergeFileResult> {
   const dir = await makeTempDir(repo.stateDir, 'merge');
   try {
@@ -25,9 +27,8 @@ export async function mergeFile(
     const b = path.join(dir, 'base');
     const t = path.join(dir, 'theirs');
     await Promise.all([fsp.writeFile(o, ours), fsp.writeFile(b, base), fsp.writeFile(t, theirs)]);
-    const r = await repo.exec(['merge-file', '-L', labels.ours, '-L', labels.base, '-L', labels.theirs, o, b, t], {
-      anyExitCode: true,
-    });
+    const args = ['merge-file', `--marker-size=${markerSize}`, '-L', labels.ours, '-L', labels.base, '-L', labels.theirs, o, b, t];
+    const r = await repo.exec(args, { anyExitCode: true });
     if (r.exitCode < 0 || r.exitCode > 127) {
       throw new GitError(`git merge-file failed: ${r.stderr.trim() || `exit code ${r.exitCode}`}`, ['merge-file'], r.stderr, r.exitCode);
     }

@@ -1,13 +1,17 @@
 // Undo of an apply: restores the working tree exactly as it was before the apply
 // (modified files restored, created files removed, deleted files back), but refuses to
-// clobber edits made to those files after the apply.
+// clobber edits made to those files after the apply. The files get back the bytes they
+// had (kept by apply where `git add` changed them: see worktreeBytes.ts), unfiltered;
+// never written into a submodule nor through a symbolic link.
 import { acquireApplyLock } from './applyLock';
 import { readApplyRecord, writeApplyRecord } from './applyRecord';
 import { ObjectReader } from './catFileBatch';
 import { GitError } from './errors';
 import { listTree } from './objects';
+import { describeBlocker, findBlockers } from './pathGuards';
 import type { GitRepo } from './repo';
 import { captureWorkingTree } from './snapshot';
+import { worktreeBytesCommit } from './worktreeBytes';
 import { deleteWorkingFile, forEachLimited, writeWorkingFile } from './worktreeFiles';
 
 export interface UndoResult {
@@ -16,6 +20,8 @@ export interface UndoResult {
   readonly restored: string[];
   /** Files the apply had created, now removed. */
   readonly removed: string[];
+  /** Files left alone: under a submodule or a symbolic link now (only with `force`). */
+  readonly skipped: Array<{ path: string; reason: string }>;
 }
 
 export interface UndoOptions {
@@ -31,19 +37,28 @@ export async function undoApply(repo: GitRepo, runId: string, opts: UndoOptions 
   const reader = new ObjectReader(repo);
   try {
     const now = await captureWorkingTree(repo, `parallel-agents: working tree before undoing run ${runId}`);
-    const [before, after, current] = await Promise.all([
+    const bytesCommit = await worktreeBytesCommit(repo, runId, rec.beforeApplyCommit);
+    const [before, after, current, bytes] = await Promise.all([
       listTree(repo, rec.beforeApplyCommit, rec.paths),
       listTree(repo, rec.afterApplyCommit, rec.paths),
       listTree(repo, now.commit, rec.paths),
+      bytesCommit === rec.beforeApplyCommit ? undefined : listTree(repo, bytesCommit, rec.paths),
     ]);
     const key = (e: { mode: string; sha: string } | undefined) => (e ? `${e.mode} ${e.sha}` : 'none');
     const beforeMap = new Map(before.map((e) => [e.path, e]));
     const afterMap = new Map(after.map((e) => [e.path, e]));
     const currentMap = new Map(current.map((e) => [e.path, e]));
+    // what to write back: the exact bytes where apply kept them, else the snapshot's blob
+    const bytesMap = bytes ? new Map(bytes.map((e) => [e.path, e])) : beforeMap;
     const edited: string[] = [];
     for (const p of rec.paths) {
       const cur = key(currentMap.get(p));
       if (cur !== key(afterMap.get(p)) && cur !== key(beforeMap.get(p))) edited.push(p);
+    }
+    // a submodule or a symbolic link where the apply had folders: never written into
+    const blocked = new Map<string, string>();
+    for (const [p, b] of await findBlockers(reader, repo.root, now.commit, rec.paths, (p) => currentMap.has(p))) {
+      if (b.kind !== 'file') blocked.set(p, describeBlocker(b, 'undo'));
     }
     if (edited.length && !opts.force) {
       const shown = edited.slice(0, 10).join(', ') + (edited.length > 10 ? ` and ${edited.length - 10} more` : '');
@@ -58,25 +73,31 @@ export async function undoApply(repo: GitRepo, runId: string, opts: UndoOptions 
     }
     const restored: string[] = [];
     const removed: string[] = [];
-    await forEachLimited(rec.paths, 16, async (p) => {
-      const b = beforeMap.get(p);
-      if (key(currentMap.get(p)) === key(b)) return;
-      if (b) {
+    const skipped = [...blocked].map(([path, reason]) => ({ path, reason }));
+    const todo = rec.paths.filter((p) => !blocked.has(p) && key(currentMap.get(p)) !== key(beforeMap.get(p)));
+    // deletions first: a folder the apply made may have to become a file again, and back
+    const deletions = todo.filter((p) => !beforeMap.has(p));
+    await forEachLimited(deletions, 16, async (p) => {
+      await deleteWorkingFile(repo.root, p);
+      removed.push(p);
+    });
+    await forEachLimited(
+      todo.filter((p) => beforeMap.has(p)),
+      16,
+      async (p) => {
+        const b = bytesMap.get(p) ?? (beforeMap.get(p) as NonNullable<ReturnType<typeof beforeMap.get>>);
         const content = await reader.readBlob(b.sha);
         if (!content) throw new GitError(`Cannot undo: object ${b.sha} (${p}) is missing from ${repo.root}.`);
         await writeWorkingFile(repo.root, p, content, b.mode);
         restored.push(p);
-      } else {
-        await deleteWorkingFile(repo.root, p);
-        removed.push(p);
-      }
-    });
+      },
+    );
     restored.sort();
     removed.sort();
     rec.status = 'undone';
     rec.undoneAt = new Date().toISOString();
     await writeApplyRecord(repo, rec);
-    return { runId, restored, removed };
+    return { runId, restored, removed, skipped };
   } finally {
     reader.dispose();
     await release();

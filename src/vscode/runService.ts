@@ -286,7 +286,7 @@ export class RunService extends Disposable {
       runBase: r.baseCommit,
       tasks,
       skipPaths,
-      discardViolations: discard,
+      includeViolations: discard ? false : [],
     });
     this.applied.set(runId, { at: Date.now(), undone: false });
     this.log.info(`applied run ${runId}: ${result.applied.length} written, ${result.conflicts.length} conflicts, ${result.skipped.length} skipped`);

@@ -17,10 +17,12 @@ export function formatApplyResult(r: ApplyResult): string {
     out.push('Skipped:');
     for (const s of r.skipped) out.push(`  ${s.path}: ${s.reason}`);
   }
+  const left = r.violations.filter((v) => !v.included);
+  if (left.length) out.push('Left out (not written):', ...left.map((v) => `  ${v.path}: outside what task ${v.task} owns`));
   if (r.conflicts.length) {
     out.push('Conflicts (resolve the markers, or undo):');
     for (const c of r.conflicts) {
-      out.push(`  ${c.path}: ${c.tasks.join(' vs ')}${c.kind === 'modify/delete' ? ' (one side deleted the file; the other version was kept)' : ''}`);
+      out.push(`  ${c.path}: ${c.tasks.join(' vs ')}${c.kind === 'modify/delete' ? ' (one side deleted the file; the other version was kept)' : c.kind === 'symlink' ? ' (your symbolic link was kept; the tasks would replace it)' : ''}`);
     }
   }
   if (r.binaryConflicts.length) {
@@ -51,7 +53,6 @@ export const applyCommand: CliCommand = async (argv, io) => {
       runId: j.runId,
       runBase: j.baseCommit,
       tasks: tasks.map((t) => ({ ...t, owns: j.tasks[t.id]?.owns ?? ['**'] })),
-      discardViolations: args.flags['discard-violations'] === true,
     });
   } catch (e) {
     throw toCliError(e);

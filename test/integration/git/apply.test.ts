@@ -87,7 +87,7 @@ describe('git/apply and undo', () => {
       const files0 = t.files();
 
       const r = await applyRun(s.repo, { runId: s.runId, tasks: s.tasks });
-      assert.deepEqual(r.conflicts, [{ path: 'shared.ts', tasks: ['agentA', 'fmt'], kind: 'content' }]);
+      assert.deepEqual(r.conflicts, [{ path: 'shared.ts', tasks: ['agentA', 'fmt'], kind: 'content', markerSize: 7 }]);
       assert.deepEqual(r.merged.sort(), ['disjoint.ts', 'user-edited.ts']);
       assert.deepEqual(r.binaryConflicts, []);
       assert.deepEqual(r.skipped, []);
@@ -127,26 +127,41 @@ describe('git/apply and undo', () => {
     }
   });
 
-  it('applies only some tasks, skips unsaved paths, discards violations on request', async () => {
-    const t = makeRepo({ 'a.txt': 'a\n', 'b.txt': 'b\n', 'c.txt': 'c\n' });
+  it('applies only some tasks, skips unsaved paths; violations are left out unless included', async () => {
+    const t = makeRepo({ 'a.txt': 'a\n', 'b.txt': 'b\n', 'c.txt': 'c\n', 'd.txt': 'd\n' });
     const s = await Scenario.start(t);
     try {
-      await s.task('ta', ['a.txt'], { 'a.txt': 'A\n', 'c.txt': 'C by ta\n' });
+      await s.task('ta', ['a.txt'], { 'a.txt': 'A\n', 'c.txt': 'C by ta\n', 'd.txt': 'D by ta\n' });
       await s.task('tb', ['b.txt'], { 'b.txt': 'B\n' });
-      const r = await applyRun(s.repo, {
-        runId: s.runId,
-        tasks: s.tasks.filter((x) => x.id === 'ta'),
-        discardViolations: true,
-        skipPaths: [path.join(t.dir, 'a.txt')],
-      });
+      const ta = s.tasks.filter((x) => x.id === 'ta');
+      // by default a change outside what the task owns is listed, not written, not "skipped"
+      const r = await applyRun(s.repo, { runId: s.runId, tasks: ta, skipPaths: [path.join(t.dir, 'a.txt')] });
       assert.deepEqual(r.applied, []);
-      assert.deepEqual(r.skipped.map((x) => x.path).sort(), ['a.txt', 'c.txt']);
-      assert.match(r.skipped.find((x) => x.path === 'a.txt')!.reason, /unsaved/);
-      assert.match(r.skipped.find((x) => x.path === 'c.txt')!.reason, /owns/);
-      assert.deepEqual([t.text('a.txt'), t.text('b.txt'), t.text('c.txt')], ['a\n', 'b\n', 'c\n']);
+      assert.deepEqual(r.skipped.map((x) => x.path), ['a.txt']);
+      assert.match(r.skipped[0]!.reason, /unsaved/);
+      assert.deepEqual(r.violations, [
+        { path: 'c.txt', task: 'ta', included: false },
+        { path: 'd.txt', task: 'ta', included: false },
+      ]);
+      assert.deepEqual([t.text('a.txt'), t.text('c.txt'), t.text('d.txt')], ['a\n', 'c\n', 'd\n']);
       await undoApply(s.repo, s.runId);
-      const r2 = await applyRun(s.repo, { runId: s.runId, tasks: s.tasks.filter((x) => x.id === 'tb') });
-      assert.deepEqual(r2.applied, ['b.txt']);
+      // the user accepts one of them (paths as the user gives them: relative or absolute)
+      const r1 = await applyRun(s.repo, { runId: s.runId, tasks: ta, includeViolations: [path.join(t.dir, 'c.txt')], reader: s.reader });
+      assert.deepEqual(r1.applied, ['a.txt', 'c.txt']);
+      assert.deepEqual(r1.violations, [
+        { path: 'c.txt', task: 'ta', included: true },
+        { path: 'd.txt', task: 'ta', included: false },
+      ]);
+      assert.deepEqual([t.text('c.txt'), t.text('d.txt')], ['C by ta\n', 'd\n']);
+      await undoApply(s.repo, s.runId);
+      const r2 = await applyRun(s.repo, { runId: s.runId, tasks: s.tasks, includeViolations: true });
+      assert.deepEqual(r2.applied, ['a.txt', 'b.txt', 'c.txt', 'd.txt']);
+      assert.ok(r2.violations.every((v) => v.included));
+      assert.deepEqual([t.text('a.txt'), t.text('b.txt'), t.text('c.txt'), t.text('d.txt')], ['A\n', 'B\n', 'C by ta\n', 'D by ta\n']);
+      await undoApply(s.repo, s.runId);
+      const r3 = await applyRun(s.repo, { runId: s.runId, tasks: s.tasks.filter((x) => x.id === 'tb') });
+      assert.deepEqual(r3.applied, ['b.txt']);
+      assert.deepEqual(r3.violations, []);
       assert.deepEqual([t.text('a.txt'), t.text('b.txt'), t.text('c.txt')], ['a\n', 'B\n', 'c\n']);
     } finally {
       s.dispose();
@@ -236,7 +251,7 @@ describe('git/apply and undo', () => {
       t.remove('a.txt');
       mkdirSync(path.join(t.dir, 'later'), { recursive: true });
       const r = await applyRun(s.repo, { runId: s.runId, tasks: s.tasks });
-      assert.deepEqual(r.conflicts, [{ path: 'a.txt', tasks: ['working tree', 'a'], kind: 'modify/delete' }]);
+      assert.deepEqual(r.conflicts, [{ path: 'a.txt', tasks: ['working tree', 'a'], kind: 'modify/delete', markerSize: 7 }]);
       assert.ok(!t.exists('a.txt'));
     } finally {
       s.dispose();
