@@ -30,6 +30,7 @@ import { commitTree, listTree, updateRef, treeWithUpdates, writeBlobs, type Inde
 import { comparePaths, isBinary } from './overlayWorkspace';
 import { describeBlocker, findBlockers } from './pathGuards';
 import type { GitRepo } from './repo';
+import { recoverInterruptedApply } from './recovery';
 import { captureWorkingTree } from './snapshot';
 import { absPath, deleteWorkingFile, forEachLimited, lexists, writeWorkingFile } from './worktreeFiles';
 import { keepWorktreeBytes } from './worktreeBytes';
@@ -134,6 +135,7 @@ function relSkip(root: string, p: string): string {
 
 export async function applyRun(repo: GitRepo, opts: ApplyOptions): Promise<ApplyResult> {
   const { runId } = opts;
+  await recoverInterruptedApply(repo); // an apply killed mid-way is rolled back first (snapshot helper)
   const runBase = opts.runBase ?? (await repo.resolveCommit(baseRef(runId)));
   if (!runBase) throw new GitError(`Run ${runId} has no base snapshot in ${repo.root} (ref ${baseRef(runId)} is missing).`);
   const previous = await readApplyRecord(repo, runId);

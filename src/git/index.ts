@@ -23,6 +23,8 @@ export { applyRun, type ApplyConflict, type ApplyOptions, type ApplyResult, type
 export { undoApply, type UndoOptions, type UndoResult } from './undo';
 export { readApplyRecord, type ApplyRecord } from './applyRecord';
 export { acquireApplyLock, assertNotApplying, readApplyLock, type ApplyLockInfo } from './applyLock';
+export { recoverInterruptedApply, type RecoveredApply } from './recovery';
+export { pruneRuns, type PruneOptions, type PruneResult } from './prune';
 export {
   appendTranscript,
   currentOwner,

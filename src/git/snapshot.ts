@@ -1,50 +1,14 @@
-// Snapshots of the working tree as it is: tracked changes, staged changes and
-// untracked-not-ignored files, committed through a temporary index (GIT_INDEX_FILE).
-// The user's index, HEAD, branches, stash and files are never touched.
-//
-// The temp index starts as a copy of the user's index, so `git add -A` only rehashes
-// files whose stat data changed: about the cost of `git status`.
-import { promises as fsp } from 'node:fs';
-import * as path from 'node:path';
+// The base snapshot of a run: the working tree as it is when the run starts, stored at
+// `refs/parallel-agents/<runId>/base`. An apply or undo killed mid-way is finished or rolled
+// back first, so that a base never holds half an apply or our temp files.
 import { assertNotApplying } from './applyLock';
-import { GitError } from './errors';
 import { baseRef } from './ids';
-import { commitTree, QUIET_WRITE_CONFIG, updateRef, withTempIndex } from './objects';
+import { updateRef } from './objects';
+import { recoverInterruptedApply } from './recovery';
 import type { GitRepo } from './repo';
+import { captureWorkingTree } from './workingTreeCapture';
 
-export interface WorkingTreeCapture {
-  readonly commit: string;
-  readonly tree: string;
-}
-
-/** Commits the working tree as it is (parent: HEAD, when there is one). Writes no ref. */
-export async function captureWorkingTree(repo: GitRepo, message: string): Promise<WorkingTreeCapture> {
-  const head = await repo.resolveCommit('HEAD');
-  const tree = await withTempIndex(repo, async (indexFile) => {
-    try {
-      await fsp.copyFile(path.join(repo.gitDir, 'index'), indexFile);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-    }
-    const env = { GIT_INDEX_FILE: indexFile };
-    try {
-      await repo.exec([...QUIET_WRITE_CONFIG, 'add', '-A', '--', '.'], { env });
-    } catch (e) {
-      if (e instanceof GitError) {
-        throw new GitError(
-          `Could not snapshot the working tree of ${repo.root}: ${(e.stderr ?? e.message).trim()}. Fix the file named above (permissions?) and try again.`,
-          e.command,
-          e.stderr,
-          e.exitCode,
-        );
-      }
-      throw e;
-    }
-    return (await repo.git(['write-tree'], { env })).trim();
-  });
-  const commit = await commitTree(repo, tree, head ? [head] : [], message);
-  return { commit, tree };
-}
+export { captureWorkingTree, type WorkingTreeCapture } from './workingTreeCapture';
 
 /**
  * Snapshots the working tree at the start of run `runId` and stores it at
@@ -52,6 +16,7 @@ export async function captureWorkingTree(repo: GitRepo, message: string): Promis
  */
 export async function snapshotWorkingTree(repo: GitRepo, runId: string): Promise<string> {
   const ref = baseRef(runId);
+  await recoverInterruptedApply(repo);
   await assertNotApplying(repo);
   const { commit } = await captureWorkingTree(repo, `parallel-agents: base of run ${runId}`);
   await assertNotApplying(repo); // an apply that started meanwhile could have changed files

@@ -10,6 +10,7 @@ import { GitError } from './errors';
 import { listTree } from './objects';
 import { describeBlocker, findBlockers } from './pathGuards';
 import type { GitRepo } from './repo';
+import { recoverInterruptedApply } from './recovery';
 import { captureWorkingTree } from './snapshot';
 import { worktreeBytesCommit } from './worktreeBytes';
 import { deleteWorkingFile, forEachLimited, writeWorkingFile } from './worktreeFiles';
@@ -30,6 +31,8 @@ export interface UndoOptions {
 }
 
 export async function undoApply(repo: GitRepo, runId: string, opts: UndoOptions = {}): Promise<UndoResult> {
+  const recovered = (await recoverInterruptedApply(repo)).find((r) => r.runId === runId && r.outcome === 'restored');
+  if (recovered) return { runId, restored: recovered.restored, removed: recovered.removed }; // its apply or undo was interrupted: now undone
   const rec = await readApplyRecord(repo, runId);
   if (!rec) throw new GitError(`Run ${runId} has not been applied in ${repo.root}: there is nothing to undo.`);
   if (rec.status === 'undone') throw new GitError(`The apply of run ${runId} was already undone (${rec.undoneAt ?? ''}).`);

@@ -1,5 +1,9 @@
 // Writing into the user's working tree: atomic per file (temp + rename), modes kept,
 // symlinks as symlinks, empty folders left by deletions removed.
+//
+// The temp file sits beside its target, named `.NAME.pa-XXXXXXXX.tmp` (NAME: the first 40
+// characters of the target's name), so that a process killed between write and rename
+// leaves debris that can be found from the target's path alone (removeTempFiles).
 import { randomBytes } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
@@ -51,11 +55,18 @@ export async function blockingParent(root: string, rel: string): Promise<string 
   return undefined;
 }
 
+const TEMP_SUFFIX = /^\.pa-[0-9a-f]{8}\.tmp$/;
+
+/** `.NAME.` for a target name: what its temp files start with (by code points, never half a character). */
+function tempPrefix(name: string): string {
+  return `.${Array.from(name).slice(0, 40).join('')}`;
+}
+
 /** Writes a file (or symlink for mode 120000) at `rel` with git mode `mode`. */
 export async function writeWorkingFile(root: string, rel: string, content: Uint8Array, mode: string): Promise<void> {
   const file = absPath(root, rel);
   await fsp.mkdir(path.dirname(file), { recursive: true });
-  const tmp = path.join(path.dirname(file), `.${path.basename(file).slice(0, 40)}.pa-${randomBytes(4).toString('hex')}.tmp`);
+  const tmp = path.join(path.dirname(file), `${tempPrefix(path.basename(file))}.pa-${randomBytes(4).toString('hex')}.tmp`);
   let existing: import('node:fs').Stats | undefined;
   try {
     existing = await fsp.lstat(file);
@@ -63,34 +74,74 @@ export async function writeWorkingFile(root: string, rel: string, content: Uint8
     existing = undefined;
   }
   if (existing?.isDirectory()) throw new Error(`a folder is in the way at ${rel}`);
-  if (mode === '120000') {
-    await fsp.symlink(Buffer.from(content).toString('utf8'), tmp);
-  } else {
-    let perm = 0o644;
-    if (existing && !existing.isSymbolicLink()) perm = existing.mode & 0o777;
-    if (mode === '100755') perm |= (perm & 0o444) >> 2;
-    else perm &= ~0o111;
-    await fsp.writeFile(tmp, content, { mode: perm });
-    if (existing || mode === '100755') await fsp.chmod(tmp, perm); // else the umask decides, as for any new file
-  }
   try {
+    if (mode === '120000') {
+      await fsp.symlink(Buffer.from(content).toString('utf8'), tmp);
+    } else {
+      let perm = 0o644;
+      if (existing && !existing.isSymbolicLink()) perm = existing.mode & 0o777;
+      if (mode === '100755') perm |= (perm & 0o444) >> 2;
+      else perm &= ~0o111;
+      await fsp.writeFile(tmp, content, { mode: perm });
+      if (existing || mode === '100755') await fsp.chmod(tmp, perm); // else the umask decides, as for any new file
+    }
     await fsp.rename(tmp, file);
   } catch (e) {
-    await fsp.rm(tmp, { force: true });
+    await fsp.rm(tmp, { force: true }); // a full disk must not leave half a temp file either
     throw e;
   }
 }
 
+/**
+ * Removes the temp files writeWorkingFile leaves when killed before its rename, for the
+ * given targets: one listing per folder, only names made from a target's name. Returns
+ * the repo-relative paths removed. Call it only while no write can be under way (apply lock).
+ */
+export async function removeTempFiles(root: string, rels: readonly string[]): Promise<string[]> {
+  const byFolder = new Map<string, Set<string>>();
+  for (const rel of rels) {
+    const i = rel.lastIndexOf('/');
+    const folder = i < 0 ? '' : rel.slice(0, i);
+    const prefixes = byFolder.get(folder) ?? new Set<string>();
+    prefixes.add(tempPrefix(rel.slice(i + 1)));
+    byFolder.set(folder, prefixes);
+  }
+  const removed: string[] = [];
+  for (const [folder, prefixes] of byFolder) {
+    let names: string[];
+    try {
+      names = await fsp.readdir(folder ? absPath(root, folder) : root);
+    } catch {
+      continue; // the folder does not exist (any more)
+    }
+    for (const name of names) {
+      const dot = name.lastIndexOf('.pa-');
+      if (dot < 0 || !TEMP_SUFFIX.test(name.slice(dot)) || !prefixes.has(name.slice(0, dot))) continue;
+      const rel = folder ? `${folder}/${name}` : name;
+      await fsp.rm(absPath(root, rel), { force: true });
+      removed.push(rel);
+    }
+  }
+  return removed.sort();
+}
+
 /** Deletes the file at `rel` (missing is fine) and the folders this leaves empty. */
 export async function deleteWorkingFile(root: string, rel: string): Promise<void> {
-  const file = absPath(root, rel);
-  await fsp.rm(file, { force: true });
-  let dir = path.dirname(file);
+  await fsp.rm(absPath(root, rel), { force: true });
+  await removeEmptyFolders(root, rel);
+}
+
+/**
+ * Removes the folders above `rel` that are empty, deepest first, up to the root (excluded).
+ * A folder already gone is passed over: a process killed half way up leaves its parents.
+ */
+export async function removeEmptyFolders(root: string, rel: string): Promise<void> {
+  let dir = path.dirname(absPath(root, rel));
   while (dir.startsWith(root + path.sep)) {
     try {
       await fsp.rmdir(dir);
-    } catch {
-      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') break;
     }
     dir = path.dirname(dir);
   }

@@ -1,0 +1,171 @@
+// An apply (or undo) killed with SIGKILL mid-way, in a real child process, at chosen
+// moments: the next apply, undo or run start leaves the working tree with no file of ours
+// and every path as it should be (issue 10 §5).
+import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import { applyRun } from '../../../src/git/apply';
+import { readApplyRecord } from '../../../src/git/applyRecord';
+import { createRunId } from '../../../src/git/ids';
+import { recoverInterruptedApply } from '../../../src/git/recovery';
+import { snapshotWorkingTree } from '../../../src/git/snapshot';
+import { undoApply } from '../../../src/git/undo';
+import type { KilledApplySpec } from './fixtures/killedApply';
+import { cleanupRepos, makeRepo, mapsEqual, type TestRepo } from './helpers';
+import { Scenario } from './scenario';
+
+const CHILD = path.join(__dirname, 'fixtures', 'killedApply.ts');
+const TEMP = /\.pa-[0-9a-f]{8}\.tmp$/;
+
+/** Runs the child; asserts that it really was killed at the chosen moment. */
+function killedAt(s: Scenario, spec: Omit<KilledApplySpec, 'dir' | 'runId' | 'tasks'>): void {
+  const full: KilledApplySpec = { dir: s.t.dir, runId: s.runId, tasks: s.tasks, ...spec };
+  const r = spawnSync(process.execPath, ['--import', 'tsx', CHILD, JSON.stringify(full)], { encoding: 'utf8', cwd: path.resolve(__dirname, '../../..') });
+  assert.equal(r.signal, 'SIGKILL', `the child was not killed (exit ${r.status}): ${r.stderr}`);
+}
+
+const temps = (files: Map<string, Buffer>) => [...files.keys()].filter((p) => TEMP.test(p));
+
+/** A repository with 36 files in 3 folders, a user's dirty file and an untracked one. */
+function repoWithFiles(): TestRepo {
+  const initial: Record<string, string> = {};
+  for (const dir of ['src', 'src/deep', 'docs']) for (let i = 0; i < 12; i++) initial[`${dir}/f${i}.txt`] = `${dir} ${i}\n`;
+  initial['doomed/a.txt'] = 'a\n';
+  initial['doomed/b.txt'] = 'b\n';
+  const t = makeRepo(initial);
+  t.write('docs/f0.txt', 'the user was here\n'); // dirty, untouched by the task
+  t.write('notes.txt', 'untracked\n');
+  return t;
+}
+
+/** The task: rewrites 30 files, creates 6 in new folders, deletes 2 (and their folder). */
+async function bigTask(s: Scenario): Promise<Map<string, Buffer>> {
+  const files: Record<string, string | null> = {};
+  for (const dir of ['src', 'src/deep', 'docs']) for (let i = 1; i < 11; i++) files[`${dir}/f${i}.txt`] = `${dir} ${i} by the agent\n`;
+  for (let i = 0; i < 6; i++) files[`gen/new ${i}/out.txt`] = `generated ${i}\n`;
+  files['doomed/a.txt'] = null;
+  files['doomed/b.txt'] = null;
+  await s.task('agent', ['**'], files);
+  const expected = new Map(s.t.files());
+  for (const [p, c] of Object.entries(files)) {
+    if (c === null) expected.delete(p);
+    else expected.set(p, Buffer.from(c));
+  }
+  return expected;
+}
+
+describe('git/interrupted apply: killed mid-way, then recovered', function () {
+  this.timeout(60_000);
+  after(cleanupRepos);
+
+  const moments: Array<{ name: string; at: Omit<KilledApplySpec, 'dir' | 'runId' | 'tasks' | 'operation'> }> = [
+    { name: 'at the first file', at: { beforeRename: 0 } },
+    { name: 'half way (17 of 36 files written)', at: { beforeRename: 17 } },
+    { name: 'after every file, before the record says applied', at: { beforeRecordWrite: 1 } },
+  ];
+  const recoverers: Array<{ name: string; check: (s: Scenario, before: Map<string, Buffer>, after: Map<string, Buffer>) => Promise<void> }> = [
+    {
+      name: 'apply again',
+      check: async (s, _before, after) => {
+        const r = await applyRun(s.repo, { runId: s.runId, tasks: s.tasks });
+        assert.equal(r.applied.length, 38);
+        assert.deepEqual(mapsEqual(after, s.t.files()), []);
+        assert.equal((await readApplyRecord(s.repo, s.runId))?.status, 'applied');
+      },
+    },
+    {
+      name: 'undo',
+      check: async (s, before) => {
+        const u = await undoApply(s.repo, s.runId);
+        assert.deepEqual(mapsEqual(before, s.t.files()), []);
+        assert.ok(!existsSync(path.join(s.t.dir, 'gen')), 'folders made for new files are gone');
+        assert.ok(u.restored.length + u.removed.length <= 38);
+        await assert.rejects(undoApply(s.repo, s.runId), /already undone/);
+      },
+    },
+    {
+      name: 'a new run',
+      check: async (s, before) => {
+        const base = await snapshotWorkingTree(s.repo, createRunId());
+        assert.deepEqual(mapsEqual(before, s.t.files()), []);
+        assert.ok(!existsSync(path.join(s.t.dir, 'gen')), 'folders made for new files are gone');
+        const inBase = s.t.git('ls-tree', '-r', '--name-only', base).split('\n');
+        assert.deepEqual(inBase.filter((p) => TEMP.test(p)), []);
+        assert.ok(inBase.includes('doomed/a.txt') && !inBase.some((p) => p.startsWith('gen/')));
+        assert.equal((await readApplyRecord(s.repo, s.runId))?.status, 'undone'); // and it can be applied again
+      },
+    },
+  ];
+
+  moments.forEach((moment, i) => {
+    for (const [j, recoverer] of recoverers.entries()) {
+      // every moment with every recoverer would be 9 child processes; 2 per moment cover each pair of kinds
+      if ((i + j) % 3 === 2) continue;
+      it(`apply killed ${moment.name}; ${recoverer.name} finishes cleanly`, async () => {
+        const t = repoWithFiles();
+        const s = await Scenario.start(t);
+        try {
+          const after = await bigTask(s);
+          const before = t.files();
+          killedAt(s, { operation: 'apply', ...moment.at });
+          const debris = t.files();
+          if (moment.at.beforeRename !== undefined) assert.ok(temps(debris).length > 0, 'the kill left temp files (else the test proves nothing)');
+          assert.ok(existsSync(path.join(t.dir, '.git', 'parallel-agents', 'apply.lock')));
+          await recoverer.check(s, before, after);
+          assert.deepEqual(temps(t.files()), []);
+          assert.ok(!existsSync(path.join(t.dir, '.git', 'parallel-agents', 'apply.lock')));
+        } finally {
+          s.dispose();
+        }
+      });
+    }
+  });
+
+  for (const recoverer of ['undo', 'a new run'] as const) {
+    it(`undo killed after 9 files written; ${recoverer} finishes it`, async () => {
+      const t = repoWithFiles();
+      const s = await Scenario.start(t);
+      try {
+        await bigTask(s);
+        const before = t.files();
+        await applyRun(s.repo, { runId: s.runId, tasks: s.tasks });
+        killedAt(s, { operation: 'undo', beforeRename: 9 });
+        assert.ok(temps(t.files()).length > 0);
+        assert.equal(mapsEqual(before, t.files()).filter((d) => !TEMP.test(d)).length > 0, true); // half undone
+        if (recoverer === 'undo') {
+          const u = await undoApply(s.repo, s.runId);
+          assert.ok(u.restored.length > 0 && u.restored.length + u.removed.length <= 38 - 9, JSON.stringify(u));
+        } else await snapshotWorkingTree(s.repo, createRunId());
+        assert.deepEqual(mapsEqual(before, t.files()), []);
+        assert.ok(!existsSync(path.join(t.dir, 'gen')));
+        assert.equal((await readApplyRecord(s.repo, s.runId))?.status, 'undone');
+      } finally {
+        s.dispose();
+      }
+    });
+  }
+
+  it('never overwrites a file the user edited after the interruption: the apply is left for undo', async () => {
+    const t = repoWithFiles();
+    const s = await Scenario.start(t);
+    try {
+      await bigTask(s);
+      killedAt(s, { operation: 'apply', beforeRename: 20 });
+      const written = ['docs', 'src', 'src/deep'].flatMap((d) => Array.from({ length: 10 }, (_, i) => `${d}/f${i + 1}.txt`)).find((p) => t.text(p).includes('by the agent'));
+      assert.ok(written);
+      t.write(written, 'edited by the user after the crash\n');
+      const r = await recoverInterruptedApply(s.repo);
+      assert.deepEqual(r.map((x) => [x.outcome, x.edited]), [['left', [written]]]);
+      assert.equal(t.text(written), 'edited by the user after the crash\n');
+      assert.deepEqual(temps(t.files()), []);
+      const rec = await readApplyRecord(s.repo, s.runId);
+      assert.equal(rec?.status, 'failed');
+      assert.match(rec?.error ?? '', new RegExp(written.replace('/', '\\/')));
+      await assert.rejects(undoApply(s.repo, s.runId), /edited after the apply/);
+      assert.deepEqual(await recoverInterruptedApply(s.repo), []); // nothing left to recover
+    } finally {
+      s.dispose();
+    }
+  });
+});
