@@ -40,6 +40,10 @@ export interface AttemptRecord {
   winner: boolean;
   output: string;
   error?: string;
+  /** Command attempts: files it wrote that git ignores (not in its result). */
+  ignoredOutputs?: { readonly count: number; readonly sample: string[] };
+  /** Command attempts: paths it wrote outside the workspace folder (not kept). */
+  outsideWrites?: string[];
   ms: number;
   tokens: TokenUsage;
   costUsd: number;

@@ -21,7 +21,7 @@ import {
   type RunJournal,
 } from '../git';
 import { prefixGlobs } from './prefixedWorkspace';
-import { applyInputs } from './runInputs';
+import { analysisInputs, applyInputs } from './runInputs';
 import { undecidedReason } from './strategies/consensus';
 import { runTask, type TaskRunResult } from './taskExecutors';
 import type { RunOptions, RunTaskView, RunView } from './types';
@@ -183,6 +183,10 @@ export class Run extends Disposable {
     if (r.stopReason !== undefined) t.stopReason = r.stopReason;
     if (r.error !== undefined) t.error = r.error;
     if (r.strategy !== undefined) t.strategy = r.strategy;
+    if (r.ignoredOutputs !== undefined) t.ignoredOutputs = r.ignoredOutputs;
+    else delete t.ignoredOutputs;
+    if (r.outsideWrites !== undefined) t.outsideWrites = r.outsideWrites;
+    else delete t.outsideWrites;
   }
 
   private progress(id: string, p: TaskProgress): void {
@@ -255,12 +259,8 @@ export class Run extends Disposable {
 
   private async finish(): Promise<RunView> {
     const v = this.view;
-    const tasks = v.tasks.filter((t) => t.resultCommit !== undefined && t.baseCommit !== undefined);
     try {
-      v.analysis = await analyseRun(this.repo, {
-        runId: v.runId,
-        tasks: tasks.map((t) => ({ id: t.id, owns: prefixGlobs(t.owns, v.prefix), baseCommit: t.baseCommit as string, resultCommit: t.resultCommit as string })),
-      });
+      v.analysis = await analyseRun(this.repo, { runId: v.runId, tasks: analysisInputs(v) });
     } catch (e) {
       this.log('error', `could not analyse the run: ${String(e)}`);
     }
@@ -325,6 +325,8 @@ export function toJournal(v: RunView): RunJournal {
       ...(t.changed !== undefined && { changed: t.changed.map((p) => v.prefix + p) }),
       ...((t.error ?? t.reason) !== undefined && { error: (t.error ?? t.reason) as string }),
       ...(t.strategy !== undefined && { strategy: t.strategy }),
+      ...(t.ignoredOutputs !== undefined && { ignoredOutputs: t.ignoredOutputs }),
+      ...(t.outsideWrites !== undefined && { outsideWrites: t.outsideWrites }),
     };
   }
   return {

@@ -4,7 +4,7 @@
 // repository-relative, as toJournal wrote them), or a list of tasks with
 // repository-relative globs (VS Code's RunSnapshot).
 import type { TaskStatus } from '../core/runModel';
-import type { ApplyTaskInput, JournalTask } from '../git';
+import type { AnalysedTaskInput, ApplyTaskInput, JournalTask } from '../git';
 import { prefixGlobs } from './prefixedWorkspace';
 
 /** The fields of a task that apply needs; RunTaskView, TaskSnapshot and JournalTask-with-id all have them. */
@@ -16,6 +16,8 @@ export interface ApplicableTask {
   readonly owns?: readonly string[];
   readonly baseCommit?: string;
   readonly resultCommit?: string;
+  /** Command tasks: paths written outside the workspace folder (ownership violations). */
+  readonly outsideWrites?: readonly string[];
 }
 
 export type ApplySource =
@@ -70,5 +72,23 @@ export function applyInputs(source: ApplySource, opts: { readonly only?: readonl
       owns: t.owns ? prefixGlobs(t.owns, prefix) : ['**'],
       baseCommit: t.baseCommit as string,
       resultCommit: t.resultCommit as string,
+    }));
+}
+
+/**
+ * What the analysis looks at: every task with a result commit, whatever its status (a
+ * failed task's work stays reviewable), in dependency order, with repository-relative
+ * `owns` and the writes outside the workspace that count as ownership violations.
+ */
+export function analysisInputs(source: ApplySource): AnalysedTaskInput[] {
+  const { tasks, prefix } = tasksOf(source);
+  return dependencyOrder(tasks)
+    .filter((t) => t.resultCommit !== undefined && t.baseCommit !== undefined)
+    .map((t) => ({
+      id: t.id,
+      owns: t.owns ? prefixGlobs(t.owns, prefix) : ['**'],
+      baseCommit: t.baseCommit as string,
+      resultCommit: t.resultCommit as string,
+      ...(t.outsideWrites?.length && { outsideWrites: t.outsideWrites }),
     }));
 }

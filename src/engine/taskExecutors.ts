@@ -9,10 +9,10 @@ import type { Plan } from '../core/plan';
 import type { AggregateOutcome, StrategyOutcome } from '../core/strategyModel';
 import type { Task } from '../core/taskSchema';
 import { runAgentTask, runCommandTask, type ApiGate, type PriceTable } from '../agents';
-import { commitOverlay, commitWorktree, WorktreeWorkspace, type GitRepo, type ObjectReader } from '../git';
+import { commitOverlay, WorktreeWorkspace, type GitRepo, type ObjectReader } from '../git';
 import { runCompetitive } from './strategies/competitive';
 import { runConsensus } from './strategies/consensus';
-import { changedPaths, commitMessage, overlayFor } from './strategies/shared';
+import { changedPaths, commitCommand, commitMessage, overlayFor, type LeftOutWrites } from './strategies/shared';
 
 export interface TaskRunContext {
   readonly repo: GitRepo;
@@ -34,7 +34,7 @@ export interface TaskRunContext {
   readonly onTranscript: (e: TranscriptEntry) => void;
 }
 
-export interface TaskRunResult {
+export interface TaskRunResult extends LeftOutWrites {
   /** `undecided`: a consensus that did not decide (see strategies/consensus.ts). */
   readonly status: 'succeeded' | 'failed' | 'cancelled' | 'undecided';
   readonly output: string;
@@ -120,7 +120,7 @@ async function runCommand(task: Task, baseCommit: string, ctx: TaskRunContext): 
       onTranscript: ctx.onTranscript,
       onProgress: ctx.onProgress,
     });
-    const resultCommit = await commitWorktree(ctx.repo, {
+    const { resultCommit, ...leftOut } = await commitCommand(ctx, {
       runId: ctx.runId,
       taskId: task.id,
       baseCommit,
@@ -134,6 +134,7 @@ async function runCommand(task: Task, baseCommit: string, ctx: TaskRunContext): 
       changed,
       baseCommit,
       resultCommit,
+      ...leftOut,
       tokens: emptyUsage(),
       costUsd: 0,
       ...(r.error !== undefined && { error: r.error }),

@@ -11,6 +11,8 @@ export interface AnalysedTaskInput {
   readonly owns: readonly string[];
   readonly baseCommit: string;
   readonly resultCommit: string;
+  /** Paths a command wrote outside its workspace folder (not in the result): violations too. */
+  readonly outsideWrites?: readonly string[];
 }
 
 export interface ChangedFile {
@@ -62,7 +64,10 @@ export interface Overlap {
 
 export interface Violation {
   readonly task: string;
+  /** Repository-relative; `../x` when it is outside the repository too. */
   readonly path: string;
+  /** Written outside the task's workspace folder: never part of the result, so never applied. */
+  readonly outsideWorkspace?: true;
 }
 
 export interface RunAnalysis {
@@ -146,6 +151,7 @@ export async function analyseRun(
         if (!owns.matches(p)) violations.push({ task: input.id, path: p });
       }
     }
+    for (const p of input.outsideWrites ?? []) violations.push({ task: input.id, path: p, outsideWorkspace: true });
   });
 
   // overlaps: path → per task, what it did there

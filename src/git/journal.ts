@@ -40,6 +40,10 @@ export interface JournalTask {
   error?: string;
   /** Competitive attempts, consensus votes, aggregate details (strategy tasks only). */
   strategy?: StrategyOutcome;
+  /** Command tasks: files it wrote that git ignores, not part of the result (count, first ≤5 repository-relative paths). */
+  ignoredOutputs?: { count: number; sample: string[] };
+  /** Command tasks: paths it wrote outside its workspace folder (e.g. `../x`), not kept; ownership violations. */
+  outsideWrites?: string[];
 }
 
 export interface JournalApply {

@@ -89,10 +89,12 @@ export function summarize(v: RunView) {
       ...((t.error ?? t.reason) !== undefined && { error: t.error ?? t.reason }),
       ...(t.stopReason !== undefined && t.stopReason !== 'done' && { stopReason: t.stopReason }),
       ...(t.resultCommit !== undefined && { resultCommit: t.resultCommit }),
+      ...(t.ignoredOutputs !== undefined && { ignoredOutputs: t.ignoredOutputs }),
+      ...(t.outsideWrites !== undefined && { outsideWrites: t.outsideWrites }),
       ...strategyJson(t.strategy),
     })),
     overlaps: (v.analysis?.overlaps ?? []).map((o) => ({ path: o.path, tasks: o.tasks, conflicting: o.conflicting })),
-    violations: (v.analysis?.violations ?? []).map((x) => ({ task: x.task, path: x.path })),
+    violations: (v.analysis?.violations ?? []).map((x) => ({ task: x.task, path: x.path, ...(x.outsideWorkspace && { outsideWorkspace: true }) })),
     conflicts,
     applied: v.applied
       ? { files: v.applied.applied, merged: v.applied.merged, skipped: v.applied.skipped, binaryConflicts: v.applied.binaryConflicts }

@@ -26,12 +26,13 @@ import {
   runCommandTask,
   type RankedAttempt,
 } from '../../agents';
-import { commitOverlay, commitWorktree, taskRef, WorktreeWorkspace } from '../../git';
+import { commitOverlay, taskRef, WorktreeWorkspace } from '../../git';
 import { updateRef } from '../../git/objects';
 import type { TaskRunContext, TaskRunResult } from '../taskExecutors';
 import { parseScore, pickWinner, topByCommand } from './scoring';
 import {
   changedPaths,
+  commitCommand,
   commitMessage,
   commitNothing,
   diffLines,
@@ -41,6 +42,7 @@ import {
   ProgressFanIn,
   READ_ONLY_TOOLS,
   taggedTranscript,
+  type LeftOutWrites,
 } from './shared';
 
 type Competitive = Extract<NonNullable<Task['strategy']>, { type: 'competitive' }>;
@@ -115,6 +117,8 @@ export async function runCompetitive(
     changed: winner.changed,
     baseCommit,
     resultCommit: winner.resultCommit as string,
+    ...(winner.ignoredOutputs !== undefined && { ignoredOutputs: winner.ignoredOutputs }),
+    ...(winner.outsideWrites !== undefined && { outsideWrites: winner.outsideWrites }),
     tokens,
     costUsd,
     strategy: { competitive: outcome },
@@ -147,6 +151,7 @@ async function runAttempt(
   let output: string;
   let error: string | undefined;
   let resultCommit: string;
+  let leftOut: LeftOutWrites = {};
   let model: string | null = null;
   let tokens = emptyUsage();
   let costUsd = 0;
@@ -156,7 +161,7 @@ async function runAttempt(
       const r = await runCommandTask({ task, cwd: path.join(wt.path, ctx.prefix), signal: ctx.signal, onTranscript: transcript, onProgress: fan.part(part) });
       ({ status, output } = r);
       error = r.error;
-      resultCommit = await commitWorktree(ctx.repo, { runId: ctx.runId, taskId: task.id, baseCommit, worktree: wt, refName, message: commitMessage(task, `attempt ${i}, ${status}`, output) });
+      ({ resultCommit, ...leftOut } = await commitCommand(ctx, { runId: ctx.runId, taskId: task.id, baseCommit, worktree: wt, refName, message: commitMessage(task, `attempt ${i}, ${status}`, output) }));
     } finally {
       await wt.dispose();
     }
@@ -199,6 +204,7 @@ async function runAttempt(
     winner: false,
     output,
     ...(error !== undefined && { error }),
+    ...leftOut,
     ms: 0,
     tokens,
     costUsd,

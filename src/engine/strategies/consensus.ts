@@ -22,8 +22,8 @@
 // Weights: with `weights: {model: w, …}` the voters take the weighted models in turn, in
 // the order the weights list them: voter 1 the first model, voter 2 the second, …, then
 // round again; each vote counts its model's weight. Without weights every voter runs on the
-// task's model and counts 1. Odd `voters` guarantee a majority only without weights: the
-// weights of the voters must not split evenly between two camps. Example: `voters: 3,
+// task's model and counts 1. Odd `voters` rule out a tie between two choices only without
+// weights; with weights, the voters' weights must not split evenly between two camps. Example: `voters: 3,
 // weights: {light: 1, heavy: 2}` gives voters light, heavy, light; when the two light
 // voters agree against the heavy one it is 2 against 2, a tie by construction. With
 // {light: 1, heavy: 1.5} the two light voters outvote the heavy one (2 against 1.5) and the
@@ -31,9 +31,11 @@
 // outvotes both. `voters: 5, weights: {small: 1, big: 3}` gives small, big, small, big,
 // small: three small votes (3) lose to two big ones (6), and one big vote with the small
 // ones (6) beats the other big one (3). With two choices and every voter voting, integer
-// weights whose sum over the voters is odd cannot tie.
+// weights whose sum over the voters is odd cannot tie; weightsTieExample (core/voteWeights.ts)
+// finds two camps whose weights are equal, for a plan warning.
 import type { Ballot, FailedVoter, VoteOutcome } from '../../core/strategyModel';
 import type { TaskOutput } from '../../core/runModel';
+import { weightedVoters } from '../../core/voteWeights';
 import type { Task } from '../../core/taskSchema';
 import { createVoteTool, DEFAULT_MODEL, runAgentTask, type VoteInput } from '../../agents';
 import type { TaskRunContext, TaskRunResult } from '../taskExecutors';
@@ -46,8 +48,7 @@ type Consensus = Extract<NonNullable<Task['strategy']>, { type: 'consensus' }>;
 const VOTER_TRIES = 2;
 
 export function voterModel(task: Task, s: Consensus, voter: number, fallback: string | undefined): string {
-  const weighted = Object.keys(s.weights ?? {});
-  return weighted.length ? (weighted[(voter - 1) % weighted.length] as string) : (task.model ?? fallback ?? DEFAULT_MODEL);
+  return weightedVoters(s.voters, s.weights ?? {})[voter - 1]?.model ?? task.model ?? fallback ?? DEFAULT_MODEL;
 }
 
 interface Cast {

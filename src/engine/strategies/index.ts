@@ -4,4 +4,4 @@ export { runCompetitive } from './competitive';
 export { runConsensus, undecidedReason, voterModel } from './consensus';
 export { chooseAttempt, type ChooseAttemptResult } from './chooseAttempt';
 export { parseScore, pickWinner, compareAttempts, tallyVotes, renderVoteOutput, topByCommand, type WinnerChoice } from './scoring';
-export { strategyJson, strategyLines } from './report';
+export { leftOutLines, strategyJson, strategyLines } from './report';

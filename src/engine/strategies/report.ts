@@ -1,6 +1,7 @@
 // How the front ends report a task's strategy: the fields of `run --json` (and `show
 // --json`), and the text lines of `run` and `show`.
 import type { StrategyOutcome } from '../../core/strategyModel';
+import type { LeftOutWrites } from './shared';
 
 const round = (n: number) => Math.round(n * 1000) / 1000;
 
@@ -94,5 +95,22 @@ export function strategyLines(s: StrategyOutcome | undefined, indent = '  '): st
   }
   const g = s.aggregate;
   if (g) out.push(`${indent}aggregate (${g.mode}) of ${g.from.join(', ')}${g.into ? ` → ${g.into}` : ''}`);
+  return out;
+}
+
+/**
+ * Text lines for what a command wrote that is not in its result: files git ignores (so a
+ * task that "changed 0 files" says why) and writes outside its workspace folder.
+ */
+export function leftOutLines(t: LeftOutWrites, indent = '  '): string[] {
+  const out: string[] = [];
+  const ig = t.ignoredOutputs;
+  if (ig && ig.count > 0) {
+    const more = ig.count > ig.sample.length ? ', …' : '';
+    out.push(`${indent}wrote ${ig.count} file${ig.count === 1 ? '' : 's'} that git ignores, not part of the result: ${ig.sample.join(', ')}${more}`);
+  }
+  if (t.outsideWrites?.length) {
+    out.push(`${indent}wrote outside its workspace folder (not kept; ownership violation${t.outsideWrites.length === 1 ? '' : 's'}): ${t.outsideWrites.join(', ')}`);
+  }
   return out;
 }

@@ -4,7 +4,7 @@
 import type { TaskProgress, TokenUsage, TranscriptEntry } from '../../core/runModel';
 import { addUsage, emptyUsage } from '../../core/runModel';
 import type { Task } from '../../core/taskSchema';
-import { commitOverlay, OverlayWorkspace } from '../../git';
+import { commitOverlay, commitWorktree, OverlayWorkspace, type CommitTaskOptions, type WorktreeWorkspace } from '../../git';
 import { PrefixedWorkspace } from '../prefixedWorkspace';
 import type { TaskRunContext } from '../taskExecutors';
 
@@ -27,6 +27,34 @@ export function commitMessage(task: Task, status: string, output: string): strin
 export function commitNothing(task: Task, baseCommit: string, ctx: TaskRunContext, status: string, output: string): Promise<string> {
   const { overlay } = overlayFor(baseCommit, ctx);
   return commitOverlay(ctx.repo, { runId: ctx.runId, taskId: task.id, baseCommit, workspace: overlay, message: commitMessage(task, status, output) });
+}
+
+/** What a command wrote that is not in its result commit (contract C3 of commitWorktree). */
+export interface LeftOutWrites {
+  /** Files git ignores: not part of results (the first few repository-relative paths). */
+  readonly ignoredOutputs?: { readonly count: number; readonly sample: string[] };
+  /** Paths written outside the task's workspace folder (e.g. `../x`): not kept, an ownership violation. */
+  readonly outsideWrites?: string[];
+}
+
+type WorktreeCommit = { readonly commit: string; readonly ignored: { readonly count: number; readonly sample: string[] }; readonly outside: string[] };
+
+/**
+ * Commits a command's worktree; also says what it wrote that the commit leaves out. Reads
+ * commitWorktree's `{commit, ignored, outside}` (contract C3), and a bare sha from a
+ * resultCommit.ts that does not report them yet.
+ */
+export async function commitCommand(
+  ctx: Pick<TaskRunContext, 'repo'>,
+  opts: CommitTaskOptions & { readonly worktree: WorktreeWorkspace },
+): Promise<{ resultCommit: string } & LeftOutWrites> {
+  const r = (await commitWorktree(ctx.repo, opts)) as string | WorktreeCommit;
+  if (typeof r === 'string') return { resultCommit: r };
+  return {
+    resultCommit: r.commit,
+    ...(r.ignored.count > 0 && { ignoredOutputs: { count: r.ignored.count, sample: [...r.ignored.sample] } }),
+    ...(r.outside.length > 0 && { outsideWrites: [...r.outside] }),
+  };
 }
 
 /** Workspace-relative paths changed between two commits. */

@@ -34,7 +34,9 @@ describe('git/analysis', () => {
       const wt = await WorktreeWorkspace.create(s.repo, s.base, s.runId, 'lint');
       t.git('-C', wt.path, 'mv', 'old name.txt', 'new name é.txt');
       writeFileSync(path.join(wt.path, 'other.ts'), edit(base, 1, 'lint1'));
-      const lint = await commitWorktree(s.repo, { runId: s.runId, taskId: 'lint', baseCommit: s.base, worktree: wt, message: 'lint' });
+      // commitWorktree gives {commit, ignored, outside} (contract C3); a bare sha before it.
+      const made = (await commitWorktree(s.repo, { runId: s.runId, taskId: 'lint', baseCommit: s.base, worktree: wt, message: 'lint' })) as string | { commit: string };
+      const lint = typeof made === 'string' ? made : made.commit;
       await wt.dispose();
       s.tasks.push({ id: 'lint', owns: ['other.ts'], baseCommit: s.base, resultCommit: lint });
 
@@ -104,5 +106,17 @@ describe('git/analysis', () => {
     assert.equal(a.additions, 2);
     assert.equal(a.deletions, 1);
     assert.deepEqual(a.hunks.map((h) => h.path), ['f.txt', 'f.txt', 'g.txt']);
+  });
+
+  it("a command's writes outside its workspace folder are ownership violations, flagged as such", async () => {
+    const t = makeRepo({ 'f.txt': 'a\n' });
+    const s = await Scenario.start(t);
+    try {
+      await s.task('gen', ['f.txt'], { 'f.txt': 'b\n' });
+      const r = await analyseRun(s.repo, { runId: s.runId, tasks: [{ ...s.tasks[0]!, outsideWrites: ['../stray.txt'] }] });
+      assert.deepEqual(r.violations, [{ task: 'gen', path: '../stray.txt', outsideWorkspace: true }]);
+    } finally {
+      s.dispose();
+    }
   });
 });

@@ -2,7 +2,7 @@
 // for a live run (RunView, workspace-relative globs under a prefix), its journal
 // (repository-relative globs) and the VS Code snapshot of either.
 import * as assert from 'node:assert/strict';
-import { applyInputs } from '../../../src/engine';
+import { analysisInputs, applyInputs } from '../../../src/engine';
 import type { RunView } from '../../../src/engine';
 import type { RunJournal } from '../../../src/git';
 
@@ -21,7 +21,7 @@ const journal: RunJournal = {
   tasks: {
     report: { status: 'succeeded', kind: 'agent', owns: ['pkg/reports/**'], dependsOn: ['docs', 'code'], ...commits('report') },
     docs: { status: 'succeeded', kind: 'agent', owns: ['pkg/docs/**'], dependsOn: ['code'], ...commits('docs') },
-    broken: { status: 'failed', kind: 'command', owns: ['pkg/x'], dependsOn: [], ...commits('broken') },
+    broken: { status: 'failed', kind: 'command', owns: ['pkg/x'], dependsOn: [], ...commits('broken'), outsideWrites: ['../x'] },
     code: { status: 'succeeded', kind: 'agent', dependsOn: [], ...commits('code') },
     lint: { status: 'succeeded', kind: 'command', owns: ['pkg/lint.txt'], dependsOn: [] },
   },
@@ -71,5 +71,12 @@ describe('engine: applyInputs', () => {
       ],
     };
     assert.deepEqual(applyInputs(snapshot).map((t) => [t.id, t.owns]), [['early', ['a/**']], ['late', ['b/**']]]);
+  });
+
+  it('analysisInputs: every task with a result, failed ones too, with its writes outside the workspace', () => {
+    assert.deepEqual(
+      analysisInputs(journal).map((t) => [t.id, t.outsideWrites]),
+      [['broken', ['../x']], ['code', undefined], ['docs', undefined], ['report', undefined]],
+    );
   });
 });
