@@ -32,7 +32,7 @@ export interface UndoOptions {
 
 export async function undoApply(repo: GitRepo, runId: string, opts: UndoOptions = {}): Promise<UndoResult> {
   const recovered = (await recoverInterruptedApply(repo)).find((r) => r.runId === runId && r.outcome === 'restored');
-  if (recovered) return { runId, restored: recovered.restored, removed: recovered.removed }; // its apply or undo was interrupted: now undone
+  if (recovered) return { runId, restored: recovered.restored, removed: recovered.removed, skipped: [] }; // its apply or undo was interrupted: now undone
   const rec = await readApplyRecord(repo, runId);
   if (!rec) throw new GitError(`Run ${runId} has not been applied in ${repo.root}: there is nothing to undo.`);
   if (rec.status === 'undone') throw new GitError(`The apply of run ${runId} was already undone (${rec.undoneAt ?? ''}).`);
