@@ -17,11 +17,45 @@ export function normalizeRelPath(p: string): string {
   return s.replace(/\/{2,}/g, '/');
 }
 
-/** `dir/` means everything below `dir`; a leading `./` is dropped. */
+/** A leading `!` excludes; `!(…)` is an extglob ("anything but …"), not an exclusion. */
+export function isNegatedGlob(glob: string): boolean {
+  const g = glob.trim();
+  return g.startsWith('!') && !g.startsWith('!(');
+}
+
+/**
+ * `dir/` means everything below `dir`; `.` segments are dropped and `x/..` cancels when
+ * `x` is a plain name (`./src/**` is `src/**`, `lib/../docs/*` is `docs/*`). A `..` that
+ * cannot cancel (leading, or after a wildcard) and a leading `/` are kept: such globs
+ * match no workspace path, and the task file reports them (see globScope.ts). A glob
+ * that names the workspace folder itself (`.`) becomes the empty string (matches nothing).
+ */
 export function normalizeGlob(glob: string): string {
-  let g = normalizeRelPath(glob.trim());
-  if (g.endsWith('/')) g += '**';
-  return g;
+  const g = glob.trim();
+  if (isNegatedGlob(g)) return '!' + normalizeGlob(g.slice(1));
+  const s = g.replace(/\\/g, '/').replace(/\/{2,}/g, '/');
+  const below = s.endsWith('/');
+  const parts = resolveDotSegments(s.split('/').slice(0, below ? -1 : undefined));
+  if (below) parts.push('**');
+  // [''] is the root of an absolute glob ("/" or "/.")
+  return parts.length === 1 && parts[0] === '' ? '/' : parts.join('/');
+}
+
+const GLOB_MAGIC = /[*?[\]{}()!+@]/;
+
+function resolveDotSegments(segments: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const seg of segments) {
+    if (seg === '.') continue;
+    const prev = out[out.length - 1];
+    // '' first is the root of an absolute glob: nothing to cancel there.
+    if (seg === '..' && prev !== undefined && prev !== '' && prev !== '..' && !GLOB_MAGIC.test(prev)) {
+      out.pop();
+      continue;
+    }
+    out.push(seg);
+  }
+  return out;
 }
 
 export interface GlobSet {
@@ -35,11 +69,15 @@ export function compileGlobs(globs: readonly string[]): GlobSet {
   const negative: string[] = [];
   for (const raw of globs) {
     const g = normalizeGlob(raw);
-    if (g.startsWith('!')) negative.push(normalizeGlob(g.slice(1)));
+    if (isNegatedGlob(g)) negative.push(g.slice(1));
     else positive.push(g);
   }
-  const pos = positive.length ? picomatch(positive, PM_OPTIONS) : () => false;
-  const neg = negative.length ? picomatch(negative, PM_OPTIONS) : () => false;
+  const matcher = (list: string[]) => {
+    const usable = list.filter((g) => g !== ''); // picomatch refuses empty patterns; they match nothing
+    return usable.length ? picomatch(usable, PM_OPTIONS) : () => false;
+  };
+  const pos = matcher(positive);
+  const neg = matcher(negative);
   return {
     globs,
     matches: (path: string) => {
@@ -194,17 +232,17 @@ function parseGlob(glob: string): Segment[] {
 }
 
 /** Characters both tokens accept at one position (as a small candidate list). */
-function commonChars(a: Token, b: Token): string[] {
+function commonChars(a: Token, b: Token, prefer: string): string[] {
   const candidates: string[] = [];
   if (a.kind === 'lit') candidates.push(a.ch);
   else if (b.kind === 'lit') candidates.push(b.ch);
   else if (a.kind === 'set' && !a.negated) candidates.push(...a.chars);
   else if (b.kind === 'set' && !b.negated) candidates.push(...b.chars);
-  else candidates.push(...PREFERRED, ...ALPHABET, 'é', '\u4e00');
+  else candidates.push(...prefer, ...ALPHABET, 'é', '\u4e00');
   const ok = candidates.filter((ch) => accepts(a, ch) && accepts(b, ch));
-  ok.sort((x, y) => rank(x) - rank(y));
+  ok.sort((x, y) => rank(x, prefer) - rank(y, prefer));
   // One ordinary character is enough (the next state does not depend on which), plus
-  // "." when allowed, which matters only for the "." / ".." segment rule.
+  // "." when allowed, which matters only for the segment's shape (see Shape).
   const plain = ok.find((c) => c !== '.');
   return [...(plain !== undefined ? [plain] : []), ...(ok.includes('.') ? ['.'] : [])];
 }
@@ -216,21 +254,37 @@ function accepts(t: Token, ch: string): boolean {
   return true;
 }
 
-function rank(ch: string): number {
-  const i = PREFERRED.indexOf(ch);
+function rank(ch: string, prefer: string): number {
+  const i = prefer.indexOf(ch);
   return i < 0 ? 100 + ch.charCodeAt(0) : i;
 }
 
 /**
- * Shortest segment matched by both segment patterns, or undefined when their languages
- * are disjoint. Breadth-first search over the product of the two patterns. The segment
- * must be non-empty and not "." or ".." (no real path has those segments).
+ * The shape of a segment's text so far. "", "." and ".." are never a segment of a real
+ * path; of the rest, a name that starts with an ordinary character reads best ("a.ts"),
+ * then a dotfile (".a"), then a name made only of dots ("..."), which is kept only when
+ * nothing else matches both (soundness: "..." is a legal file name).
  */
-function intersectSegments(a: Token[], b: Token[]): string | undefined {
-  // shape of the text so far: 0 empty, 1 ".", 2 "..", 3 anything else
-  type State = { i: number; j: number; shape: number };
+const Shape = { empty: 0, dot: 1, dotDot: 2, dots: 3, dotName: 4, name: 5 } as const;
+type Shape = (typeof Shape)[keyof typeof Shape];
+
+function nextShape(shape: Shape, ch: string): Shape {
+  if (shape === Shape.empty) return ch === '.' ? Shape.dot : Shape.name;
+  if (shape === Shape.dot || shape === Shape.dotDot || shape === Shape.dots) {
+    if (ch !== '.') return Shape.dotName;
+    return shape === Shape.dot ? Shape.dotDot : Shape.dots;
+  }
+  return shape;
+}
+
+/**
+ * Shortest segment matched by both segment patterns in the best shape available, or
+ * undefined when their languages are disjoint. Breadth-first search over the product of
+ * the two patterns and the shape.
+ */
+function intersectSegments(a: Token[], b: Token[], prefer = PREFERRED): string | undefined {
+  type State = { i: number; j: number; shape: Shape };
   const key = (s: State) => `${s.i},${s.j},${s.shape}`;
-  const nextShape = (shape: number, ch: string) => (ch === '.' && shape < 2 ? shape + 1 : 3);
   const seen = new Map<string, { prev?: string; ch?: string }>();
   const queue: State[] = [];
   const push = (s: State, prev: string | undefined, ch: string | undefined) => {
@@ -242,16 +296,19 @@ function intersectSegments(a: Token[], b: Token[]): string | undefined {
     seen.set(k, entry);
     queue.push(s);
   };
-  push({ i: 0, j: 0, shape: 0 }, undefined, undefined);
+  const text = (k: string) => {
+    let out = '';
+    for (let cur: string | undefined = k; cur !== undefined; cur = seen.get(cur)?.prev) out = (seen.get(cur)?.ch ?? '') + out;
+    return out;
+  };
+  let fallback: { shape: Shape; key: string } | undefined;
+  push({ i: 0, j: 0, shape: Shape.empty }, undefined, undefined);
   for (let q = 0; q < queue.length; q++) {
     const s = queue[q] as State;
     const k = key(s);
-    if (s.i === a.length && s.j === b.length && s.shape === 3) {
-      let out = '';
-      for (let cur: string | undefined = k; cur !== undefined; cur = seen.get(cur)?.prev) {
-        out = (seen.get(cur)?.ch ?? '') + out;
-      }
-      return out;
+    if (s.i === a.length && s.j === b.length && s.shape >= Shape.dots) {
+      if (s.shape === Shape.name) return text(k);
+      if (!fallback || s.shape > fallback.shape) fallback = { shape: s.shape, key: k };
     }
     const ta = a[s.i];
     const tb = b[s.j];
@@ -259,23 +316,21 @@ function intersectSegments(a: Token[], b: Token[]): string | undefined {
     if (ta?.kind === 'star') push({ ...s, i: s.i + 1 }, k, '');
     if (tb?.kind === 'star') push({ ...s, j: s.j + 1 }, k, '');
     if (!ta || !tb) continue;
-    for (const ch of commonChars(ta, tb)) {
-      push(
-        { i: ta.kind === 'star' ? s.i : s.i + 1, j: tb.kind === 'star' ? s.j : s.j + 1, shape: nextShape(s.shape, ch) },
-        k,
-        ch,
-      );
+    for (const ch of commonChars(ta, tb, prefer)) {
+      push({ i: ta.kind === 'star' ? s.i : s.i + 1, j: tb.kind === 'star' ? s.j : s.j + 1, shape: nextShape(s.shape, ch) }, k, ch);
     }
   }
-  return undefined;
+  return fallback && text(fallback.key);
 }
 
 /**
  * Paths matched by both segment lists (over-approximated), as candidate examples in
- * depth-first order. An empty generator means the globs are disjoint.
+ * depth-first order, shortest first (a `**` matching nothing is tried before it swallows
+ * a segment). An empty generator means the globs are disjoint.
  */
-function* intersectPaths(a: Segment[], b: Segment[]): Generator<string[]> {
+function* intersectPaths(a: Segment[], b: Segment[], prefer = PREFERRED): Generator<string[]> {
   const any: Token[] = [{ kind: 'star' }];
+  const tokens = (s: Segment) => (s.kind === 'seg' ? s.tokens : any);
   const dead = new Set<string>(); // (i, j) pairs known to have no completion
   function* go(i: number, j: number): Generator<string[]> {
     const k = `${i},${j}`;
@@ -287,19 +342,24 @@ function* intersectPaths(a: Segment[], b: Segment[]): Generator<string[]> {
       found = true;
       yield [];
     } else if (sa?.kind === 'globstar' || sb?.kind === 'globstar') {
-      // the globstar swallows one of the other side's segments, or matches nothing
+      if (sa?.kind === 'globstar' && sb?.kind === 'globstar' && i === a.length - 1 && j === b.length - 1) {
+        // both end in `**`: a path below the folder (`dir/a`) reads better than the folder
+        found = true;
+        yield [intersectSegments(any, any, prefer) as string];
+      }
+      // the globstar matches nothing, or swallows one of the other side's segments
+      if (sa?.kind === 'globstar') for (const rest of go(i + 1, j)) ((found = true), yield rest);
+      if (sb?.kind === 'globstar') for (const rest of go(i, j + 1)) ((found = true), yield rest);
       if (sa?.kind === 'globstar' && sb) {
-        const seg = intersectSegments(any, sb.kind === 'seg' ? sb.tokens : any);
+        const seg = intersectSegments(any, tokens(sb), prefer);
         if (seg !== undefined) for (const rest of go(i, j + 1)) ((found = true), yield [seg, ...rest]);
       }
       if (sb?.kind === 'globstar' && sa) {
-        const seg = intersectSegments(sa.kind === 'seg' ? sa.tokens : any, any);
+        const seg = intersectSegments(tokens(sa), any, prefer);
         if (seg !== undefined) for (const rest of go(i + 1, j)) ((found = true), yield [seg, ...rest]);
       }
-      if (sa?.kind === 'globstar') for (const rest of go(i + 1, j)) ((found = true), yield rest);
-      if (sb?.kind === 'globstar') for (const rest of go(i, j + 1)) ((found = true), yield rest);
     } else if (sa && sb) {
-      const seg = intersectSegments(sa.tokens, sb.tokens);
+      const seg = intersectSegments(sa.tokens, sb.tokens, prefer);
       if (seg !== undefined) for (const rest of go(i + 1, j + 1)) ((found = true), yield [seg, ...rest]);
     }
     if (!found) dead.add(k);
@@ -320,32 +380,69 @@ function variants(glob: string): string[] {
   return out;
 }
 
+/** Character orders for examples: when the first example is excluded, try other names. */
+const PREFERENCES = [PREFERRED, 'xyzwvutsrqponmlkjihgfedcba9876543210', 'mnopqrstuvwxyzabcdefghijkl0123456789'];
+
+/**
+ * An example path matched by two normalized, positive globs, or undefined when no path
+ * matches both (sound). Candidates come from the over-approximating model: the first
+ * that picomatch confirms for both globs and `wanted` accepts is the example, else the
+ * first confirmed one, else the first candidate (the globs may still overlap, so calling
+ * them disjoint would be unsound).
+ */
+function overlapExample(ga: string, gb: string, wanted?: (path: string) => boolean): string | undefined {
+  // Exclusions own nothing; absolute globs and empty ones match no workspace path.
+  for (const g of [ga, gb]) if (g === '' || g.startsWith('/') || isNegatedGlob(g)) return undefined;
+  const ma = picomatch(ga, PM_OPTIONS);
+  const mb = picomatch(gb, PM_OPTIONS);
+  let first: string | undefined;
+  let confirmed: string | undefined;
+  for (const prefer of wanted ? PREFERENCES : [PREFERRED]) {
+    for (const ea of variants(ga)) {
+      for (const eb of variants(gb)) {
+        let tries = 0;
+        for (const w of intersectPaths(parseGlob(ea), parseGlob(eb), prefer)) {
+          const p = w.join('/');
+          first ??= p;
+          if (ma(p) && mb(p)) {
+            if (!wanted || wanted(p)) return p;
+            confirmed ??= p;
+          }
+          if (++tries >= 16) break;
+        }
+      }
+    }
+    if (first === undefined) return undefined; // disjoint, whatever the names
+  }
+  return confirmed ?? first;
+}
+
 /**
  * Whether some path can match both globs; returns an example path when it can.
  * Sound: `undefined` means no path matches both.
  */
 export function globsOverlap(a: string, b: string): string | undefined {
-  const ga = normalizeGlob(a);
-  const gb = normalizeGlob(b);
-  if (ga.startsWith('!') || gb.startsWith('!')) return undefined; // exclusions own nothing
-  // The first candidate that picomatch confirms is the example; when none of the first
-  // few is confirmed the globs may still overlap (the model over-approximates), so the
-  // first candidate is reported rather than "disjoint".
-  let unconfirmed: string | undefined;
-  const ma = picomatch(ga, PM_OPTIONS);
-  const mb = picomatch(gb, PM_OPTIONS);
-  for (const ea of variants(ga)) {
-    for (const eb of variants(gb)) {
-      let tries = 0;
-      for (const w of intersectPaths(parseGlob(ea), parseGlob(eb))) {
-        const p = w.join('/');
-        if (ma(p) && mb(p)) return p;
-        unconfirmed ??= p;
-        if (++tries >= 16) break;
-      }
-    }
-  }
-  return unconfirmed;
+  return overlapExample(normalizeGlob(a), normalizeGlob(b));
+}
+
+/**
+ * A sound, partial test that every path `inner` matches, `outer` matches too: equal
+ * globs, or `outer` is a plain folder's `dir/**` (or `**`) and `inner` lies below that
+ * folder. Enough for exclusions, which are almost always `!folder/` or a repeated glob.
+ */
+function globContains(outer: string, inner: string): boolean {
+  const inners = expandBraces(inner);
+  if (inners.length >= 256) return false; // expansion cut short: not every alternative seen
+  const folders = expandBraces(outer);
+  return inners.every((i) => folders.some((o) => i === o || belowFolder(o, i)));
+}
+
+function belowFolder(outer: string, inner: string): boolean {
+  if (outer !== '**' && !outer.endsWith('/**')) return false;
+  const folder = outer === '**' ? [] : outer.slice(0, -'/**'.length).split('/');
+  if (folder.some((s) => s === '' || s === '..' || GLOB_MAGIC.test(s))) return false;
+  const segments = inner.split('/');
+  return folder.every((s, k) => segments[k] === s);
 }
 
 export interface OwnershipOverlap {
@@ -355,35 +452,40 @@ export interface OwnershipOverlap {
 }
 
 /**
- * First pair of globs from two ownership lists that can match one path. When `files`
- * (the workspace's paths) are given, a real file matched by both sets is preferred as
- * the example. Negated globs narrow the example search but are ignored by the
- * soundness argument (ignoring an exclusion can only add overlaps).
+ * First pair of globs from two ownership lists that can match one path, with an example
+ * path both lists own (a real workspace file when `files` are given and one is owned by
+ * both). Exclusions (`!glob`) count: a pair is skipped when an exclusion in either list
+ * covers one of its globs (`src/**` with `!src/gen/**` against `src/gen/**`), and the
+ * example is chosen among paths no exclusion removes. Sound: `undefined` means no path
+ * is owned by both lists.
  */
 export function ownershipOverlap(
   a: readonly string[],
   b: readonly string[],
   files?: Iterable<string>,
 ): OwnershipOverlap | undefined {
+  const na = a.map(normalizeGlob);
+  const nb = b.map(normalizeGlob);
+  const excluded = [...na, ...nb].filter(isNegatedGlob).map((g) => g.slice(1));
+  const sa = compileGlobs(a);
+  const sb = compileGlobs(b);
+  const ownedByBoth = (p: string) => sa.matches(p) && sb.matches(p);
   const pairs: OwnershipOverlap[] = [];
-  for (const ga of a) {
-    for (const gb of b) {
-      const ex = globsOverlap(ga, gb);
-      if (ex !== undefined) pairs.push({ globA: ga, globB: gb, example: ex });
-    }
-  }
+  na.forEach((ga, ia) => {
+    nb.forEach((gb, ib) => {
+      // (a negated glob never overlaps: overlapExample says so)
+      if (excluded.some((x) => globContains(x, ga) || globContains(x, gb))) return;
+      const example = overlapExample(ga, gb, ownedByBoth);
+      if (example !== undefined) pairs.push({ globA: a[ia] as string, globB: b[ib] as string, example });
+    });
+  });
   if (!pairs.length) return undefined;
   if (files) {
-    const sa = compileGlobs(a);
-    const sb = compileGlobs(b);
     for (const f of files) {
-      if (sa.matches(f) && sb.matches(f)) {
-        const pair =
-          pairs.find((p) => compileGlobs([p.globA]).matches(f) && compileGlobs([p.globB]).matches(f)) ??
-          (pairs[0] as OwnershipOverlap);
-        return { ...pair, example: f };
-      }
+      if (!ownedByBoth(f)) continue;
+      const pair = pairs.find((p) => compileGlobs([p.globA]).matches(f) && compileGlobs([p.globB]).matches(f)) ?? (pairs[0] as OwnershipOverlap);
+      return { ...pair, example: f };
     }
   }
-  return pairs[0];
+  return pairs.find((p) => ownedByBoth(p.example)) ?? pairs[0];
 }

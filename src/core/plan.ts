@@ -1,6 +1,7 @@
 // Independence analysis: for every pair of tasks, the lesson's three questions —
 // data dependency, resource conflict (same files), order sensitivity (cycles) — and what
-// follows from the answers: waves, the critical path and the predicted speedup.
+// follows from the answers: waves, the critical path and the speedups (the headline is
+// `expectedSpeedup`, the one the concurrency cap allows).
 import { ownershipOverlap } from './glob';
 import type { Task, TaskFile } from './taskSchema';
 
@@ -41,13 +42,23 @@ export interface Plan {
   readonly totalWork: number;
   /** `ms` when every estimate came from measured history, else `tasks` (1 per task). */
   readonly unit: 'ms' | 'tasks';
-  /** Amdahl: total work ÷ critical path — the speedup with unlimited agents. */
+  /**
+   * Amdahl: total work ÷ critical path — the speedup with unlimited agents. Not the
+   * headline (the cap usually forbids it): front ends show it only labelled "uncapped".
+   */
   readonly predictedSpeedup: number;
+  /** Agents at once: the task file's `concurrency` or the caller's override. */
   readonly concurrency: number;
   /** total ÷ max(critical path, total ÷ concurrency): no schedule under the cap can beat it. */
   readonly speedupBound: number;
   /** Makespan of a critical-path-first list schedule under the cap (what we expect to see). */
   readonly expectedMakespan: number;
+  /**
+   * The headline speedup, everywhere a plan or a run summary shows one (CLI, CodeLens,
+   * plan panel): total work ÷ expectedMakespan, what the concurrency cap allows.
+   * 1 ≤ expectedSpeedup ≤ speedupBound ≤ concurrency, and ≤ predictedSpeedup.
+   * Write it with `formatSpeedup`.
+   */
   readonly expectedSpeedup: number;
   readonly errors: readonly PlanDiagnostic[];
   readonly warnings: readonly PlanDiagnostic[];
@@ -60,6 +71,11 @@ export interface PlanOptions {
   readonly files?: readonly string[];
   /** Overrides the task file's concurrency (the CLI's --concurrency, a setting). */
   readonly concurrency?: number;
+}
+
+/** How every front end writes a speedup: `2.00×`. */
+export function formatSpeedup(x: number): string {
+  return Number.isFinite(x) ? `${x.toFixed(2)}×` : '–';
 }
 
 export function slotsOf(t: Task): number {

@@ -4,9 +4,12 @@
 // detection for both.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document, type Node, type Pair } from 'yaml';
+import { isPair, isScalar } from 'yaml';
 import type { z } from 'zod';
 import { compileGlobs } from './glob';
+import { globListProblems, intoProblem } from './taskFileGlobs';
+import { partialPlanProblems, planProblems } from './taskFilePlan';
+import { Positions, type PathKey, type Problem } from './taskFilePositions';
 import {
   DEFAULT_CONCURRENCY,
   TASK_ID_PATTERN,
@@ -20,21 +23,7 @@ import {
 
 export const DEFAULT_TASK_FILES = ['.agents/tasks.yaml', '.agents/tasks.yml', '.agents/tasks.json'] as const;
 
-export type Severity = 'error' | 'warning';
-
-export interface Problem {
-  readonly severity: Severity;
-  readonly message: string;
-  /** Absolute or workspace-relative path of the file the problem is in. */
-  readonly file: string;
-  /** 1-based. */
-  readonly line: number;
-  /** 1-based. */
-  readonly column: number;
-  /** 0-based offsets of the offending node, for editor diagnostics. */
-  readonly offset: number;
-  readonly endOffset: number;
-}
+export type { Problem, Severity } from './taskFilePositions';
 
 export function formatProblem(p: Problem): string {
   return `${p.file}:${p.line}:${p.column}: ${p.severity === 'warning' ? 'warning: ' : ''}${p.message}`;
@@ -43,64 +32,20 @@ export function formatProblem(p: Problem): string {
 export interface ParseResult {
   /** Undefined when any error was found. */
   readonly taskFile?: TaskFile;
+  /**
+   * Every problem, sorted by position. When `taskFile` is undefined this includes the
+   * plan's problems (overlaps, cycles, unordered reads) for the tasks that could be read,
+   * since no caller gets a task file to plan; when it is present, the caller runs
+   * `planTasks` (with the workspace's files for real example paths) and these are only
+   * the parser's warnings.
+   */
   readonly problems: readonly Problem[];
-}
-
-type PathKey = string | number;
-
-class Positions {
-  readonly lines = new LineCounter();
-  doc!: Document.Parsed;
-
-  constructor(
-    readonly file: string,
-    readonly text: string,
-  ) {}
-
-  problem(severity: Severity, message: string, range: [number, number] | undefined): Problem {
-    const [start, end] = range ?? [0, 0];
-    const { line, col } = this.lines.linePos(Math.min(start, this.text.length));
-    return { severity, message, file: this.file, line, column: col, offset: start, endOffset: Math.max(end, start) };
-  }
-
-  /** The node at a path, falling back to the closest ancestor that exists. */
-  nodeAt(p: readonly PathKey[]): Node | undefined {
-    for (let n = p.length; n >= 0; n--) {
-      const node = this.doc.getIn(p.slice(0, n), true) as Node | undefined;
-      if (node && typeof node === 'object' && 'range' in node && node.range) return node;
-    }
-    return this.doc.contents ?? undefined;
-  }
-
-  rangeAt(p: readonly PathKey[]): [number, number] | undefined {
-    const node = this.nodeAt(p);
-    return node?.range ? [node.range[0], node.range[1]] : undefined;
-  }
-
-  /** The key node of `key` inside the map at `p` (for unknown keys and task ids). */
-  keyRange(p: readonly PathKey[], key: string): [number, number] | undefined {
-    const map = this.doc.getIn(p, true);
-    if (isMap(map)) {
-      for (const item of map.items) {
-        if (isScalar(item.key) && String(item.key.value) === key && item.key.range) {
-          return [item.key.range[0], item.key.range[1]];
-        }
-      }
-    }
-    return this.rangeAt(p);
-  }
-
-  pairs(p: readonly PathKey[]): Pair[] {
-    const map = this.doc.getIn(p, true);
-    return isMap(map) ? (map.items as Pair[]) : [];
-  }
 }
 
 /** Parses and validates a task file's text. Never throws for bad input. */
 export function parseTaskFileText(file: string, text: string): ParseResult {
   const pos = new Positions(file, text);
   const problems: Problem[] = [];
-  pos.doc = parseDocument(text, { lineCounter: pos.lines, prettyErrors: false, uniqueKeys: true });
 
   for (const err of pos.doc.errors) {
     const message = err.code === 'DUPLICATE_KEY' ? duplicateKeyMessage(pos, err.pos) : cleanYamlMessage(err.message);
@@ -122,6 +67,8 @@ export function parseTaskFileText(file: string, text: string): ParseResult {
   // even when the schema already rejected something else.
   problems.push(...crossFieldProblems(pos, raw));
   if (problems.some((p) => p.severity === 'error') || !parsed.success) {
+    // No task file for the callers to plan: the plan's checks run here, on what can be read.
+    problems.push(...partialPlanProblems(pos, raw));
     return { problems: sortProblems(dedupe(problems)) };
   }
   return { taskFile: toTaskFile(pos, file, parsed.data), problems: sortProblems(problems) };
@@ -307,7 +254,10 @@ function crossFieldProblems(pos: Positions, raw: unknown): Problem[] {
         }
       });
     }
-    if (isRecord(t.aggregate) && typeof t.aggregate.into === 'string' && Array.isArray(t.owns) && t.owns.every((g) => typeof g === 'string')) {
+    out.push(...globListProblems(pos, id, 'owns', t.owns), ...globListProblems(pos, id, 'reads', t.reads));
+    const outsideInto = isRecord(t.aggregate) && typeof t.aggregate.into === 'string' ? intoProblem(id, t.aggregate.into) : undefined;
+    if (outsideInto) out.push(pos.problem('error', outsideInto, pos.rangeAt(['tasks', id, 'aggregate', 'into'])));
+    else if (isRecord(t.aggregate) && typeof t.aggregate.into === 'string' && Array.isArray(t.owns) && t.owns.every((g) => typeof g === 'string')) {
       const into = t.aggregate.into;
       if (!compileGlobs(t.owns as string[]).matches(into)) {
         out.push(
@@ -437,6 +387,7 @@ export async function loadTaskFile(fullPath: string, displayPath = fullPath): Pr
   if (!result.taskFile) return result;
   const root = workspaceRootOf(fullPath);
   const problems = [...result.problems];
+  const pos = new Positions(displayPath, text);
   const tasks: Task[] = [];
   for (const t of result.taskFile.tasks) {
     if (t.promptFile === undefined) {
@@ -447,8 +398,6 @@ export async function loadTaskFile(fullPath: string, displayPath = fullPath): Pr
       const prompt = await fs.readFile(path.resolve(root, t.promptFile), 'utf8');
       tasks.push({ ...t, prompt });
     } catch {
-      const pos = new Positions(displayPath, text);
-      pos.doc = parseDocument(text, { lineCounter: pos.lines });
       problems.push(
         pos.problem(
           'error',
@@ -458,7 +407,10 @@ export async function loadTaskFile(fullPath: string, displayPath = fullPath): Pr
       );
     }
   }
-  if (problems.some((p) => p.severity === 'error')) return { problems: sortProblems(problems) };
+  if (problems.some((p) => p.severity === 'error')) {
+    // As in parseTaskFileText: no task file for the caller to plan, so the plan's problems come along.
+    return { problems: sortProblems([...problems, ...planProblems(pos, result.taskFile)]) };
+  }
   return { taskFile: { ...result.taskFile, tasks }, problems };
 }
 

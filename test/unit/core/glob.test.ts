@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import picomatch from 'picomatch';
-import { compileGlobs, expandBraces, globsOverlap, ownershipOverlap } from '../../../src/core/glob';
+import { compileGlobs, expandBraces, globsOverlap, normalizeGlob, ownershipOverlap } from '../../../src/core/glob';
 
 const match = (g: string, p: string) => picomatch(g, { dot: true })(p);
 
@@ -19,6 +19,27 @@ describe('glob: ownership matching', () => {
   });
   it('normalizes ./ and backslashes in paths', () => {
     assert.ok(compileGlobs(['src/*.ts']).matches('./src\\a.ts'));
+  });
+  it('normalizes ./, . and literal .. segments in globs, negated ones too', () => {
+    assert.equal(normalizeGlob('./src/**'), 'src/**');
+    assert.equal(normalizeGlob('src/./lib/../*.ts'), 'src/*.ts');
+    assert.equal(normalizeGlob('!./src/gen/'), '!src/gen/**');
+    assert.equal(normalizeGlob('./'), '**');
+    // `..` after a wildcard cannot be resolved: kept (the task file reports it)
+    assert.equal(normalizeGlob('*/../x'), '*/../x');
+    assert.equal(normalizeGlob('src/../../x'), '../x');
+    const s = compileGlobs(['./src/**', '!./src/gen/**', 'lib/../docs/*.md']);
+    assert.ok(s.matches('src/a.ts'));
+    assert.ok(!s.matches('src/gen/a.ts'));
+    assert.ok(s.matches('docs/api.md'));
+  });
+  it('a leading !( is an extglob, not a negation', () => {
+    const s = compileGlobs(['!(gen)/*.ts']);
+    assert.ok(s.matches('src/a.ts'));
+    assert.ok(!s.matches('gen/a.ts'));
+  });
+  it('globs that name nothing in the workspace match nothing and do not throw', () => {
+    assert.ok(!compileGlobs(['.', '  ', '/etc/passwd', '../**']).matches('etc/passwd'));
   });
 });
 
@@ -61,6 +82,30 @@ describe('glob: overlap', () => {
   it('returns nothing for disjoint ownership lists', () => {
     assert.equal(ownershipOverlap(['src/**', 'lib/*.js'], ['test/**', 'lib/*.ts']), undefined);
   });
+  it('a folder one list excludes is not an overlap', () => {
+    assert.equal(ownershipOverlap(['src/**', '!src/gen/**'], ['src/gen/**']), undefined);
+    assert.equal(ownershipOverlap(['src/', '!./src/gen/'], ['src/gen/*.ts', 'src/gen/{a,b}/**']), undefined);
+    assert.equal(ownershipOverlap(['src/gen/x.ts'], ['**', '!src/gen/**']), undefined);
+    assert.equal(ownershipOverlap(['**', '!**'], ['**']), undefined);
+  });
+  it('with exclusions, the example is a path both lists own', () => {
+    const a = ['src/**', '!src/a*'];
+    const b = ['src/*'];
+    const r = ownershipOverlap(a, b);
+    assert.ok(r, 'they overlap');
+    assert.ok(compileGlobs(a).matches(r.example) && compileGlobs(b).matches(r.example), r.example);
+  });
+  it('the example reads like a path: src/a.ts, not src/a/.ts', () => {
+    assert.equal(globsOverlap('src/**', '**/*.ts'), 'src/a.ts');
+    assert.equal(globsOverlap('**/*.md', 'docs/'), 'docs/a.md');
+    assert.equal(globsOverlap('*.', '.*'), '.a.');
+    // a path below the folder, not the folder itself
+    assert.equal(globsOverlap('src/**', 'src/'), 'src/a');
+  });
+  it('absolute globs and .. segments match no workspace path', () => {
+    assert.equal(globsOverlap('/etc/passwd', '**'), undefined);
+    assert.equal(globsOverlap('../**', '**'), undefined);
+  });
 });
 
 // Property: soundness. Whenever the overlap test says "disjoint", no path matches both
@@ -96,6 +141,23 @@ describe('glob: overlap soundness (property-based)', () => {
     );
   });
 
+  // Exclusions: a folder or a repeated glob (what globContains recognises), or any glob.
+  const exclusion = fc.oneof(glob.map((g) => '!' + g), fc.constantFrom('!a/**', '!a/', '!b/**', '!**', '!{a,b}/**'));
+  const ownsList = fc
+    .tuple(fc.array(glob, { minLength: 1, maxLength: 2 }), fc.array(exclusion, { maxLength: 2 }))
+    .map(([pos, neg]) => [...pos, ...neg]);
+  it('with exclusions, disjoint lists own no path in common', () => {
+    fc.assert(
+      fc.property(ownsList, ownsList, fc.array(path, { minLength: 20, maxLength: 40 }), (a, b, paths) => {
+        if (ownershipOverlap(a, b) !== undefined) return true;
+        const sa = compileGlobs(a);
+        const sb = compileGlobs(b);
+        return paths.every((p) => !(sa.matches(p) && sb.matches(p)));
+      }),
+      { numRuns: 1500 },
+    );
+  });
+
   // picomatch lets `**` match nothing only after a star-free segment (`*/**` does not match
   // "a"); the model widens there, so examples are checked on globs without that shape.
   // Bracket expressions are also matched literally in some positions only, and `**`
@@ -112,6 +174,25 @@ describe('glob: overlap soundness (property-based)', () => {
       fc.property(exactGlob, exactGlob, (a, b) => {
         const w = globsOverlap(a, b);
         return w === undefined || (match(a, w) && match(b, w));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  // Examples read like paths: no empty segment and no segment made only of dots, as long
+  // as both globs allow one (`..?` and `?..` share only "...": those are left out).
+  const readableSegment = fc
+    .array(fc.constantFrom('a', 'b', '.', '*', '[ab]', '[!a]', '{a,b}', '*.ts', '.*'), { minLength: 1, maxLength: 3 })
+    .map((xs) => xs.join(''))
+    .filter((s) => !/^\.+$/.test(s) && !s.startsWith('!'));
+  const readableGlob = fc
+    .array(fc.oneof({ weight: 1, arbitrary: fc.constant('**') }, { weight: 5, arbitrary: readableSegment }), { minLength: 1, maxLength: 3 })
+    .map((xs) => xs.join('/'));
+  it('the example has no empty or dot-only segment', () => {
+    fc.assert(
+      fc.property(readableGlob, readableGlob, (a, b) => {
+        const w = globsOverlap(a, b);
+        return w === undefined || w.split('/').every((s) => s !== '' && !/^\.+$/.test(s));
       }),
       { numRuns: 3000 },
     );

@@ -1,5 +1,7 @@
 import * as assert from 'node:assert/strict';
-import { planTasks } from '../../../src/core/plan';
+import fc from 'fast-check';
+import { formatSpeedup, planTasks } from '../../../src/core/plan';
+import type { Task } from '../../../src/core/taskSchema';
 import { file, task } from './helpers';
 
 describe('plan: waves and critical path', () => {
@@ -82,5 +84,48 @@ describe('plan: the three questions', () => {
     assert.deepEqual([...cycle.tasks].sort(), ['a', 'b', 'c']);
     assert.deepEqual(p.waves, [['free']]);
     assert.equal(p.tasks.find((t) => t.id === 'after')?.wave, 0);
+  });
+});
+
+describe('plan: the headline speedup is the one the cap allows (contract C6)', () => {
+  it('21 tasks, a critical path of 2, capped at 8: uncapped 10.50×, headline 7.00×', () => {
+    const tasks = [task('first'), task('second', ['first']), ...Array.from({ length: 19 }, (_, i) => task(`t${i}`))];
+    const p = planTasks(file(tasks, 8));
+    assert.equal(formatSpeedup(p.predictedSpeedup), '10.50×');
+    assert.equal(p.speedupBound, 8);
+    assert.equal(p.expectedMakespan, 3);
+    assert.equal(formatSpeedup(p.expectedSpeedup), '7.00×');
+  });
+
+  it('speedups are written 2.00×', () => {
+    assert.equal(formatSpeedup(2), '2.00×');
+    assert.equal(formatSpeedup(1 / 3), '0.33×');
+    assert.equal(formatSpeedup(Number.NaN), '–');
+  });
+
+  it('whatever the graph, history and cap: 1 ≤ expected ≤ bound ≤ cap, and expected ≤ uncapped', () => {
+    const graph = fc.integer({ min: 1, max: 9 }).chain((n) =>
+      fc.record({
+        deps: fc.array(fc.array(fc.nat({ max: n - 1 }), { maxLength: 3 }), { minLength: n, maxLength: n }),
+        ms: fc.array(fc.option(fc.integer({ min: 1, max: 10_000 })), { minLength: n, maxLength: n }),
+        slots: fc.array(fc.constantFrom(1, 1, 1, 2, 3), { minLength: n, maxLength: n }),
+        cap: fc.integer({ min: 1, max: 8 }),
+      }),
+    );
+    fc.assert(
+      fc.property(graph, ({ deps, ms, slots, cap }) => {
+        // edges only to earlier tasks: acyclic
+        const tasks: Task[] = deps.map((d, i) =>
+          task(`t${i}`, [...new Set(d.filter((x) => x < i))].map((x) => `t${x}`), {
+            ...((slots[i] ?? 1) > 1 && { strategy: { type: 'competitive', attempts: slots[i] as number } }),
+          }),
+        );
+        const history = new Map(ms.flatMap((v, i) => (v === null ? [] : [[`t${i}`, v] as [string, number]])));
+        const p = planTasks(file(tasks, cap), { history });
+        const eps = 1e-9;
+        return p.expectedSpeedup <= p.speedupBound + eps && p.speedupBound <= cap + eps && p.expectedSpeedup <= p.predictedSpeedup + eps && p.expectedSpeedup >= 1 - eps;
+      }),
+      { numRuns: 500 },
+    );
   });
 });
