@@ -22,9 +22,12 @@ export function formatCost(usd: number): string {
   return `$${usd.toFixed(2)}`;
 }
 
-/** `2.00×`, as the CLI writes it (contract C6). */
+/**
+ * `2.00×`, as the CLI writes it (contract C6). The same as core/plan's formatSpeedup (a
+ * unit test checks): importing that would load the planner at activation.
+ */
 export function formatSpeedup(x: number): string {
-  return `${x.toFixed(2)}×`;
+  return Number.isFinite(x) ? `${x.toFixed(2)}×` : '–';
 }
 
 /** A local time for messages and tooltips: "14:05" today, "3 Dec, 14:05" another day; never ISO. */

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { formatSpeedup as coreFormatSpeedup } from '../../../src/core/plan';
 import { formatClock, formatCost, formatDuration, formatSpeedup, formatTokens, statusBarText, statusBarTooltip } from '../../../src/vscode/format';
 
 describe('vscode/format', () => {
@@ -15,6 +16,7 @@ describe('vscode/format', () => {
     // As the CLI writes them (contract C6): two decimals, the sign after.
     assert.equal(formatSpeedup(2), '2.00×');
     assert.equal(formatSpeedup(12.4), '12.40×');
+    for (const x of [0, 1, 1.005, 2, 10.5, Infinity, NaN]) assert.equal(formatSpeedup(x), coreFormatSpeedup(x), String(x));
   });
 
   it('writes times as local clock times, with the day when it is not today', () => {
