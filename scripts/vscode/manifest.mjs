@@ -61,6 +61,8 @@ export const manifest = {
       cmd('parallelAgents.applyTask', 'Apply Task', { icon: '$(check)', enablement: trusted }),
       cmd('parallelAgents.undoApply', 'Undo Apply', { icon: '$(discard)', enablement: trusted }),
       cmd('parallelAgents.chooseAttempt', 'Choose Attempt…', { icon: '$(star-empty)', enablement: trusted }),
+      cmd('parallelAgents.acceptViolation', 'Accept Ownership Violation', { icon: '$(check)', enablement: trusted }),
+      cmd('parallelAgents.discardViolation', 'Discard Ownership Violation', { icon: '$(trash)' }),
     ],
     viewsContainers: {
       activitybar: [{ id: 'parallelAgents', title: C, icon: 'media/parallel-agents.svg' }],
@@ -105,7 +107,7 @@ export const manifest = {
       {
         view: 'parallelAgents.conflicts',
         contents:
-          'No conflicts. When applying a run leaves conflict markers (two tasks changed the same lines, or you edited them during the run), the files are listed here with actions to accept either side or both.',
+          'No conflicts. When applying a run leaves conflict markers (two tasks changed the same lines, or you edited them during the run), the files are listed here with actions to accept either side or both. Changes a task made outside the files it owns are listed here too, under Ownership violations: none is written into your files until you accept it.',
       },
     ],
     menus: {
@@ -116,6 +118,8 @@ export const manifest = {
         { command: 'parallelAgents.createTaskFile', when: 'workbenchState != empty' },
         { command: 'parallelAgents.chooseAttempt', when: 'parallelAgents.hasRuns' },
         { command: 'parallelAgents.openRawTranscript', when: 'parallelAgents.hasRuns' },
+        { command: 'parallelAgents.acceptViolation', when: 'parallelAgents.hasRuns' },
+        { command: 'parallelAgents.discardViolation', when: 'parallelAgents.hasRuns' },
       ],
       'view/title': [
         { command: 'parallelAgents.runTasks', when: 'view == parallelAgents.agents && parallelAgents.hasTaskFile && !parallelAgents.running', group: 'navigation@1' },
@@ -144,6 +148,8 @@ export const manifest = {
         { command: 'parallelAgents.applyRun', when: 'view == parallelAgents.agents && viewItem == run', group: '2_apply@1' },
         { command: 'parallelAgents.undoApply', when: 'view == parallelAgents.agents && viewItem == run-applied', group: 'inline@1' },
         { command: 'parallelAgents.undoApply', when: 'view == parallelAgents.agents && viewItem == run-applied', group: '2_apply@2' },
+        { command: 'parallelAgents.acceptViolation', when: 'view == parallelAgents.conflicts && viewItem =~ /^violations?$/', group: 'inline@1' },
+        { command: 'parallelAgents.discardViolation', when: 'view == parallelAgents.conflicts && viewItem =~ /^violation(s|-accepted|-outside)?$/', group: 'inline@2' },
       ],
       'editor/title': [
         { command: 'parallelAgents.showPlan', when: taskFileOpen, group: 'navigation' },
@@ -213,10 +219,11 @@ export const manifest = {
           default: 'flag',
           scope: 'resource',
           enumDescriptions: [
-            'Keep changes a task made outside the files it owns, and flag them for review before applying.',
-            'Drop changes a task made outside the files it owns.',
+            'Keep changes a task made outside the files it owns for review: listed under Ownership violations in the Conflicts view, and not written into your files until you accept them.',
+            'Drop changes a task made outside the files it owns: never listed, never written.',
           ],
-          markdownDescription: 'What to do with changes a command task made outside its `owns` globs (agent tasks are refused such writes as they make them).',
+          markdownDescription:
+            'What happens to changes a command task made outside its `owns` globs (agent tasks are refused such writes as they make them). Either way, Apply Run never writes one you have not accepted.',
         },
       },
     },

@@ -18,6 +18,7 @@ import { TaskCodeLensProvider } from './taskCodeLens';
 import { TaskFileDiagnostics } from './taskFileDiagnostics';
 import { TaskFiles } from './taskFiles';
 import { TranscriptView } from './transcriptView';
+import { ViolationReview } from './violations';
 
 /** What activate() returns: read-only handles for the extension-host tests. */
 export interface ParallelAgentsApi {
@@ -27,6 +28,8 @@ export interface ParallelAgentsApi {
   readonly runs: RunService;
   readonly conflicts: ConflictTracker;
   readonly agentsTree: AgentsTreeProvider;
+  readonly violations: ViolationReview;
+  readonly conflictsTree: ConflictsTreeProvider;
 }
 
 export class ParallelAgentsApp extends Disposable {
@@ -56,11 +59,12 @@ export class ParallelAgentsApp extends Disposable {
 
     const agentsTree = this._register(new AgentsTreeProvider(runs));
     this._register(vscode.window.createTreeView(Views.agents, { treeDataProvider: agentsTree, showCollapseAll: true }));
-    const conflictsTree = this._register(new ConflictsTreeProvider(conflicts));
+    const violations = this._register(new ViolationReview(runs, context.workspaceState, config));
+    const conflictsTree = this._register(new ConflictsTreeProvider(conflicts, violations, runs));
     this._register(vscode.window.createTreeView(Views.conflicts, { treeDataProvider: conflictsTree }));
     const statusBar = this._register(new AgentsStatusBar(runs.demo !== undefined));
     const transcripts = this._register(new TranscriptView(runs));
-    const commands = this._register(new CommandHandlers({ log, taskFiles, apiKeys, planPanels, runs, conflicts, transcripts }));
+    const commands = this._register(new CommandHandlers({ log, taskFiles, apiKeys, planPanels, runs, conflicts, transcripts, violations }));
 
     let wasRunning = false;
     let hadRuns = false;
@@ -91,7 +95,7 @@ export class ParallelAgentsApp extends Disposable {
     void apiKeys.refreshContext();
     void runs.refreshHistory().catch((e) => log.warn(`could not read past runs: ${String(e)}`));
     log.info(`activated (VS Code ${vscode.version}, workspace ${vscode.workspace.isTrusted ? 'trusted' : 'restricted: runs disabled'})`);
-    this.api = { planPanels, statusBar, diagnostics, runs, conflicts, agentsTree };
+    this.api = { planPanels, statusBar, diagnostics, runs, conflicts, agentsTree, violations, conflictsTree };
   }
 }
 

@@ -17,9 +17,19 @@ export function undoConfirmation(runId: string, edited: readonly string[], resol
   };
 }
 
-export function undoneMessage(runId: string, r: { readonly restored: readonly string[]; readonly removed: readonly string[]; readonly kept: readonly string[] }): string {
-  const kept = r.kept.length ? `; kept as you have it: ${r.kept.slice(0, SHOWN).join(', ')}${r.kept.length > SHOWN ? ` and ${r.kept.length - SHOWN} more` : ''}` : '';
-  return `Parallel Agents: undid the apply of run ${runId}: ${plural(r.restored.length, 'file')} restored, ${r.removed.length} removed${kept}.`;
+export interface UndoneFiles {
+  readonly restored: readonly string[];
+  readonly removed: readonly string[];
+  readonly kept: readonly string[];
+  readonly skipped?: readonly { readonly path: string; readonly reason: string }[];
+}
+
+const listed = (paths: readonly string[]) => `${paths.slice(0, SHOWN).join(', ')}${paths.length > SHOWN ? ` and ${paths.length - SHOWN} more` : ''}`;
+
+export function undoneMessage(runId: string, r: UndoneFiles): string {
+  const kept = r.kept.length ? `; kept as you have it: ${listed(r.kept)}` : '';
+  const skipped = r.skipped?.length ? `; left alone: ${listed(r.skipped.map((s) => `${s.path} (${s.reason})`))}` : '';
+  return `Parallel Agents: undid the apply of run ${runId}: ${plural(r.restored.length, 'file')} restored, ${r.removed.length} removed${kept}${skipped}.`;
 }
 
 /** Why a run cannot be applied again (its apply stands). */
@@ -32,4 +42,30 @@ export function errorMessage(what: string, message: string): string {
   const m = message.trim();
   const text = m.toLowerCase().startsWith(what.toLowerCase()) ? m : `${what}: ${m}`;
   return `Parallel Agents: ${/[.!?]$/.test(text) ? text : `${text}.`}`;
+}
+
+export interface ApplyReportInput {
+  readonly applied: readonly string[];
+  readonly merged: readonly string[];
+  readonly skipped: readonly { readonly path: string; readonly reason: string }[];
+  readonly conflicts: readonly unknown[];
+  readonly binaryConflicts: readonly unknown[];
+  readonly violations: readonly { readonly included: boolean }[];
+}
+
+/** The notification after an apply; `leftOut`: violations not written (offer to review them). */
+export function applyReport(runId: string, r: ApplyReportInput): { message: string; conflicts: number; leftOut: number } {
+  const parts = [`${plural(r.applied.length, 'file')} written`];
+  if (r.merged.length) parts.push(`${r.merged.length} merged with your edits`);
+  if (r.skipped.length) parts.push(`${r.skipped.length} skipped (${r.skipped.slice(0, 3).map((x) => `${x.path}: ${x.reason}`).join('; ')})`);
+  const conflicts = r.conflicts.length + r.binaryConflicts.length;
+  if (conflicts) parts.push(plural(conflicts, 'conflict'));
+  const included = r.violations.filter((v) => v.included).length;
+  const leftOut = r.violations.length - included;
+  if (included) parts.push(`${plural(included, 'change')} outside ${included === 1 ? "its task's owns" : "their tasks' owns"} included (you accepted ${included === 1 ? 'it' : 'them'})`);
+  let message = `Parallel Agents: applied run ${runId}: ${parts.join(', ')}`;
+  if (leftOut) {
+    message += `, ${plural(leftOut, 'change')} outside what ${leftOut === 1 ? 'its task owns' : 'their tasks own'} left out: accept ${leftOut === 1 ? 'it' : 'them'} under Ownership violations in the Conflicts view, then apply again`;
+  }
+  return { message: `${message}.`, conflicts, leftOut };
 }

@@ -12,6 +12,8 @@ import { RunCommands, type AttemptChoice } from './runCommands';
 import type { RunService } from './runService';
 import type { ConflictTracker } from './conflicts';
 import type { TranscriptView } from './transcriptView';
+import type { ViolationReview } from './violations';
+import { ViolationCommands, type ViolationTarget } from './violationCommands';
 
 export interface CommandServices {
   readonly log: vscode.LogOutputChannel;
@@ -21,6 +23,7 @@ export interface CommandServices {
   readonly runs: RunService;
   readonly conflicts: ConflictTracker;
   readonly transcripts: TranscriptView;
+  readonly violations: ViolationReview;
 }
 
 /** Run commands in Restricted Mode: say why nothing happens (not awaited: the message stays). */
@@ -63,6 +66,9 @@ export class CommandHandlers extends Disposable {
     reg(Commands.applyTask, trusted(T[Commands.applyTask], (n?: AgentsNode) => r.apply(n, true)));
     reg(Commands.undoApply, trusted(T[Commands.undoApply], (n?: AgentsNode) => r.undo(n)));
     reg(Commands.chooseAttempt, trusted(T[Commands.chooseAttempt], (n?: AgentsNode | AttemptChoice) => r.chooseAttempt(n)));
+    const v = new ViolationCommands(s, r);
+    reg(Commands.acceptViolation, (t?: ViolationTarget) => v.accept(t));
+    reg(Commands.discardViolation, (t?: ViolationTarget) => v.discard(t));
   }
 
   async createTaskFile(arg?: vscode.WorkspaceFolder | vscode.Uri): Promise<vscode.Uri | undefined> {

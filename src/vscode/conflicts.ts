@@ -8,7 +8,11 @@ import { Disposable, Emitter } from '../core/lifecycle';
 import type { ApplyConflict } from '../git';
 import { acceptTitle, DEFAULT_MARKER_SIZE, parseConflicts, resolvedLines, splitLines, type ConflictChoice, type ConflictParseOptions, type ConflictRegion } from './conflictMarkers';
 import { CONFLICT_SIDE_SCHEME, InternalCommands, TreeItemContexts } from './ids';
+import { gitObjectUri } from './gitObjectProvider';
 import type { RunApplied, RunService } from './runService';
+import type { RunSnapshot } from './runSnapshot';
+import type { ViolationReview } from './violations';
+import { violationDescription, type ViolationItem } from './violationsModel';
 
 export interface ConflictFile {
   readonly uri: vscode.Uri;
@@ -21,9 +25,7 @@ export interface ConflictFile {
 
 /** The marker size and labels an apply used for one file. */
 export function parseOptionsOf(c: ApplyConflict): ConflictParseOptions {
-  // markerSize is contract C2 (the `conflict-marker-size` attribute); older results lack it.
-  const size = (c as Partial<{ markerSize: number }>).markerSize;
-  return { markerSize: size ?? DEFAULT_MARKER_SIZE, labels: [...new Set([...c.tasks, 'working tree', 'base'])] };
+  return { markerSize: c.markerSize || DEFAULT_MARKER_SIZE, labels: [...new Set([...c.tasks, 'working tree', 'base'])] };
 }
 
 export class ConflictTracker extends Disposable {
@@ -116,40 +118,95 @@ export class ConflictTracker extends Disposable {
   }
 }
 
-export type ConflictNode = { readonly type: 'file'; readonly file: ConflictFile } | { readonly type: 'region'; readonly file: ConflictFile; readonly region: ConflictRegion };
+export type ConflictNode =
+  | { readonly type: 'file'; readonly file: ConflictFile }
+  | { readonly type: 'region'; readonly file: ConflictFile; readonly region: ConflictRegion }
+  /** Ownership violations of one run, waiting for Accept / Discard. */
+  | { readonly type: 'violations'; readonly runId: string; readonly items: readonly ViolationItem[] }
+  | { readonly type: 'violation'; readonly runId: string; readonly item: ViolationItem };
 
 export class ConflictsTreeProvider extends Disposable implements vscode.TreeDataProvider<ConflictNode> {
   private readonly _onDidChangeTreeData = this._register(new Emitter<ConflictNode | undefined>());
   readonly onDidChangeTreeData = this._onDidChangeTreeData.event;
 
-  constructor(private readonly tracker: ConflictTracker) {
+  constructor(
+    private readonly tracker: ConflictTracker,
+    private readonly violations: ViolationReview,
+    private readonly runs: RunService,
+  ) {
     super();
     this._register(tracker.onDidChange(() => this._onDidChangeTreeData.fire(undefined)));
+    this._register(violations.onDidChange(() => this._onDidChangeTreeData.fire(undefined)));
+    this._register(runs.onDidChange(() => this._onDidChangeTreeData.fire(undefined)));
   }
 
   getChildren(n?: ConflictNode): ConflictNode[] {
-    if (!n) return this.tracker.all().map((file) => ({ type: 'file', file }));
+    if (!n) {
+      const groups: ConflictNode[] = this.violations.runs().map((r) => ({ type: 'violations', runId: r.runId, items: r.items }));
+      return [...this.tracker.all().map((file): ConflictNode => ({ type: 'file', file })), ...groups];
+    }
     if (n.type === 'file') return n.file.regions.map((region) => ({ type: 'region', file: n.file, region }));
+    if (n.type === 'violations') return n.items.map((item) => ({ type: 'violation', runId: n.runId, item }));
     return [];
   }
 
   getTreeItem(n: ConflictNode): vscode.TreeItem {
-    if (n.type === 'file') {
-      const item = new vscode.TreeItem(n.file.uri, vscode.TreeItemCollapsibleState.Expanded);
-      item.id = n.file.uri.toString();
-      item.description = `${n.file.regions.length} conflict${n.file.regions.length === 1 ? '' : 's'} · ${n.file.tasks.join(' vs ')}`;
-      item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('editorWarning.foreground'));
-      item.contextValue = TreeItemContexts.conflictFile;
-      item.tooltip = `${vscode.workspace.asRelativePath(n.file.uri)}: conflict markers from applying run ${n.file.runId}. Open it and choose a side with the CodeLens above each conflict.`;
-      item.command = { title: 'Open', command: InternalCommands.openConflict, arguments: [n.file.uri, n.file.regions[0]?.range.start ?? 0] };
-      return item;
+    switch (n.type) {
+      case 'file': {
+        const item = new vscode.TreeItem(n.file.uri, vscode.TreeItemCollapsibleState.Expanded);
+        item.id = n.file.uri.toString();
+        item.description = `${n.file.regions.length} conflict${n.file.regions.length === 1 ? '' : 's'} · ${n.file.tasks.join(' vs ')}`;
+        item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('editorWarning.foreground'));
+        item.contextValue = TreeItemContexts.conflictFile;
+        item.tooltip = `${vscode.workspace.asRelativePath(n.file.uri)}: conflict markers from applying run ${n.file.runId}. Open it and choose a side with the CodeLens above each conflict.`;
+        item.command = { title: 'Open', command: InternalCommands.openConflict, arguments: [n.file.uri, n.file.regions[0]?.range.start ?? 0] };
+        return item;
+      }
+      case 'region': {
+        const item = new vscode.TreeItem(`Line ${n.region.range.start + 1}: ${n.region.oursLabel} ↔ ${n.region.theirsLabel}`, vscode.TreeItemCollapsibleState.None);
+        item.id = `${n.file.uri.toString()}#${n.region.range.start}`;
+        item.iconPath = new vscode.ThemeIcon('git-merge');
+        item.command = { title: 'Open', command: InternalCommands.openConflict, arguments: [n.file.uri, n.region.range.start] };
+        return item;
+      }
+      case 'violations': {
+        const item = new vscode.TreeItem('Ownership violations', vscode.TreeItemCollapsibleState.Expanded);
+        item.id = `violations/${n.runId}`;
+        item.description = `run ${n.runId} · ${n.items.length}`;
+        item.iconPath = new vscode.ThemeIcon('shield', new vscode.ThemeColor('editorWarning.foreground'));
+        item.contextValue = TreeItemContexts.violations;
+        item.tooltip = new vscode.MarkdownString(
+          `Changes the tasks of run ${n.runId} made outside the files they own. **None is written into your files until you accept it**: Accept, then apply the run; Discard drops it.`,
+        );
+        return item;
+      }
+      case 'violation':
+        return violationItem(n.runId, n.item, this.runs.find(n.runId));
     }
-    const item = new vscode.TreeItem(`Line ${n.region.range.start + 1}: ${n.region.oursLabel} ↔ ${n.region.theirsLabel}`, vscode.TreeItemCollapsibleState.None);
-    item.id = `${n.file.uri.toString()}#${n.region.range.start}`;
-    item.iconPath = new vscode.ThemeIcon('git-merge');
-    item.command = { title: 'Open', command: InternalCommands.openConflict, arguments: [n.file.uri, n.region.range.start] };
-    return item;
   }
+}
+
+function violationItem(runId: string, v: ViolationItem, run: RunSnapshot | undefined): vscode.TreeItem {
+  const item = new vscode.TreeItem(path.posix.basename(v.path), vscode.TreeItemCollapsibleState.None);
+  item.id = `violations/${runId}/${v.path}`;
+  if (run && !v.outsideWorkspace) item.resourceUri = vscode.Uri.file(path.join(run.repoRoot, v.path));
+  const applied = run?.applied !== undefined && !run.applied.undone;
+  const dir = path.posix.dirname(v.path);
+  item.description = `${dir === '.' ? '' : `${dir} · `}${violationDescription(v, applied)}`;
+  item.iconPath = new vscode.ThemeIcon(v.decision === 'accepted' ? 'pass' : v.outsideWorkspace ? 'circle-slash' : 'shield');
+  item.contextValue = v.outsideWorkspace ? TreeItemContexts.violationOutside : v.decision === 'accepted' ? TreeItemContexts.violationAccepted : TreeItemContexts.violation;
+  item.tooltip = v.outsideWorkspace
+    ? `${v.path}: task ${v.task} wrote outside its workspace folder. Such a write is never kept in the result, so it cannot be applied.`
+    : `${v.path}: task ${v.task} changed it without owning it. Click to see the change; Accept writes it with the run's apply, Discard drops it.`;
+  const task = run?.tasks.find((t) => t.id === v.task);
+  if (run && task?.baseCommit && task.resultCommit && !v.outsideWorkspace) {
+    item.command = {
+      title: 'Open Change',
+      command: 'vscode.diff',
+      arguments: [gitObjectUri(run.repoRoot, task.baseCommit, v.path), gitObjectUri(run.repoRoot, task.resultCommit, v.path), `${path.posix.basename(v.path)} (${v.task}, outside its owns: base ↔ result)`, { preview: true }],
+    };
+  }
+  return item;
 }
 
 export class ConflictCodeLens extends Disposable implements vscode.CodeLensProvider {

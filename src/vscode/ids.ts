@@ -23,6 +23,8 @@ export const Commands = {
   applyTask: 'parallelAgents.applyTask',
   undoApply: 'parallelAgents.undoApply',
   chooseAttempt: 'parallelAgents.chooseAttempt',
+  acceptViolation: 'parallelAgents.acceptViolation',
+  discardViolation: 'parallelAgents.discardViolation',
   openTaskFile: 'parallelAgents.openTaskFile',
 } as const;
 
@@ -52,6 +54,8 @@ export const CommandTitles: Readonly<Record<CommandId, string>> = {
   [Commands.applyTask]: 'Apply Task',
   [Commands.undoApply]: 'Undo Apply',
   [Commands.chooseAttempt]: 'Choose Attempt…',
+  [Commands.acceptViolation]: 'Accept Ownership Violation',
+  [Commands.discardViolation]: 'Discard Ownership Violation',
 };
 
 /** Commands invoked by CodeLens and tree items only (not in package.json). */
@@ -114,6 +118,13 @@ export const TreeItemContexts = {
   changedFile: 'changed-file',
   transcript: 'transcript',
   conflictFile: 'conflict-file',
+  /** The Conflicts view's "Ownership violations" group of a run. */
+  violations: 'violations',
+  /** A change outside its task's owns, not accepted yet. */
+  violation: 'violation',
+  violationAccepted: 'violation-accepted',
+  /** Written outside the workspace folder: never applicable, only dismissed. */
+  violationOutside: 'violation-outside',
 } as const;
 
 export const Settings = {

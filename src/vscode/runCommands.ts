@@ -9,7 +9,7 @@ import type { CommandServices } from './commands';
 import { gitObjectUri } from './gitObjectProvider';
 import { Commands, focusViewCommand, Views } from './ids';
 import { attemptDescription, attemptLabel, formatClock } from './format';
-import { errorMessage, undoConfirmation, undoneMessage } from './applyMessages';
+import { applyReport, errorMessage, undoConfirmation, undoneMessage } from './applyMessages';
 import { AppliedRunError, RunError, UndoBlockedError, type RunApplied, type UndoDone } from './runService';
 import { choosableAttempts, type RunSnapshot, type TaskSnapshot } from './runSnapshot';
 import { transcriptRefOf } from './transcriptView';
@@ -245,7 +245,7 @@ export class RunCommands {
     run ??= await this.pickRun((r) => r.status !== 'running' && (!r.applied || r.applied.undone) && r.tasks.some((t) => t.status === 'succeeded'), 'Run to apply');
     if (!run) return undefined;
     try {
-      const applied = await this.s.runs.apply(run.runId, only);
+      const applied = await this.s.runs.apply(run.runId, only, this.s.violations.accepted(run.runId));
       this.reportApply(applied);
       return applied;
     } catch (e) {
@@ -287,21 +287,28 @@ export class RunCommands {
   }
 
   private reportApply(a: RunApplied): void {
-    const r = a.result;
-    const parts = [`${r.applied.length} file${r.applied.length === 1 ? '' : 's'} written`];
-    if (r.merged.length) parts.push(`${r.merged.length} merged with your edits`);
-    if (r.skipped.length) parts.push(`${r.skipped.length} skipped (${r.skipped.slice(0, 3).map((x) => `${x.path}: ${x.reason}`).join('; ')})`);
-    const conflicts = r.conflicts.length + r.binaryConflicts.length;
-    if (conflicts) parts.push(`${conflicts} conflict${conflicts === 1 ? '' : 's'}`);
-    const msg = `Parallel Agents: applied run ${a.runId}: ${parts.join(', ')}.`;
+    const { message, conflicts, leftOut } = applyReport(a.runId, a.result);
     const undo = 'Undo Apply';
     const show = 'Show Conflicts';
+    const review = 'Review Violations';
     const then = (pick: string | undefined) => {
       if (pick === undo) void vscode.commands.executeCommand(Commands.undoApply, { type: 'run', run: this.s.runs.find(a.runId) });
-      if (pick === show) void vscode.commands.executeCommand(focusViewCommand(Views.conflicts));
+      if (pick === show || pick === review) void vscode.commands.executeCommand(focusViewCommand(Views.conflicts));
     };
-    if (conflicts) void vscode.window.showWarningMessage(msg, show, undo).then(then);
-    else void vscode.window.showInformationMessage(msg, undo).then(then);
+    const actions = [...(conflicts ? [show] : []), ...(leftOut ? [review] : []), undo];
+    if (conflicts || leftOut) void vscode.window.showWarningMessage(message, ...actions).then(then);
+    else void vscode.window.showInformationMessage(message, ...actions).then(then);
+  }
+
+  /**
+   * Applies a run again, e.g. with violations accepted after its apply: undo (asking about
+   * files changed since, as Undo Apply does), then apply.
+   */
+  async applyAgain(runId: string): Promise<RunApplied | undefined> {
+    const run = this.s.runs.find(runId);
+    if (!run) return undefined;
+    if (run.applied && !run.applied.undone && !(await this.undo({ type: 'run', run }))) return undefined;
+    return this.apply({ type: 'run', run: this.s.runs.find(runId) ?? run });
   }
 
   private report(what: string, e: unknown): void {

@@ -65,6 +65,8 @@ export interface UndoDone {
   readonly removed: string[];
   /** Files left as the user had them ("Undo Others"). */
   readonly kept: string[];
+  /** Files undo left alone (under a submodule or a symbolic link now), with why. */
+  readonly skipped: Array<{ path: string; reason: string }>;
 }
 
 export class RunService extends Disposable {
@@ -260,9 +262,11 @@ export class RunService extends Disposable {
 
   /**
    * Applies a run's succeeded tasks (or `only` those). Files with unsaved edits in the
-   * editor are skipped, and reported, rather than overwritten under the user.
+   * editor are skipped, and reported, rather than overwritten under the user. Changes
+   * outside a task's owns are written only when accepted (`includeViolations`), never
+   * under the `discard` setting.
    */
-  async apply(runId: string, only?: readonly string[]): Promise<RunApplied> {
+  async apply(runId: string, only?: readonly string[], includeViolations: readonly string[] = []): Promise<RunApplied> {
     const r = this.find(runId);
     if (!r) throw new RunError(`no run ${runId}`);
     if (r.status === 'running') throw new RunError(`run ${runId} is still running; apply it when it has finished`);
@@ -286,10 +290,11 @@ export class RunService extends Disposable {
       runBase: r.baseCommit,
       tasks,
       skipPaths,
-      includeViolations: discard ? false : [],
+      includeViolations: discard ? false : includeViolations,
     });
     this.applied.set(runId, { at: Date.now(), undone: false });
-    this.log.info(`applied run ${runId}: ${result.applied.length} written, ${result.conflicts.length} conflicts, ${result.skipped.length} skipped`);
+    const leftOut = result.violations.filter((v) => !v.included).length;
+    this.log.info(`applied run ${runId}: ${result.applied.length} written, ${result.conflicts.length} conflicts, ${result.skipped.length} skipped, ${leftOut} ownership violations left out`);
     const applied = { runId, repoRoot: repo.root, result };
     this._onDidApply.fire(applied);
     this.changed(true);
@@ -308,7 +313,7 @@ export class RunService extends Disposable {
     const g = await loadGit();
     const keep = opts.force ? (opts.keep ?? []) : [];
     const saved = await readKept(repo.root, keep);
-    let result: { restored: string[]; removed: string[] };
+    let result: { restored: string[]; removed: string[]; skipped: Array<{ path: string; reason: string }> };
     try {
       result = await g.undoApply(repo, runId, { force: opts.force === true });
     } catch (e) {
@@ -323,7 +328,7 @@ export class RunService extends Disposable {
     this.log.info(`undid the apply of run ${runId}: ${result.restored.length} restored, ${result.removed.length} removed${keep.length ? `, ${keep.length} kept as they were` : ''}`);
     this._onDidUndo.fire({ runId });
     this.changed(true);
-    return { restored: result.restored.filter((p) => !kept.has(p)), removed: result.removed.filter((p) => !kept.has(p)), kept: [...keep] };
+    return { restored: result.restored.filter((p) => !kept.has(p)), removed: result.removed.filter((p) => !kept.has(p)), kept: [...keep], skipped: result.skipped };
   }
 
   /**

@@ -48,6 +48,8 @@ export interface RunSnapshot {
   /** Set once applied; `undone` after Undo Apply. */
   readonly applied?: { readonly at: number; readonly undone: boolean };
   readonly stopReason?: string;
+  /** Changes outside the tasks' `owns` (a live run's analysis), repository-relative. */
+  readonly violations?: readonly { readonly task: string; readonly path: string; readonly outsideWorkspace?: true }[];
 }
 
 const ZERO: TokenUsage = { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 };
@@ -64,6 +66,7 @@ export function fromRunView(v: RunView, applied?: RunSnapshot['applied']): RunSn
     ...(v.finishedAt !== undefined && { finishedAt: v.finishedAt }),
     expectedSpeedup: v.plan.expectedSpeedup,
     ...(v.stopReason !== undefined && { stopReason: v.stopReason }),
+    ...(v.analysis?.violations.length && { violations: v.analysis.violations }),
     ...(applied && { applied }),
     tasks: v.tasks.map((t) => ({
       id: t.id,

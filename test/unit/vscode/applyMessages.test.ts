@@ -16,6 +16,10 @@ describe('vscode/applyMessages', () => {
   it('says what an undo did, and what it kept', () => {
     assert.equal(undoneMessage('r1', { restored: ['a'], removed: ['b', 'c'], kept: [] }), 'Parallel Agents: undid the apply of run r1: 1 file restored, 2 removed.');
     assert.equal(undoneMessage('r1', { restored: [], removed: ['b'], kept: ['CHANGELOG.md'] }), 'Parallel Agents: undid the apply of run r1: 0 files restored, 1 removed; kept as you have it: CHANGELOG.md.');
+    assert.equal(
+      undoneMessage('r1', { restored: ['a'], removed: [], kept: [], skipped: [{ path: 'sub/x', reason: 'sub is a submodule' }] }),
+      'Parallel Agents: undid the apply of run r1: 1 file restored, 0 removed; left alone: sub/x (sub is a submodule).',
+    );
   });
 
   it('refuses a second apply in VS Code\'s words with a local time', () => {
@@ -28,5 +32,22 @@ describe('vscode/applyMessages', () => {
     assert.equal(errorMessage('Cannot undo', 'Cannot undo the apply of run r1: it was removed.'), 'Parallel Agents: Cannot undo the apply of run r1: it was removed.');
     assert.equal(errorMessage('Cannot apply', 'no run r1'), 'Parallel Agents: Cannot apply: no run r1.');
     assert.equal(errorMessage('Cannot start the run', 'the task file has 2 problems.'), 'Parallel Agents: Cannot start the run: the task file has 2 problems.');
+  });
+});
+
+import { applyReport } from '../../../src/vscode/applyMessages';
+
+describe('vscode/applyMessages: the apply report', () => {
+  const result = (extra: object = {}) => ({ applied: ['a', 'b'], merged: [], skipped: [], conflicts: [], binaryConflicts: [], violations: [], ...extra });
+
+  it('counts what was written, merged, skipped and in conflict', () => {
+    assert.equal(applyReport('r1', result({ merged: ['a'], conflicts: [{ path: 'c' }] })).message, 'Parallel Agents: applied run r1: 2 files written, 1 merged with your edits, 1 conflict.');
+  });
+
+  it('says the changes outside the owns were left out, and how to take them', () => {
+    const r = applyReport('r1', result({ violations: [{ path: 'x', task: 't', included: false }, { path: 'y', task: 't', included: true }] }));
+    assert.equal(r.leftOut, 1);
+    assert.match(r.message, /, 1 change outside what its task owns left out: accept it under Ownership violations in the Conflicts view, then apply again\.$/);
+    assert.match(applyReport('r1', result({ violations: [{ path: 'y', task: 't', included: true }] })).message, /2 files written, 1 change outside its task's owns included \(you accepted it\)\.$/);
   });
 });

@@ -59,6 +59,14 @@ describe('vscode/manifest', () => {
     assert.equal(pkg.contributes.yamlValidation[0].url, './schemas/tasks.schema.json');
   });
 
+  it('says what the ownershipViolations setting does: flag keeps them unapplied until accepted, discard drops them', () => {
+    const setting = pkg.contributes.configuration.properties['parallelAgents.ownershipViolations'];
+    assert.deepEqual(setting.enum, ['flag', 'discard']);
+    assert.match(setting.enumDescriptions[0], /not written into your files until you accept them/);
+    assert.match(setting.enumDescriptions[1], /never listed, never written/);
+    assert.doesNotMatch(JSON.stringify(setting), /before applying/);
+  });
+
   describe('tree item menus offer what can be done', () => {
     // The `when` clauses of view/item/context: `view == …`, `viewItem == …`, `viewItem =~ /…/`, joined by &&.
     const offered = (view: string, viewItem: string) =>
