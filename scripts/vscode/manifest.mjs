@@ -36,6 +36,7 @@ export const manifest = {
         'parallelAgents.prices',
         'parallelAgents.maxCostPerRun',
         'parallelAgents.maxConcurrency',
+        'parallelAgents.keepRuns',
       ],
     },
     virtualWorkspaces: { supported: false, description: 'Runs need a local git repository and file system.' },
@@ -61,6 +62,7 @@ export const manifest = {
       cmd('parallelAgents.applyTask', 'Apply Task', { icon: '$(check)', enablement: trusted }),
       cmd('parallelAgents.undoApply', 'Undo Apply', { icon: '$(discard)', enablement: trusted }),
       cmd('parallelAgents.chooseAttempt', 'Choose Attempt…', { icon: '$(star-empty)', enablement: trusted }),
+      cmd('parallelAgents.pruneRuns', 'Prune Old Runs…', { icon: '$(trash)', enablement: trusted }),
       cmd('parallelAgents.acceptViolation', 'Accept Ownership Violation', { icon: '$(check)', enablement: trusted }),
       cmd('parallelAgents.discardViolation', 'Discard Ownership Violation', { icon: '$(trash)' }),
     ],
@@ -130,6 +132,7 @@ export const manifest = {
         { command: 'parallelAgents.setApiKey', when: 'view == parallelAgents.agents', group: '2_config@1' },
         { command: 'parallelAgents.clearApiKey', when: 'view == parallelAgents.agents && parallelAgents.hasApiKey', group: '2_config@2' },
         { command: 'parallelAgents.showLog', when: 'view == parallelAgents.agents', group: '3_log@1' },
+        { command: 'parallelAgents.pruneRuns', when: 'view == parallelAgents.agents && parallelAgents.hasRuns', group: '3_log@2' },
       ],
       'view/item/context': [
         { command: 'parallelAgents.cancelTask', when: 'view == parallelAgents.agents && viewItem =~ /^task-(running|queued)$/', group: 'inline@1' },
@@ -224,6 +227,14 @@ export const manifest = {
           ],
           markdownDescription:
             'What happens to changes a command task made outside its `owns` globs (agent tasks are refused such writes as they make them). Either way, Apply Run never writes one you have not accepted.',
+        },
+        'parallelAgents.keepRuns': {
+          type: 'integer',
+          default: 20,
+          minimum: 0,
+          scope: 'resource',
+          markdownDescription:
+            'After each run, prune the runs beyond the newest N in the repository: their refs, journals, transcripts and apply records (an applied run\'s apply can then no longer be undone). A run with results that were never applied is never pruned this way. `0`: never prune automatically (\"Prune Old Runs…\" still does, when asked).',
         },
       },
     },

@@ -19,6 +19,7 @@ import { TaskFileDiagnostics } from './taskFileDiagnostics';
 import { TaskFiles } from './taskFiles';
 import { TranscriptView } from './transcriptView';
 import { ViolationReview } from './violations';
+import { RunPruner } from './runPruning';
 
 /** What activate() returns: read-only handles for the extension-host tests. */
 export interface ParallelAgentsApi {
@@ -30,6 +31,7 @@ export interface ParallelAgentsApi {
   readonly agentsTree: AgentsTreeProvider;
   readonly violations: ViolationReview;
   readonly conflictsTree: ConflictsTreeProvider;
+  readonly pruner: RunPruner;
 }
 
 export class ParallelAgentsApp extends Disposable {
@@ -64,7 +66,8 @@ export class ParallelAgentsApp extends Disposable {
     this._register(vscode.window.createTreeView(Views.conflicts, { treeDataProvider: conflictsTree }));
     const statusBar = this._register(new AgentsStatusBar(runs.demo !== undefined));
     const transcripts = this._register(new TranscriptView(runs));
-    const commands = this._register(new CommandHandlers({ log, taskFiles, apiKeys, planPanels, runs, conflicts, transcripts, violations }));
+    const pruner = this._register(new RunPruner(runs, config, log));
+    const commands = this._register(new CommandHandlers({ log, taskFiles, apiKeys, planPanels, runs, conflicts, transcripts, violations, pruner }));
 
     let wasRunning = false;
     let hadRuns = false;
@@ -95,7 +98,7 @@ export class ParallelAgentsApp extends Disposable {
     void apiKeys.refreshContext();
     void runs.refreshHistory().catch((e) => log.warn(`could not read past runs: ${String(e)}`));
     log.info(`activated (VS Code ${vscode.version}, workspace ${vscode.workspace.isTrusted ? 'trusted' : 'restricted: runs disabled'})`);
-    this.api = { planPanels, statusBar, diagnostics, runs, conflicts, agentsTree, violations, conflictsTree };
+    this.api = { planPanels, statusBar, diagnostics, runs, conflicts, agentsTree, violations, conflictsTree, pruner };
   }
 }
 

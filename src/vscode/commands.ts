@@ -13,6 +13,7 @@ import type { RunService } from './runService';
 import type { ConflictTracker } from './conflicts';
 import type { TranscriptView } from './transcriptView';
 import type { ViolationReview } from './violations';
+import type { RunPruner } from './runPruning';
 import { ViolationCommands, type ViolationTarget } from './violationCommands';
 
 export interface CommandServices {
@@ -24,6 +25,7 @@ export interface CommandServices {
   readonly conflicts: ConflictTracker;
   readonly transcripts: TranscriptView;
   readonly violations: ViolationReview;
+  readonly pruner: RunPruner;
 }
 
 /** Run commands in Restricted Mode: say why nothing happens (not awaited: the message stays). */
@@ -66,6 +68,7 @@ export class CommandHandlers extends Disposable {
     reg(Commands.applyTask, trusted(T[Commands.applyTask], (n?: AgentsNode) => r.apply(n, true)));
     reg(Commands.undoApply, trusted(T[Commands.undoApply], (n?: AgentsNode) => r.undo(n)));
     reg(Commands.chooseAttempt, trusted(T[Commands.chooseAttempt], (n?: AgentsNode | AttemptChoice) => r.chooseAttempt(n)));
+    reg(Commands.pruneRuns, trusted(T[Commands.pruneRuns], () => s.pruner.pruneWithPrompt()));
     const v = new ViolationCommands(s, r);
     reg(Commands.acceptViolation, (t?: ViolationTarget) => v.accept(t));
     reg(Commands.discardViolation, (t?: ViolationTarget) => v.discard(t));

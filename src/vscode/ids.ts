@@ -23,6 +23,7 @@ export const Commands = {
   applyTask: 'parallelAgents.applyTask',
   undoApply: 'parallelAgents.undoApply',
   chooseAttempt: 'parallelAgents.chooseAttempt',
+  pruneRuns: 'parallelAgents.pruneRuns',
   acceptViolation: 'parallelAgents.acceptViolation',
   discardViolation: 'parallelAgents.discardViolation',
   openTaskFile: 'parallelAgents.openTaskFile',
@@ -54,6 +55,7 @@ export const CommandTitles: Readonly<Record<CommandId, string>> = {
   [Commands.applyTask]: 'Apply Task',
   [Commands.undoApply]: 'Undo Apply',
   [Commands.chooseAttempt]: 'Choose Attempt…',
+  [Commands.pruneRuns]: 'Prune Old Runs…',
   [Commands.acceptViolation]: 'Accept Ownership Violation',
   [Commands.discardViolation]: 'Discard Ownership Violation',
 };
@@ -136,6 +138,7 @@ export const Settings = {
   prices: 'prices',
   maxCostPerRun: 'maxCostPerRun',
   ownershipViolations: 'ownershipViolations',
+  keepRuns: 'keepRuns',
 } as const;
 
 export const SecretKeys = {

@@ -79,6 +79,9 @@ export class RunService extends Disposable {
   readonly onDidFinish = this._onDidFinish.event;
   private readonly _onDidApply = this._register(new Emitter<RunApplied>());
   readonly onDidApply = this._onDidApply.event;
+  private readonly _onDidForget = this._register(new Emitter<readonly string[]>());
+  /** Runs are gone (pruned): views drop what they kept about them. */
+  readonly onDidForget = this._onDidForget.event;
   private readonly _onDidUndo = this._register(new Emitter<{ runId: string }>());
   /** An apply was undone: the files it wrote are as they were before it. */
   readonly onDidUndo = this._onDidUndo.event;
@@ -87,6 +90,8 @@ export class RunService extends Disposable {
   private past: RunSnapshot[] = [];
   private readonly applied = new Map<string, RunSnapshot['applied']>();
   private readonly repos = new Map<string, Promise<GitRepo>>();
+  /** Applies, undos, prunes and run starts of this window take turns: they share the repository's apply lock. */
+  private turn: Promise<unknown> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
   private ticker: NodeJS.Timeout | undefined;
   /** Set in demo mode: agents talk to the scripted server, never with the stored key. */
@@ -140,18 +145,26 @@ export class RunService extends Disposable {
     return r;
   }
 
+  /** The git repositories of the workspace folders (each once). */
+  async workspaceRepos(): Promise<GitRepo[]> {
+    const repos = new Map<string, GitRepo>();
+    for (const f of vscode.workspace.workspaceFolders ?? []) {
+      if (f.uri.scheme !== 'file') continue;
+      try {
+        const repo = await this.repo(f.uri.fsPath);
+        repos.set(repo.root, repo);
+      } catch {
+        // not a git repository: no runs
+      }
+    }
+    return [...repos.values()];
+  }
+
   /** Reads past runs from each workspace folder's journal. */
   async refreshHistory(): Promise<void> {
     const out: RunSnapshot[] = [];
-    for (const f of vscode.workspace.workspaceFolders ?? []) {
-      if (f.uri.scheme !== 'file') continue;
-      let repo: GitRepo;
-      try {
-        repo = await this.repo(f.uri.fsPath);
-      } catch {
-        continue; // not a git repository: no runs
-      }
-      const g = await loadGit();
+    const g = await loadGit();
+    for (const repo of await this.workspaceRepos()) {
       for (const j of (await g.listRuns(repo)).slice(0, HISTORY_LIMIT)) out.push(fromJournal(j, repo.root));
     }
     const seen = new Set<string>();
@@ -191,7 +204,7 @@ export class RunService extends Disposable {
     };
     let run: Run;
     try {
-      run = await engine.startRun(opts);
+      run = await this.exclusive(() => engine.startRun(opts));
     } catch (e) {
       if (e instanceof engine.RunSetupError) throw new RunError(e.message);
       throw e;
@@ -234,6 +247,30 @@ export class RunService extends Disposable {
     }
   }
 
+  /** Runs `fn` after the apply, undo, prune or start in progress in this window (see `turn`). */
+  exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.turn.then(fn);
+    this.turn = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Drops runs that no longer exist (pruned), live ones included. */
+  forget(runIds: readonly string[]): void {
+    if (!runIds.length) return;
+    for (const id of runIds) {
+      const l = this.live.get(id);
+      if (l && l.run.view.status !== 'running') {
+        this.live.delete(id);
+        l.run.dispose();
+      }
+      this.applied.delete(id);
+    }
+    const gone = new Set(runIds);
+    this.past = this.past.filter((r) => !gone.has(r.runId));
+    this._onDidForget.fire(runIds);
+    this.changed(true);
+  }
+
   liveRun(runId: string): Run | undefined {
     return this.live.get(runId)?.run;
   }
@@ -266,7 +303,11 @@ export class RunService extends Disposable {
    * outside a task's owns are written only when accepted (`includeViolations`), never
    * under the `discard` setting.
    */
-  async apply(runId: string, only?: readonly string[], includeViolations: readonly string[] = []): Promise<RunApplied> {
+  apply(runId: string, only?: readonly string[], includeViolations: readonly string[] = []): Promise<RunApplied> {
+    return this.exclusive(() => this.applyNow(runId, only, includeViolations));
+  }
+
+  private async applyNow(runId: string, only: readonly string[] | undefined, includeViolations: readonly string[]): Promise<RunApplied> {
     const r = this.find(runId);
     if (!r) throw new RunError(`no run ${runId}`);
     if (r.status === 'running') throw new RunError(`run ${runId} is still running; apply it when it has finished`);
@@ -306,7 +347,11 @@ export class RunService extends Disposable {
    * (with force) leaves those files as they are now. Without force, files changed after
    * the apply stop the undo with an UndoBlockedError naming them.
    */
-  async undo(runId: string, opts: { force?: boolean; keep?: readonly string[] } = {}): Promise<UndoDone> {
+  undo(runId: string, opts: { force?: boolean; keep?: readonly string[] } = {}): Promise<UndoDone> {
+    return this.exclusive(() => this.undoNow(runId, opts));
+  }
+
+  private async undoNow(runId: string, opts: { force?: boolean; keep?: readonly string[] }): Promise<UndoDone> {
     const r = this.find(runId);
     if (!r) throw new RunError(`no run ${runId}`);
     const repo = await this.repo(r.repoRoot);

@@ -27,6 +27,7 @@ export class ViolationReview extends Disposable {
     this.state = { ...(memento.get<Record<string, ViolationState>>(STATE_KEY) ?? {}) };
     this._register(runs.onDidFinish((f) => f.run.violations?.length && this.found(f.run.runId, f.run.violations)));
     this._register(runs.onDidApply((a) => this.found(a.runId, a.result.violations)));
+    this._register(runs.onDidForget((ids) => ids.forEach((id) => this.forget(id))));
   }
 
   /** Runs with something to review, newest first (run ids sort by time). */

@@ -101,3 +101,17 @@ export function captureMessages(answer: (m: ShownMessage) => string | undefined 
     },
   };
 }
+
+/** Answers window.showQuickPick with the item `choose` picks (by label); returns the restore. */
+export function answerQuickPick(choose: (labels: readonly string[]) => string | undefined): () => void {
+  const w = vscode.window as unknown as Record<string, unknown>;
+  const saved = w['showQuickPick'];
+  w['showQuickPick'] = async (items: readonly vscode.QuickPickItem[] | Thenable<readonly vscode.QuickPickItem[]>) => {
+    const list = await items;
+    const label = choose(list.map((i) => i.label));
+    return list.find((i) => i.label === label);
+  };
+  return () => {
+    w['showQuickPick'] = saved;
+  };
+}
