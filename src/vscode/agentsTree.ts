@@ -24,6 +24,7 @@ import {
   taskTooltipLines,
   type TaskLine,
 } from './format';
+import { inVsCodeWords } from './applyMessages';
 import { taskCounts } from './runMessages';
 import { Commands, TreeItemContexts } from './ids';
 import type { RunService } from './runService';
@@ -152,7 +153,7 @@ function runItem(r: RunSnapshot, demo: boolean): vscode.TreeItem {
   tip.appendMarkdown(`Tasks: ${taskCounts(r.tasks)}${cost > 0 ? ` — ${formatCost(cost)}` : ''}\n\n`);
   if (m) tip.appendMarkdown(`Speedup: measured ${formatSpeedup(m.speedup)}${r.expectedSpeedup ? `, expected ${formatSpeedup(r.expectedSpeedup)}` : ''}\n\n`);
   if (r.applied) tip.appendMarkdown(`${r.applied.undone ? 'Apply undone' : 'Applied'} at ${formatClock(r.applied.at)}\n\n`);
-  if (r.stopReason) tip.appendMarkdown(`Stopped: ${r.stopReason}\n\n`);
+  if (r.stopReason) tip.appendMarkdown(`Stopped: ${inVsCodeWords(r.stopReason)}\n\n`);
   tip.appendMarkdown(`Base commit \`${r.baseCommit.slice(0, 10)}\``);
   if (demo) tip.appendMarkdown(`\n\n${DEMO_TOOLTIP}`);
   item.tooltip = tip;

@@ -32,14 +32,33 @@ export function undoneMessage(runId: string, r: UndoneFiles): string {
   return `Parallel Agents: undid the apply of run ${runId}: ${plural(r.restored.length, 'file')} restored, ${r.removed.length} removed${kept}${skipped}.`;
 }
 
-/** Why a run cannot be applied again (its apply stands). */
-export function appliedRefusal(runId: string, at: number, now: number = Date.now()): string {
-  return `run ${runId} was already applied at ${formatClock(at, now)}; undo that apply (Undo Apply) to apply it again.`;
+/** Why a run's apply stands in the way (of applying it again, of choosing another attempt). */
+export function appliedRefusal(runId: string, at: number, now: number = Date.now(), then = 'apply it again'): string {
+  return `run ${runId} was already applied at ${formatClock(at, now)}; undo that apply (Undo Apply) to ${then}.`;
+}
+
+export function undoneRefusal(runId: string, at: number, now: number = Date.now()): string {
+  return `the apply of run ${runId} was already undone at ${formatClock(at, now)}: there is nothing to undo.`;
+}
+
+const CLI_TO_VSCODE: Array<[RegExp, string]> = [
+  [/`?parallel-agents undo(?: [^`\s)]+)*`?/g, 'Undo Apply'],
+  [/`?parallel-agents apply(?: [^`\s)]+)*`?/g, 'Apply Run'],
+  [/`?parallel-agents runs`? lists the runs/g, 'the Agents view lists the runs'],
+  [/`?parallel-agents prune(?: [^`\s)]+)*`?/g, 'Prune Old Runs…'],
+];
+
+/** A message of the git layer or the engine, with its CLI commands said as VS Code's. */
+export function inVsCodeWords(message: string): string {
+  let m = message;
+  for (const [re, to] of CLI_TO_VSCODE) m = m.replace(re, to);
+  // "Run Undo Apply to restore …" reads as "Undo Apply restores …" once the command is a button.
+  return m.replace(/\bRun (Undo Apply|Apply Run) to (\w+)/g, (_, cmd: string, verb: string) => `${cmd} ${verb}s`);
 }
 
 /** "Parallel Agents: Cannot undo: …", unless the message already starts with the same words. */
 export function errorMessage(what: string, message: string): string {
-  const m = message.trim();
+  const m = inVsCodeWords(message.trim());
   const text = m.toLowerCase().startsWith(what.toLowerCase()) ? m : `${what}: ${m}`;
   return `Parallel Agents: ${/[.!?]$/.test(text) ? text : `${text}.`}`;
 }

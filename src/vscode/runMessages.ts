@@ -1,6 +1,7 @@
 // What the end of a run says, in one notification: the status, the tasks by outcome, the
 // speedup (only for a run that succeeded: a cancelled run's "speedup" means nothing) and
 // why it stopped, as sentences. Pure.
+import { inVsCodeWords } from './applyMessages';
 import { DEMO_LABEL } from './demoMode';
 import { formatSpeedup } from './format';
 
@@ -46,7 +47,7 @@ export function runFinishedMessage(run: FinishedRun, measured: { readonly speedu
     text += ` Measured speedup ${formatSpeedup(measured.speedup)}${run.expectedSpeedup ? ` (expected ${formatSpeedup(run.expectedSpeedup)})` : ''}.`;
   }
   for (const t of run.tasks) if (t.status === 'undecided') text += ` ${undecidedSentence(t)}`;
-  if (run.stopReason) text += ` ${sentence(run.stopReason)}`;
+  if (run.stopReason) text += ` ${sentence(inVsCodeWords(run.stopReason))}`;
   return text;
 }
 

@@ -9,7 +9,7 @@ import type { ChooseAttemptResult, Run, RunOptions } from '../engine';
 import type { ApplyResult, GitRepo } from '../git';
 import type { ApiKeyStore } from './apiKeyStore';
 import type { Configuration } from './configuration';
-import { appliedRefusal } from './applyMessages';
+import { appliedRefusal, undoneRefusal } from './applyMessages';
 import { demoEndpoint, type DemoEndpoint } from './demoMode';
 import { formatSpeedup, measuredSpeedup } from './format';
 import { readKept, writeKept } from './keptFiles';
@@ -48,8 +48,8 @@ export class RunError extends Error {}
 
 /** The run's apply stands: undo it before applying again. */
 export class AppliedRunError extends RunError {
-  constructor(readonly runId: string, at: number) {
-    super(appliedRefusal(runId, at));
+  constructor(readonly runId: string, at: number, then?: string) {
+    super(appliedRefusal(runId, at, Date.now(), then));
   }
 }
 
@@ -354,6 +354,7 @@ export class RunService extends Disposable {
   private async undoNow(runId: string, opts: { force?: boolean; keep?: readonly string[] }): Promise<UndoDone> {
     const r = this.find(runId);
     if (!r) throw new RunError(`no run ${runId}`);
+    if (r.applied?.undone) throw new RunError(undoneRefusal(runId, r.applied.at));
     const repo = await this.repo(r.repoRoot);
     const g = await loadGit();
     const keep = opts.force ? (opts.keep ?? []) : [];
@@ -386,6 +387,7 @@ export class RunService extends Disposable {
     if (!r) throw new RunError(`no run ${runId}`);
     const l = this.live.get(runId);
     if (l?.run.view.status === 'running') throw new RunError(`run ${runId} is still running; choose an attempt once it has finished`);
+    if (r.applied && !r.applied.undone) throw new AppliedRunError(runId, r.applied.at, 'choose another attempt');
     // The run's view settles before its final journal write; chooseAttempt reads the journal.
     if (l) await l.run.done;
     const repo = await this.repo(r.repoRoot);

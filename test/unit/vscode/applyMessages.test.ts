@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { appliedRefusal, errorMessage, undoConfirmation, undoneMessage } from '../../../src/vscode/applyMessages';
+import { appliedRefusal, errorMessage, inVsCodeWords, undoConfirmation, undoneMessage, undoneRefusal } from '../../../src/vscode/applyMessages';
 
 describe('vscode/applyMessages', () => {
   it('asks before undoing over files changed after the apply, naming each and saying which were resolved with the CodeLens', () => {
@@ -26,6 +26,16 @@ describe('vscode/applyMessages', () => {
     const at = new Date(2026, 0, 5, 9, 3).getTime();
     const m = appliedRefusal('r1', at, at + 1000);
     assert.match(m, /^run r1 was already applied at \d{1,2}:03( AM)?; undo that apply \(Undo Apply\) to apply it again\.$/);
+    assert.match(undoneRefusal('r1', at, at), /^the apply of run r1 was already undone at \d{1,2}:03( AM)?: there is nothing to undo\.$/);
+  });
+
+  it('says the CLI commands of git-layer messages as VS Code commands', () => {
+    assert.equal(
+      errorMessage('Cannot apply', 'Writing src/a.js failed: EACCES. Run `parallel-agents undo 2026-1` to restore the working tree as it was before the apply.'),
+      'Parallel Agents: Cannot apply: Writing src/a.js failed: EACCES. Undo Apply restores the working tree as it was before the apply.',
+    );
+    assert.equal(inVsCodeWords('There is no run r1 in /repo. `parallel-agents runs` lists the runs.'), 'There is no run r1 in /repo. the Agents view lists the runs.');
+    assert.doesNotMatch(inVsCodeWords('undo it first (parallel-agents undo r1), then choose'), /parallel-agents/);
   });
 
   it('words an error once: "Cannot undo" is not said twice', () => {
