@@ -21,7 +21,16 @@ export function codeServerCache() {
 export function ensureCodeServer() {
   const pkg = join(codeServerCache(), 'node_modules', 'code-server');
   if (!existsSync(join(pkg, 'lib', 'vscode', 'out', 'server-main.js')) || !existsSync(join(codeServerCache(), '.installed'))) {
-    execFileSync('bash', [join(repoRoot, 'scripts', 'vscode', 'install-code-server.sh')], { stdio: ['ignore', 'ignore', 'inherit'] });
+    try {
+      execFileSync('bash', [join(repoRoot, 'scripts', 'vscode', 'install-code-server.sh')], { stdio: ['ignore', 'ignore', 'inherit'] });
+    } catch {
+      // The script has said what failed and what to do; a Node stack trace would only bury it.
+      process.stderr.write(
+        `\nCould not install code-server ${CODE_SERVER_VERSION} into ${codeServerCache()} (see the lines above).\n` +
+          `Run \`bash scripts/vscode/install-code-server.sh\` on its own to retry it.\n`,
+      );
+      process.exit(1);
+    }
   }
   return pkg;
 }

@@ -283,6 +283,9 @@ export class Run extends Disposable {
         runId: v.runId,
         tasks: applyInputs(v),
         reader: this.reader,
+        // Changes outside a task's `owns` are never written by `run --apply`: they stay in
+        // the result for review, and `applied.violations` lists them (included: false).
+        includeViolations: false,
         ...(this.options.skipPaths !== undefined && { skipPaths: this.options.skipPaths }),
       });
     } catch (e) {

@@ -321,7 +321,10 @@ export async function applyRun(repo: GitRepo, opts: ApplyOptions): Promise<Apply
       const u = userMap.get(x.path);
       return u ? [{ path: x.path, mode: u.mode, sha: u.sha as string }] : [];
     });
-    const [shas] = await Promise.all([writeBlobs(repo, fresh.map((x) => x.target?.content as Buffer)), keepWorktreeBytes(repo, runId, before, overwritten)]);
+    // (reading the user's files overlaps the git processes that store the after-apply tree)
+    const kept = keepWorktreeBytes(repo, runId, before, overwritten);
+    kept.catch(() => undefined); // awaited below; not unhandled if the tree fails first
+    const shas = await writeBlobs(repo, fresh.map((x) => x.target?.content as Buffer));
     fresh.forEach((x, i) => {
       x.target = { mode: (x.target as Entry).mode, sha: shas[i] as string };
     });
@@ -331,6 +334,7 @@ export async function applyRun(repo: GitRepo, opts: ApplyOptions): Promise<Apply
     const afterTree = await treeWithUpdates(repo, before.tree, updates);
     const afterCommit = await commitTree(repo, afterTree, [before.commit], `parallel-agents: working tree after applying run ${runId}`);
     await updateRef(repo, afterApplyRef(runId), afterCommit, `after applying run ${runId}`);
+    await kept;
     const record: ApplyRecord = {
       version: 1,
       runId,

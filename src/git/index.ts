@@ -6,7 +6,7 @@ export { snapshotWorkingTree, captureWorkingTree, type WorkingTreeCapture } from
 export { ObjectReader, type GitObject } from './catFileBatch';
 export { OverlayWorkspace, isBinary } from './overlayWorkspace';
 export { WorktreeWorkspace, worktreesRoot } from './worktreeWorkspace';
-export { commitOverlay, commitWorktree, mergeBase, type CommitTaskOptions, type MergedBase } from './resultCommit';
+export { commitOverlay, commitWorktree, mergeBase, type CommitTaskOptions, type MergedBase, type WorktreeCommit } from './resultCommit';
 export {
   analyseRun,
   analyseTask,

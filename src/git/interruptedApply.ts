@@ -16,10 +16,12 @@
 // (which lists them and has --force) is left to decide.
 //
 // Runs only under the apply lock (applyLock.ts, recovery.ts), so no write can be under way.
+import * as path from 'node:path';
 import type { ApplyLockInfo } from './applyLock';
 import { listApplyRecords, readApplyRecord, writeApplyRecord, type ApplyRecord } from './applyRecord';
 import { ObjectReader } from './catFileBatch';
 import { GitError } from './errors';
+import { tryReadJournal } from './journal';
 import { listTree, type TreeEntry } from './objects';
 import type { GitRepo } from './repo';
 import { captureWorkingTree } from './workingTreeCapture';
@@ -60,8 +62,19 @@ export async function finishInterruptedWork(repo: GitRepo, replaced: ApplyLockIn
     }
   }
   const out: RecoveredApply[] = [];
-  for (const rec of (await listApplyRecords(repo)).filter(isInterrupted)) out.push(await restoreBeforeApply(repo, rec));
+  for (const rec of (await listApplyRecords(repo)).filter(isInterrupted)) {
+    if (await appliedHere(repo, rec)) out.push(await restoreBeforeApply(repo, rec));
+  }
   return out;
+}
+
+/**
+ * The records are shared by every worktree of the repository; a run's journal says which
+ * working tree it was about. Another worktree's interrupted apply is left for that one.
+ */
+async function appliedHere(repo: GitRepo, rec: ApplyRecord): Promise<boolean> {
+  const root = (await tryReadJournal(repo, rec.runId).catch(() => undefined))?.root;
+  return !root || path.resolve(root) === path.resolve(repo.root);
 }
 
 const key = (e: TreeEntry | undefined) => (e ? `${e.mode} ${e.sha}` : 'none');

@@ -1,6 +1,8 @@
 // Result commits: each finished task becomes a commit whose parent is its base, at
 // `refs/parallel-agents/<runId>/tasks/<taskId>`. A dependent task's base is its run base
 // merged with its dependencies' results (`git merge-tree --write-tree`, no worktree).
+import { promises as fsp } from 'node:fs';
+import * as path from 'node:path';
 import { GitError } from './errors';
 import { taskRef } from './ids';
 import { commitTree, QUIET_WRITE_CONFIG, treeWithUpdates, updateRef, writeBlobs, type IndexUpdate } from './objects';
@@ -48,15 +50,82 @@ export async function commitOverlay(
   return storeResult(repo, opts, tree);
 }
 
-/** Commits everything a command did in its worktree (not ignored files) on top of its base. */
+/** What commitWorktree committed, and what the command wrote that the commit leaves out. */
+export interface WorktreeCommit {
+  readonly commit: string;
+  /** Files git ignores (not part of the result): how many, and the first ≤5 repository-relative paths. */
+  readonly ignored: { readonly count: number; readonly sample: string[] };
+  /**
+   * Paths written outside the task's workspace folder, not kept: repository paths outside
+   * `workspacePrefix`, and files next to the worktree (`../x` from its top level), which
+   * are removed. (Worktrees of one run share that folder: a file there is reported by the
+   * first command task of the run to commit after it appeared.)
+   */
+  readonly outside: string[];
+}
+
+const IGNORED_SAMPLE = 5;
+/** The names of worktree folders (task ids, `<task>-attempt-2`, …). */
+const TASK_FOLDER = /^[A-Za-z0-9_-]+$/;
+
+/** Commits everything a command did in its worktree (inside its workspace folder, not ignored files) on top of its base. */
 export async function commitWorktree(
   repo: GitRepo,
-  opts: CommitTaskOptions & { readonly worktree: WorktreeWorkspace },
-): Promise<string> {
+  opts: CommitTaskOptions & {
+    readonly worktree: WorktreeWorkspace;
+    /** Repository-relative workspace folder with a trailing slash ('' or absent: the whole repository). */
+    readonly workspacePrefix?: string;
+  },
+): Promise<WorktreeCommit> {
   const cwd = opts.worktree.path;
-  await repo.exec([...QUIET_WRITE_CONFIG, 'add', '-A', '--', '.'], { cwd });
+  const prefix = opts.workspacePrefix ?? '';
+  const [ignoredOut, statusOut] = await Promise.all([
+    repo.exec(['ls-files', '-z', '--others', '--ignored', '--exclude-standard'], { cwd }),
+    prefix ? repo.exec(['status', '--porcelain=v1', '-z', '--untracked-files=all', '--no-renames'], { cwd }) : undefined,
+  ]);
+  const ignored = ignoredOut.stdout.toString('utf8').split('\0').filter(Boolean).sort();
+  const outside = statusOut ? porcelainPaths(statusOut.stdout.toString('utf8')).filter((p) => !p.startsWith(prefix)) : [];
+  await repo.exec([...QUIET_WRITE_CONFIG, 'add', '-A', '--', prefix ? `:(top)${prefix}` : '.'], { cwd });
   const tree = (await repo.git(['write-tree'], { cwd })).trim();
-  return storeResult(repo, opts, tree);
+  outside.push(...(await removeStrays(cwd)));
+  const commit = await storeResult(repo, opts, tree);
+  return { commit, ignored: { count: ignored.length, sample: ignored.slice(0, IGNORED_SAMPLE) }, outside };
+}
+
+/** Paths of `git status --porcelain=v1 -z --no-renames` records. */
+function porcelainPaths(out: string): string[] {
+  return out
+    .split('\0')
+    .filter((r) => r.length > 3)
+    .map((r) => r.slice(3));
+}
+
+/**
+ * Files next to the worktree (a command's `../x`): everything in its parent folder that is
+ * not a worktree. Listed as `../name` (files below a folder one by one) and removed.
+ */
+async function removeStrays(worktreePath: string): Promise<string[]> {
+  const parent = path.dirname(worktreePath);
+  const found: string[] = [];
+  const walk = async (dir: string, rel: string): Promise<void> => {
+    for (const e of await fsp.readdir(dir, { withFileTypes: true }).catch(() => [])) {
+      const full = path.join(dir, e.name);
+      if (e.isDirectory()) await walk(full, `${rel}${e.name}/`);
+      else found.push(`../${rel}${e.name}`);
+    }
+  };
+  for (const e of await fsp.readdir(parent, { withFileTypes: true }).catch(() => [])) {
+    const full = path.join(parent, e.name);
+    if (e.isDirectory()) {
+      // Another task's worktree, or one being created (no .git file yet): its folder is named
+      // like a task id. Such a folder written by a command is not recognised.
+      if (TASK_FOLDER.test(e.name) || (await fsp.stat(path.join(full, '.git')).then(() => true, () => false))) continue;
+      await walk(full, `${e.name}/`);
+    }
+    else found.push(`../${e.name}`);
+    await fsp.rm(full, { recursive: true, force: true });
+  }
+  return found.sort();
 }
 
 async function storeResult(repo: GitRepo, opts: CommitTaskOptions, tree: string): Promise<string> {

@@ -97,7 +97,7 @@ export function summarize(v: RunView) {
     violations: (v.analysis?.violations ?? []).map((x) => ({ task: x.task, path: x.path, ...(x.outsideWorkspace && { outsideWorkspace: true }) })),
     conflicts,
     applied: v.applied
-      ? { files: v.applied.applied, merged: v.applied.merged, skipped: v.applied.skipped, binaryConflicts: v.applied.binaryConflicts }
+      ? { files: v.applied.applied, merged: v.applied.merged, skipped: v.applied.skipped, binaryConflicts: v.applied.binaryConflicts, violations: v.applied.violations }
       : null,
   };
 }

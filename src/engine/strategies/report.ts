@@ -29,6 +29,8 @@ export function strategyJson(s: StrategyOutcome | undefined) {
         ms: a.ms,
         costUsd: a.costUsd,
         ...(a.error !== undefined && { error: a.error }),
+        ...(a.ignoredOutputs !== undefined && { ignoredOutputs: a.ignoredOutputs }),
+        ...(a.outsideWrites !== undefined && { outsideWrites: a.outsideWrites }),
       })),
       winner: c.winner,
       decidedBy: c.decidedBy,

@@ -37,19 +37,12 @@ export interface LeftOutWrites {
   readonly outsideWrites?: string[];
 }
 
-type WorktreeCommit = { readonly commit: string; readonly ignored: { readonly count: number; readonly sample: string[] }; readonly outside: string[] };
-
-/**
- * Commits a command's worktree; also says what it wrote that the commit leaves out. Reads
- * commitWorktree's `{commit, ignored, outside}` (contract C3), and a bare sha from a
- * resultCommit.ts that does not report them yet.
- */
+/** Commits a command's worktree; also says what it wrote that the commit leaves out (contract C3). */
 export async function commitCommand(
-  ctx: Pick<TaskRunContext, 'repo'>,
+  ctx: Pick<TaskRunContext, 'repo' | 'prefix'>,
   opts: CommitTaskOptions & { readonly worktree: WorktreeWorkspace },
 ): Promise<{ resultCommit: string } & LeftOutWrites> {
-  const r = (await commitWorktree(ctx.repo, opts)) as string | WorktreeCommit;
-  if (typeof r === 'string') return { resultCommit: r };
+  const r = await commitWorktree(ctx.repo, { ...opts, workspacePrefix: ctx.prefix });
   return {
     resultCommit: r.commit,
     ...(r.ignored.count > 0 && { ignoredOutputs: { count: r.ignored.count, sample: [...r.ignored.sample] } }),

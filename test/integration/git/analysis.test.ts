@@ -34,9 +34,7 @@ describe('git/analysis', () => {
       const wt = await WorktreeWorkspace.create(s.repo, s.base, s.runId, 'lint');
       t.git('-C', wt.path, 'mv', 'old name.txt', 'new name é.txt');
       writeFileSync(path.join(wt.path, 'other.ts'), edit(base, 1, 'lint1'));
-      // commitWorktree gives {commit, ignored, outside} (contract C3); a bare sha before it.
-      const made = (await commitWorktree(s.repo, { runId: s.runId, taskId: 'lint', baseCommit: s.base, worktree: wt, message: 'lint' })) as string | { commit: string };
-      const lint = typeof made === 'string' ? made : made.commit;
+      const { commit: lint } = await commitWorktree(s.repo, { runId: s.runId, taskId: 'lint', baseCommit: s.base, worktree: wt, message: 'lint' });
       await wt.dispose();
       s.tasks.push({ id: 'lint', owns: ['other.ts'], baseCommit: s.base, resultCommit: lint });
 

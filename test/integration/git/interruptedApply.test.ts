@@ -3,16 +3,19 @@
 // and every path as it should be (issue 10 §5).
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { applyRun } from '../../../src/git/apply';
 import { readApplyRecord } from '../../../src/git/applyRecord';
 import { createRunId } from '../../../src/git/ids';
+import { currentOwner, writeJournal } from '../../../src/git/journal';
+import { openRepo } from '../../../src/git/repo';
 import { recoverInterruptedApply } from '../../../src/git/recovery';
 import { snapshotWorkingTree } from '../../../src/git/snapshot';
 import { undoApply } from '../../../src/git/undo';
+import { removeTempFiles } from '../../../src/git/worktreeFiles';
 import type { KilledApplySpec } from './fixtures/killedApply';
-import { cleanupRepos, makeRepo, mapsEqual, type TestRepo } from './helpers';
+import { cleanupRepos, makeRepo, mapsEqual, TestRepo } from './helpers';
 import { Scenario } from './scenario';
 
 const CHILD = path.join(__dirname, 'fixtures', 'killedApply.ts');
@@ -145,6 +148,46 @@ describe('git/interrupted apply: killed mid-way, then recovered', function () {
       }
     });
   }
+
+  it('removes only temp files made for the recorded paths', async () => {
+    const t = makeRepo();
+    const long = `${'ñ'.repeat(39)}😀tail.txt`; // cut after 40 characters, inside no character
+    const ours = ['d/.a.txt.pa-0123abcd.tmp', `d/.${Array.from(long).slice(0, 40).join('')}.pa-89abcdef.tmp`, '.top.pa-00000000.tmp'];
+    const theirs = ['d/.a.txt.pa-0123abcd.tmp.bak', 'd/.b.txt.pa-0123abcd.tmp', 'd/.a.txt.pa-zzzzzzzz.tmp', 'e/.a.txt.pa-0123abcd.tmp', 'd/a.txt'];
+    for (const p of [...ours, ...theirs]) t.write(p, 'x');
+    const removed = await removeTempFiles(t.dir, ['d/a.txt', `d/${long}`, 'top', 'missing/folder/x']);
+    assert.deepEqual(removed, [...ours].sort());
+    assert.deepEqual([...t.files().keys()].sort(), [...theirs].sort());
+  });
+
+  it('another worktree of the repository leaves the interrupted apply alone; its own worktree recovers it', async () => {
+    const t = repoWithFiles();
+    const s = await Scenario.start(t);
+    const other = path.join(path.dirname(t.dir), `${path.basename(t.dir)}-wt2`);
+    try {
+      await bigTask(s);
+      await writeJournal(s.repo, {
+        version: 1, runId: s.runId, startedAt: new Date().toISOString(), status: 'succeeded', owner: currentOwner(),
+        root: s.repo.root, baseCommit: s.base, concurrency: 1, taskFile: 'tasks.yaml', tasks: {},
+      });
+      const before = t.files();
+      t.git('worktree', 'add', '-q', '--detach', other);
+      const wt2 = new TestRepo(other);
+      const wt2Files = wt2.files();
+      killedAt(s, { operation: 'apply', beforeRename: 5 });
+      const debris = t.files();
+      await snapshotWorkingTree(await openRepo(other), createRunId());
+      assert.deepEqual(mapsEqual(wt2Files, wt2.files()), []);
+      assert.deepEqual(mapsEqual(debris, t.files()), []); // not this worktree's to touch
+      assert.equal((await readApplyRecord(s.repo, s.runId))?.status, 'writing');
+      const r = await recoverInterruptedApply(s.repo);
+      assert.deepEqual(r.map((x) => [x.runId, x.outcome]), [[s.runId, 'restored']]);
+      assert.deepEqual(mapsEqual(before, t.files()), []);
+    } finally {
+      s.dispose();
+      rmSync(other, { recursive: true, force: true });
+    }
+  });
 
   it('never overwrites a file the user edited after the interruption: the apply is left for undo', async () => {
     const t = repoWithFiles();

@@ -152,7 +152,7 @@ describe('git/worktree workspace', () => {
     rmSync(path.join(wt.path, 'untracked.txt'));
     execFileSync('mkdir', ['-p', 'build'], { cwd: wt.path });
     writeFileSync(path.join(wt.path, 'build', 'out.o'), 'ignored');
-    const sha = await commitWorktree(repo, { runId, taskId: 'fmt', baseCommit: base, worktree: wt, message: 'fmt' });
+    const { commit: sha } = await commitWorktree(repo, { runId, taskId: 'fmt', baseCommit: base, worktree: wt, message: 'fmt' });
     assert.equal(t.git('diff-tree', '-r', '--name-status', base, sha), 'M\ta.txt\nA\tmade.txt\nD\tuntracked.txt\n');
     await wt.dispose();
     assert.ok(!existsSync(wt.path));
