@@ -14,7 +14,7 @@ import type { ParallelAgentsApi } from '../../../src/vscode/app';
 import { Commands, EXTENSION_ID } from '../../../src/vscode/ids';
 import type { RunApplied } from '../../../src/vscode/runService';
 import type { RunSnapshot } from '../../../src/vscode/runSnapshot';
-import { activateExtension, captureMessages, closeAllEditors, readFile, taskFileUri, waitFor, workspaceRoot, writeFile, pointEngineAt } from './helpers';
+import { activateExtension, withMessages, closeAllEditors, readFile, taskFileUri, waitFor, workspaceRoot, writeFile, pointEngineAt } from './helpers';
 
 /** What is copied from examples/four-step (the fixture's own README and package.json stay). */
 const EXAMPLE_FILES = ['CHANGELOG.md', 'docs/api.md', 'src/slugify.js', 'scripts/lint.js', 'reports/.gitkeep', 'test/.gitkeep'];
@@ -187,12 +187,9 @@ describe('the four-step example against the scripted API', () => {
     await doc.save();
     const resolved = doc.getText();
     // Undo asks first, naming the file resolved with the CodeLens; dismissing it changes nothing.
-    let messages = captureMessages();
-    try {
+    let messages = await withMessages(undefined, async () => {
       assert.equal(await vscode.commands.executeCommand<boolean>(Commands.undoApply, { type: 'run', run: api.runs.find(run.runId) }), false);
-    } finally {
-      messages.restore();
-    }
+    });
     const modal = messages.shown.find((m) => m.modal);
     assert.ok(modal, JSON.stringify(messages.shown));
     assert.equal(modal.severity, 'warning');
@@ -201,12 +198,9 @@ describe('the four-step example against the scripted API', () => {
     assert.equal(await readFile(uri), resolved);
     assert.ok(exists('test/slugify.test.js'));
     // "Undo Others": every other file goes back, the resolved one stays as resolved.
-    messages = captureMessages((m) => (m.modal ? 'Undo Others' : undefined));
-    try {
+    messages = await withMessages((m) => (m.modal ? 'Undo Others' : undefined), async () => {
       assert.equal(await vscode.commands.executeCommand<boolean>(Commands.undoApply, { type: 'run', run: api.runs.find(run.runId) }), true);
-    } finally {
-      messages.restore();
-    }
+    });
     assert.equal(await readFile(uri), resolved);
     assert.equal(exists('test/slugify.test.js'), false);
     assert.equal(await readFile(file('docs/api.md')), readFileSync(path.join(example, 'docs', 'api.md'), 'utf8'));

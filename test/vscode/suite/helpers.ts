@@ -115,3 +115,14 @@ export function answerQuickPick(choose: (labels: readonly string[]) => string | 
     w['showQuickPick'] = saved;
   };
 }
+
+/** Runs `fn` with the messages captured (and answered), then restores them; returns what was shown. */
+export async function withMessages(answer: ((m: ShownMessage) => string | undefined) | undefined, fn: () => Promise<unknown>): Promise<{ readonly shown: ShownMessage[] }> {
+  const c = captureMessages(answer);
+  try {
+    await fn();
+  } finally {
+    c.restore();
+  }
+  return c;
+}

@@ -8,7 +8,7 @@ import type { ParallelAgentsApi } from '../../../src/vscode/app';
 import { Commands } from '../../../src/vscode/ids';
 import type { RunApplied } from '../../../src/vscode/runService';
 import type { RunSnapshot } from '../../../src/vscode/runSnapshot';
-import { activateExtension, captureMessages, closeAllEditors, readFile, taskFileUri, waitFor, workspaceRoot, writeFile } from './helpers';
+import { activateExtension, captureMessages, withMessages, closeAllEditors, readFile, taskFileUri, waitFor, workspaceRoot, writeFile } from './helpers';
 
 const TASKS = `version: 1
 concurrency: 3
@@ -130,12 +130,9 @@ describe('runs', () => {
     assert.equal(await readFile(file('shared.txt')), 'line 1\nline 2\nline 3\n');
     assert.equal(api.agentsTree.getTreeItem({ type: 'run', run: api.runs.find(run.runId) as RunSnapshot }).contextValue, 'run-applied');
     // Applying it again is refused in VS Code's words: what to do here, a local time, no CLI.
-    const messages = captureMessages();
-    try {
+    const messages = await withMessages(undefined, async () => {
       assert.equal(await vscode.commands.executeCommand(Commands.applyRun, { type: 'run', run: api.runs.find(run.runId) }), undefined);
-    } finally {
-      messages.restore();
-    }
+    });
     const refusal = messages.shown.find((m) => m.severity === 'error');
     assert.ok(refusal, JSON.stringify(messages.shown));
     assert.match(refusal.message, /already applied at \d{1,2}:\d{2}/);
@@ -172,12 +169,9 @@ describe('runs', () => {
     await doc.save();
     await closeAllEditors();
     // Undo: the resolution made with our lens is named in a modal, and "Undo Anyway" undoes all.
-    const messages = captureMessages((m) => (m.modal ? 'Undo Anyway' : undefined));
-    try {
+    const messages = await withMessages((m) => (m.modal ? 'Undo Anyway' : undefined), async () => {
       assert.equal(await vscode.commands.executeCommand<boolean>(Commands.undoApply, { type: 'run', run: api.runs.find(run.runId) }), true);
-    } finally {
-      messages.restore();
-    }
+    });
     const modal = messages.shown.find((m) => m.modal);
     assert.ok(modal, JSON.stringify(messages.shown));
     assert.match(`${modal.message}\n${modal.detail ?? ''}`, /shared\.txt \(you resolved its conflict/);
@@ -202,14 +196,11 @@ describe('runs', () => {
     await waitFor('the run to settle', () => api.runs.find(started.runId)?.status === 'cancelled', 30_000);
     assert.equal(await vscode.commands.executeCommand(Commands.retryTask, taskNode()), true);
     await waitFor('slow to run again', () => api.runs.find(started.runId)?.tasks[0]?.status === 'running', 30_000);
-    const messages = captureMessages();
-    try {
+    const messages = await withMessages(undefined, async () => {
       assert.equal(await vscode.commands.executeCommand(Commands.cancelRun, { type: 'run', run: api.runs.find(started.runId) }), true);
       await waitFor('the run to end', () => api.runs.find(started.runId)?.status === 'cancelled', 30_000);
       await waitFor('the end-of-run notification', () => messages.shown.some((m) => m.message.includes(started.runId)));
-    } finally {
-      messages.restore();
-    }
+    });
     // A sentence, and no speedup: a cancelled run's speedup means nothing.
     const toast = messages.shown.find((m) => m.message.includes(started.runId));
     assert.equal(toast?.severity, 'warning');

@@ -10,7 +10,7 @@ import type { ConflictNode } from '../../../src/vscode/conflicts';
 import { Commands } from '../../../src/vscode/ids';
 import type { RunApplied } from '../../../src/vscode/runService';
 import type { RunSnapshot } from '../../../src/vscode/runSnapshot';
-import { activateExtension, captureMessages, closeAllEditors, readFile, taskFileUri, waitFor, workspaceRoot, writeFile } from './helpers';
+import { activateExtension, captureMessages, withMessages, closeAllEditors, readFile, taskFileUri, waitFor, workspaceRoot, writeFile } from './helpers';
 
 const TASKS = `version: 1
 tasks:
@@ -97,12 +97,9 @@ describe('ownership violations', () => {
   });
 
   it('one accepted after the apply is written by applying again', async () => {
-    const messages = captureMessages((m) => (m.items.includes('Apply Again') ? 'Apply Again' : undefined));
-    try {
+    const messages = await withMessages((m) => (m.items.includes('Apply Again') ? 'Apply Again' : undefined), async () => {
       assert.equal(await vscode.commands.executeCommand(Commands.acceptViolation, violation('late.txt')), true);
-    } finally {
-      messages.restore();
-    }
+    });
     assert.match(messages.shown[0]?.message ?? '', /accepted late\.txt\. The apply of run \S+ left it out: apply the run again/);
     assert.equal(await readFile(file('late.txt')), 'late\n');
     assert.equal(await readFile(file('stray.txt')), 'stray\n');
