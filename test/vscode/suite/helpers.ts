@@ -116,11 +116,14 @@ export function answerQuickPick(choose: (labels: readonly string[]) => string | 
   };
 }
 
-/** Runs `fn` with the messages captured (and answered), then restores them; returns what was shown. */
-export async function withMessages(answer: ((m: ShownMessage) => string | undefined) | undefined, fn: () => Promise<unknown>): Promise<{ readonly shown: ShownMessage[] }> {
+/** Runs `fn` with the messages captured (and answered; `fn` sees them), then restores them; returns what was shown. */
+export async function withMessages(
+  answer: ((m: ShownMessage) => string | undefined) | undefined,
+  fn: (shown: readonly ShownMessage[]) => Promise<unknown>,
+): Promise<{ readonly shown: ShownMessage[] }> {
   const c = captureMessages(answer);
   try {
-    await fn();
+    await fn(c.shown);
   } finally {
     c.restore();
   }

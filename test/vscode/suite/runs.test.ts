@@ -196,10 +196,10 @@ describe('runs', () => {
     await waitFor('the run to settle', () => api.runs.find(started.runId)?.status === 'cancelled', 30_000);
     assert.equal(await vscode.commands.executeCommand(Commands.retryTask, taskNode()), true);
     await waitFor('slow to run again', () => api.runs.find(started.runId)?.tasks[0]?.status === 'running', 30_000);
-    const messages = await withMessages(undefined, async () => {
+    const messages = await withMessages(undefined, async (shown) => {
       assert.equal(await vscode.commands.executeCommand(Commands.cancelRun, { type: 'run', run: api.runs.find(started.runId) }), true);
       await waitFor('the run to end', () => api.runs.find(started.runId)?.status === 'cancelled', 30_000);
-      await waitFor('the end-of-run notification', () => messages.shown.some((m) => m.message.includes(started.runId)));
+      await waitFor('the end-of-run notification', () => shown.some((m) => m.message.includes(started.runId)));
     });
     // A sentence, and no speedup: a cancelled run's speedup means nothing.
     const toast = messages.shown.find((m) => m.message.includes(started.runId));
