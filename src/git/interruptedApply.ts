@@ -25,6 +25,7 @@ import { tryReadJournal } from './journal';
 import { listTree, type TreeEntry } from './objects';
 import type { GitRepo } from './repo';
 import { captureWorkingTree } from './workingTreeCapture';
+import { worktreeBytesCommit } from './worktreeBytes';
 import { deleteWorkingFile, forEachLimited, lexists, absPath, removeEmptyFolders, removeTempFiles, writeWorkingFile } from './worktreeFiles';
 
 export interface RecoveredApply {
@@ -106,17 +107,20 @@ async function restoreBeforeApply(repo: GitRepo, rec: ApplyRecord): Promise<Reco
   }
   const restored: string[] = [];
   const removed: string[] = [];
+  // the user's exact bytes, as undo writes them: the kept bytes where the apply kept some
+  // (files a checkout would not reproduce), else the snapshot's blobs, which are those bytes
+  const bytesCommit = await worktreeBytesCommit(repo, rec.runId, rec.beforeApplyCommit);
+  const bytes = new Map((await listTree(repo, bytesCommit, toRestore)).map((e) => [e.path, e]));
   const reader = new ObjectReader(repo);
   try {
     await forEachLimited(toRestore, 16, async (p) => {
-      const b = before.get(p);
+      const b = bytes.get(p);
       if (!b) {
         await deleteWorkingFile(repo.root, p);
         removed.push(p);
         return;
       }
-      // a checkout's bytes (eol, filters), as undo writes them; links and gitlinks are not filtered
-      const content = b.mode === '120000' ? await reader.readBlob(b.sha) : await reader.readFiltered(b.sha, p);
+      const content = await reader.readBlob(b.sha);
       if (!content) throw new GitError(`Cannot roll back the interrupted ${interrupted} of run ${rec.runId}: object ${b.sha} (${p}) is missing from ${repo.root}.`);
       await writeWorkingFile(repo.root, p, content, b.mode);
       restored.push(p);

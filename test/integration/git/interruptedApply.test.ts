@@ -149,6 +149,26 @@ describe('git/interrupted apply: killed mid-way, then recovered', function () {
     });
   }
 
+  it("rolls back to the user's exact bytes where a checkout would not reproduce them (an LF-only eol=crlf file)", async () => {
+    const files: Record<string, string> = { '.gitattributes': '*.bat text eol=crlf\n' };
+    for (let i = 0; i < 12; i++) files[`s/f${i}.bat`] = `@echo ${i}\r\n`;
+    const t = makeRepo(files);
+    t.write('s/f3.bat', '@echo user, LF only\n'); // git add cleans it to the same blob a CRLF version would give
+    const s = await Scenario.start(t);
+    try {
+      const changes: Record<string, string> = {};
+      for (let i = 0; i < 12; i++) changes[`s/f${i}.bat`] = i === 3 ? '@echo user, LF only\nagent line\n' : `@echo ${i} by the agent\n`;
+      await s.task('agent', ['**'], changes);
+      const before = t.files();
+      killedAt(s, { operation: 'apply', beforeRename: 11 });
+      await recoverInterruptedApply(s.repo);
+      assert.deepEqual(mapsEqual(before, t.files()), []);
+      assert.equal(t.text('s/f3.bat'), '@echo user, LF only\n');
+    } finally {
+      s.dispose();
+    }
+  });
+
   it('removes only temp files made for the recorded paths', async () => {
     const t = makeRepo();
     const long = `${'ñ'.repeat(39)}😀tail.txt`; // cut after 40 characters, inside no character
