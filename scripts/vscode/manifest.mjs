@@ -97,7 +97,7 @@ export const manifest = {
       {
         view: 'parallelAgents.agents',
         contents:
-          'No runs yet. Check the plan (waves, critical path, predicted speedup), then run the tasks.\n[Show Plan](command:parallelAgents.showPlan)\n[Run All Tasks](command:parallelAgents.runTasks)',
+          'No runs yet. Check the plan (waves, critical path, expected speedup), then run the tasks.\n[Show Plan](command:parallelAgents.showPlan)\n[Run All Tasks](command:parallelAgents.runTasks)',
         when: 'parallelAgents.hasTaskFile && isWorkspaceTrusted',
       },
       {
@@ -109,7 +109,7 @@ export const manifest = {
       {
         view: 'parallelAgents.conflicts',
         contents:
-          'No conflicts. When applying a run leaves conflict markers (two tasks changed the same lines, or you edited them during the run), the files are listed here with actions to accept either side or both. Changes a task made outside the files it owns are listed here too, under Ownership violations: none is written into your files until you accept it.',
+          'No conflicts. Files an apply leaves with conflict markers are listed here, with actions to accept either side or both; so are changes a task made outside the files it owns (Ownership violations), none written until you accept it.',
       },
     ],
     menus: {
