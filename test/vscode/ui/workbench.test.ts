@@ -105,6 +105,8 @@ describe('code-server UI with the packaged extension', function () {
     await page.keyboard.type('3');
     await page.keyboard.press('Control+S');
     await editor.locator('.squiggly-error').first().waitFor({ state: 'detached', timeout: 15_000 });
+    // The plan's lens is back (VS Code refreshes lenses a moment after the analysis).
+    await editor.locator('.codelens-decoration', { hasText: 'Show Plan: 4 tasks in 2 waves, expected 2.00×' }).waitFor({ timeout: 15_000 });
     await runCommand(page, 'Parallel Agents: Run Selected Tasks…');
     const input = page.locator('.quick-input-widget input');
     await page.locator('.quick-input-list .monaco-list-row', { hasText: 'lint' }).first().waitFor({ timeout: 15_000 });
