@@ -227,6 +227,8 @@ export class RunService extends Disposable {
       if (m) void vscode.window.showWarningMessage(`Parallel Agents: run ${id} paused: ${m}`);
     });
     run.onDidFinish((v) => {
+      // A finish announced after a retry reopened the run is stale: the retry's end comes later.
+      if (v.status === 'running') return;
       const snap = fromRunView(v, this.applied.get(id));
       const m = measuredSpeedup(v.tasks, (v.finishedAt ?? Date.now()) - v.startedAt);
       this.log.info(`run ${id} ${v.status}${m ? `, measured speedup ${formatSpeedup(m.speedup)} (expected ${formatSpeedup(v.plan.expectedSpeedup)})` : ''}`);
@@ -290,10 +292,8 @@ export class RunService extends Disposable {
     const l = this.live.get(runId);
     if (!l) throw new RunError(`run ${runId} was not started in this window, so its tasks cannot be retried in it; run the task again with "Run Selected Tasks…"`);
     const ok = l.run.retry(taskId);
-    if (ok) void l.run.whenIdle().then((v) => {
-      this.changed(true);
-      this._onDidFinish.fire({ run: fromRunView(v, this.applied.get(runId)), taskFile: l.taskFile });
-    });
+    // Its end is announced by the run's own onDidFinish (whenIdle finishes the run again).
+    if (ok) void l.run.whenIdle().then(() => this.changed(true));
     return ok;
   }
 

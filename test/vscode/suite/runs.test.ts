@@ -8,7 +8,7 @@ import type { ParallelAgentsApi } from '../../../src/vscode/app';
 import { Commands } from '../../../src/vscode/ids';
 import type { RunApplied } from '../../../src/vscode/runService';
 import type { RunSnapshot } from '../../../src/vscode/runSnapshot';
-import { activateExtension, captureMessages, withMessages, closeAllEditors, readFile, taskFileUri, waitFor, workspaceRoot, writeFile } from './helpers';
+import { activateExtension, captureMessages, withMessages, closeAllEditors, readFile, taskFileUri, waitFor, workspaceRoot, writeFile, type ShownMessage } from './helpers';
 
 const TASKS = `version: 1
 concurrency: 3
@@ -190,20 +190,23 @@ describe('runs', () => {
     };
     await waitFor('slow to run', () => api.runs.find(started.runId)?.tasks[0]?.status === 'running', 30_000);
     await waitFor('the status bar count', () => /1 running/.test(api.statusBar.text));
-    assert.equal(await vscode.commands.executeCommand(Commands.cancelTask, taskNode()), true);
-    await waitFor('slow to be cancelled', () => api.runs.find(started.runId)?.tasks[0]?.status === 'cancelled', 30_000);
-    // The run has settled (its end-of-run work done) before the retry reopens it.
-    await waitFor('the run to settle', () => api.runs.find(started.runId)?.status === 'cancelled', 30_000);
-    assert.equal(await vscode.commands.executeCommand(Commands.retryTask, taskNode()), true);
-    await waitFor('slow to run again', () => api.runs.find(started.runId)?.tasks[0]?.status === 'running', 30_000);
+    const ends = (shown: readonly { message: string }[]) => shown.filter((m) => m.message.startsWith(`Parallel Agents: run ${started.runId} `));
     const messages = await withMessages(undefined, async (shown) => {
+      assert.equal(await vscode.commands.executeCommand(Commands.cancelTask, taskNode()), true);
+      await waitFor('slow to be cancelled', () => api.runs.find(started.runId)?.tasks[0]?.status === 'cancelled', 30_000);
+      await waitFor('the run to settle', () => api.runs.find(started.runId)?.status === 'cancelled', 30_000);
+      assert.equal(await vscode.commands.executeCommand(Commands.retryTask, taskNode()), true);
+      await waitFor('slow to run again', () => api.runs.find(started.runId)?.tasks[0]?.status === 'running', 30_000);
       assert.equal(await vscode.commands.executeCommand(Commands.cancelRun, { type: 'run', run: api.runs.find(started.runId) }), true);
       await waitFor('the run to end', () => api.runs.find(started.runId)?.status === 'cancelled', 30_000);
-      await waitFor('the end-of-run notification', () => shown.some((m) => m.message.includes(started.runId)));
+      await waitFor('the end-of-run notification', () => ends(shown).some((m) => / Run cancelled by the user\.$/.test(m.message)));
     });
-    // A sentence, and no speedup: a cancelled run's speedup means nothing.
-    const toast = messages.shown.find((m) => m.message.includes(started.runId));
-    assert.equal(toast?.severity, 'warning');
-    assert.equal(toast?.message, `Parallel Agents: run ${started.runId} was cancelled: 1 cancelled. Run cancelled by the user.`);
+    // Each end announced once, never a stale one of a run a retry had reopened; a sentence, no speedup.
+    const toasts = ends(messages.shown);
+    assert.ok(toasts.length <= 2, JSON.stringify(toasts));
+    assert.ok(toasts.every((m) => / was cancelled: 1 cancelled\./.test(m.message) && !/×/.test(m.message)), JSON.stringify(toasts));
+    const last = toasts[toasts.length - 1] as ShownMessage;
+    assert.equal(last.severity, 'warning');
+    assert.equal(last.message, `Parallel Agents: run ${started.runId} was cancelled: 1 cancelled. Run cancelled by the user.`);
   });
 });
