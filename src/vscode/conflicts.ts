@@ -256,16 +256,26 @@ export class ConflictEditing extends Disposable implements vscode.TextDocumentCo
 
   async accept(uri: vscode.Uri, line: number, choice: ConflictChoice): Promise<boolean> {
     const doc = await vscode.workspace.openTextDocument(uri);
-    const c = this.tracker.regionsIn(doc).find((r) => r.range.start === line);
-    if (!c) return false;
-    const lines = splitLines(doc.getText());
-    const replacement = resolvedLines(lines, c, choice);
-    const edit = new vscode.WorkspaceEdit();
-    const end = c.range.end < doc.lineCount ? new vscode.Position(c.range.end, 0) : doc.lineAt(doc.lineCount - 1).range.end;
-    const text = replacement.length ? replacement.join(doc.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n') + (c.range.end < doc.lineCount ? (doc.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n') : '') : '';
-    edit.replace(uri, new vscode.Range(new vscode.Position(c.range.start, 0), end), text);
-    this.tracker.noteResolved(uri);
-    return vscode.workspace.applyEdit(edit);
+    // The file may be reloaded from disk under us (an apply just wrote it): through an editor,
+    // the edit is refused when the document changed since it was parsed, and parsed again.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const c = this.tracker.regionsIn(doc).find((r) => r.range.start === line);
+      if (!c) return false;
+      const eol = doc.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n';
+      const replacement = resolvedLines(splitLines(doc.getText()), c, choice);
+      const end = c.range.end < doc.lineCount ? new vscode.Position(c.range.end, 0) : doc.lineAt(doc.lineCount - 1).range.end;
+      const text = replacement.length ? replacement.join(eol) + (c.range.end < doc.lineCount ? eol : '') : '';
+      const range = new vscode.Range(new vscode.Position(c.range.start, 0), end);
+      const editor = vscode.window.visibleTextEditors.find((e) => e.document === doc);
+      this.tracker.noteResolved(uri);
+      if (!editor) {
+        const edit = new vscode.WorkspaceEdit();
+        edit.replace(uri, range, text);
+        return vscode.workspace.applyEdit(edit);
+      }
+      if (await editor.edit((b) => b.replace(range, text))) return true;
+    }
+    return false;
   }
 
   async compare(uri: vscode.Uri, line: number): Promise<void> {
