@@ -22,7 +22,7 @@
   /** @type {Record<string, string>} */ let statuses = {};
   /** @type {any} */ let measured = null;
 
-  const STATUS_LABEL = { queued: 'queued', running: 'running', succeeded: 'done', failed: 'failed', cancelled: 'cancelled', skipped: 'skipped' };
+  const STATUS_LABEL = { queued: 'queued', running: 'running', succeeded: 'done', failed: 'failed', cancelled: 'cancelled', skipped: 'skipped', undecided: 'undecided' };
 
   window.addEventListener('message', (event) => {
     const m = event.data;
@@ -61,6 +61,8 @@
     return e;
   }
   const x1 = (n) => n.toFixed(n >= 10 ? 0 : 1);
+  // Speedups as everywhere else (contract C6): `2.00×`.
+  const times = (n) => `${n.toFixed(2)}×`;
   const units = (v) => (plan.unit === 'ms' ? formatMs(v) : `${x1(v)} task${v === 1 ? '' : 's'}`);
   function formatMs(ms) {
     const s = Math.round(ms / 1000);
@@ -82,10 +84,11 @@
     const waves = plan.columns.filter((c) => c.label !== 'Cycle').length;
     stat('Tasks', String(plan.nodes.length), 'Tasks in the task file');
     stat('Waves', String(waves), 'Topological levels: tasks in one wave can run together');
-    stat('Predicted speedup', `×${x1(plan.predictedSpeedup)}`, `Amdahl: total work (${units(plan.totalWork)}) ÷ critical path (${units(plan.criticalPathLength)}), with unlimited agents`, 'speedup');
-    stat(`Bound at concurrency ${plan.concurrency}`, `×${x1(plan.speedupBound)}`, 'No schedule with this many agents at once can do better: total ÷ max(critical path, total ÷ concurrency)');
-    stat('Expected', `×${x1(plan.expectedSpeedup)}`, 'A critical-path-first schedule under the cap, with the estimates');
-    if (measured) stat('Measured', `×${x1(measured.speedup)}`, `Sum of task durations ${formatMs(measured.workMs)} ÷ wall clock ${formatMs(measured.wallMs)}`, 'measured');
+    // The headline is what the concurrency cap allows; Amdahl's figure is labelled uncapped.
+    stat('Expected speedup', times(plan.expectedSpeedup), `A critical-path-first schedule with at most ${plan.concurrency} at once, with the estimates`, 'speedup');
+    stat(`Bound at concurrency ${plan.concurrency}`, times(plan.speedupBound), 'No schedule with this many agents at once can do better: total ÷ max(critical path, total ÷ concurrency)');
+    stat('Uncapped (Amdahl)', times(plan.predictedSpeedup), `Total work (${units(plan.totalWork)}) ÷ critical path (${units(plan.criticalPathLength)}), with unlimited agents`);
+    if (measured) stat('Measured', times(measured.speedup), `Sum of task durations ${formatMs(measured.workMs)} ÷ wall clock ${formatMs(measured.wallMs)}`, 'measured');
     const counts = Object.values(statuses).reduce((acc, s) => ((acc[s] = (acc[s] || 0) + 1), acc), /** @type {Record<string, number>} */ ({}));
     if (Object.keys(counts).length) {
       stat('Run', Object.entries(counts).map(([s, n]) => `${n} ${STATUS_LABEL[s] || s}`).join(' · '), 'Task statuses of the current run', 'run');

@@ -60,7 +60,7 @@ process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
 await waitForHttp(`http://127.0.0.1:${port}/healthz`, 60_000, server.exited);
 console.log(`\nParallel Agents demo${scripted ? ' (agents: demo model)' : ''}: open http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}  (Ctrl-C stops it)`);
-console.log('Trust the folder when asked, then run "Parallel Agents: Run Tasks" from the command palette.\n');
+console.log('Trust the folder when asked, then run "Parallel Agents: Run All Tasks" from the command palette.\n');
 await server.exited;
 await stop();
 

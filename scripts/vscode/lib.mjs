@@ -35,6 +35,17 @@ export function ensureCodeServer() {
   return pkg;
 }
 
+/**
+ * Where the UI tests save screenshots: test-results/screenshots (ignored by git) unless
+ * asked. PA_UPDATE_SCREENSHOTS=1 (`npm run screenshots`) refreshes the README's pictures
+ * in docs/screenshots; PA_SCREENSHOTS_DIR picks any other folder.
+ */
+export function screenshotsDir(env = process.env) {
+  if (env.PA_SCREENSHOTS_DIR) return env.PA_SCREENSHOTS_DIR;
+  if (env.PA_UPDATE_SCREENSHOTS === '1') return join(repoRoot, 'docs', 'screenshots');
+  return join(repoRoot, 'test-results', 'screenshots');
+}
+
 export const CHROMIUM = process.env.PA_CHROMIUM || '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
   '--no-sandbox',

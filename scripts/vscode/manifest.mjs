@@ -3,6 +3,7 @@
 // the VS Code scripts), kept here so it can be reviewed as code and re-applied. It
 // rewrites only the keys the front end owns; run it under `flock /tmp/pa-npm.lock`.
 // `--check` exits 1 when package.json differs from this (used by a unit test).
+// Command titles are also in src/vscode/ids.ts (CommandTitles); a unit test keeps them equal.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,6 +36,7 @@ export const manifest = {
         'parallelAgents.prices',
         'parallelAgents.maxCostPerRun',
         'parallelAgents.maxConcurrency',
+        'parallelAgents.keepRuns',
       ],
     },
     virtualWorkspaces: { supported: false, description: 'Runs need a local git repository and file system.' },
@@ -47,7 +49,7 @@ export const manifest = {
       cmd('parallelAgents.clearApiKey', 'Clear API Key'),
       cmd('parallelAgents.showLog', 'Show Log', { icon: '$(output)' }),
       cmd('parallelAgents.openTaskFile', 'Open Task File', { icon: '$(go-to-file)' }),
-      cmd('parallelAgents.runTasks', 'Run Tasks', { icon: '$(run-all)', enablement: trusted }),
+      cmd('parallelAgents.runTasks', 'Run All Tasks', { icon: '$(run-all)', enablement: trusted }),
       cmd('parallelAgents.runSelectedTasks', 'Run Selected Tasks…', { icon: '$(run)', enablement: trusted }),
       cmd('parallelAgents.runTask', 'Run Task', { icon: '$(play)', enablement: trusted }),
       cmd('parallelAgents.cancelTask', 'Cancel Task', { icon: '$(debug-stop)' }),
@@ -55,10 +57,14 @@ export const manifest = {
       cmd('parallelAgents.retryTask', 'Retry Task', { icon: '$(debug-restart)', enablement: trusted }),
       cmd('parallelAgents.openTaskChanges', 'Open Task Changes', { icon: '$(git-compare)' }),
       cmd('parallelAgents.openTranscript', 'Open Transcript', { icon: '$(comment-discussion)' }),
+      cmd('parallelAgents.openRawTranscript', 'Open Raw Transcript (JSONL)', { icon: '$(json)' }),
       cmd('parallelAgents.applyRun', 'Apply Run', { icon: '$(check-all)', enablement: trusted }),
       cmd('parallelAgents.applyTask', 'Apply Task', { icon: '$(check)', enablement: trusted }),
       cmd('parallelAgents.undoApply', 'Undo Apply', { icon: '$(discard)', enablement: trusted }),
       cmd('parallelAgents.chooseAttempt', 'Choose Attempt…', { icon: '$(star-empty)', enablement: trusted }),
+      cmd('parallelAgents.pruneRuns', 'Prune Old Runs…', { icon: '$(trash)', enablement: trusted }),
+      cmd('parallelAgents.acceptViolation', 'Accept Ownership Violation', { icon: '$(check)', enablement: trusted }),
+      cmd('parallelAgents.discardViolation', 'Discard Ownership Violation', { icon: '$(trash)' }),
     ],
     viewsContainers: {
       activitybar: [{ id: 'parallelAgents', title: C, icon: 'media/parallel-agents.svg' }],
@@ -91,7 +97,7 @@ export const manifest = {
       {
         view: 'parallelAgents.agents',
         contents:
-          'No runs yet. Check the plan (waves, critical path, predicted speedup), then run the tasks.\n[Show Plan](command:parallelAgents.showPlan)\n[Run Tasks](command:parallelAgents.runTasks)',
+          'No runs yet. Check the plan (waves, critical path, expected speedup), then run the tasks.\n[Show Plan](command:parallelAgents.showPlan)\n[Run All Tasks](command:parallelAgents.runTasks)',
         when: 'parallelAgents.hasTaskFile && isWorkspaceTrusted',
       },
       {
@@ -103,7 +109,7 @@ export const manifest = {
       {
         view: 'parallelAgents.conflicts',
         contents:
-          'No conflicts. When applying a run leaves conflict markers (two tasks changed the same lines, or you edited them during the run), the files are listed here with actions to accept either side or both.',
+          'No conflicts. Files an apply leaves with conflict markers are listed here, with actions to accept either side or both; so are changes a task made outside the files it owns (Ownership violations), none written until you accept it.',
       },
     ],
     menus: {
@@ -113,6 +119,9 @@ export const manifest = {
         { command: 'parallelAgents.showPlan', when: 'workbenchState != empty' },
         { command: 'parallelAgents.createTaskFile', when: 'workbenchState != empty' },
         { command: 'parallelAgents.chooseAttempt', when: 'parallelAgents.hasRuns' },
+        { command: 'parallelAgents.openRawTranscript', when: 'parallelAgents.hasRuns' },
+        { command: 'parallelAgents.acceptViolation', when: 'parallelAgents.hasRuns' },
+        { command: 'parallelAgents.discardViolation', when: 'parallelAgents.hasRuns' },
       ],
       'view/title': [
         { command: 'parallelAgents.runTasks', when: 'view == parallelAgents.agents && parallelAgents.hasTaskFile && !parallelAgents.running', group: 'navigation@1' },
@@ -123,6 +132,7 @@ export const manifest = {
         { command: 'parallelAgents.setApiKey', when: 'view == parallelAgents.agents', group: '2_config@1' },
         { command: 'parallelAgents.clearApiKey', when: 'view == parallelAgents.agents && parallelAgents.hasApiKey', group: '2_config@2' },
         { command: 'parallelAgents.showLog', when: 'view == parallelAgents.agents', group: '3_log@1' },
+        { command: 'parallelAgents.pruneRuns', when: 'view == parallelAgents.agents && parallelAgents.hasRuns', group: '3_log@2' },
       ],
       'view/item/context': [
         { command: 'parallelAgents.cancelTask', when: 'view == parallelAgents.agents && viewItem =~ /^task-(running|queued)$/', group: 'inline@1' },
@@ -133,14 +143,22 @@ export const manifest = {
         { command: 'parallelAgents.chooseAttempt', when: 'view == parallelAgents.agents && viewItem == attempt', group: 'inline@1' },
         { command: 'parallelAgents.chooseAttempt', when: 'view == parallelAgents.agents && viewItem == attempt', group: '1_choose@1' },
         { command: 'parallelAgents.openTranscript', when: 'view == parallelAgents.agents && viewItem =~ /^task-/', group: '1_open@2' },
+        { command: 'parallelAgents.openRawTranscript', when: 'view == parallelAgents.agents && viewItem =~ /^(task-|transcript$)/', group: '1_open@3' },
         { command: 'parallelAgents.openTaskChanges', when: 'view == parallelAgents.agents && viewItem =~ /^task-/', group: '1_open@1' },
         { command: 'parallelAgents.applyTask', when: 'view == parallelAgents.agents && viewItem =~ /^task-done(-competitive)?$/', group: '2_apply@1' },
         { command: 'parallelAgents.cancelRun', when: 'view == parallelAgents.agents && viewItem == run-active', group: 'inline@1' },
-        { command: 'parallelAgents.applyRun', when: 'view == parallelAgents.agents && viewItem =~ /^run(-applied)?$/', group: 'inline@1' },
-        { command: 'parallelAgents.applyRun', when: 'view == parallelAgents.agents && viewItem =~ /^run(-applied)?$/', group: '2_apply@1' },
+        { command: 'parallelAgents.applyRun', when: 'view == parallelAgents.agents && viewItem == run', group: 'inline@1' },
+        { command: 'parallelAgents.applyRun', when: 'view == parallelAgents.agents && viewItem == run', group: '2_apply@1' },
+        { command: 'parallelAgents.undoApply', when: 'view == parallelAgents.agents && viewItem == run-applied', group: 'inline@1' },
         { command: 'parallelAgents.undoApply', when: 'view == parallelAgents.agents && viewItem == run-applied', group: '2_apply@2' },
+        { command: 'parallelAgents.acceptViolation', when: 'view == parallelAgents.conflicts && viewItem =~ /^violations?$/', group: 'inline@1' },
+        { command: 'parallelAgents.discardViolation', when: 'view == parallelAgents.conflicts && viewItem =~ /^violation(s|-accepted|-outside)?$/', group: 'inline@2' },
       ],
-      'editor/title': [{ command: 'parallelAgents.showPlan', when: taskFileOpen, group: 'navigation' }],
+      'editor/title': [
+        { command: 'parallelAgents.showPlan', when: taskFileOpen, group: 'navigation' },
+        // The readable transcript: its JSONL one click away.
+        { command: 'parallelAgents.openRawTranscript', when: 'resourceScheme == parallel-agents-transcript', group: 'navigation' },
+      ],
       'editor/context': [{ command: 'parallelAgents.showPlan', when: taskFileOpen, group: 'navigation@90' }],
     },
     configuration: {
@@ -204,10 +222,19 @@ export const manifest = {
           default: 'flag',
           scope: 'resource',
           enumDescriptions: [
-            'Keep changes a task made outside the files it owns, and flag them for review before applying.',
-            'Drop changes a task made outside the files it owns.',
+            'Keep changes a task made outside the files it owns for review: listed under Ownership violations in the Conflicts view, and not written into your files until you accept them.',
+            'Drop changes a task made outside the files it owns: never listed, never written.',
           ],
-          markdownDescription: 'What to do with changes a command task made outside its `owns` globs (agent tasks are refused such writes as they make them).',
+          markdownDescription:
+            'What happens to changes a command task made outside its `owns` globs (agent tasks are refused such writes as they make them). Either way, Apply Run never writes one you have not accepted.',
+        },
+        'parallelAgents.keepRuns': {
+          type: 'integer',
+          default: 20,
+          minimum: 0,
+          scope: 'resource',
+          markdownDescription:
+            'After each run, prune the runs beyond the newest N in the repository: their refs, journals, transcripts and apply records (an applied run\'s apply can then no longer be undone). A run with results that were never applied is never pruned this way. `0`: never prune automatically (\"Prune Old Runs…\" still does, when asked).',
         },
       },
     },
@@ -220,6 +247,7 @@ export const scripts = {
   watch: 'node scripts/build.mjs --watch',
   'test:vscode': 'node scripts/vscode/test-vscode.mjs',
   'test:electron': 'node scripts/vscode/test-electron.mjs',
+  screenshots: 'PA_UPDATE_SCREENSHOTS=1 node scripts/vscode/test-vscode.mjs --ui-only',
   package: 'node scripts/vscode/package.mjs',
   demo: 'node scripts/vscode/demo.mjs',
 };

@@ -4,11 +4,13 @@
 //   2. install code-server into the cache if missing (scripts/vscode/install-code-server.sh);
 //   3. run the suite in the VS Code server with a trusted workspace, then an untrusted one;
 //   4. package the .vsix and drive code-server's UI with Playwright (test/vscode/ui),
-//      saving screenshots to docs/screenshots/.
-// Flags: --suite-only, --ui-only, --no-build, --verbose.
+//      saving screenshots to test-results/screenshots/ (ignored by git). The README's
+//      pictures in docs/screenshots/ are refreshed only when asked: PA_UPDATE_SCREENSHOTS=1,
+//      or `npm run screenshots` (the UI tests alone, writing docs/screenshots/).
+// Flags: --suite-only, --ui-only, --no-build, --verbose, --grep RE (extension-host tests only).
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { ensureCodeServer, repoRoot } from './lib.mjs';
+import { ensureCodeServer, repoRoot, screenshotsDir } from './lib.mjs';
 
 const argv = process.argv.slice(2);
 const has = (f) => argv.includes(f);
@@ -23,11 +25,14 @@ if (!has('--no-build')) {
   if (step('build the extension-host suite', process.execPath, [join(repoRoot, 'scripts', 'vscode', 'build-tests.mjs')])) process.exit(1);
 }
 ensureCodeServer();
-const verbose = has('--verbose') ? ['--verbose'] : [];
+// Passed on to the extension-host runner.
+const suiteArgs = has('--verbose') ? ['--verbose'] : [];
+const grepAt = argv.indexOf('--grep');
+if (grepAt >= 0) suiteArgs.push('--grep', argv[grepAt + 1] ?? '');
 const results = [];
 if (!has('--ui-only')) {
-  results.push(['extension host, trusted', step('extension-host suite, trusted workspace', process.execPath, [join(repoRoot, 'test', 'vscode', 'runInServer.mjs'), ...verbose])]);
-  results.push(['extension host, untrusted', step('extension-host suite, untrusted workspace', process.execPath, [join(repoRoot, 'test', 'vscode', 'runInServer.mjs'), '--untrusted', ...verbose])]);
+  results.push(['extension host, trusted', step('extension-host suite, trusted workspace', process.execPath, [join(repoRoot, 'test', 'vscode', 'runInServer.mjs'), ...suiteArgs])]);
+  results.push(['extension host, untrusted', step('extension-host suite, untrusted workspace', process.execPath, [join(repoRoot, 'test', 'vscode', 'runInServer.mjs'), '--untrusted', ...suiteArgs])]);
 }
 if (!has('--suite-only')) {
   if (!has('--no-build') && step('package the .vsix', process.execPath, [join(repoRoot, 'scripts', 'vscode', 'package.mjs')])) process.exit(1);
@@ -37,5 +42,6 @@ if (!has('--suite-only')) {
   ]);
 }
 console.log('\n== summary');
+if (!has('--suite-only')) console.log(`screenshots: ${screenshotsDir()}`);
 for (const [name, code] of results) console.log(`${code === 0 ? 'ok  ' : 'FAIL'} ${name}`);
 process.exit(results.some(([, code]) => code !== 0) ? 1 : 0);

@@ -65,9 +65,13 @@ export async function undoApply(repo: GitRepo, runId: string, opts: UndoOptions 
     }
     if (edited.length && !opts.force) {
       const shown = edited.slice(0, 10).join(', ') + (edited.length > 10 ? ` and ${edited.length - 10} more` : '');
-      throw new GitError(
-        `Cannot undo the apply of run ${runId}: ${edited.length === 1 ? 'this file was' : 'these files were'} edited after the apply: ${shown}. ` +
-          `Undo would overwrite those edits. Save a copy of them or revert them, then run undo again.`,
+      // `edited` lets a front end name every file and offer a way through (VS Code's Undo Apply).
+      throw Object.assign(
+        new GitError(
+          `Cannot undo the apply of run ${runId}: ${edited.length === 1 ? 'this file was' : 'these files were'} edited after the apply: ${shown}. ` +
+            `Undo would overwrite those edits. Save a copy of them or revert them, then run undo again.`,
+        ),
+        { edited },
       );
     }
     const restored: string[] = [];

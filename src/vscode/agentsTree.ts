@@ -13,6 +13,7 @@ import {
   attemptTooltip,
   ballotDescription,
   ballotTooltip,
+  formatClock,
   formatCost,
   formatDuration,
   formatSpeedup,
@@ -20,7 +21,11 @@ import {
   strategyDescription,
   strategyTooltip,
   taskDescription,
+  taskTooltipLines,
+  type TaskLine,
 } from './format';
+import { inVsCodeWords } from './applyMessages';
+import { taskCounts } from './runMessages';
 import { Commands, TreeItemContexts } from './ids';
 import type { RunService } from './runService';
 import type { RunSnapshot, TaskSnapshot } from './runSnapshot';
@@ -42,6 +47,8 @@ const STATUS_ICON: Record<string, [string, string?]> = {
   cancelled: ['circle-slash', 'descriptionForeground'],
   skipped: ['debug-step-over', 'descriptionForeground'],
   interrupted: ['warning', 'editorWarning.foreground'],
+  // A consensus that did not decide: neither a success nor a failure.
+  undecided: ['question', 'editorWarning.foreground'],
 };
 
 function icon(status: string): vscode.ThemeIcon {
@@ -133,20 +140,20 @@ function runItem(r: RunSnapshot, demo: boolean): vscode.TreeItem {
   const done = r.tasks.filter((t) => t.status === 'succeeded').length;
   const cost = r.tasks.reduce((s, t) => s + t.costUsd, 0);
   const wall = (r.finishedAt ?? Date.now()) - r.startedAt;
-  const m = r.status !== 'running' ? measuredSpeedup(r.tasks, wall) : undefined;
+  const m = r.status === 'succeeded' ? measuredSpeedup(r.tasks, wall) : undefined;
+  // What matters first (the default sidebar width shows ~30 characters); the rest is in the tooltip.
   const parts = [r.status === 'running' ? `${done}/${r.tasks.length} done` : r.status, formatDuration(wall)];
-  if (cost > 0) parts.push(formatCost(cost));
-  if (m) parts.push(`${formatSpeedup(m.speedup)} measured`);
   if (r.applied) parts.push(r.applied.undone ? 'apply undone' : 'applied');
-  if (demo && r.tasks.some((t) => t.kind !== 'command')) parts.push(DEMO_LABEL);
-  item.description = parts.join(' · ');
+  item.description = withDemoLabel(parts.join(' · '), demo && r.tasks.some((t) => t.kind !== 'command'), 'agent');
   item.iconPath = icon(r.status);
-  item.contextValue = r.status === 'running' && r.live ? TreeItemContexts.runActive : r.applied && !r.applied.undone ? 'run-applied' : TreeItemContexts.run;
+  item.contextValue = r.status === 'running' && r.live ? TreeItemContexts.runActive : r.applied && !r.applied.undone ? TreeItemContexts.runApplied : TreeItemContexts.run;
   const tip = new vscode.MarkdownString(undefined, true);
   tip.appendMarkdown(`**Run ${r.runId}** — ${r.status}\n\n`);
-  tip.appendMarkdown(`Started ${when.toLocaleString()}${r.finishedAt ? `, took ${formatDuration(wall)}` : ''}\n\n`);
-  if (m) tip.appendMarkdown(`Speedup: measured ${formatSpeedup(m.speedup)}${r.predictedSpeedup ? `, predicted ${formatSpeedup(r.predictedSpeedup)}` : ''}\n\n`);
-  if (r.stopReason) tip.appendMarkdown(`Stopped: ${r.stopReason}\n\n`);
+  tip.appendMarkdown(`Started ${formatClock(r.startedAt)}${r.finishedAt ? `, took ${formatDuration(wall)}` : ''}\n\n`);
+  tip.appendMarkdown(`Tasks: ${taskCounts(r.tasks)}${cost > 0 ? ` — ${formatCost(cost)}` : ''}\n\n`);
+  if (m) tip.appendMarkdown(`Speedup: measured ${formatSpeedup(m.speedup)}${r.expectedSpeedup ? `, expected ${formatSpeedup(r.expectedSpeedup)}` : ''}\n\n`);
+  if (r.applied) tip.appendMarkdown(`${r.applied.undone ? 'Apply undone' : 'Applied'} at ${formatClock(r.applied.at)}\n\n`);
+  if (r.stopReason) tip.appendMarkdown(`Stopped: ${inVsCodeWords(r.stopReason)}\n\n`);
   tip.appendMarkdown(`Base commit \`${r.baseCommit.slice(0, 10)}\``);
   if (demo) tip.appendMarkdown(`\n\n${DEMO_TOOLTIP}`);
   item.tooltip = tip;
@@ -158,28 +165,29 @@ function taskItem(r: RunSnapshot, t: TaskSnapshot, demo: boolean): vscode.TreeIt
   const item = new vscode.TreeItem(t.id, hasChildren ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
   item.id = `${r.runId}/${t.id}`;
   item.iconPath = icon(t.status);
-  const described = [taskDescription({ ...t, ...(t.changed && { changedCount: t.changed.length }) }, Date.now()), strategyDescription(t.strategy)].filter(Boolean).join(' · ');
+  const described = [taskDescription(line(t), Date.now()), strategyDescription(t.strategy)].filter(Boolean).join(' · ');
   item.description = withDemoLabel(described, demo, t.kind);
   const competitive = t.strategy?.competitive !== undefined;
   item.contextValue =
     t.status === 'running' ? TreeItemContexts.taskRunning
     : t.status === 'queued' ? TreeItemContexts.taskQueued
+    : t.status === 'undecided' ? TreeItemContexts.taskUndecided
     : t.status === 'failed' || t.status === 'cancelled' ? (competitive ? TreeItemContexts.taskFailedCompetitive : TreeItemContexts.taskFailed)
     : competitive ? TreeItemContexts.taskDoneCompetitive
     : TreeItemContexts.taskDone;
   const tip = new vscode.MarkdownString(undefined, true);
   tip.appendMarkdown(`**${t.id}**${t.title ? ` — ${t.title}` : ''} (${t.kind}${demo && t.kind !== 'command' ? `, ${DEMO_LABEL}` : ''})\n\n`);
   if (demo && t.kind !== 'command') tip.appendMarkdown(`${DEMO_TOOLTIP}\n\n`);
-  tip.appendMarkdown(`Status: ${t.status}${t.ms !== undefined ? ` in ${formatDuration(t.ms)}` : ''}\n\n`);
-  const tok = t.tokens;
-  if (tok.input + tok.output > 0) tip.appendMarkdown(`Tokens: ${tok.input} in · ${tok.output} out · ${tok.cacheRead} cache read · ${tok.cacheWrite} cache write — ${formatCost(t.costUsd)}\n\n`);
+  for (const l of taskTooltipLines(line(t), Date.now())) tip.appendMarkdown(`${l}\n\n`);
   if (t.owns.length) tip.appendMarkdown(`Owns: ${t.owns.map((g) => `\`${g}\``).join(', ')}\n\n`);
-  if (t.error ?? t.reason) tip.appendMarkdown(`${t.status === 'failed' ? 'Error' : 'Reason'}: ${t.error ?? t.reason}\n\n`);
+  if (t.error ?? t.reason) tip.appendMarkdown(`${t.status === 'failed' ? 'Error' : t.status === 'undecided' ? 'Why' : 'Reason'}: ${t.error ?? t.reason}\n\n`);
   for (const line of strategyTooltip(t.strategy)) tip.appendMarkdown(`${line}\n\n`);
   if (t.output) tip.appendMarkdown(`---\n\n${t.output.length > 600 ? t.output.slice(0, 600) + '…' : t.output}`);
   item.tooltip = tip;
   return item;
 }
+
+const line = (t: TaskSnapshot): TaskLine => ({ ...t, ...(t.changed && { changedCount: t.changed.length }) });
 
 const ATTEMPT_ICON: Record<AttemptRecord['status'], [string, string]> = {
   succeeded: ['circle-large-outline', 'testing.iconPassed'],

@@ -7,17 +7,19 @@ import { ApiKeyStore } from './apiKeyStore';
 import { CommandHandlers } from './commands';
 import { Configuration } from './configuration';
 import { ConflictCodeLens, ConflictEditing, ConflictsTreeProvider, ConflictTracker } from './conflicts';
-import { DEMO_LABEL } from './demoMode';
-import { formatSpeedup } from './format';
 import { GitObjectProvider } from './gitObjectProvider';
 import { ContextKeys, OUTPUT_CHANNEL_NAME, Views } from './ids';
 import { PlanPanels } from './planPanel';
+import { runFinishedMessage } from './runMessages';
 import { runCounts } from './runSnapshot';
 import { RunService, type RunFinished } from './runService';
 import { AgentsStatusBar } from './statusBar';
 import { TaskCodeLensProvider } from './taskCodeLens';
 import { TaskFileDiagnostics } from './taskFileDiagnostics';
 import { TaskFiles } from './taskFiles';
+import { TranscriptView } from './transcriptView';
+import { ViolationReview } from './violations';
+import { RunPruner } from './runPruning';
 
 /** What activate() returns: read-only handles for the extension-host tests. */
 export interface ParallelAgentsApi {
@@ -27,6 +29,9 @@ export interface ParallelAgentsApi {
   readonly runs: RunService;
   readonly conflicts: ConflictTracker;
   readonly agentsTree: AgentsTreeProvider;
+  readonly violations: ViolationReview;
+  readonly conflictsTree: ConflictsTreeProvider;
+  readonly pruner: RunPruner;
 }
 
 export class ParallelAgentsApp extends Disposable {
@@ -56,10 +61,13 @@ export class ParallelAgentsApp extends Disposable {
 
     const agentsTree = this._register(new AgentsTreeProvider(runs));
     this._register(vscode.window.createTreeView(Views.agents, { treeDataProvider: agentsTree, showCollapseAll: true }));
-    const conflictsTree = this._register(new ConflictsTreeProvider(conflicts));
+    const violations = this._register(new ViolationReview(runs, context.workspaceState, config));
+    const conflictsTree = this._register(new ConflictsTreeProvider(conflicts, violations, runs));
     this._register(vscode.window.createTreeView(Views.conflicts, { treeDataProvider: conflictsTree }));
     const statusBar = this._register(new AgentsStatusBar(runs.demo !== undefined));
-    const commands = this._register(new CommandHandlers({ log, taskFiles, apiKeys, planPanels, runs }));
+    const transcripts = this._register(new TranscriptView(runs));
+    const pruner = this._register(new RunPruner(runs, config, log));
+    const commands = this._register(new CommandHandlers({ log, taskFiles, apiKeys, planPanels, runs, conflicts, transcripts, violations, pruner }));
 
     let wasRunning = false;
     let hadRuns = false;
@@ -90,21 +98,16 @@ export class ParallelAgentsApp extends Disposable {
     void apiKeys.refreshContext();
     void runs.refreshHistory().catch((e) => log.warn(`could not read past runs: ${String(e)}`));
     log.info(`activated (VS Code ${vscode.version}, workspace ${vscode.workspace.isTrusted ? 'trusted' : 'restricted: runs disabled'})`);
-    this.api = { planPanels, statusBar, diagnostics, runs, conflicts, agentsTree };
+    this.api = { planPanels, statusBar, diagnostics, runs, conflicts, agentsTree, violations, conflictsTree, pruner };
   }
 }
 
 /** The end of a run: what happened, and the two next steps (review, apply). */
 function notifyFinished(f: RunFinished, commands: CommandHandlers, demo: boolean): void {
-  const counts = new Map<string, number>();
-  for (const t of f.run.tasks) counts.set(t.status, (counts.get(t.status) ?? 0) + 1);
-  const summary = [...counts].map(([s, n]) => `${n} ${s}`).join(', ');
-  const speed = f.measured ? ` · measured ${formatSpeedup(f.measured.speedup)}${f.run.predictedSpeedup ? ` (predicted ${formatSpeedup(f.run.predictedSpeedup)})` : ''}` : '';
   const canApply = f.run.tasks.some((t) => t.status === 'succeeded' && t.resultCommit);
   const actions = canApply ? ['Review', 'Apply'] : ['Review'];
   const show = f.run.status === 'succeeded' ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
-  const who = demo && f.run.tasks.some((t) => t.kind !== 'command') ? ` (agents: ${DEMO_LABEL})` : '';
-  void show(`Parallel Agents: run ${f.run.runId} ${f.run.status}${who}: ${summary}${speed}.${f.run.stopReason ? ` ${f.run.stopReason}.` : ''}`, ...actions).then((pick) => {
+  void show(runFinishedMessage(f.run, f.measured, demo), ...actions).then((pick) => {
     if (pick === 'Review') void commands.runCmds.reviewRun(f.run);
     if (pick === 'Apply') void commands.runCmds.apply({ type: 'run', run: f.run });
   });

@@ -3,13 +3,18 @@
 import * as vscode from 'vscode';
 import { Disposable } from '../core/lifecycle';
 import { validateApiKeyInput, type ApiKeyStore } from './apiKeyStore';
-import { Commands } from './ids';
+import { CommandTitles as T, Commands } from './ids';
 import type { PlanPanels } from './planPanel';
 import { taskFileTemplateFor } from './taskFileTemplate';
 import type { TaskFiles } from './taskFiles';
 import type { AgentsNode } from './agentsTree';
 import { RunCommands, type AttemptChoice } from './runCommands';
 import type { RunService } from './runService';
+import type { ConflictTracker } from './conflicts';
+import type { TranscriptView } from './transcriptView';
+import type { ViolationReview } from './violations';
+import type { RunPruner } from './runPruning';
+import { ViolationCommands, type ViolationTarget } from './violationCommands';
 
 export interface CommandServices {
   readonly log: vscode.LogOutputChannel;
@@ -17,6 +22,10 @@ export interface CommandServices {
   readonly apiKeys: ApiKeyStore;
   readonly planPanels: PlanPanels;
   readonly runs: RunService;
+  readonly conflicts: ConflictTracker;
+  readonly transcripts: TranscriptView;
+  readonly violations: ViolationReview;
+  readonly pruner: RunPruner;
 }
 
 /** Run commands in Restricted Mode: say why nothing happens (not awaited: the message stays). */
@@ -46,18 +55,23 @@ export class CommandHandlers extends Disposable {
     this.runCmds = new RunCommands(s);
     const r = this.runCmds;
     const trusted = <A extends unknown[]>(title: string, fn: (...a: A) => Promise<unknown>) => (...a: A) => (vscode.workspace.isTrusted ? fn(...a) : restricted(title));
-    reg(Commands.runTasks, trusted('Run Tasks', () => r.runTasks()));
-    reg(Commands.runSelectedTasks, trusted('Run Selected Tasks…', () => r.runSelected()));
-    reg(Commands.runTask, trusted('Run Task', (taskId?: string, uri?: vscode.Uri) => r.runOne(taskId, uri)));
+    reg(Commands.runTasks, trusted(T[Commands.runTasks], () => r.runTasks()));
+    reg(Commands.runSelectedTasks, trusted(T[Commands.runSelectedTasks], () => r.runSelected()));
+    reg(Commands.runTask, trusted(T[Commands.runTask], (taskId?: string, uri?: vscode.Uri) => r.runOne(taskId, uri)));
     reg(Commands.cancelTask, (n?: AgentsNode) => r.cancelTask(n));
     reg(Commands.cancelRun, (n?: AgentsNode) => r.cancelRun(n));
-    reg(Commands.retryTask, trusted('Retry Task', (n?: AgentsNode) => r.retry(n)));
+    reg(Commands.retryTask, trusted(T[Commands.retryTask], (n?: AgentsNode) => r.retry(n)));
     reg(Commands.openTaskChanges, (n?: AgentsNode) => r.openChanges(n));
     reg(Commands.openTranscript, (n?: AgentsNode) => r.openTranscript(n));
-    reg(Commands.applyRun, trusted('Apply Run', (n?: AgentsNode) => r.apply(n)));
-    reg(Commands.applyTask, trusted('Apply Task', (n?: AgentsNode) => r.apply(n, true)));
-    reg(Commands.undoApply, trusted('Undo Apply', (n?: AgentsNode) => r.undo(n)));
-    reg(Commands.chooseAttempt, trusted('Choose Attempt…', (n?: AgentsNode | AttemptChoice) => r.chooseAttempt(n)));
+    reg(Commands.openRawTranscript, (n?: AgentsNode | vscode.Uri) => r.openRawTranscript(n));
+    reg(Commands.applyRun, trusted(T[Commands.applyRun], (n?: AgentsNode) => r.apply(n)));
+    reg(Commands.applyTask, trusted(T[Commands.applyTask], (n?: AgentsNode) => r.apply(n, true)));
+    reg(Commands.undoApply, trusted(T[Commands.undoApply], (n?: AgentsNode) => r.undo(n)));
+    reg(Commands.chooseAttempt, trusted(T[Commands.chooseAttempt], (n?: AgentsNode | AttemptChoice) => r.chooseAttempt(n)));
+    reg(Commands.pruneRuns, trusted(T[Commands.pruneRuns], () => s.pruner.pruneWithPrompt()));
+    const v = new ViolationCommands(s, r);
+    reg(Commands.acceptViolation, (t?: ViolationTarget) => v.accept(t));
+    reg(Commands.discardViolation, (t?: ViolationTarget) => v.discard(t));
   }
 
   async createTaskFile(arg?: vscode.WorkspaceFolder | vscode.Uri): Promise<vscode.Uri | undefined> {

@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import { Disposable, Emitter } from '../core/lifecycle';
 import { Settings } from './ids';
-import { DEFAULT_MAX_CONCURRENCY, DEFAULT_TASK_FILE, type ExtensionSettings, type OwnershipViolationPolicy } from './settingsModel';
+import { DEFAULT_MAX_CONCURRENCY, DEFAULT_TASK_FILE, keepRunsOf, type ExtensionSettings, type OwnershipViolationPolicy } from './settingsModel';
 
 export class Configuration extends Disposable {
   private readonly _onDidChange = this._register(new Emitter<void>());
@@ -34,6 +34,7 @@ export class Configuration extends Disposable {
       prices: (c.get<ExtensionSettings['prices']>(Settings.prices) ?? {}) as ExtensionSettings['prices'],
       ...(typeof maxCost === 'number' && maxCost > 0 && { maxCostPerRun: maxCost }),
       ownershipViolations: (policy === 'discard' ? 'discard' : 'flag') satisfies OwnershipViolationPolicy,
+      keepRuns: keepRunsOf(c.get<number>(Settings.keepRuns)),
     };
   }
 }

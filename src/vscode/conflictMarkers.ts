@@ -1,6 +1,9 @@
 // Conflict markers as the apply writes them (git merge-file, labelled with task ids or
-// "working tree"), parsed per line so the editor can offer Accept ‹A› / ‹B› / Both.
-// Pure; a conflict region is only recognised when it is complete (<<<, ===, >>>).
+// "working tree", `conflict-marker-size` characters long), parsed per line so the editor
+// can offer Accept ‹A› / ‹B› / Both. Pure; a conflict region is only recognised when it
+// is complete (<<<, ===, >>>), its markers have the apply's size and, when the apply's
+// labels are known, its labels are theirs: a file that shows markers as examples (git's
+// own documentation does) keeps them as text.
 
 export interface LineRange {
   /** 0-based, inclusive. */
@@ -25,48 +28,89 @@ export interface ConflictRegion {
 
 export type ConflictChoice = 'ours' | 'theirs' | 'both';
 
-const START = /^<{7}(?: (.*))?$/;
-const BASE = /^\|{7}(?: .*)?$/;
-const SEP = /^={7}$/;
-const END = /^>{7}(?: (.*))?$/;
+export interface ConflictParseOptions {
+  /** The markers' length (the apply's `ApplyConflict.markerSize`); git's default is 7. */
+  readonly markerSize?: number;
+  /**
+   * The labels the apply wrote ("working tree", task ids); a marker whose label is not
+   * made of these (several joined by ", ") is text. Unset: any label.
+   */
+  readonly labels?: readonly string[];
+}
+
+export const DEFAULT_MARKER_SIZE = 7;
+
+interface Markers {
+  readonly start: RegExp;
+  readonly base: RegExp;
+  readonly sep: RegExp;
+  readonly end: RegExp;
+}
+
+const markersBySize = new Map<number, Markers>();
+
+function markers(size: number): Markers {
+  let m = markersBySize.get(size);
+  if (!m) {
+    const n = `{${size}}`;
+    m = { start: new RegExp(`^<${n}(?: (.*))?$`), base: new RegExp(`^\\|${n}(?: .*)?$`), sep: new RegExp(`^=${n}$`), end: new RegExp(`^>${n}(?: (.*))?$`) };
+    markersBySize.set(size, m);
+  }
+  return m;
+}
 
 export function splitLines(text: string): string[] {
   return text.split(/\r?\n/);
 }
 
-export function parseConflicts(text: string): ConflictRegion[] {
+export function parseConflicts(text: string, options: ConflictParseOptions = {}): ConflictRegion[] {
+  const size = options.markerSize && options.markerSize > 0 ? Math.floor(options.markerSize) : DEFAULT_MARKER_SIZE;
+  const M = markers(size);
+  const known = options.labels ? new Set(options.labels) : undefined;
+  const ours = (label: string | undefined) => !known || (label !== undefined && label.split(', ').every((l) => known.has(l)));
+  /** The label of a start or end marker of ours, `undefined` when the line is not one. */
+  const marker = (re: RegExp, line: string): string | undefined => {
+    const m = re.exec(line);
+    if (!m) return undefined;
+    const label = (m[1] ?? '').trim();
+    return ours(label) ? label : undefined;
+  };
   const lines = splitLines(text);
   const out: ConflictRegion[] = [];
   let i = 0;
   while (i < lines.length) {
-    const start = START.exec(lines[i] as string);
-    if (!start) {
+    const startLabel = marker(M.start, lines[i] as string);
+    if (startLabel === undefined) {
       i++;
       continue;
     }
     let base: number | undefined;
     let sep: number | undefined;
     let end: number | undefined;
+    let endLabel = '';
     let j = i + 1;
     for (; j < lines.length; j++) {
       const l = lines[j] as string;
-      if (START.test(l)) break; // a new region before this one ended: this one is broken
-      if (sep === undefined && base === undefined && BASE.test(l)) base = j;
-      else if (sep === undefined && SEP.test(l)) sep = j;
-      else if (sep !== undefined && END.test(l)) {
-        end = j;
-        break;
+      if (marker(M.start, l) !== undefined) break; // a new region before this one ended: this one is broken
+      if (sep === undefined && base === undefined && M.base.test(l)) base = j;
+      else if (sep === undefined && M.sep.test(l)) sep = j;
+      else if (sep !== undefined) {
+        const label = marker(M.end, l);
+        if (label !== undefined) {
+          end = j;
+          endLabel = label;
+          break;
+        }
       }
     }
     if (sep === undefined || end === undefined) {
       i = j;
       continue;
     }
-    const endMatch = END.exec(lines[end] as string);
     out.push({
       range: { start: i, end: end + 1 },
-      oursLabel: (start[1] ?? '').trim() || 'ours',
-      theirsLabel: (endMatch?.[1] ?? '').trim() || 'theirs',
+      oursLabel: startLabel || 'ours',
+      theirsLabel: endLabel || 'theirs',
       ours: { start: i + 1, end: base ?? sep },
       ...(base !== undefined && { base: { start: base + 1, end: sep } }),
       theirs: { start: sep + 1, end },

@@ -5,21 +5,35 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Disposable, Emitter } from '../core/lifecycle';
-import { acceptTitle, parseConflicts, resolvedLines, splitLines, type ConflictChoice, type ConflictRegion } from './conflictMarkers';
+import type { ApplyConflict } from '../git';
+import { acceptTitle, DEFAULT_MARKER_SIZE, parseConflicts, resolvedLines, splitLines, type ConflictChoice, type ConflictParseOptions, type ConflictRegion } from './conflictMarkers';
 import { CONFLICT_SIDE_SCHEME, InternalCommands, TreeItemContexts } from './ids';
+import { gitObjectUri } from './gitObjectProvider';
 import type { RunApplied, RunService } from './runService';
+import type { RunSnapshot } from './runSnapshot';
+import type { ViolationReview } from './violations';
+import { violationDescription, type ViolationItem } from './violationsModel';
 
 export interface ConflictFile {
   readonly uri: vscode.Uri;
   readonly runId: string;
   readonly tasks: readonly string[];
   readonly regions: readonly ConflictRegion[];
+  /** How the apply wrote this file's markers: only those regions are ours to resolve. */
+  readonly parse: ConflictParseOptions;
+}
+
+/** The marker size and labels an apply used for one file. */
+export function parseOptionsOf(c: ApplyConflict): ConflictParseOptions {
+  return { markerSize: c.markerSize || DEFAULT_MARKER_SIZE, labels: [...new Set([...c.tasks, 'working tree', 'base'])] };
 }
 
 export class ConflictTracker extends Disposable {
   private readonly _onDidChange = this._register(new Emitter<void>());
   readonly onDidChange = this._onDidChange.event;
   private readonly files = new Map<string, ConflictFile>();
+  /** Files whose conflicts were resolved through our CodeLens, by URI: the run they came from. */
+  private readonly resolved = new Map<string, { readonly uri: vscode.Uri; readonly runId: string }>();
 
   constructor(runs: RunService) {
     super();
@@ -53,19 +67,32 @@ export class ConflictTracker extends Disposable {
       } catch {
         continue;
       }
-      const regions = parseConflicts(text);
-      if (regions.length) this.files.set(uri.toString(), { uri, runId: a.runId, tasks: c.tasks, regions });
+      const parse = parseOptionsOf(c);
+      const regions = parseConflicts(text, parse);
+      if (regions.length) this.files.set(uri.toString(), { uri, runId: a.runId, tasks: c.tasks, regions, parse });
     }
     this._onDidChange.fire();
   }
 
+  /** A region of this file was resolved with our CodeLens (undo names such files). */
+  noteResolved(uri: vscode.Uri): void {
+    const f = this.files.get(uri.toString());
+    if (f) this.resolved.set(uri.toString(), { uri, runId: f.runId });
+  }
+
+  /** Repository-relative paths of the files of a run resolved with our CodeLens. */
+  resolvedPaths(runId: string, repoRoot: string): string[] {
+    return [...this.resolved.values()].filter((r) => r.runId === runId).map((r) => path.relative(repoRoot, r.uri.fsPath).split(path.sep).join('/'));
+  }
+
   /** After an undo the files are back as they were: keep only those still with markers. */
   private async recheck(runId: string): Promise<void> {
+    for (const [k, r] of [...this.resolved]) if (r.runId === runId) this.resolved.delete(k);
     for (const f of [...this.files.values()].filter((x) => x.runId === runId)) {
       const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === f.uri.toString() && d.isDirty);
       let regions: ConflictRegion[] = [];
       try {
-        regions = parseConflicts(open ? open.getText() : new TextDecoder().decode(await vscode.workspace.fs.readFile(f.uri)));
+        regions = parseConflicts(open ? open.getText() : new TextDecoder().decode(await vscode.workspace.fs.readFile(f.uri)), f.parse);
       } catch {
         // removed by the undo: nothing left to resolve
       }
@@ -78,47 +105,108 @@ export class ConflictTracker extends Disposable {
   private rescan(doc: vscode.TextDocument): void {
     const f = this.files.get(doc.uri.toString());
     if (!f) return;
-    const regions = parseConflicts(doc.getText());
+    const regions = parseConflicts(doc.getText(), f.parse);
     if (regions.length) this.files.set(doc.uri.toString(), { ...f, regions });
     else this.files.delete(doc.uri.toString());
     this._onDidChange.fire();
   }
+
+  /** The regions of ours in a document (none when the file is not tracked). */
+  regionsIn(doc: vscode.TextDocument): ConflictRegion[] {
+    const f = this.files.get(doc.uri.toString());
+    return f ? parseConflicts(doc.getText(), f.parse) : [];
+  }
 }
 
-export type ConflictNode = { readonly type: 'file'; readonly file: ConflictFile } | { readonly type: 'region'; readonly file: ConflictFile; readonly region: ConflictRegion };
+export type ConflictNode =
+  | { readonly type: 'file'; readonly file: ConflictFile }
+  | { readonly type: 'region'; readonly file: ConflictFile; readonly region: ConflictRegion }
+  /** Ownership violations of one run, waiting for Accept / Discard. */
+  | { readonly type: 'violations'; readonly runId: string; readonly items: readonly ViolationItem[] }
+  | { readonly type: 'violation'; readonly runId: string; readonly item: ViolationItem };
 
 export class ConflictsTreeProvider extends Disposable implements vscode.TreeDataProvider<ConflictNode> {
   private readonly _onDidChangeTreeData = this._register(new Emitter<ConflictNode | undefined>());
   readonly onDidChangeTreeData = this._onDidChangeTreeData.event;
 
-  constructor(private readonly tracker: ConflictTracker) {
+  constructor(
+    private readonly tracker: ConflictTracker,
+    private readonly violations: ViolationReview,
+    private readonly runs: RunService,
+  ) {
     super();
     this._register(tracker.onDidChange(() => this._onDidChangeTreeData.fire(undefined)));
+    this._register(violations.onDidChange(() => this._onDidChangeTreeData.fire(undefined)));
+    this._register(runs.onDidChange(() => this._onDidChangeTreeData.fire(undefined)));
   }
 
   getChildren(n?: ConflictNode): ConflictNode[] {
-    if (!n) return this.tracker.all().map((file) => ({ type: 'file', file }));
+    if (!n) {
+      const groups: ConflictNode[] = this.violations.runs().map((r) => ({ type: 'violations', runId: r.runId, items: r.items }));
+      return [...this.tracker.all().map((file): ConflictNode => ({ type: 'file', file })), ...groups];
+    }
     if (n.type === 'file') return n.file.regions.map((region) => ({ type: 'region', file: n.file, region }));
+    if (n.type === 'violations') return n.items.map((item) => ({ type: 'violation', runId: n.runId, item }));
     return [];
   }
 
   getTreeItem(n: ConflictNode): vscode.TreeItem {
-    if (n.type === 'file') {
-      const item = new vscode.TreeItem(n.file.uri, vscode.TreeItemCollapsibleState.Expanded);
-      item.id = n.file.uri.toString();
-      item.description = `${n.file.regions.length} conflict${n.file.regions.length === 1 ? '' : 's'} · ${n.file.tasks.join(' vs ')}`;
-      item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('editorWarning.foreground'));
-      item.contextValue = TreeItemContexts.conflictFile;
-      item.tooltip = `${vscode.workspace.asRelativePath(n.file.uri)}: conflict markers from applying run ${n.file.runId}. Open it and choose a side with the CodeLens above each conflict.`;
-      item.command = { title: 'Open', command: InternalCommands.openConflict, arguments: [n.file.uri, n.file.regions[0]?.range.start ?? 0] };
-      return item;
+    switch (n.type) {
+      case 'file': {
+        const item = new vscode.TreeItem(n.file.uri, vscode.TreeItemCollapsibleState.Expanded);
+        item.id = n.file.uri.toString();
+        item.description = `${n.file.regions.length} conflict${n.file.regions.length === 1 ? '' : 's'} · ${n.file.tasks.join(' vs ')}`;
+        item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('editorWarning.foreground'));
+        item.contextValue = TreeItemContexts.conflictFile;
+        item.tooltip = `${vscode.workspace.asRelativePath(n.file.uri)}: conflict markers from applying run ${n.file.runId}. Open it and choose a side with the CodeLens above each conflict.`;
+        item.command = { title: 'Open', command: InternalCommands.openConflict, arguments: [n.file.uri, n.file.regions[0]?.range.start ?? 0] };
+        return item;
+      }
+      case 'region': {
+        const item = new vscode.TreeItem(`Line ${n.region.range.start + 1}: ${n.region.oursLabel} ↔ ${n.region.theirsLabel}`, vscode.TreeItemCollapsibleState.None);
+        item.id = `${n.file.uri.toString()}#${n.region.range.start}`;
+        item.iconPath = new vscode.ThemeIcon('git-merge');
+        item.command = { title: 'Open', command: InternalCommands.openConflict, arguments: [n.file.uri, n.region.range.start] };
+        return item;
+      }
+      case 'violations': {
+        const item = new vscode.TreeItem('Ownership violations', vscode.TreeItemCollapsibleState.Expanded);
+        item.id = `violations/${n.runId}`;
+        item.description = `run ${n.runId} · ${n.items.length}`;
+        item.iconPath = new vscode.ThemeIcon('shield', new vscode.ThemeColor('editorWarning.foreground'));
+        item.contextValue = TreeItemContexts.violations;
+        item.tooltip = new vscode.MarkdownString(
+          `Changes the tasks of run ${n.runId} made outside the files they own. **None is written into your files until you accept it**: Accept, then apply the run; Discard drops it.`,
+        );
+        return item;
+      }
+      case 'violation':
+        return violationItem(n.runId, n.item, this.runs.find(n.runId));
     }
-    const item = new vscode.TreeItem(`Line ${n.region.range.start + 1}: ${n.region.oursLabel} ↔ ${n.region.theirsLabel}`, vscode.TreeItemCollapsibleState.None);
-    item.id = `${n.file.uri.toString()}#${n.region.range.start}`;
-    item.iconPath = new vscode.ThemeIcon('git-merge');
-    item.command = { title: 'Open', command: InternalCommands.openConflict, arguments: [n.file.uri, n.region.range.start] };
-    return item;
   }
+}
+
+function violationItem(runId: string, v: ViolationItem, run: RunSnapshot | undefined): vscode.TreeItem {
+  const item = new vscode.TreeItem(path.posix.basename(v.path), vscode.TreeItemCollapsibleState.None);
+  item.id = `violations/${runId}/${v.path}`;
+  if (run && !v.outsideWorkspace) item.resourceUri = vscode.Uri.file(path.join(run.repoRoot, v.path));
+  const applied = run?.applied !== undefined && !run.applied.undone;
+  const dir = path.posix.dirname(v.path);
+  item.description = `${dir === '.' ? '' : `${dir} · `}${violationDescription(v, applied)}`;
+  item.iconPath = new vscode.ThemeIcon(v.decision === 'accepted' ? 'pass' : v.outsideWorkspace ? 'circle-slash' : 'shield');
+  item.contextValue = v.outsideWorkspace ? TreeItemContexts.violationOutside : v.decision === 'accepted' ? TreeItemContexts.violationAccepted : TreeItemContexts.violation;
+  item.tooltip = v.outsideWorkspace
+    ? `${v.path}: task ${v.task} wrote outside its workspace folder. Such a write is never kept in the result, so it cannot be applied.`
+    : `${v.path}: task ${v.task} changed it without owning it. Click to see the change; Accept writes it with the run's apply, Discard drops it.`;
+  const task = run?.tasks.find((t) => t.id === v.task);
+  if (run && task?.baseCommit && task.resultCommit && !v.outsideWorkspace) {
+    item.command = {
+      title: 'Open Change',
+      command: 'vscode.diff',
+      arguments: [gitObjectUri(run.repoRoot, task.baseCommit, v.path), gitObjectUri(run.repoRoot, task.resultCommit, v.path), `${path.posix.basename(v.path)} (${v.task}, outside its owns: base ↔ result)`, { preview: true }],
+    };
+  }
+  return item;
 }
 
 export class ConflictCodeLens extends Disposable implements vscode.CodeLensProvider {
@@ -131,8 +219,7 @@ export class ConflictCodeLens extends Disposable implements vscode.CodeLensProvi
   }
 
   provideCodeLenses(doc: vscode.TextDocument): vscode.CodeLens[] {
-    if (!this.tracker.get(doc.uri)) return [];
-    return parseConflicts(doc.getText()).flatMap((c) => {
+    return this.tracker.regionsIn(doc).flatMap((c) => {
       const at = new vscode.Range(c.range.start, 0, c.range.start, 0);
       const arg = (choice: ConflictChoice) => [doc.uri, c.range.start, choice];
       return [
@@ -169,20 +256,31 @@ export class ConflictEditing extends Disposable implements vscode.TextDocumentCo
 
   async accept(uri: vscode.Uri, line: number, choice: ConflictChoice): Promise<boolean> {
     const doc = await vscode.workspace.openTextDocument(uri);
-    const c = parseConflicts(doc.getText()).find((r) => r.range.start === line);
-    if (!c) return false;
-    const lines = splitLines(doc.getText());
-    const replacement = resolvedLines(lines, c, choice);
-    const edit = new vscode.WorkspaceEdit();
-    const end = c.range.end < doc.lineCount ? new vscode.Position(c.range.end, 0) : doc.lineAt(doc.lineCount - 1).range.end;
-    const text = replacement.length ? replacement.join(doc.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n') + (c.range.end < doc.lineCount ? (doc.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n') : '') : '';
-    edit.replace(uri, new vscode.Range(new vscode.Position(c.range.start, 0), end), text);
-    return vscode.workspace.applyEdit(edit);
+    // The file may be reloaded from disk under us (an apply just wrote it): through an editor,
+    // the edit is refused when the document changed since it was parsed, and parsed again.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const c = this.tracker.regionsIn(doc).find((r) => r.range.start === line);
+      if (!c) return false;
+      const eol = doc.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n';
+      const replacement = resolvedLines(splitLines(doc.getText()), c, choice);
+      const end = c.range.end < doc.lineCount ? new vscode.Position(c.range.end, 0) : doc.lineAt(doc.lineCount - 1).range.end;
+      const text = replacement.length ? replacement.join(eol) + (c.range.end < doc.lineCount ? eol : '') : '';
+      const range = new vscode.Range(new vscode.Position(c.range.start, 0), end);
+      const editor = vscode.window.visibleTextEditors.find((e) => e.document === doc);
+      this.tracker.noteResolved(uri);
+      if (!editor) {
+        const edit = new vscode.WorkspaceEdit();
+        edit.replace(uri, range, text);
+        return vscode.workspace.applyEdit(edit);
+      }
+      if (await editor.edit((b) => b.replace(range, text))) return true;
+    }
+    return false;
   }
 
   async compare(uri: vscode.Uri, line: number): Promise<void> {
     const doc = await vscode.workspace.openTextDocument(uri);
-    const c = parseConflicts(doc.getText()).find((r) => r.range.start === line);
+    const c = this.tracker.regionsIn(doc).find((r) => r.range.start === line);
     if (!c) return;
     const lines = splitLines(doc.getText());
     const side = (label: string, r: { start: number; end: number }) => {
@@ -201,8 +299,7 @@ export class ConflictEditing extends Disposable implements vscode.TextDocumentCo
 
   private decorateAll(): void {
     for (const editor of vscode.window.visibleTextEditors) {
-      const tracked = this.tracker.get(editor.document.uri);
-      const regions = tracked ? parseConflicts(editor.document.getText()) : [];
+      const regions = this.tracker.regionsIn(editor.document);
       const lines = (start: number, end: number) => (end > start ? [new vscode.Range(start, 0, end - 1, 0)] : []);
       editor.setDecorations(this.oursHeader, regions.map((c) => new vscode.Range(c.markers.start, 0, c.markers.start, 0)));
       editor.setDecorations(this.oursBody, regions.flatMap((c) => lines(c.ours.start, c.ours.end)));

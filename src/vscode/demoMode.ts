@@ -23,8 +23,10 @@ export function demoEndpoint(env: Readonly<Record<string, string | undefined>>):
   return { baseURL, apiKey: env['ANTHROPIC_API_KEY']?.trim() || 'demo-placeholder-key' };
 }
 
-/** Tree descriptions of agent tasks start with the demo label. */
+/** Tree descriptions of agent tasks carry the demo label, right after their lead (status or elapsed). */
 export function withDemoLabel(description: string, demo: boolean, kind: string): string {
   if (!demo || kind === 'command') return description;
-  return description ? `${DEMO_LABEL} · ${description}` : DEMO_LABEL;
+  if (!description) return DEMO_LABEL;
+  const [lead, ...rest] = description.split(' · ');
+  return [lead, DEMO_LABEL, ...rest].join(' · ');
 }

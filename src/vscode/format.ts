@@ -22,8 +22,19 @@ export function formatCost(usd: number): string {
   return `$${usd.toFixed(2)}`;
 }
 
+/**
+ * `2.00×`, as the CLI writes it (contract C6). The same as core/plan's formatSpeedup (a
+ * unit test checks): importing that would load the planner at activation.
+ */
 export function formatSpeedup(x: number): string {
-  return `×${x.toFixed(x >= 10 ? 0 : 1)}`;
+  return Number.isFinite(x) ? `${x.toFixed(2)}×` : '–';
+}
+
+/** A local time for messages and tooltips: "14:05" today, "3 Dec, 14:05" another day; never ISO. */
+export function formatClock(ms: number, now: number = Date.now()): string {
+  const d = new Date(ms);
+  const time = d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  return d.toDateString() === new Date(now).toDateString() ? time : `${d.toLocaleDateString([], { day: 'numeric', month: 'short' })}, ${time}`;
 }
 
 export interface RunCounts {
@@ -58,20 +69,44 @@ export interface TaskLine {
   readonly reason?: string;
 }
 
-/** The Agents view's description of a task: elapsed · tokens · cost · current tool. */
+/** Statuses the icon alone does not make plain: their word leads the description. */
+const SAID_FIRST = new Set(['failed', 'cancelled', 'skipped', 'undecided', 'interrupted']);
+
+/**
+ * The Agents view's description of a task, for the default sidebar width (~30 characters
+ * show): the status when the icon is not enough, the elapsed time, then the current tool
+ * (running) or the files changed (succeeded) or why it failed. Tokens and cost are in the
+ * tooltip (taskTooltipLines).
+ */
 export function taskDescription(t: TaskLine, now: number): string {
   const parts: string[] = [];
-  if (t.status === 'queued') parts.push('queued');
-  const elapsed = t.ms ?? (t.startedAt !== undefined && t.status === 'running' ? now - t.startedAt : undefined);
-  if (elapsed !== undefined) parts.push(formatDuration(elapsed));
-  const tokens = t.tokens.input + t.tokens.output + t.tokens.cacheRead + t.tokens.cacheWrite;
-  if (tokens > 0) parts.push(formatTokens(tokens));
-  if (t.costUsd > 0) parts.push(formatCost(t.costUsd));
+  if (t.status === 'queued') return 'queued';
+  if (SAID_FIRST.has(t.status)) parts.push(t.status);
+  const elapsed = elapsedOf(t, now);
+  if (elapsed !== undefined && t.status !== 'skipped') parts.push(formatDuration(elapsed));
   if (t.status === 'running' && t.currentTool) parts.push(t.currentTool);
-  if (t.status !== 'running' && t.changedCount !== undefined) parts.push(`${t.changedCount} file${t.changedCount === 1 ? '' : 's'}`);
+  if (t.status === 'succeeded' && t.changedCount !== undefined) parts.push(`${t.changedCount} file${t.changedCount === 1 ? '' : 's'}`);
   if (t.status === 'failed' && (t.error ?? t.reason)) parts.push(firstLine(t.error ?? t.reason ?? ''));
-  if ((t.status === 'skipped' || t.status === 'cancelled') && t.reason) parts.push(firstLine(t.reason));
+  if (t.status === 'skipped' && t.reason) parts.push(firstLine(t.reason));
   return parts.join(' · ');
+}
+
+/** The tooltip's plain lines for what the description leaves out. */
+export function taskTooltipLines(t: TaskLine, now: number): string[] {
+  const lines: string[] = [];
+  const elapsed = elapsedOf(t, now);
+  const time = elapsed !== undefined ? ` ${t.status === 'running' ? 'for' : 'in'} ${formatDuration(elapsed)}` : '';
+  lines.push(`Status: ${t.status}${time}${t.status === 'running' && t.currentTool ? `, now ${t.currentTool}` : ''}`);
+  const tok = t.tokens;
+  if (tok.input + tok.output + tok.cacheRead + tok.cacheWrite > 0) {
+    lines.push(`Tokens: ${tok.input} in · ${tok.output} out · ${tok.cacheRead} cache read · ${tok.cacheWrite} cache write — ${formatCost(t.costUsd)}`);
+  } else if (t.costUsd > 0) lines.push(`Cost: ${formatCost(t.costUsd)}`);
+  if (t.changedCount !== undefined) lines.push(`Changed ${t.changedCount} file${t.changedCount === 1 ? '' : 's'}`);
+  return lines;
+}
+
+function elapsedOf(t: TaskLine, now: number): number | undefined {
+  return t.ms ?? (t.startedAt !== undefined && t.status === 'running' ? now - t.startedAt : undefined);
 }
 
 function firstLine(s: string): string {

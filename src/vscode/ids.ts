@@ -18,14 +18,47 @@ export const Commands = {
   retryTask: 'parallelAgents.retryTask',
   openTaskChanges: 'parallelAgents.openTaskChanges',
   openTranscript: 'parallelAgents.openTranscript',
+  openRawTranscript: 'parallelAgents.openRawTranscript',
   applyRun: 'parallelAgents.applyRun',
   applyTask: 'parallelAgents.applyTask',
   undoApply: 'parallelAgents.undoApply',
   chooseAttempt: 'parallelAgents.chooseAttempt',
+  pruneRuns: 'parallelAgents.pruneRuns',
+  acceptViolation: 'parallelAgents.acceptViolation',
+  discardViolation: 'parallelAgents.discardViolation',
   openTaskFile: 'parallelAgents.openTaskFile',
 } as const;
 
 export type CommandId = (typeof Commands)[keyof typeof Commands];
+
+/**
+ * Titles as package.json gives them (a unit test keeps the two equal). No title starts
+ * another one: typing a whole title in the palette must pick that command.
+ */
+export const CommandTitles: Readonly<Record<CommandId, string>> = {
+  [Commands.createTaskFile]: 'Create Task File',
+  [Commands.showPlan]: 'Show Plan',
+  [Commands.setApiKey]: 'Set API Key',
+  [Commands.clearApiKey]: 'Clear API Key',
+  [Commands.showLog]: 'Show Log',
+  [Commands.openTaskFile]: 'Open Task File',
+  [Commands.runTasks]: 'Run All Tasks',
+  [Commands.runSelectedTasks]: 'Run Selected Tasks…',
+  [Commands.runTask]: 'Run Task',
+  [Commands.cancelTask]: 'Cancel Task',
+  [Commands.cancelRun]: 'Cancel Run',
+  [Commands.retryTask]: 'Retry Task',
+  [Commands.openTaskChanges]: 'Open Task Changes',
+  [Commands.openTranscript]: 'Open Transcript',
+  [Commands.openRawTranscript]: 'Open Raw Transcript (JSONL)',
+  [Commands.applyRun]: 'Apply Run',
+  [Commands.applyTask]: 'Apply Task',
+  [Commands.undoApply]: 'Undo Apply',
+  [Commands.chooseAttempt]: 'Choose Attempt…',
+  [Commands.pruneRuns]: 'Prune Old Runs…',
+  [Commands.acceptViolation]: 'Accept Ownership Violation',
+  [Commands.discardViolation]: 'Discard Ownership Violation',
+};
 
 /** Commands invoked by CodeLens and tree items only (not in package.json). */
 export const InternalCommands = {
@@ -63,12 +96,17 @@ export const ContextKeys = {
 
 /** Tree item contextValues (drive the inline actions in package.json's menus). */
 export const TreeItemContexts = {
+  /** A finished run that can be applied (never applied, or its apply undone). */
   run: 'run',
   runActive: 'run-active',
+  /** A run whose apply stands: it can be undone, not applied again. */
+  runApplied: 'run-applied',
   taskRunning: 'task-running',
   taskQueued: 'task-queued',
   taskFailed: 'task-failed',
   taskDone: 'task-done',
+  /** A consensus task that did not decide (C1): not a result to apply. */
+  taskUndecided: 'task-undecided',
   /** A finished or failed competitive task: another attempt can be chosen. */
   taskDoneCompetitive: 'task-done-competitive',
   taskFailedCompetitive: 'task-failed-competitive',
@@ -82,6 +120,13 @@ export const TreeItemContexts = {
   changedFile: 'changed-file',
   transcript: 'transcript',
   conflictFile: 'conflict-file',
+  /** The Conflicts view's "Ownership violations" group of a run. */
+  violations: 'violations',
+  /** A change outside its task's owns, not accepted yet. */
+  violation: 'violation',
+  violationAccepted: 'violation-accepted',
+  /** Written outside the workspace folder: never applicable, only dismissed. */
+  violationOutside: 'violation-outside',
 } as const;
 
 export const Settings = {
@@ -93,6 +138,7 @@ export const Settings = {
   prices: 'prices',
   maxCostPerRun: 'maxCostPerRun',
   ownershipViolations: 'ownershipViolations',
+  keepRuns: 'keepRuns',
 } as const;
 
 export const SecretKeys = {
@@ -107,5 +153,7 @@ export const OUTPUT_CHANNEL_NAME = 'Parallel Agents';
 export const DIAGNOSTIC_SOURCE = 'parallel-agents';
 /** Read-only documents of git objects (phase 2's diffs). */
 export const GIT_OBJECT_SCHEME = 'parallel-agents-git';
+/** Read-only, readable transcripts (Markdown built from the JSONL). */
+export const TRANSCRIPT_SCHEME = 'parallel-agents-transcript';
 /** Read-only sides of a conflict region, for Compare. */
 export const CONFLICT_SIDE_SCHEME = 'parallel-agents-conflict';

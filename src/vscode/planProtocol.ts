@@ -78,7 +78,7 @@ export type WebviewToHost =
   | { readonly type: 'openProblem'; readonly line: number; readonly column: number }
   | { readonly type: 'runTask'; readonly taskId: string };
 
-const TASK_STATUSES: ReadonlySet<string> = new Set(['queued', 'running', 'succeeded', 'failed', 'cancelled', 'skipped']);
+const TASK_STATUSES: ReadonlySet<string> = new Set(['queued', 'running', 'succeeded', 'failed', 'cancelled', 'skipped', 'undecided']);
 
 export function isTaskStatus(v: unknown): v is TaskStatus {
   return typeof v === 'string' && TASK_STATUSES.has(v);

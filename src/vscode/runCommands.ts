@@ -8,9 +8,11 @@ import type { AgentsNode } from './agentsTree';
 import type { CommandServices } from './commands';
 import { gitObjectUri } from './gitObjectProvider';
 import { Commands, focusViewCommand, Views } from './ids';
-import { attemptDescription, attemptLabel } from './format';
-import { RunError, type RunApplied } from './runService';
+import { attemptDescription, attemptLabel, formatClock } from './format';
+import { applyReport, errorMessage, undoConfirmation, undoneMessage } from './applyMessages';
+import { AppliedRunError, RunError, UndoBlockedError, type RunApplied, type UndoDone } from './runService';
 import { choosableAttempts, type RunSnapshot, type TaskSnapshot } from './runSnapshot';
+import { transcriptRefOf } from './transcriptView';
 
 /** Choose Attempt's argument from code (tests, other commands): no quick pick. */
 export interface AttemptChoice {
@@ -110,7 +112,7 @@ export class RunCommands {
       void vscode.window.showInformationMessage(`Parallel Agents: task "${task.id}" changed no file.`);
       return;
     }
-    await vscode.commands.executeCommand('vscode.changes', `Changes of ${task.id} (run ${run.runId})`, files.map(pair));
+    await vscode.commands.executeCommand('vscode.changes', `Changes of ${task.id}, run ${run.runId}`, files.map(pair));
   }
 
   /** A file an attempt changed: the task's base ↔ the attempt's result. */
@@ -198,18 +200,36 @@ export class RunCommands {
       void vscode.window.showInformationMessage(`Parallel Agents: run ${run.runId} changed no file.`);
       return;
     }
-    await vscode.commands.executeCommand('vscode.changes', `Run ${run.runId}: ${entries.length} changed file${entries.length === 1 ? '' : 's'}`, entries);
+    // VS Code adds the count itself ("… (4 files)").
+    await vscode.commands.executeCommand('vscode.changes', `Changes of run ${run.runId}`, entries);
   }
 
+  /** The task's transcript as a readable document (turns, tool calls, output, local times). */
   async openTranscript(n?: AgentsNode): Promise<void> {
     const target = n && n.type !== 'run' ? n : await this.pickTask((t) => t.status !== 'queued', 'Task whose transcript to open');
     if (!target) return;
+    if (!(await this.hasTranscript(target.run.runId, target.task.id))) return;
+    await this.s.transcripts.open(target.run.runId, target.task.id);
+  }
+
+  /** The JSONL itself: from a tree item, the readable transcript's editor, or the palette. */
+  async openRawTranscript(arg?: AgentsNode | vscode.Uri): Promise<void> {
+    const ids = (x: { run: RunSnapshot; task: TaskSnapshot } | undefined) => x && { runId: x.run.runId, taskId: x.task.id };
+    const target =
+      arg instanceof vscode.Uri ? transcriptRefOf(arg)
+      : arg && arg.type !== 'run' ? ids(arg)
+      : ids(await this.pickTask((t) => t.status !== 'queued', 'Task whose raw transcript to open'));
+    if (!target || !(await this.hasTranscript(target.runId, target.taskId))) return;
+    await vscode.window.showTextDocument(await this.s.runs.transcriptUri(target.runId, target.taskId), { preview: true });
+  }
+
+  private async hasTranscript(runId: string, taskId: string): Promise<boolean> {
     try {
-      const uri = await this.s.runs.transcriptUri(target.run.runId, target.task.id);
-      await vscode.workspace.fs.stat(uri);
-      await vscode.window.showTextDocument(uri, { preview: true });
+      await vscode.workspace.fs.stat(await this.s.runs.transcriptUri(runId, taskId));
+      return true;
     } catch {
-      void vscode.window.showInformationMessage(`Parallel Agents: task "${target.task.id}" has no transcript yet.`);
+      void vscode.window.showInformationMessage(`Parallel Agents: task "${taskId}" has no transcript yet.`);
+      return false;
     }
   }
 
@@ -222,10 +242,10 @@ export class RunCommands {
       run = target.run;
       only = [target.task.id];
     }
-    run ??= await this.pickRun((r) => r.status !== 'running' && r.tasks.some((t) => t.status === 'succeeded'), 'Run to apply');
+    run ??= await this.pickRun((r) => r.status !== 'running' && (!r.applied || r.applied.undone) && r.tasks.some((t) => t.status === 'succeeded'), 'Run to apply');
     if (!run) return undefined;
     try {
-      const applied = await this.s.runs.apply(run.runId, only);
+      const applied = await this.s.runs.apply(run.runId, only, this.s.violations.accepted(run.runId));
       this.reportApply(applied);
       return applied;
     } catch (e) {
@@ -234,35 +254,61 @@ export class RunCommands {
     }
   }
 
+  /**
+   * Undoes a run's apply. When files changed after the apply (a conflict resolved with our
+   * CodeLens, or any other edit), a modal names them and offers Undo Others (keep them as
+   * they are) or Undo Anyway (put them back too).
+   */
   async undo(n?: AgentsNode): Promise<boolean> {
     const run = n?.run ?? (await this.pickRun((r) => r.applied !== undefined && !r.applied.undone, 'Run whose apply to undo'));
     if (!run) return false;
+    let done: UndoDone;
     try {
-      const r = await this.s.runs.undo(run.runId);
-      void vscode.window.showInformationMessage(`Parallel Agents: undid the apply of run ${run.runId}: ${r.restored.length} file${r.restored.length === 1 ? '' : 's'} restored, ${r.removed.length} removed.`);
-      return true;
+      done = await this.s.runs.undo(run.runId);
     } catch (e) {
-      this.report('Cannot undo', e);
-      return false;
+      if (!(e instanceof UndoBlockedError)) {
+        this.report('Cannot undo', e);
+        return false;
+      }
+      const { message, detail } = undoConfirmation(run.runId, e.edited, new Set(this.s.conflicts.resolvedPaths(run.runId, run.repoRoot)));
+      const others = 'Undo Others';
+      const anyway = 'Undo Anyway';
+      const pick = await vscode.window.showWarningMessage(message, { modal: true, detail }, others, anyway);
+      if (pick !== others && pick !== anyway) return false;
+      try {
+        done = await this.s.runs.undo(run.runId, { force: true, ...(pick === others && { keep: e.edited }) });
+      } catch (e2) {
+        this.report('Cannot undo', e2);
+        return false;
+      }
     }
+    void vscode.window.showInformationMessage(undoneMessage(run.runId, done));
+    return true;
   }
 
   private reportApply(a: RunApplied): void {
-    const r = a.result;
-    const parts = [`${r.applied.length} file${r.applied.length === 1 ? '' : 's'} written`];
-    if (r.merged.length) parts.push(`${r.merged.length} merged with your edits`);
-    if (r.skipped.length) parts.push(`${r.skipped.length} skipped (${r.skipped.slice(0, 3).map((x) => `${x.path}: ${x.reason}`).join('; ')})`);
-    const conflicts = r.conflicts.length + r.binaryConflicts.length;
-    if (conflicts) parts.push(`${conflicts} conflict${conflicts === 1 ? '' : 's'}`);
-    const msg = `Parallel Agents: applied run ${a.runId}: ${parts.join(', ')}.`;
+    const { message, conflicts, leftOut } = applyReport(a.runId, a.result);
     const undo = 'Undo Apply';
     const show = 'Show Conflicts';
+    const review = 'Review Violations';
     const then = (pick: string | undefined) => {
       if (pick === undo) void vscode.commands.executeCommand(Commands.undoApply, { type: 'run', run: this.s.runs.find(a.runId) });
-      if (pick === show) void vscode.commands.executeCommand(focusViewCommand(Views.conflicts));
+      if (pick === show || pick === review) void vscode.commands.executeCommand(focusViewCommand(Views.conflicts));
     };
-    if (conflicts) void vscode.window.showWarningMessage(msg, show, undo).then(then);
-    else void vscode.window.showInformationMessage(msg, undo).then(then);
+    const actions = [...(conflicts ? [show] : []), ...(leftOut ? [review] : []), undo];
+    if (conflicts || leftOut) void vscode.window.showWarningMessage(message, ...actions).then(then);
+    else void vscode.window.showInformationMessage(message, ...actions).then(then);
+  }
+
+  /**
+   * Applies a run again, e.g. with violations accepted after its apply: undo (asking about
+   * files changed since, as Undo Apply does), then apply.
+   */
+  async applyAgain(runId: string): Promise<RunApplied | undefined> {
+    const run = this.s.runs.find(runId);
+    if (!run) return undefined;
+    if (run.applied && !run.applied.undone && !(await this.undo({ type: 'run', run }))) return undefined;
+    return this.apply({ type: 'run', run: this.s.runs.find(runId) ?? run });
   }
 
   private report(what: string, e: unknown): void {
@@ -271,9 +317,9 @@ export class RunCommands {
     const actions: string[] = [];
     if (/API key/i.test(message)) actions.push('Set API Key');
     if (/task file has \d+ problem/.test(message)) actions.push('Show Problems');
-    const applied = /^Run (\S+) has been applied; undo it first/.exec(message)?.[1];
+    const applied = e instanceof AppliedRunError ? e.runId : undefined;
     if (applied) actions.push('Undo Apply');
-    void vscode.window.showErrorMessage(`Parallel Agents: ${what}: ${message}`, ...actions).then((pick) => {
+    void vscode.window.showErrorMessage(errorMessage(what, message), ...actions).then((pick) => {
       if (pick === 'Undo Apply') void vscode.commands.executeCommand(Commands.undoApply, { type: 'run', run: this.s.runs.find(applied as string) });
       if (pick === 'Set API Key') void vscode.commands.executeCommand(Commands.setApiKey);
       if (pick === 'Show Problems') void vscode.commands.executeCommand('workbench.actions.view.problems');
@@ -287,7 +333,7 @@ export class RunCommands {
       return runs[0];
     }
     const pick = await vscode.window.showQuickPick(
-      runs.map((r) => ({ label: r.runId, description: `${r.status} · ${new Date(r.startedAt).toLocaleString()}`, run: r })),
+      runs.map((r) => ({ label: r.runId, description: `${r.status} · started ${formatClock(r.startedAt)}`, run: r })),
       { placeHolder },
     );
     return pick?.run;

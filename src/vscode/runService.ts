@@ -9,9 +9,11 @@ import type { ChooseAttemptResult, Run, RunOptions } from '../engine';
 import type { ApplyResult, GitRepo } from '../git';
 import type { ApiKeyStore } from './apiKeyStore';
 import type { Configuration } from './configuration';
+import { appliedRefusal, undoneRefusal } from './applyMessages';
 import { demoEndpoint, type DemoEndpoint } from './demoMode';
-import { measuredSpeedup } from './format';
-import { applicableTasks, fromJournal, fromRunView, type RunSnapshot } from './runSnapshot';
+import { formatSpeedup, measuredSpeedup } from './format';
+import { readKept, writeKept } from './keptFiles';
+import { applySourceOf, fromJournal, fromRunView, type RunSnapshot } from './runSnapshot';
 import type { TaskFiles } from './taskFiles';
 
 type EngineModule = typeof import('../engine/index.js');
@@ -44,6 +46,29 @@ export interface RunApplied {
 
 export class RunError extends Error {}
 
+/** The run's apply stands: undo it before applying again. */
+export class AppliedRunError extends RunError {
+  constructor(readonly runId: string, at: number, then?: string) {
+    super(appliedRefusal(runId, at, Date.now(), then));
+  }
+}
+
+/** Undo stopped: these files changed after the apply (repository-relative). */
+export class UndoBlockedError extends RunError {
+  constructor(message: string, readonly edited: readonly string[]) {
+    super(message);
+  }
+}
+
+export interface UndoDone {
+  readonly restored: string[];
+  readonly removed: string[];
+  /** Files left as the user had them ("Undo Others"). */
+  readonly kept: string[];
+  /** Files undo left alone (under a submodule or a symbolic link now), with why. */
+  readonly skipped: Array<{ path: string; reason: string }>;
+}
+
 export class RunService extends Disposable {
   private readonly _onDidChange = this._register(new Emitter<void>());
   /** Something in some run changed; fired at most every COALESCE_MS. */
@@ -54,6 +79,9 @@ export class RunService extends Disposable {
   readonly onDidFinish = this._onDidFinish.event;
   private readonly _onDidApply = this._register(new Emitter<RunApplied>());
   readonly onDidApply = this._onDidApply.event;
+  private readonly _onDidForget = this._register(new Emitter<readonly string[]>());
+  /** Runs are gone (pruned): views drop what they kept about them. */
+  readonly onDidForget = this._onDidForget.event;
   private readonly _onDidUndo = this._register(new Emitter<{ runId: string }>());
   /** An apply was undone: the files it wrote are as they were before it. */
   readonly onDidUndo = this._onDidUndo.event;
@@ -62,6 +90,8 @@ export class RunService extends Disposable {
   private past: RunSnapshot[] = [];
   private readonly applied = new Map<string, RunSnapshot['applied']>();
   private readonly repos = new Map<string, Promise<GitRepo>>();
+  /** Applies, undos, prunes and run starts of this window take turns: they share the repository's apply lock. */
+  private turn: Promise<unknown> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
   private ticker: NodeJS.Timeout | undefined;
   /** Set in demo mode: agents talk to the scripted server, never with the stored key. */
@@ -115,18 +145,26 @@ export class RunService extends Disposable {
     return r;
   }
 
+  /** The git repositories of the workspace folders (each once). */
+  async workspaceRepos(): Promise<GitRepo[]> {
+    const repos = new Map<string, GitRepo>();
+    for (const f of vscode.workspace.workspaceFolders ?? []) {
+      if (f.uri.scheme !== 'file') continue;
+      try {
+        const repo = await this.repo(f.uri.fsPath);
+        repos.set(repo.root, repo);
+      } catch {
+        // not a git repository: no runs
+      }
+    }
+    return [...repos.values()];
+  }
+
   /** Reads past runs from each workspace folder's journal. */
   async refreshHistory(): Promise<void> {
     const out: RunSnapshot[] = [];
-    for (const f of vscode.workspace.workspaceFolders ?? []) {
-      if (f.uri.scheme !== 'file') continue;
-      let repo: GitRepo;
-      try {
-        repo = await this.repo(f.uri.fsPath);
-      } catch {
-        continue; // not a git repository: no runs
-      }
-      const g = await loadGit();
+    const g = await loadGit();
+    for (const repo of await this.workspaceRepos()) {
       for (const j of (await g.listRuns(repo)).slice(0, HISTORY_LIMIT)) out.push(fromJournal(j, repo.root));
     }
     const seen = new Set<string>();
@@ -166,7 +204,7 @@ export class RunService extends Disposable {
     };
     let run: Run;
     try {
-      run = await engine.startRun(opts);
+      run = await this.exclusive(() => engine.startRun(opts));
     } catch (e) {
       if (e instanceof engine.RunSetupError) throw new RunError(e.message);
       throw e;
@@ -189,9 +227,11 @@ export class RunService extends Disposable {
       if (m) void vscode.window.showWarningMessage(`Parallel Agents: run ${id} paused: ${m}`);
     });
     run.onDidFinish((v) => {
+      // A finish announced after a retry reopened the run is stale: the retry's end comes later.
+      if (v.status === 'running') return;
       const snap = fromRunView(v, this.applied.get(id));
       const m = measuredSpeedup(v.tasks, (v.finishedAt ?? Date.now()) - v.startedAt);
-      this.log.info(`run ${id} ${v.status}${m ? `, measured speedup ×${m.speedup.toFixed(2)} (predicted ×${v.plan.predictedSpeedup.toFixed(2)})` : ''}`);
+      this.log.info(`run ${id} ${v.status}${m ? `, measured speedup ${formatSpeedup(m.speedup)} (expected ${formatSpeedup(v.plan.expectedSpeedup)})` : ''}`);
       this.changed(true);
       this._onDidFinish.fire({ run: snap, taskFile, ...(m && { measured: m }) });
     });
@@ -207,6 +247,30 @@ export class RunService extends Disposable {
         }
       }, 1000);
     }
+  }
+
+  /** Runs `fn` after the apply, undo, prune or start in progress in this window (see `turn`). */
+  exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.turn.then(fn);
+    this.turn = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Drops runs that no longer exist (pruned), live ones included. */
+  forget(runIds: readonly string[]): void {
+    if (!runIds.length) return;
+    for (const id of runIds) {
+      const l = this.live.get(id);
+      if (l && l.run.view.status !== 'running') {
+        this.live.delete(id);
+        l.run.dispose();
+      }
+      this.applied.delete(id);
+    }
+    const gone = new Set(runIds);
+    this.past = this.past.filter((r) => !gone.has(r.runId));
+    this._onDidForget.fire(runIds);
+    this.changed(true);
   }
 
   liveRun(runId: string): Run | undefined {
@@ -228,25 +292,34 @@ export class RunService extends Disposable {
     const l = this.live.get(runId);
     if (!l) throw new RunError(`run ${runId} was not started in this window, so its tasks cannot be retried in it; run the task again with "Run Selected Tasks…"`);
     const ok = l.run.retry(taskId);
-    if (ok) void l.run.whenIdle().then((v) => {
-      this.changed(true);
-      this._onDidFinish.fire({ run: fromRunView(v, this.applied.get(runId)), taskFile: l.taskFile });
-    });
+    // Its end is announced by the run's own onDidFinish (whenIdle finishes the run again).
+    if (ok) void l.run.whenIdle().then(() => this.changed(true));
     return ok;
   }
 
   /**
    * Applies a run's succeeded tasks (or `only` those). Files with unsaved edits in the
-   * editor are skipped, and reported, rather than overwritten under the user.
+   * editor are skipped, and reported, rather than overwritten under the user. Changes
+   * outside a task's owns are written only when accepted (`includeViolations`), never
+   * under the `discard` setting.
    */
-  async apply(runId: string, only?: readonly string[]): Promise<RunApplied> {
+  apply(runId: string, only?: readonly string[], includeViolations: readonly string[] = []): Promise<RunApplied> {
+    return this.exclusive(() => this.applyNow(runId, only, includeViolations));
+  }
+
+  private async applyNow(runId: string, only: readonly string[] | undefined, includeViolations: readonly string[]): Promise<RunApplied> {
     const r = this.find(runId);
     if (!r) throw new RunError(`no run ${runId}`);
     if (r.status === 'running') throw new RunError(`run ${runId} is still running; apply it when it has finished`);
-    const tasks = applicableTasks(r, only);
+    if (r.applied && !r.applied.undone) throw new AppliedRunError(runId, r.applied.at);
+    const engine = await loadEngine();
+    const tasks = engine.applyInputs(applySourceOf(r), only ? { only } : {});
     if (!tasks.length) throw new RunError(`run ${runId} has no succeeded task${only ? ` among ${only.join(', ')}` : ''} to apply`);
     const repo = await this.repo(r.repoRoot);
     const g = await loadGit();
+    // The record is the truth (another window, or the CLI, may have applied it).
+    const record = await g.readApplyRecord(repo, runId);
+    if (record && record.status !== 'undone') throw new AppliedRunError(runId, Date.parse(record.at));
     const skipPaths = vscode.workspace.textDocuments
       .filter((d) => d.isDirty && d.uri.scheme === 'file')
       .map((d) => path.relative(repo.root, d.uri.fsPath).split(path.sep).join('/'))
@@ -256,30 +329,52 @@ export class RunService extends Disposable {
     const result = await g.applyRun(repo, {
       runId,
       runBase: r.baseCommit,
-      tasks: tasks.map((t) => ({ id: t.id, owns: t.owns, baseCommit: t.baseCommit as string, resultCommit: t.resultCommit as string })),
+      tasks,
       skipPaths,
-      includeViolations: discard ? false : [],
-      force: r.applied?.undone === true,
+      includeViolations: discard ? false : includeViolations,
     });
     this.applied.set(runId, { at: Date.now(), undone: false });
-    this.log.info(`applied run ${runId}: ${result.applied.length} written, ${result.conflicts.length} conflicts, ${result.skipped.length} skipped`);
+    const leftOut = result.violations.filter((v) => !v.included).length;
+    this.log.info(`applied run ${runId}: ${result.applied.length} written, ${result.conflicts.length} conflicts, ${result.skipped.length} skipped, ${leftOut} ownership violations left out`);
     const applied = { runId, repoRoot: repo.root, result };
     this._onDidApply.fire(applied);
     this.changed(true);
     return applied;
   }
 
-  async undo(runId: string): Promise<{ restored: string[]; removed: string[] }> {
+  /**
+   * Undoes a run's apply. `force` restores even files changed after the apply; `keep`
+   * (with force) leaves those files as they are now. Without force, files changed after
+   * the apply stop the undo with an UndoBlockedError naming them.
+   */
+  undo(runId: string, opts: { force?: boolean; keep?: readonly string[] } = {}): Promise<UndoDone> {
+    return this.exclusive(() => this.undoNow(runId, opts));
+  }
+
+  private async undoNow(runId: string, opts: { force?: boolean; keep?: readonly string[] }): Promise<UndoDone> {
     const r = this.find(runId);
     if (!r) throw new RunError(`no run ${runId}`);
+    if (r.applied?.undone) throw new RunError(undoneRefusal(runId, r.applied.at));
     const repo = await this.repo(r.repoRoot);
     const g = await loadGit();
-    const result = await g.undoApply(repo, runId);
+    const keep = opts.force ? (opts.keep ?? []) : [];
+    const saved = await readKept(repo.root, keep);
+    let result: { restored: string[]; removed: string[]; skipped: Array<{ path: string; reason: string }> };
+    try {
+      result = await g.undoApply(repo, runId, { force: opts.force === true });
+    } catch (e) {
+      const edited = (e as { edited?: unknown }).edited;
+      if (e instanceof g.GitError && Array.isArray(edited)) throw new UndoBlockedError(e.message, edited as string[]);
+      if (e instanceof g.GitError) throw new RunError(e.message);
+      throw e;
+    }
+    await writeKept(repo.root, saved);
+    const kept = new Set(keep);
     this.applied.set(runId, { at: Date.now(), undone: true });
-    this.log.info(`undid the apply of run ${runId}: ${result.restored.length} restored, ${result.removed.length} removed`);
+    this.log.info(`undid the apply of run ${runId}: ${result.restored.length} restored, ${result.removed.length} removed${keep.length ? `, ${keep.length} kept as they were` : ''}`);
     this._onDidUndo.fire({ runId });
     this.changed(true);
-    return result;
+    return { restored: result.restored.filter((p) => !kept.has(p)), removed: result.removed.filter((p) => !kept.has(p)), kept: [...keep], skipped: result.skipped };
   }
 
   /**
@@ -292,6 +387,7 @@ export class RunService extends Disposable {
     if (!r) throw new RunError(`no run ${runId}`);
     const l = this.live.get(runId);
     if (l?.run.view.status === 'running') throw new RunError(`run ${runId} is still running; choose an attempt once it has finished`);
+    if (r.applied && !r.applied.undone) throw new AppliedRunError(runId, r.applied.at, 'choose another attempt');
     // The run's view settles before its final journal write; chooseAttempt reads the journal.
     if (l) await l.run.done;
     const repo = await this.repo(r.repoRoot);

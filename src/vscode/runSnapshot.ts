@@ -2,7 +2,7 @@
 // (its journal). Paths are repository-relative, as git objects are addressed. Pure.
 import type { TaskStatus, TokenUsage } from '../core/runModel';
 import type { AttemptRecord, StrategyOutcome } from '../core/strategyModel';
-import type { RunView } from '../engine/types';
+import type { ApplySource, RunView } from '../engine';
 import type { RunJournal } from '../git/journal';
 
 export interface TaskSnapshot {
@@ -22,6 +22,7 @@ export interface TaskSnapshot {
   readonly output?: string;
   readonly error?: string;
   readonly reason?: string;
+  /** Ownership globs as recorded: relative to the run's `prefix` (see RunSnapshot). */
   readonly owns: readonly string[];
   readonly dependsOn: readonly string[];
   /** Competitive attempts, consensus votes, aggregate sources; attempts' paths repository-relative. */
@@ -33,14 +34,22 @@ export interface RunSnapshot {
   readonly status: 'running' | 'succeeded' | 'failed' | 'cancelled' | 'interrupted' | 'undecided';
   readonly live: boolean;
   readonly repoRoot: string;
+  /**
+   * The workspace folder in the repository ('pkg/'), which the tasks' `owns` are relative
+   * to; '' for a journal (its globs are repository-relative already).
+   */
+  readonly prefix: string;
   readonly baseCommit: string;
   readonly startedAt: number;
   readonly finishedAt?: number;
   readonly tasks: readonly TaskSnapshot[];
-  readonly predictedSpeedup?: number;
+  /** The plan's headline speedup: what the concurrency cap allows (contract C6). */
+  readonly expectedSpeedup?: number;
   /** Set once applied; `undone` after Undo Apply. */
   readonly applied?: { readonly at: number; readonly undone: boolean };
   readonly stopReason?: string;
+  /** Changes outside the tasks' `owns` (a live run's analysis), repository-relative. */
+  readonly violations?: readonly { readonly task: string; readonly path: string; readonly outsideWorkspace?: true }[];
 }
 
 const ZERO: TokenUsage = { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 };
@@ -51,11 +60,13 @@ export function fromRunView(v: RunView, applied?: RunSnapshot['applied']): RunSn
     status: v.status,
     live: true,
     repoRoot: v.repoRoot,
+    prefix: v.prefix,
     baseCommit: v.baseCommit,
     startedAt: v.startedAt,
     ...(v.finishedAt !== undefined && { finishedAt: v.finishedAt }),
-    predictedSpeedup: v.plan.predictedSpeedup,
+    expectedSpeedup: v.plan.expectedSpeedup,
     ...(v.stopReason !== undefined && { stopReason: v.stopReason }),
+    ...(v.analysis?.violations.length && { violations: v.analysis.violations }),
     ...(applied && { applied }),
     tasks: v.tasks.map((t) => ({
       id: t.id,
@@ -73,7 +84,7 @@ export function fromRunView(v: RunView, applied?: RunSnapshot['applied']): RunSn
       ...(t.output !== undefined && { output: t.output }),
       ...(t.error !== undefined && { error: t.error }),
       ...(t.reason !== undefined && { reason: t.reason }),
-      owns: t.owns.map((g) => v.prefix + g),
+      owns: t.owns,
       dependsOn: t.dependsOn,
       ...(t.strategy !== undefined && { strategy: strategySnapshot(t.strategy, v.prefix) }),
     })),
@@ -89,6 +100,7 @@ export function fromJournal(j: RunJournal, repoRoot: string): RunSnapshot {
     status: j.status,
     live: false,
     repoRoot: j.root ?? repoRoot,
+    prefix: '',
     baseCommit: j.baseCommit,
     startedAt: ms(j.startedAt) ?? 0,
     ...(finishedAt !== undefined && { finishedAt }),
@@ -155,19 +167,7 @@ export function runCounts(runs: readonly RunSnapshot[]): { running: number; queu
   return { running, queued };
 }
 
-/** Tasks a run can apply: succeeded, with a result commit, each after what it builds on. */
-export function applicableTasks(r: RunSnapshot, only?: readonly string[]): TaskSnapshot[] {
-  const ok = r.tasks.filter((t) => t.status === 'succeeded' && t.resultCommit && t.baseCommit && (!only || only.includes(t.id)));
-  const byId = new Map(r.tasks.map((t) => [t.id, t]));
-  const depth = new Map<string, number>();
-  const depthOf = (id: string, seen: Set<string> = new Set()): number => {
-    const known = depth.get(id);
-    if (known !== undefined) return known;
-    if (seen.has(id)) return 0;
-    seen.add(id);
-    const d = 1 + Math.max(0, ...(byId.get(id)?.dependsOn ?? []).map((x) => depthOf(x, seen)));
-    depth.set(id, d);
-    return d;
-  };
-  return ok.map((t, i) => ({ t, i, d: depthOf(t.id) })).sort((a, b) => a.d - b.d || a.i - b.i).map((x) => x.t);
+/** The run as the engine's applyInputs takes it (which tasks apply, in what order, owning what). */
+export function applySourceOf(r: RunSnapshot): ApplySource {
+  return { prefix: r.prefix, tasks: r.tasks };
 }

@@ -16,11 +16,19 @@ export interface ExtensionSettings {
   readonly prices: Readonly<Record<string, { input?: number; output?: number; cacheRead?: number; cacheWrite?: number }>>;
   readonly maxCostPerRun?: number;
   readonly ownershipViolations: OwnershipViolationPolicy;
+  /** After a run, prune runs beyond the newest N (never unapplied results); 0: never. */
+  readonly keepRuns: number;
 }
 
 export const DEFAULT_TASK_FILE = '.agents/tasks.yaml';
 export const DEFAULT_MAX_CONCURRENCY = 8;
 export const DEFAULT_CONCURRENCY = 3;
+export const DEFAULT_KEEP_RUNS = 20;
+
+/** The keepRuns setting as a whole number of runs (0: no automatic pruning). */
+export function keepRunsOf(v: unknown): number {
+  return typeof v === 'number' && Number.isFinite(v) && v >= 0 ? Math.floor(v) : DEFAULT_KEEP_RUNS;
+}
 
 /** The concurrency a run uses: the user's setting, else the task file's, never above the cap. */
 export function effectiveConcurrency(setting: number | undefined, taskFile: number | undefined, cap: number): number {

@@ -37,7 +37,7 @@ export class TaskCodeLensProvider extends Disposable implements vscode.CodeLensP
       const tasksLine = findTasksKeyLine(doc) ?? Math.max(0, first.line - 2);
       const summary = plan.errors.length
         ? `$(error) Show Plan: ${plan.errors.length} error${plan.errors.length === 1 ? '' : 's'} to fix before a run`
-        : `$(type-hierarchy) Show Plan: ${plan.tasks.length} tasks in ${plan.waves.length} wave${plan.waves.length === 1 ? '' : 's'}, predicted ${formatSpeedup(plan.predictedSpeedup)}`;
+        : `$(type-hierarchy) Show Plan: ${plan.tasks.length} tasks in ${plan.waves.length} wave${plan.waves.length === 1 ? '' : 's'}, expected ${formatSpeedup(plan.expectedSpeedup)}`;
       lenses.push(new vscode.CodeLens(new vscode.Range(tasksLine, 0, tasksLine, 0), { title: summary, command: Commands.showPlan, arguments: [doc.uri] }));
     }
     for (const t of analysis.taskFile.tasks) {

@@ -4,7 +4,7 @@
 
 export const TASK_FILE_TEMPLATE_YAML = `# Parallel Agents task file. Each task owns the files it may write; tasks whose
 # ownership does not overlap run at the same time. Show the plan with
-# "Parallel Agents: Show Plan", then run with "Parallel Agents: Run Tasks".
+# "Parallel Agents: Show Plan", then run with "Parallel Agents: Run All Tasks".
 version: 1
 concurrency: 3
 tasks:

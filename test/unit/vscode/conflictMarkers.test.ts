@@ -58,3 +58,79 @@ describe('vscode/conflictMarkers', () => {
     assert.equal(acceptTitle('working tree'), 'Accept Yours (working tree)');
   });
 });
+
+describe('vscode/conflictMarkers: only the regions apply wrote', () => {
+  // A documentation file that shows conflict markers as examples (git's own
+  // Documentation/git-merge.adoc sets conflict-marker-size=32 for this reason).
+  const DOC = [
+    'When a merge conflicts, git writes:',
+    '',
+    '<<<<<<< yours:sample.txt',
+    'Conflict resolution is hard;',
+    '=======',
+    'Git makes conflict resolution easy.',
+    '>>>>>>> theirs:sample.txt',
+    '',
+    'and you pick a side.',
+  ];
+  const big = (c: string, label?: string) => c.repeat(32) + (label ? ` ${label}` : '');
+
+  it('honours the marker size: 32-character markers, the 7-character examples inside are text', () => {
+    const text = [
+      'intro',
+      big('<', 'working tree'),
+      ...DOC,
+      big('='),
+      'the agent rewrote the docs',
+      big('>', 'docs'),
+      'end',
+    ].join('\n');
+    const regions = parseConflicts(text, { markerSize: 32, labels: ['working tree', 'docs'] });
+    assert.equal(regions.length, 1);
+    const [r] = regions;
+    assert.ok(r);
+    assert.deepEqual(r.range, { start: 1, end: DOC.length + 5 });
+    assert.deepEqual(r.ours, { start: 2, end: 2 + DOC.length });
+    assert.equal(r.oursLabel, 'working tree');
+    assert.equal(r.theirsLabel, 'docs');
+    // Accepting the user's side keeps the documentation's examples intact.
+    assert.equal(resolveConflict(text, r, 'ours'), ['intro', ...DOC, 'end'].join('\n'));
+    // The default size sees none of the 32-character markers, and the examples are not ours.
+    assert.deepEqual(parseConflicts(text, { labels: ['working tree', 'docs'] }), []);
+  });
+
+  it('ignores marker-like text whose labels apply did not write', () => {
+    const text = ['a', ...DOC, 'b'].join('\n');
+    assert.deepEqual(parseConflicts(text, { labels: ['working tree', 'changelog'] }), []);
+    // Without labels (no apply to go by) it is parsed as before.
+    assert.equal(parseConflicts(text).length, 1);
+  });
+
+  it('recognises apply\'s labels: "working tree", task ids, several ids joined, and skips a look-alike inside', () => {
+    const text = [
+      '<<<<<<< unit-tests, api-docs',
+      'ours',
+      '=======',
+      'theirs',
+      '>>>>>>> changelog',
+      ...DOC,
+      '<<<<<<< working tree',
+      'mine',
+      '=======',
+      'x',
+      '>>>>>>> theirs:sample.txt',
+      'still theirs',
+      '>>>>>>> lint',
+    ].join('\n');
+    const regions = parseConflicts(text, { labels: ['working tree', 'unit-tests', 'api-docs', 'changelog', 'lint'] });
+    assert.deepEqual(regions.map((r) => `${r.oursLabel}|${r.theirsLabel}|${r.range.start}`), ['unit-tests, api-docs|changelog|0', `working tree|lint|${5 + DOC.length}`]);
+    const last = regions[1];
+    assert.ok(last);
+    assert.deepEqual(last.theirs, { start: 8 + DOC.length, end: 11 + DOC.length });
+  });
+
+  it('does not take a longer or shorter run of marker characters for a marker', () => {
+    const text = ['<<<<<<<< a', 'x', '========', 'y', '>>>>>>>> a', '<<<<<< a', 'x', '======', 'y', '>>>>>> a'].join('\n');
+    assert.deepEqual(parseConflicts(text, { labels: ['a'] }), []);
+  });
+});

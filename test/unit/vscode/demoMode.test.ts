@@ -12,7 +12,9 @@ describe('vscode/demoMode', () => {
   });
 
   it('labels agent tasks, not command tasks', () => {
-    assert.equal(withDemoLabel('3s · 1.2k tok', true, 'agent'), `${DEMO_LABEL} · 3s · 1.2k tok`);
+    // After the lead (status or elapsed), so that what matters still shows at the default width.
+    assert.equal(withDemoLabel('3s · edit_file', true, 'agent'), `3s · ${DEMO_LABEL} · edit_file`);
+    assert.equal(withDemoLabel('queued', true, 'agent'), `queued · ${DEMO_LABEL}`);
     assert.equal(withDemoLabel('', true, 'agent'), DEMO_LABEL);
     assert.equal(withDemoLabel('3s', true, 'command'), '3s');
     assert.equal(withDemoLabel('3s', false, 'agent'), '3s');

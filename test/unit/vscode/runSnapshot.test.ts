@@ -72,3 +72,47 @@ describe('vscode/runSnapshot strategies', () => {
     assert.deepEqual(choosableAttempts(plain!), []);
   });
 });
+
+import { applyInputs } from '../../../src/engine';
+import type { RunView } from '../../../src/engine';
+import { applySourceOf, fromRunView } from '../../../src/vscode/runSnapshot';
+
+describe('vscode/runSnapshot: what Apply Run takes', () => {
+  // A workspace folder inside the repository (pkg/), with an exclusion and a ./ glob.
+  const view = {
+    runId: 'r1',
+    workspace: '/repo/pkg',
+    repoRoot: '/repo',
+    prefix: 'pkg/',
+    taskFile: '.agents/tasks.yaml',
+    baseCommit: 'b',
+    concurrency: 2,
+    plan: { predictedSpeedup: 1, expectedSpeedup: 1 },
+    status: 'succeeded',
+    startedAt: 0,
+    tasks: [
+      { id: 'docs', kind: 'command', status: 'succeeded', owns: ['./docs/**', '!docs/generated/**'], dependsOn: ['code'], tokens: ZERO, costUsd: 0, baseCommit: 'b', resultCommit: 'c-docs', changed: [] },
+      { id: 'code', kind: 'command', status: 'succeeded', owns: ['src/**'], dependsOn: [], tokens: ZERO, costUsd: 0, baseCommit: 'b', resultCommit: 'c-code', changed: [] },
+      { id: 'vote', kind: 'agent', status: 'undecided', owns: ['x'], dependsOn: [], tokens: ZERO, costUsd: 0, baseCommit: 'b', resultCommit: 'c-vote', changed: [] },
+    ],
+  } as unknown as RunView;
+
+  it("gives the engine's applyInputs the run as it is: globs prefixed the engine's way (! and ./), in dependency order", () => {
+    const inputs = applyInputs(applySourceOf(fromRunView(view)));
+    assert.deepEqual(
+      inputs.map((t) => [t.id, t.owns]),
+      [
+        ['code', ['pkg/src/**']],
+        ['docs', ['pkg/docs/**', '!pkg/docs/generated/**']],
+      ],
+    );
+  });
+
+  it('from a journal, whose globs are repository-relative already', () => {
+    const j = {
+      version: 1, runId: 'r2', startedAt: '2026-01-01T00:00:00.000Z', status: 'succeeded', owner: { pid: 1, hostname: 'h' }, baseCommit: 'b', concurrency: 1, taskFile: 't',
+      tasks: { code: { status: 'succeeded', kind: 'command', owns: ['pkg/src/**', '!pkg/src/gen/**'], baseCommit: 'b', resultCommit: 'c' } },
+    } as RunJournal;
+    assert.deepEqual(applyInputs(applySourceOf(fromJournal(j, '/repo'))).map((t) => t.owns), [['pkg/src/**', '!pkg/src/gen/**']]);
+  });
+});

@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as assert from 'node:assert/strict';
 import { DEFAULT_CONCURRENCY as CORE_DEFAULT, MAX_CONCURRENCY } from '../../../src/core/taskSchema';
-import { DEFAULT_CONCURRENCY, DEFAULT_MAX_CONCURRENCY, effectiveConcurrency, isTaskFilePath, taskFileCandidates } from '../../../src/vscode/settingsModel';
+import { DEFAULT_CONCURRENCY, DEFAULT_KEEP_RUNS, DEFAULT_MAX_CONCURRENCY, effectiveConcurrency, isTaskFilePath, keepRunsOf, taskFileCandidates } from '../../../src/vscode/settingsModel';
 
 describe('vscode/settingsModel', () => {
   it('mirrors the core\'s defaults', () => {
@@ -22,5 +24,14 @@ describe('vscode/settingsModel', () => {
     assert.ok(isTaskFilePath('.agents/tasks.json', '.agents/tasks.yaml'));
     assert.ok(isTaskFilePath('ci\\agents.yaml', 'ci/agents.yaml'));
     assert.ok(!isTaskFilePath('.agents/tasks.json', 'ci/agents.yaml'));
+  });
+
+  it('reads keepRuns as a whole number of runs, 0 turning automatic pruning off; the default is package.json\'s', () => {
+    const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8'));
+    assert.equal(pkg.contributes.configuration.properties['parallelAgents.keepRuns'].default, DEFAULT_KEEP_RUNS);
+    assert.equal(keepRunsOf(5.7), 5);
+    assert.equal(keepRunsOf(0), 0);
+    assert.equal(keepRunsOf(-1), DEFAULT_KEEP_RUNS);
+    assert.equal(keepRunsOf(undefined), DEFAULT_KEEP_RUNS);
   });
 });

@@ -14,7 +14,7 @@ import type { ParallelAgentsApi } from '../../../src/vscode/app';
 import { Commands, EXTENSION_ID } from '../../../src/vscode/ids';
 import type { RunApplied } from '../../../src/vscode/runService';
 import type { RunSnapshot } from '../../../src/vscode/runSnapshot';
-import { activateExtension, closeAllEditors, readFile, taskFileUri, waitFor, workspaceRoot, writeFile, pointEngineAt } from './helpers';
+import { activateExtension, withMessages, closeAllEditors, readFile, taskFileUri, waitFor, workspaceRoot, writeFile, pointEngineAt } from './helpers';
 
 /** What is copied from examples/four-step (the fixture's own README and package.json stay). */
 const EXAMPLE_FILES = ['CHANGELOG.md', 'docs/api.md', 'src/slugify.js', 'scripts/lint.js', 'reports/.gitkeep', 'test/.gitkeep'];
@@ -63,11 +63,13 @@ describe('the four-step example against the scripted API', () => {
     assert.ok(started, 'the run did not start (see the log)');
     run = started;
     assert.deepEqual(started.tasks.map((t) => t.id).sort(), ['changelog', 'docs', 'lint', 'tests']);
-    // Mid-run: an agent with tokens and a spinner, and the dependent task queued behind it.
+    // Mid-run: an agent with a spinner and tokens (in the tooltip), and the dependent task queued behind it.
     const working = await waitFor('the tests agent to be working', () => {
       const item = api.agentsTree.getTreeItem(taskNode('tests'));
-      return item.contextValue === 'task-running' && /tok/.test(String(item.description)) ? item : undefined;
+      return item.contextValue === 'task-running' && /Tokens: [1-9]\d* in/.test((item.tooltip as vscode.MarkdownString).value) ? item : undefined;
     }, 30_000);
+    // At the default sidebar width what matters leads: the elapsed time (then the tool).
+    assert.match(String(working.description), /^\d+s( · \w+)?$/);
     assert.equal((working.iconPath as vscode.ThemeIcon).id, 'sync~spin');
     assert.doesNotMatch(String(working.description), /demo model/); // a real key and endpoint here, not the demo
     const queued = api.agentsTree.getTreeItem(taskNode('changelog'));
@@ -83,7 +85,7 @@ describe('the four-step example against the scripted API', () => {
     assert.ok(fake.requests.length >= 8, `only ${fake.requests.length} requests reached the scripted API`);
     const runNode = api.agentsTree.getChildren().find((n) => n.type === 'run' && n.run.runId === run.runId);
     assert.ok(runNode);
-    assert.match(String(api.agentsTree.getTreeItem(runNode).description), /^succeeded · \d+s · /);
+    assert.match(String(api.agentsTree.getTreeItem(runNode).description), /^succeeded · \d+s$/);
     const tasks = api.agentsTree.getChildren(runNode);
     assert.deepEqual(tasks.map((n) => (n.type === 'task' ? `${n.task.id}:${n.task.status}` : '')), ['tests:succeeded', 'docs:succeeded', 'lint:succeeded', 'changelog:succeeded']);
     const children = (id: string) => api.agentsTree.getChildren(taskNode(id)).map((c) => (c.type === 'file' ? c.path : c.type));
@@ -94,11 +96,24 @@ describe('the four-step example against the scripted API', () => {
     const tests = api.agentsTree.getTreeItem(taskNode('tests'));
     assert.equal(tests.contextValue, 'task-done');
     assert.equal((tests.iconPath as vscode.ThemeIcon).id, 'pass');
-    assert.match(String(tests.description), /^\d+s · [\d.]+k? tok( · (<\$0\.01|\$[\d.]+))? · 1 file$/);
+    assert.match(String(tests.description), /^\d+s · 1 file$/);
     const tip = (tests.tooltip as vscode.MarkdownString).value;
     assert.match(tip, /Tokens: \d+ in · \d+ out/);
     assert.ok(tip.includes(TESTS_SUMMARY), tip);
     await waitFor('the idle status bar', () => /idle/.test(api.statusBar.text));
+  });
+
+  it("opens an agent's transcript readably: the prompt, turns, its tool calls with their inputs and results", async () => {
+    await vscode.commands.executeCommand(Commands.openTranscript, taskNode('tests'));
+    const editor = await waitFor('the transcript', () => (vscode.window.activeTextEditor?.document.uri.scheme === 'parallel-agents-transcript' ? vscode.window.activeTextEditor : undefined));
+    const text = editor.document.getText();
+    assert.match(text, /## \d\d:\d\d:\d\d · Task prompt\n/);
+    assert.match(text, /## \d\d:\d\d:\d\d · Turn 1 \(\d+ in · \d+ out tokens\)/);
+    assert.match(text, /### \d\d:\d\d:\d\d · write_file `test\/slugify\.test\.js`\n\n```+\n/);
+    // Its refused write outside what it owns, with the error it got.
+    assert.match(text, /### \d\d:\d\d:\d\d · \w+ `docs\/api\.md`[\s\S]*?\*\*Error:\*\*/);
+    assert.match(text, /Ended: succeeded/);
+    await closeAllEditors();
   });
 
   it("opens an agent's changed file as a diff of the task's base and result", async () => {
@@ -170,9 +185,27 @@ describe('the four-step example against the scripted API', () => {
     assert.match(doc.getText(), /## Unreleased\n- slugify keeps digits\.\n- Unit tests for slugify \(6 cases\)\.\n/);
     await waitFor('no conflict left', () => api.conflicts.count === 0);
     await doc.save();
-    // Undo now refuses: it would overwrite what the user resolved.
-    assert.equal(await vscode.commands.executeCommand<boolean>(Commands.undoApply, { type: 'run', run: api.runs.find(run.runId) }), false);
-    assert.equal(await readFile(uri), doc.getText());
+    const resolved = doc.getText();
+    // Undo asks first, naming the file resolved with the CodeLens; dismissing it changes nothing.
+    let messages = await withMessages(undefined, async () => {
+      assert.equal(await vscode.commands.executeCommand<boolean>(Commands.undoApply, { type: 'run', run: api.runs.find(run.runId) }), false);
+    });
+    const modal = messages.shown.find((m) => m.modal);
+    assert.ok(modal, JSON.stringify(messages.shown));
+    assert.equal(modal.severity, 'warning');
+    assert.match(`${modal.message}\n${modal.detail ?? ''}`, /CHANGELOG\.md \(you resolved its conflict/);
+    assert.deepEqual(modal.items, ['Undo Others', 'Undo Anyway']);
+    assert.equal(await readFile(uri), resolved);
+    assert.ok(exists('test/slugify.test.js'));
+    // "Undo Others": every other file goes back, the resolved one stays as resolved.
+    messages = await withMessages((m) => (m.modal ? 'Undo Others' : undefined), async () => {
+      assert.equal(await vscode.commands.executeCommand<boolean>(Commands.undoApply, { type: 'run', run: api.runs.find(run.runId) }), true);
+    });
+    assert.equal(await readFile(uri), resolved);
+    assert.equal(exists('test/slugify.test.js'), false);
+    assert.equal(await readFile(file('docs/api.md')), readFileSync(path.join(example, 'docs', 'api.md'), 'utf8'));
+    const done = messages.shown.find((m) => !m.modal);
+    assert.match(done?.message ?? '', /kept as you have it: CHANGELOG\.md/);
     await closeAllEditors();
   });
 

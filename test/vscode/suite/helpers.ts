@@ -66,3 +66,66 @@ export function pointEngineAt(baseURL: string): () => void {
     else process.env.ANTHROPIC_BASE_URL = saved.url;
   };
 }
+
+export interface ShownMessage {
+  readonly severity: 'information' | 'warning' | 'error';
+  readonly message: string;
+  readonly modal: boolean;
+  readonly detail?: string;
+  readonly items: readonly string[];
+}
+
+/**
+ * Records the notifications and modal dialogs the extension shows (window.show*Message),
+ * answering each with `answer` (undefined: dismissed). Returns the record and the restore.
+ */
+export function captureMessages(answer: (m: ShownMessage) => string | undefined = () => undefined): { readonly shown: ShownMessage[]; restore(): void } {
+  const w = vscode.window as unknown as Record<string, unknown>;
+  const names = { information: 'showInformationMessage', warning: 'showWarningMessage', error: 'showErrorMessage' } as const;
+  const saved = Object.values(names).map((n) => [n, w[n]] as const);
+  const shown: ShownMessage[] = [];
+  for (const [severity, name] of Object.entries(names) as [ShownMessage['severity'], string][]) {
+    w[name] = (message: string, ...rest: unknown[]) => {
+      const options = rest[0] !== undefined && typeof rest[0] === 'object' && rest[0] !== null && !('title' in rest[0]) ? (rest.shift() as vscode.MessageOptions) : undefined;
+      const items = rest.map((i) => (typeof i === 'string' ? i : (i as vscode.MessageItem).title));
+      const m: ShownMessage = { severity, message, modal: options?.modal === true, ...(options?.detail !== undefined && { detail: options.detail }), items };
+      shown.push(m);
+      const pick = answer(m);
+      return Promise.resolve(pick === undefined ? undefined : rest[items.indexOf(pick)]);
+    };
+  }
+  return {
+    shown,
+    restore: () => {
+      for (const [n, f] of saved) w[n] = f;
+    },
+  };
+}
+
+/** Answers window.showQuickPick with the item `choose` picks (by label); returns the restore. */
+export function answerQuickPick(choose: (labels: readonly string[]) => string | undefined): () => void {
+  const w = vscode.window as unknown as Record<string, unknown>;
+  const saved = w['showQuickPick'];
+  w['showQuickPick'] = async (items: readonly vscode.QuickPickItem[] | Thenable<readonly vscode.QuickPickItem[]>) => {
+    const list = await items;
+    const label = choose(list.map((i) => i.label));
+    return list.find((i) => i.label === label);
+  };
+  return () => {
+    w['showQuickPick'] = saved;
+  };
+}
+
+/** Runs `fn` with the messages captured (and answered; `fn` sees them), then restores them; returns what was shown. */
+export async function withMessages(
+  answer: ((m: ShownMessage) => string | undefined) | undefined,
+  fn: (shown: readonly ShownMessage[]) => Promise<unknown>,
+): Promise<{ readonly shown: ShownMessage[] }> {
+  const c = captureMessages(answer);
+  try {
+    await fn(c.shown);
+  } finally {
+    c.restore();
+  }
+  return c;
+}

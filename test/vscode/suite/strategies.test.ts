@@ -180,7 +180,7 @@ describe('merge strategies against the scripted API', () => {
     const applied = await vscode.commands.executeCommand<RunApplied | undefined>(Commands.applyRun, { type: 'run', run: run() });
     assert.ok(applied);
     assert.equal(await readFile(file('src/clamp.js')), CLAMP_BEST);
-    await assert.rejects(api.runs.chooseAttempt(runId, 'clamp', 2), /has been applied; undo it first/);
+    await assert.rejects(api.runs.chooseAttempt(runId, 'clamp', 2), /was already applied at \d{1,2}:\d{2}.*; undo that apply \(Undo Apply\) to choose another attempt\.$/);
     assert.equal(await vscode.commands.executeCommand(Commands.chooseAttempt, { runId, taskId: 'clamp', attempt: 2 }), undefined);
     assert.ok(await vscode.commands.executeCommand<boolean>(Commands.undoApply, { type: 'run', run: run() }));
     assert.equal(readFileSync(file('src/clamp.js').fsPath, 'utf8'), readFileSync(path.join(vscode.extensions.getExtension(EXTENSION_ID)?.extensionPath as string, 'examples', 'strategies', 'src', 'clamp.js'), 'utf8'));

@@ -89,7 +89,7 @@ describe('task file in the editor', () => {
     for (const l of run) assert.equal(doc.lineAt(l.range.start.line).text.trim(), `${l.command?.arguments?.[0]}:`);
     const plan = lenses.find((l) => l.command?.command === Commands.showPlan);
     assert.ok(plan, 'a Show Plan lens');
-    assert.match(plan.command?.title ?? '', /4 tasks in 2 waves, predicted ×2\.0/);
+    assert.match(plan.command?.title ?? '', /4 tasks in 2 waves, expected 2\.00×/);
   });
 
   it('Create Task File writes the four-step template, which parses without problems', async () => {

@@ -76,13 +76,14 @@ describe('an agent run in code-server (demo model: the scripted server)', functi
     await page.locator('.statusbar-item', { hasText: 'demo model' }).waitFor({ timeout: 30_000 });
     await widenSidebar(page, 560);
     await page.locator('.welcome-view-content', { hasText: 'Demo mode: the agents are answered by a scripted local server' }).waitFor({ timeout: 15_000 });
-    await page.locator('.welcome-view-content a.monaco-button', { hasText: 'Run Tasks' }).click();
+    await page.locator('.welcome-view-content a.monaco-button', { hasText: 'Run All Tasks' }).click();
     const agents = pane(page, 'Agents');
+    // At the default width what matters leads: elapsed, then the demo label.
     const busy = (label: string) =>
       row(agents, label)
         .filter({ has: page.locator('.codicon-modifier-spin') })
-        .filter({ hasText: /demo model · \d+s · [\d.]+k? tok/ });
-    // Both independent agents have answered at least once and are still working.
+        .filter({ hasText: /\d+s · demo model/ });
+    // Both independent agents are working.
     await busy('tests').waitFor({ timeout: 30_000 });
     await busy('docs').waitFor({ timeout: 10_000 });
     // The user edits the changelog while the run goes on (the run works on its snapshot).

@@ -18,6 +18,7 @@ interface Lib {
   removeQuietly(dir: string): void;
   waitForHttp(url: string, timeoutMs?: number, exited?: Promise<unknown>): Promise<void>;
   startGroup(cmd: string, args: string[], options?: object): { stop(): Promise<void>; exited: Promise<unknown>; output(): string };
+  screenshotsDir(env?: NodeJS.ProcessEnv): string;
 }
 const L = lib as unknown as Lib;
 export const repoRoot = L.repoRoot;
@@ -122,8 +123,9 @@ export async function runCommand(page: Page, title: string): Promise<void> {
   await row.click();
 }
 
+/** A screenshot's file: test-results/screenshots unless PA_UPDATE_SCREENSHOTS=1 (see lib.mjs). */
 export function screenshotPath(name: string): string {
-  const dir = join(repoRoot, 'docs', 'screenshots');
+  const dir = L.screenshotsDir();
   mkdirSync(dir, { recursive: true });
   return join(dir, name);
 }
