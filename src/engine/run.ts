@@ -23,7 +23,8 @@ import {
 import { prefixGlobs } from './prefixedWorkspace';
 import { analysisInputs, applyInputs } from './runInputs';
 import { undecidedReason } from './strategies/consensus';
-import { runTask, type TaskRunResult } from './taskExecutors';
+import { runTask } from './taskExecutors';
+import type { TaskRunResult } from './taskContext';
 import type { RunOptions, RunTaskView, RunView } from './types';
 
 export class Run extends Disposable {

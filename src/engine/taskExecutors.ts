@@ -2,53 +2,16 @@
 // commit. Finished work is committed even when the task failed or was cancelled, so it
 // stays reviewable; only `succeeded` tasks are applied by default.
 import * as path from 'node:path';
-import type Anthropic from '@anthropic-ai/sdk';
-import type { StopReason, TaskOutput, TaskProgress, TokenUsage, TranscriptEntry } from '../core/runModel';
+import type { TaskOutput } from '../core/runModel';
 import { emptyUsage } from '../core/runModel';
-import type { Plan } from '../core/plan';
-import type { AggregateOutcome, StrategyOutcome } from '../core/strategyModel';
+import type { AggregateOutcome } from '../core/strategyModel';
 import type { Task } from '../core/taskSchema';
-import { runAgentTask, runCommandTask, type ApiGate, type PriceTable } from '../agents';
-import { commitOverlay, WorktreeWorkspace, type GitRepo, type ObjectReader } from '../git';
+import { runAgentTask, runCommandTask } from '../agents';
+import { commitOverlay, WorktreeWorkspace } from '../git';
 import { runCompetitive } from './strategies/competitive';
 import { runConsensus } from './strategies/consensus';
-import { changedPaths, commitCommand, commitMessage, overlayFor, type LeftOutWrites } from './strategies/shared';
-
-export interface TaskRunContext {
-  readonly repo: GitRepo;
-  readonly reader: ObjectReader;
-  readonly runId: string;
-  /** Repository-relative workspace folder with a trailing slash, or ''. */
-  readonly prefix: string;
-  readonly workspaceRoot: string;
-  /** Workspace-relative task file path (agents may write it only when they own it by name). */
-  readonly taskFilePath: string;
-  /** The run's plan (waves order an aggregate's sections; concurrency caps attempts and voters). */
-  readonly plan?: Plan;
-  readonly client: () => Anthropic;
-  readonly gate: ApiGate;
-  readonly model?: string;
-  readonly prices?: PriceTable;
-  readonly signal: AbortSignal;
-  readonly onProgress: (p: TaskProgress) => void;
-  readonly onTranscript: (e: TranscriptEntry) => void;
-}
-
-export interface TaskRunResult extends LeftOutWrites {
-  /** `undecided`: a consensus that did not decide (see strategies/consensus.ts). */
-  readonly status: 'succeeded' | 'failed' | 'cancelled' | 'undecided';
-  readonly output: string;
-  /** Workspace-relative. */
-  readonly changed: string[];
-  readonly baseCommit: string;
-  readonly resultCommit: string;
-  readonly tokens: TokenUsage;
-  readonly costUsd: number;
-  readonly stopReason?: StopReason;
-  readonly error?: string;
-  /** Competitive attempts, consensus votes, aggregate details. */
-  readonly strategy?: StrategyOutcome;
-}
+import { changedPaths, commitCommand, commitMessage, overlayFor } from './strategies/shared';
+import type { TaskRunContext, TaskRunResult } from './taskContext';
 
 export async function runTask(
   task: Task,

@@ -28,7 +28,7 @@ import {
 } from '../../agents';
 import { commitOverlay, taskRef, WorktreeWorkspace } from '../../git';
 import { updateRef } from '../../git/objects';
-import type { TaskRunContext, TaskRunResult } from '../taskExecutors';
+import type { LeftOutWrites, TaskRunContext, TaskRunResult } from '../taskContext';
 import { parseScore, pickWinner, topByCommand } from './scoring';
 import {
   changedPaths,
@@ -42,7 +42,6 @@ import {
   ProgressFanIn,
   READ_ONLY_TOOLS,
   taggedTranscript,
-  type LeftOutWrites,
 } from './shared';
 
 type Competitive = Extract<NonNullable<Task['strategy']>, { type: 'competitive' }>;

@@ -38,7 +38,7 @@ import type { TaskOutput } from '../../core/runModel';
 import { weightedVoters } from '../../core/voteWeights';
 import type { Task } from '../../core/taskSchema';
 import { createVoteTool, DEFAULT_MODEL, runAgentTask, type VoteInput } from '../../agents';
-import type { TaskRunContext, TaskRunResult } from '../taskExecutors';
+import type { TaskRunContext, TaskRunResult } from '../taskContext';
 import { renderVoteOutput, tallyVotes } from './scoring';
 import { commitNothing, overlayFor, ProgressFanIn, READ_ONLY_TOOLS, runInstances, taggedTranscript } from './shared';
 

@@ -6,7 +6,7 @@ import { addUsage, emptyUsage } from '../../core/runModel';
 import type { Task } from '../../core/taskSchema';
 import { commitOverlay, commitWorktree, OverlayWorkspace, type CommitTaskOptions, type WorktreeWorkspace } from '../../git';
 import { PrefixedWorkspace } from '../prefixedWorkspace';
-import type { TaskRunContext } from '../taskExecutors';
+import type { LeftOutWrites, TaskRunContext } from '../taskContext';
 
 /** The file tools of agents that change nothing (voters, judges). */
 export const READ_ONLY_TOOLS = ['read_file', 'list_files', 'search'] as const;
@@ -27,14 +27,6 @@ export function commitMessage(task: Task, status: string, output: string): strin
 export function commitNothing(task: Task, baseCommit: string, ctx: TaskRunContext, status: string, output: string): Promise<string> {
   const { overlay } = overlayFor(baseCommit, ctx);
   return commitOverlay(ctx.repo, { runId: ctx.runId, taskId: task.id, baseCommit, workspace: overlay, message: commitMessage(task, status, output) });
-}
-
-/** What a command wrote that is not in its result commit (contract C3 of commitWorktree). */
-export interface LeftOutWrites {
-  /** Files git ignores: not part of results (the first few repository-relative paths). */
-  readonly ignoredOutputs?: { readonly count: number; readonly sample: string[] };
-  /** Paths written outside the task's workspace folder (e.g. `../x`): not kept, an ownership violation. */
-  readonly outsideWrites?: string[];
 }
 
 /** Commits a command's worktree; also says what it wrote that the commit leaves out (contract C3). */
