@@ -10,7 +10,8 @@ import { runAgentTask, runCommandTask } from '../agents';
 import { commitOverlay, WorktreeWorkspace } from '../git';
 import { runCompetitive } from './strategies/competitive';
 import { runConsensus } from './strategies/consensus';
-import { changedPaths, commitCommand, commitMessage, overlayFor } from './strategies/shared';
+import { commitCommand, commitMessage, overlayFor } from './resultCommits';
+import { changedPaths } from './resultDiffs';
 import type { TaskRunContext, TaskRunResult } from './taskContext';
 
 export async function runTask(

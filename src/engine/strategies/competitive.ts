@@ -30,19 +30,11 @@ import { commitOverlay, taskRef, WorktreeWorkspace } from '../../git';
 import { updateRef } from '../../git/objects';
 import type { LeftOutWrites, TaskRunContext, TaskRunResult } from '../taskContext';
 import { parseScore, pickWinner, topByCommand } from './scoring';
-import {
-  changedPaths,
-  commitCommand,
-  commitMessage,
-  commitNothing,
-  diffLines,
-  diffText,
-  runInstances,
-  overlayFor,
-  ProgressFanIn,
-  READ_ONLY_TOOLS,
-  taggedTranscript,
-} from './shared';
+import { READ_ONLY_TOOLS } from '../agentRequest';
+import { ProgressFanIn, taggedTranscript } from '../fanIn';
+import { runInstances } from '../instances';
+import { commitCommand, commitMessage, commitNothing, overlayFor } from '../resultCommits';
+import { changedPaths, diffLines, diffText } from '../resultDiffs';
 
 type Competitive = Extract<NonNullable<Task['strategy']>, { type: 'competitive' }>;
 

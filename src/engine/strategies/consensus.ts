@@ -40,7 +40,10 @@ import type { Task } from '../../core/taskSchema';
 import { createVoteTool, DEFAULT_MODEL, runAgentTask, type VoteInput } from '../../agents';
 import type { TaskRunContext, TaskRunResult } from '../taskContext';
 import { renderVoteOutput, tallyVotes } from './scoring';
-import { commitNothing, overlayFor, ProgressFanIn, READ_ONLY_TOOLS, runInstances, taggedTranscript } from './shared';
+import { READ_ONLY_TOOLS } from '../agentRequest';
+import { ProgressFanIn, taggedTranscript } from '../fanIn';
+import { runInstances } from '../instances';
+import { commitNothing, overlayFor } from '../resultCommits';
 
 type Consensus = Extract<NonNullable<Task['strategy']>, { type: 'consensus' }>;
 
