@@ -24,7 +24,7 @@ import { prefixGlobs } from './prefixedWorkspace';
 import { analysisInputs, applyInputs } from './runInputs';
 import { undecidedReason } from './strategies/consensus';
 import { runTask } from './taskExecutors';
-import type { TaskRunResult } from './taskContext';
+import { modelResolver, type TaskRunResult } from './taskContext';
 import type { RunOptions, RunTaskView, RunView } from './types';
 
 export class Run extends Disposable {
@@ -66,6 +66,7 @@ export class Run extends Disposable {
     this.byId = new Map(view.tasks.map((t) => [t.id, t]));
     const bottomLevel = new Map(view.plan.tasks.map((t) => [t.id, view.plan.criticalPathLength - t.earliestStart]));
     const taskFilePath = path.relative(view.workspace, view.taskFile).split(path.sep).join('/');
+    const resolveModel = modelResolver(options.model);
     this.scheduler = this._register(
       new Scheduler<TaskRunResult>(
         tasks.map((task) => ({
@@ -90,7 +91,7 @@ export class Run extends Disposable {
               plan: view.plan,
               client,
               gate,
-              ...(options.model !== undefined && { model: options.model }),
+              resolveModel,
               ...(options.prices !== undefined && { prices: options.prices }),
               signal,
               onProgress: (p) => this.progress(task.id, p),

@@ -6,7 +6,7 @@ import type { StopReason, TaskOutput, TaskProgress, TokenUsage, TranscriptEntry 
 import type { Plan } from '../core/plan';
 import type { StrategyOutcome } from '../core/strategyModel';
 import type { Task } from '../core/taskSchema';
-import type { ApiGate, PriceTable } from '../agents';
+import { DEFAULT_MODEL, type ApiGate, type PriceTable } from '../agents';
 import type { GitRepo, ObjectReader } from '../git';
 
 export interface TaskRunContext {
@@ -22,11 +22,22 @@ export interface TaskRunContext {
   readonly plan?: Plan;
   readonly client: () => Anthropic;
   readonly gate: ApiGate;
-  readonly model?: string;
+  /** The model an agent of `task` runs on (see modelResolver). */
+  readonly resolveModel: (task: Task, instanceModel?: string) => string;
   readonly prices?: PriceTable;
   readonly signal: AbortSignal;
   readonly onProgress: (p: TaskProgress) => void;
   readonly onTranscript: (e: TranscriptEntry) => void;
+}
+
+/**
+ * The one model rule: an instance's own model (a competitive attempt's entry in `models`,
+ * a voter's weighted model), then the task's `model`, then the run's model, then
+ * DEFAULT_MODEL. The run's model is the caller's (`--model`, the `parallelAgents.model`
+ * setting), else the task file's top-level `model` (startRun.ts).
+ */
+export function modelResolver(runModel: string | undefined): TaskRunContext['resolveModel'] {
+  return (task, instanceModel) => instanceModel ?? task.model ?? runModel ?? DEFAULT_MODEL;
 }
 
 /** What a command wrote that is not in its result commit (contract C3 of commitWorktree). */

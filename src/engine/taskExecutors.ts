@@ -8,6 +8,7 @@ import type { AggregateOutcome } from '../core/strategyModel';
 import type { Task } from '../core/taskSchema';
 import { runAgentTask, runCommandTask } from '../agents';
 import { commitOverlay, WorktreeWorkspace } from '../git';
+import { agentRequest } from './agentRequest';
 import { runCompetitive } from './strategies/competitive';
 import { runConsensus } from './strategies/consensus';
 import { commitCommand, commitMessage, overlayFor } from './resultCommits';
@@ -35,20 +36,7 @@ async function runAgent(task: Task, baseCommit: string, dependencies: readonly T
   const agentTask: Task = aggregate ? { ...task, prompt: summarizePrompt(task, aggregate) } : task;
   const ordered = aggregate ? aggregate.from.map((id) => dependencies.find((d) => d.taskId === id)).filter((d): d is TaskOutput => d !== undefined) : [];
   const deps = aggregate ? [...ordered, ...dependencies.filter((d) => !aggregate.from.includes(d.taskId))] : dependencies;
-  const model = task.model ?? ctx.model;
-  const r = await runAgentTask({
-    task: agentTask,
-    workspace: view,
-    taskFilePath: ctx.taskFilePath,
-    dependencies: deps,
-    client: ctx.client(),
-    ...(model !== undefined && { model }),
-    gate: ctx.gate,
-    ...(ctx.prices !== undefined && { prices: ctx.prices }),
-    signal: ctx.signal,
-    onProgress: ctx.onProgress,
-    onTranscript: ctx.onTranscript,
-  });
+  const r = await runAgentTask(agentRequest(ctx, agentTask, { workspace: view, dependencies: deps }));
   // The summary is the report: when the agent did not write it to `into` itself, it is written there.
   if (aggregate?.into !== undefined && r.status === 'succeeded' && r.output.trim() && !view.changes().some((c) => c.path === aggregate.into)) {
     await view.writeFile(aggregate.into, `# ${task.title ?? task.id}\n\n${r.output.trim()}\n`);
