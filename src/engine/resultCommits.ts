@@ -6,7 +6,10 @@ import { commitOverlay, commitWorktree, OverlayWorkspace, type CommitTaskOptions
 import { PrefixedWorkspace } from './prefixedWorkspace';
 import type { LeftOutWrites, TaskRunContext } from './taskContext';
 
-export function overlayFor(baseCommit: string, ctx: TaskRunContext): { overlay: OverlayWorkspace; view: PrefixedWorkspace | OverlayWorkspace } {
+/** The task's overlay as its agent sees it: from the workspace folder. */
+export type TaskView = PrefixedWorkspace | OverlayWorkspace;
+
+export function overlayFor(baseCommit: string, ctx: TaskRunContext): { overlay: OverlayWorkspace; view: TaskView } {
   const overlay = new OverlayWorkspace(ctx.repo, ctx.reader, baseCommit);
   const view = ctx.prefix ? new PrefixedWorkspace(overlay, ctx.prefix, ctx.workspaceRoot) : overlay;
   return { overlay, view };

@@ -23,7 +23,7 @@ import {
 import { prefixGlobs } from './prefixedWorkspace';
 import { analysisInputs, applyInputs } from './runInputs';
 import { undecidedReason } from './strategies/consensus';
-import { runTask } from './taskExecutors';
+import { runTask } from './strategies/registry';
 import { modelResolver, type TaskRunResult } from './taskContext';
 import type { RunOptions, RunTaskView, RunView } from './types';
 

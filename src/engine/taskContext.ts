@@ -66,3 +66,12 @@ export interface TaskRunResult extends LeftOutWrites {
 
 /** Runs one task in its own workspace on `baseCommit` and commits what it did. */
 export type TaskExecutor = (task: Task, baseCommit: string, dependencies: readonly TaskOutput[], ctx: TaskRunContext) => Promise<TaskRunResult>;
+
+/**
+ * A strategy's executor and the task kinds it applies to (strategies/registry.ts maps
+ * each `strategy.type` of the task schema to one; other kinds run as without a strategy).
+ */
+export interface StrategyExecutor {
+  readonly kinds: readonly Task['kind'][];
+  readonly run: TaskExecutor;
+}

@@ -27,7 +27,7 @@ import {
 } from '../../agents';
 import { commitOverlay, taskRef, WorktreeWorkspace } from '../../git';
 import { updateRef } from '../../git/objects';
-import type { LeftOutWrites, TaskRunContext, TaskRunResult } from '../taskContext';
+import type { LeftOutWrites, StrategyExecutor, TaskRunContext, TaskRunResult } from '../taskContext';
 import { parseScore, pickWinner, topByCommand } from './scoring';
 import { agentRequest, READ_ONLY_TOOLS } from '../agentRequest';
 import { ProgressFanIn, taggedTranscript } from '../fanIn';
@@ -36,6 +36,8 @@ import { commitCommand, commitMessage, commitNothing, overlayFor } from '../resu
 import { changedPaths, diffLines, diffText } from '../resultDiffs';
 
 type Competitive = Extract<NonNullable<Task['strategy']>, { type: 'competitive' }>;
+
+export const competitive: StrategyExecutor = { kinds: ['agent', 'command'], run: runCompetitive };
 
 export async function runCompetitive(
   task: Task,

@@ -38,7 +38,7 @@ import type { TaskOutput } from '../../core/runModel';
 import { weightedVoters } from '../../core/voteWeights';
 import type { Task } from '../../core/taskSchema';
 import { createVoteTool, runAgentTask, type VoteInput } from '../../agents';
-import type { TaskRunContext, TaskRunResult } from '../taskContext';
+import type { StrategyExecutor, TaskRunContext, TaskRunResult } from '../taskContext';
 import { renderVoteOutput, tallyVotes } from './scoring';
 import { agentRequest, READ_ONLY_TOOLS } from '../agentRequest';
 import { ProgressFanIn, taggedTranscript } from '../fanIn';
@@ -46,6 +46,9 @@ import { runInstances } from '../instances';
 import { commitNothing, overlayFor } from '../resultCommits';
 
 type Consensus = Extract<NonNullable<Task['strategy']>, { type: 'consensus' }>;
+
+/** Voters answer a question; a command has none to answer. */
+export const consensus: StrategyExecutor = { kinds: ['agent'], run: runConsensus };
 
 /** How often a voter whose agent failed is run: once, and once more. */
 const VOTER_TRIES = 2;
