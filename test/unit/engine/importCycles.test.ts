@@ -11,6 +11,7 @@ import * as assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import ts from 'typescript';
+import { orderCycle, stronglyConnected } from '../../../src/core/graphCycles';
 
 const root = path.resolve(__dirname, '../../..');
 const EXCLUDED = ['src/vscode/'];
@@ -57,59 +58,12 @@ function importGraph(dir: string, excluded: readonly string[]): Map<string, stri
 
 /** One circle per strongly connected component of more than one file (or a file importing itself), as `a → b → a`. */
 export function importCycles(graph: Graph): string[] {
-  let counter = 0;
-  const index = new Map<string, number>();
-  const low = new Map<string, number>();
-  const stack: string[] = [];
-  const onStack = new Set<string>();
-  const components: string[][] = [];
-  const visit = (v: string) => {
-    index.set(v, counter);
-    low.set(v, counter++);
-    stack.push(v);
-    onStack.add(v);
-    for (const w of graph.get(v) ?? []) {
-      if (!index.has(w)) {
-        visit(w);
-        low.set(v, Math.min(low.get(v) as number, low.get(w) as number));
-      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v) as number, index.get(w) as number));
-    }
-    if (low.get(v) === index.get(v)) {
-      const c: string[] = [];
-      let w: string;
-      do {
-        w = stack.pop() as string;
-        onStack.delete(w);
-        c.push(w);
-      } while (w !== v);
-      if (c.length > 1 || (graph.get(v) ?? []).includes(v)) components.push(c);
-    }
-  };
-  for (const v of [...graph.keys()].sort()) if (!index.has(v)) visit(v);
-  return components.map((c) => cyclePath(graph, new Set(c)));
-}
-
-/** A shortest circle through the component's first file (sorted), staying inside the component. */
-function cyclePath(graph: Graph, members: ReadonlySet<string>): string {
-  const start = [...members].sort()[0] as string;
-  const prev = new Map<string, string>();
-  const queue = [start];
-  for (let i = 0; i < queue.length; i++) {
-    const v = queue[i] as string;
-    for (const w of graph.get(v) ?? []) {
-      if (!members.has(w)) continue;
-      if (w === start) {
-        const p: string[] = [];
-        for (let x: string | undefined = v; x !== undefined && x !== start; x = prev.get(x)) p.unshift(x);
-        return [start, ...p, start].join(' → ');
-      }
-      if (!prev.has(w)) {
-        prev.set(w, v);
-        queue.push(w);
-      }
-    }
-  }
-  return [...members].join(', ');
+  return stronglyConnected([...graph.keys()].sort(), graph)
+    .filter((c) => c.length > 1 || (graph.get(c[0] as string) ?? []).includes(c[0] as string))
+    .map((c) => {
+      const circle = orderCycle(c, graph);
+      return [...circle, circle[0]].join(' → ');
+    });
 }
 
 describe('engine: no import circle in src/', () => {
