@@ -1,11 +1,10 @@
 // An aggregate task: the outputs of the tasks it collects, in dependency order, as one
 // report (the task's output and, with `into`, a file).
-import type { TaskOutput } from '../../core/runModel';
+import { emptyUsage, type TaskOutput } from '../../core/runModel';
 import type { AggregateOutcome } from '../../core/strategyModel';
 import type { Task } from '../../core/taskSchema';
 import { commitOverlay } from '../../git';
 import { commitMessage, overlayFor } from '../resultCommits';
-import { emptyUsage } from '../../core/runModel';
 import type { TaskExecutor, TaskRunContext, TaskRunResult } from '../taskContext';
 import { runAgentCommitted } from './agent';
 
