@@ -49,7 +49,7 @@ export interface AgentTaskRequest {
   /** Outputs of the tasks this one depends on, shown in the system prompt. */
   dependencies: readonly TaskOutput[];
   client: Anthropic;
-  /** Default: the task's model, else DEFAULT_MODEL. */
+  /** The run's model, for a task that names none (a task's own `model` wins); else DEFAULT_MODEL. */
   model?: string;
   /** The run's shared limiter / circuit breaker. */
   gate: ApiGate;
@@ -133,7 +133,7 @@ const BUDGET_NOTES: Partial<Record<StopReason, string>> = {
 export async function runAgentTask(req: AgentTaskRequest): Promise<AgentTaskResult> {
   const { task } = req;
   const started = Date.now();
-  const model = req.model ?? task.model ?? DEFAULT_MODEL;
+  const model = task.model ?? req.model ?? DEFAULT_MODEL;
   let tokens = emptyUsage();
   let liveTurn = emptyUsage();
   let turns = 0;

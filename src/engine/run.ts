@@ -23,7 +23,8 @@ import {
 import { prefixGlobs } from './prefixedWorkspace';
 import { analysisInputs, applyInputs } from './runInputs';
 import { undecidedReason } from './strategies/consensus';
-import { runTask, type TaskRunResult } from './taskExecutors';
+import { runTask } from './strategies/registry';
+import { modelResolver, type TaskRunResult } from './taskContext';
 import type { RunOptions, RunTaskView, RunView } from './types';
 
 export class Run extends Disposable {
@@ -65,6 +66,7 @@ export class Run extends Disposable {
     this.byId = new Map(view.tasks.map((t) => [t.id, t]));
     const bottomLevel = new Map(view.plan.tasks.map((t) => [t.id, view.plan.criticalPathLength - t.earliestStart]));
     const taskFilePath = path.relative(view.workspace, view.taskFile).split(path.sep).join('/');
+    const resolveModel = modelResolver(options.model);
     this.scheduler = this._register(
       new Scheduler<TaskRunResult>(
         tasks.map((task) => ({
@@ -89,7 +91,7 @@ export class Run extends Disposable {
               plan: view.plan,
               client,
               gate,
-              ...(options.model !== undefined && { model: options.model }),
+              resolveModel,
               ...(options.prices !== undefined && { prices: options.prices }),
               signal,
               onProgress: (p) => this.progress(task.id, p),

@@ -135,7 +135,8 @@ export async function startRun(options: RunOptions): Promise<Run> {
       ...(options.baseURL !== undefined && { baseURL: options.baseURL }),
       ...(options.maxRetries !== undefined && { maxRetries: options.maxRetries }),
     }));
-  // A task's own `model` wins, then the caller's (flag or setting), then the task file's.
+  // The run's model: the caller's (flag or setting), else the task file's; a task's own
+  // `model` beats both (modelResolver in taskContext.ts has the whole rule).
   const model = options.model ?? p.defaultModel;
   const runOptions: RunOptions = { ...options, ...(model !== undefined && { model }) };
   return new Run(p.repo, p.tasks, view, new ApiGate(), new ObjectReader(p.repo), runOptions, getClient);

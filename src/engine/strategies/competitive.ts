@@ -21,31 +21,23 @@ import { emptyUsage, type TaskOutput } from '../../core/runModel';
 import type { Task } from '../../core/taskSchema';
 import {
   createRankAttemptsTool,
-  DEFAULT_MODEL,
   runAgentTask,
   runCommandTask,
   type RankedAttempt,
 } from '../../agents';
 import { commitOverlay, taskRef, WorktreeWorkspace } from '../../git';
 import { updateRef } from '../../git/objects';
-import type { TaskRunContext, TaskRunResult } from '../taskExecutors';
+import type { LeftOutWrites, StrategyExecutor, TaskRunContext, TaskRunResult } from '../taskContext';
 import { parseScore, pickWinner, topByCommand } from './scoring';
-import {
-  changedPaths,
-  commitCommand,
-  commitMessage,
-  commitNothing,
-  diffLines,
-  diffText,
-  runInstances,
-  overlayFor,
-  ProgressFanIn,
-  READ_ONLY_TOOLS,
-  taggedTranscript,
-  type LeftOutWrites,
-} from './shared';
+import { agentRequest, READ_ONLY_TOOLS } from '../agentRequest';
+import { ProgressFanIn, taggedTranscript } from '../fanIn';
+import { runInstances } from '../instances';
+import { commitCommand, commitMessage, commitNothing, overlayFor } from '../resultCommits';
+import { changedPaths, diffLines, diffText } from '../resultDiffs';
 
 type Competitive = Extract<NonNullable<Task['strategy']>, { type: 'competitive' }>;
+
+export const competitive: StrategyExecutor = { kinds: ['agent', 'command'], run: runCompetitive };
 
 export async function runCompetitive(
   task: Task,
@@ -129,9 +121,10 @@ export function winnerOutput(winner: AttemptRecord, n: number, decidedBy: string
   return `[Attempt ${winner.attempt} of ${n} won: ${decidedBy}.]\n\n${winner.output.trim()}`;
 }
 
-function modelFor(task: Task, s: Competitive, i: number, ctx: TaskRunContext): string {
+/** The attempt's own model: the strategy's `models` in turn, when it lists any. */
+function attemptModel(s: Competitive, i: number): string | undefined {
   const models = s.models ?? [];
-  return models.length ? (models[(i - 1) % models.length] as string) : (task.model ?? ctx.model ?? DEFAULT_MODEL);
+  return models.length ? models[(i - 1) % models.length] : undefined;
 }
 
 async function runAttempt(
@@ -166,25 +159,21 @@ async function runAttempt(
       await wt.dispose();
     }
   } else {
-    model = modelFor(task, s, i, ctx);
+    model = ctx.resolveModel(task, attemptModel(s, i));
     const { overlay, view } = overlayFor(baseCommit, ctx);
-    const r = await runAgentTask({
-      task,
-      workspace: view,
-      taskFilePath: ctx.taskFilePath,
-      dependencies,
-      client: ctx.client(),
-      model,
-      gate: ctx.gate,
-      ...(ctx.prices !== undefined && { prices: ctx.prices }),
-      signal: ctx.signal,
-      onProgress: fan.part(part),
-      onTranscript: transcript,
-      instance: {
-        id: String(i),
-        note: `Attempt ${i} of ${s.attempts}: ${s.attempts} agents do this same task independently, each in its own copy of the workspace; the best result is kept.`,
-      },
-    });
+    const r = await runAgentTask(
+      agentRequest(ctx, task, {
+        workspace: view,
+        dependencies,
+        model,
+        onProgress: fan.part(part),
+        onTranscript: transcript,
+        instance: {
+          id: String(i),
+          note: `Attempt ${i} of ${s.attempts}: ${s.attempts} agents do this same task independently, each in its own copy of the workspace; the best result is kept.`,
+        },
+      }),
+    );
     ({ status, output, tokens, costUsd } = r);
     error = r.error;
     fan.settle(part, tokens, costUsd);
@@ -269,28 +258,23 @@ async function judge(
     let ranking: RankedAttempt[] | undefined;
     const tool = createRankAttemptsTool({ attempts: candidates.map((c) => c.attempt), onRanking: (r) => (ranking = r) });
     const part = round === 1 ? 'judge' : 'judge (retry)';
-    const r = await runAgentTask({
-      task: { ...task, prompt, owns: [], reads: [] },
-      workspace: overlayFor(baseCommit, ctx).view,
-      taskFilePath: ctx.taskFilePath,
-      dependencies,
-      client: ctx.client(),
-      model: task.model ?? ctx.model ?? DEFAULT_MODEL,
-      gate: ctx.gate,
-      ...(ctx.prices !== undefined && { prices: ctx.prices }),
-      signal: ctx.signal,
-      onProgress: fan.part(part),
-      onTranscript: taggedTranscript(ctx.onTranscript, { judge: round }),
-      instance: {
-        id: 'judge',
-        note:
-          `Judge of ${candidates.length} attempts: you rank them with rank_attempts; you change no files.` +
-          (round > 1 ? '\nThis is your second and last chance: your previous answer did not call rank_attempts. Call rank_attempts now.' : ''),
-      },
-      fileTools: READ_ONLY_TOOLS,
-      extraTools: [tool],
-      finishWhen: () => ranking !== undefined,
-    });
+    const r = await runAgentTask(
+      agentRequest(ctx, { ...task, prompt, owns: [], reads: [] }, {
+        workspace: overlayFor(baseCommit, ctx).view,
+        dependencies,
+        onProgress: fan.part(part),
+        onTranscript: taggedTranscript(ctx.onTranscript, { judge: round }),
+        instance: {
+          id: 'judge',
+          note:
+            `Judge of ${candidates.length} attempts: you rank them with rank_attempts; you change no files.` +
+            (round > 1 ? '\nThis is your second and last chance: your previous answer did not call rank_attempts. Call rank_attempts now.' : ''),
+        },
+        fileTools: READ_ONLY_TOOLS,
+        extraTools: [tool],
+        finishWhen: () => ranking !== undefined,
+      }),
+    );
     fan.settle(part, r.tokens, r.costUsd);
     if (r.status === 'cancelled') return { kind: 'cancelled' };
     if (ranking) return { kind: 'ranked', ranking };

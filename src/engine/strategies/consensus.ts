@@ -37,18 +37,25 @@ import type { Ballot, FailedVoter, VoteOutcome } from '../../core/strategyModel'
 import type { TaskOutput } from '../../core/runModel';
 import { weightedVoters } from '../../core/voteWeights';
 import type { Task } from '../../core/taskSchema';
-import { createVoteTool, DEFAULT_MODEL, runAgentTask, type VoteInput } from '../../agents';
-import type { TaskRunContext, TaskRunResult } from '../taskExecutors';
+import { createVoteTool, runAgentTask, type VoteInput } from '../../agents';
+import type { StrategyExecutor, TaskRunContext, TaskRunResult } from '../taskContext';
 import { renderVoteOutput, tallyVotes } from './scoring';
-import { commitNothing, overlayFor, ProgressFanIn, READ_ONLY_TOOLS, runInstances, taggedTranscript } from './shared';
+import { agentRequest, READ_ONLY_TOOLS } from '../agentRequest';
+import { ProgressFanIn, taggedTranscript } from '../fanIn';
+import { runInstances } from '../instances';
+import { commitNothing, overlayFor } from '../resultCommits';
 
 type Consensus = Extract<NonNullable<Task['strategy']>, { type: 'consensus' }>;
+
+/** Voters answer a question; a command has none to answer. */
+export const consensus: StrategyExecutor = { kinds: ['agent'], run: runConsensus };
 
 /** How often a voter whose agent failed is run: once, and once more. */
 const VOTER_TRIES = 2;
 
-export function voterModel(task: Task, s: Consensus, voter: number, fallback: string | undefined): string {
-  return weightedVoters(s.voters, s.weights ?? {})[voter - 1]?.model ?? task.model ?? fallback ?? DEFAULT_MODEL;
+/** A voter's own model: the weighted models in turn, when there are weights. */
+export function voterModel(s: Consensus, voter: number): string | undefined {
+  return weightedVoters(s.voters, s.weights ?? {})[voter - 1]?.model;
 }
 
 interface Cast {
@@ -71,35 +78,31 @@ export async function runConsensus(
   const castOnce = async (voter: number, model: string, tryNo: number) => {
     let vote: VoteInput | undefined;
     const part = tryNo === 1 ? `voter ${voter}` : `voter ${voter} (try ${tryNo})`;
-    const r = await runAgentTask({
-      task: { ...task, owns: [] },
-      workspace: overlayFor(baseCommit, ctx).view,
-      taskFilePath: ctx.taskFilePath,
-      dependencies,
-      client: ctx.client(),
-      model,
-      gate: ctx.gate,
-      ...(ctx.prices !== undefined && { prices: ctx.prices }),
-      signal: ctx.signal,
-      onProgress: fan.part(part),
-      onTranscript: taggedTranscript(ctx.onTranscript, tryNo === 1 ? { voter } : { voter, try: tryNo }),
-      instance: {
-        id: String(voter),
-        note:
-          `Voter ${voter} of ${n}: answer the question below independently and cast your vote with the vote tool ` +
-          `(choice${choices ? `: one of ${choices.map((c) => JSON.stringify(c)).join(', ')}` : ''}, and your rationale). ` +
-          'You can read the workspace with read_file, list_files and search; you change no files.',
-      },
-      fileTools: READ_ONLY_TOOLS,
-      extraTools: [createVoteTool({ ...(choices && { choices }), onVote: (v) => (vote = v) })],
-      finishWhen: () => vote !== undefined,
-    });
+    const r = await runAgentTask(
+      agentRequest(ctx, { ...task, owns: [] }, {
+        workspace: overlayFor(baseCommit, ctx).view,
+        dependencies,
+        model,
+        onProgress: fan.part(part),
+        onTranscript: taggedTranscript(ctx.onTranscript, tryNo === 1 ? { voter } : { voter, try: tryNo }),
+        instance: {
+          id: String(voter),
+          note:
+            `Voter ${voter} of ${n}: answer the question below independently and cast your vote with the vote tool ` +
+            `(choice${choices ? `: one of ${choices.map((c) => JSON.stringify(c)).join(', ')}` : ''}, and your rationale). ` +
+            'You can read the workspace with read_file, list_files and search; you change no files.',
+        },
+        fileTools: READ_ONLY_TOOLS,
+        extraTools: [createVoteTool({ ...(choices && { choices }), onVote: (v) => (vote = v) })],
+        finishWhen: () => vote !== undefined,
+      }),
+    );
     fan.settle(part, r.tokens, r.costUsd);
     return { r, vote };
   };
 
   const casts = await runInstances(n, ctx, async (voter): Promise<Cast> => {
-    const model = voterModel(task, s, voter, ctx.model);
+    const model = ctx.resolveModel(task, voterModel(s, voter));
     const weight = s.weights?.[model] ?? 1;
     let tries = 0;
     for (;;) {

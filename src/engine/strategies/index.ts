@@ -1,5 +1,5 @@
-// Merge strategies beyond additive: competitive attempts, consensus votes (aggregates
-// run in taskExecutors.ts). See ARCHITECTURE.md "Merge strategies".
+// Merge strategies beyond additive: competitive attempts, consensus votes. Which one runs
+// a task is decided in registry.ts; the kinds' own executors are in ../executors.
 export { runCompetitive } from './competitive';
 export { runConsensus, undecidedReason, voterModel } from './consensus';
 export { chooseAttempt, type ChooseAttemptResult } from './chooseAttempt';
