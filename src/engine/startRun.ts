@@ -135,9 +135,10 @@ export async function startRun(options: RunOptions): Promise<Run> {
       ...(options.baseURL !== undefined && { baseURL: options.baseURL }),
       ...(options.maxRetries !== undefined && { maxRetries: options.maxRetries }),
     }));
-  // The run's model: the caller's (flag or setting), else the task file's; a task's own
+  // The run's model: the task file's top-level `model` (the project chose it), else the
+  // caller's (the `parallelAgents.model` setting, a user-wide default); a task's own
   // `model` beats both (modelResolver in taskContext.ts has the whole rule).
-  const model = options.model ?? p.defaultModel;
+  const model = p.defaultModel ?? options.model;
   const runOptions: RunOptions = { ...options, ...(model !== undefined && { model }) };
   return new Run(p.repo, p.tasks, view, new ApiGate(), new ObjectReader(p.repo), runOptions, getClient);
 }

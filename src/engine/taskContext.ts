@@ -33,8 +33,8 @@ export interface TaskRunContext {
 /**
  * The one model rule: an instance's own model (a competitive attempt's entry in `models`,
  * a voter's weighted model), then the task's `model`, then the run's model, then
- * DEFAULT_MODEL. The run's model is the caller's (`--model`, the `parallelAgents.model`
- * setting), else the task file's top-level `model` (startRun.ts).
+ * DEFAULT_MODEL. The run's model is the task file's top-level `model`, else the
+ * caller's (the `parallelAgents.model` setting) (startRun.ts).
  */
 export function modelResolver(runModel: string | undefined): TaskRunContext['resolveModel'] {
   return (task, instanceModel) => instanceModel ?? task.model ?? runModel ?? DEFAULT_MODEL;

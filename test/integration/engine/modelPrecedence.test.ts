@@ -1,6 +1,6 @@
 // The model rule at the runner (agents/anthropicRunner.ts): a task's own `model` beats
-// the request's, which is the run's default (--model, the setting, the task file's
-// top-level model). The engine's whole rule is modelResolver (engine/taskContext.ts).
+// the request's, which is the run's default (the task file's top-level model, else the
+// setting). The engine's whole rule is modelResolver (engine/taskContext.ts).
 import * as assert from 'node:assert/strict';
 import { MemoryWorkspace } from '../../../src/agents/memoryWorkspace';
 import { startFakeAnthropic, type FakeAnthropic } from '../../fake-anthropic';
