@@ -1,0 +1,62 @@
+// Where an agent's commands run: a view of the task's workspace in which shell commands
+// (tests, builds, linters) see the task's base plus everything the task wrote with its file
+// tools, and whose own changes can be read back and either kept (into the task's overlay)
+// or dropped. The sandbox layer implements it as a copy-on-write layer over one shared,
+// read-only materialisation of the run's base, inside user, mount and network namespaces;
+// where namespaces are unavailable, a per-task worktree implements it with the same contract
+// (ownership is then checked after each command instead of by the mount).
+//
+// Paths are workspace-relative with forward slashes, as in core/workspace.ts.
+
+/** One change a command (or the task's file tools) made to the view, relative to the view before it. */
+export type ViewChange =
+  | { readonly path: string; readonly kind: 'write'; readonly content: Buffer; readonly executable: boolean }
+  | { readonly path: string; readonly kind: 'symlink'; readonly target: string }
+  | { readonly path: string; readonly kind: 'delete' };
+
+export interface CommandRunOptions {
+  /** The command's whole process tree ends after this long (the tool result says so). */
+  readonly timeoutMs: number;
+  /** Cancel: the whole process tree ends; the promise resolves (never rejects) soon after. */
+  readonly signal?: AbortSignal;
+  /** Network beyond the view's own loopback (a task's `network: true`). */
+  readonly network: boolean;
+  /** Bytes of combined output kept (the tail); the rest is counted, not kept. */
+  readonly maxOutputBytes: number;
+  /** Extra environment (merged over the sandbox's own: private HOME and TMPDIR, the user's PATH). */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Live output chunks, for the UI. */
+  readonly onOutput?: (chunk: string) => void;
+}
+
+export interface CommandRunResult {
+  /** null when the process was ended by a signal (timeout, cancel). */
+  readonly exitCode: number | null;
+  readonly signal?: string;
+  readonly timedOut: boolean;
+  readonly cancelled: boolean;
+  readonly wallMs: number;
+  /** The tail of stdout and stderr interleaved, at most maxOutputBytes. */
+  readonly output: string;
+  /** Total bytes the command printed (output.length when nothing was cut). */
+  readonly outputBytes: number;
+  /** Tracked (not git-ignored) paths the command changed, in path order. Ignored paths stay in the view only. */
+  readonly changes: readonly ViewChange[];
+}
+
+export interface CommandView {
+  /** 'namespaces': the copy-on-write sandbox; 'worktree': the fallback (no isolation of the rest of the machine). */
+  readonly mode: 'namespaces' | 'worktree';
+  /** Why the fallback is used (shown once in the run log, the tool's description and the Agents view). */
+  readonly fallbackReason?: string;
+  /** Absolute path at which commands see the workspace (the real workspace's own path when the sandbox can mount there). */
+  readonly workspacePath: string;
+  /** Brings the view up to date with the task's file-tool writes before a command (only what changed since the last sync). */
+  sync(changes: readonly ViewChange[]): Promise<void>;
+  /** Runs `bash -c command` with cwd = workspacePath. */
+  run(command: string, options: CommandRunOptions): Promise<CommandRunResult>;
+  /** Undoes changes in the view that were not kept (a write outside `owns`), so later commands do not see them. */
+  revert(paths: readonly string[]): Promise<void>;
+  /** Removes the view's private state (its upper layer or worktree). Idempotent. */
+  dispose(): Promise<void>;
+}
