@@ -8,3 +8,5 @@ export { chooseAttempt, leftOutLines, strategyJson, strategyLines, type ChooseAt
 // The git engine too, as one namespace: the extension loads this module lazily as one
 // chunk, so that both share one copy of the git layer (and its classes).
 export * as git from '../git/index';
+export { proposeTasks, currentTaskFile, ProposeSetupError, DEFAULT_MAX_ROUNDS, DEFAULT_MAX_TASKS, PROPOSAL_PATH, type ProposeOptions, type ProposeResult, type ProposalRound } from './propose';
+export { checkProposal, proposalYaml, type CheckedProposal, type CheckProposalOptions, type ProposalFinding } from './proposeAnalysis';
