@@ -10,3 +10,4 @@ export { chooseAttempt, leftOutLines, strategyJson, strategyLines, type ChooseAt
 export * as git from '../git/index';
 export { proposeTasks, currentTaskFile, ProposeSetupError, DEFAULT_MAX_ROUNDS, DEFAULT_MAX_TASKS, PROPOSAL_PATH, type ProposeOptions, type ProposeResult, type ProposalRound } from './propose';
 export { checkProposal, proposalYaml, type CheckedProposal, type CheckProposalOptions, type ProposalFinding } from './proposeAnalysis';
+export { writeProposal, backupStamp, ProposalNotValidError, type WrittenProposal } from './proposeWrite';

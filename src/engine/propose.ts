@@ -78,6 +78,8 @@ export interface ProposeResult {
   readonly goal: string;
   /** Workspace-relative path the proposal is meant for. */
   readonly taskFilePath: string;
+  /** The task file the workspace has now (workspace-relative), which saving the proposal replaces. */
+  readonly replaces?: string;
   /** The chosen proposal (status 'proposed'). */
   readonly yaml?: string;
   readonly taskFile?: TaskFile;
@@ -209,6 +211,7 @@ export async function proposeTasks(options: ProposeOptions): Promise<ProposeResu
     const base = {
       goal,
       taskFilePath: PROPOSAL_PATH,
+      ...(current && { replaces: current.path }),
       rounds,
       output: agent.output,
       tokens: agent.tokens,
@@ -230,7 +233,7 @@ export async function proposeTasks(options: ProposeOptions): Promise<ProposeResu
         chosenRound: best + 1,
       };
     }
-    return { ...base, status: 'failed', warnings: [], error: failureMessage(agent.status === 'failed' ? agent.error : undefined, rounds, maxRounds, agent.output) };
+    return { ...base, status: 'failed', warnings: [], error: failureMessage(agent.status === 'failed' ? agent.error : agent.stopReason !== 'done' ? `it reached its budget (${agent.stopReason})` : undefined, rounds, maxRounds, agent.output) };
   } finally {
     view.dispose();
   }

@@ -3,7 +3,7 @@
 // (core/taskFile.ts, core/plan.ts), so the planner is told what a user would be told about
 // the same file. Added on top: the task-count cap, and no promptFile (the prompt
 // belongs in the proposal).
-import { Document } from 'yaml';
+import { Document, isScalar, Scalar, visit } from 'yaml';
 import { planTasks, type Plan } from '../core/plan';
 import { parseTaskFileText } from '../core/taskFile';
 import type { TaskFile } from '../core/taskSchema';
@@ -79,9 +79,21 @@ export function checkProposal(input: unknown, opts: CheckProposalOptions): Check
 /** The proposal as YAML: keys in the order people write them, prompts as block text, the goal on top. */
 export function proposalYaml(input: unknown, goal?: string): string {
   const doc = new Document(ordered(input));
+  // Written the way the examples are: short lists inline, prompts as block text.
+  visit(doc, {
+    Seq(_, node) {
+      if (node.items.every((i) => isScalar(i) && String(i.value).length < 40) && node.items.length <= 4) node.flow = true;
+    },
+    Pair(_, pair) {
+      if (!isScalar(pair.key) || !isScalar(pair.value) || typeof pair.value.value !== 'string') return;
+      const text = pair.value.value;
+      if (text.includes('\n')) pair.value.type = Scalar.BLOCK_LITERAL;
+      else if (text.length > 60) pair.value.type = Scalar.BLOCK_FOLDED;
+    },
+  });
   const header = goal?.trim() ? `Proposed by the planner for the goal: ${goal.trim().replace(/\s+/g, ' ')}` : 'Proposed by the planner';
   doc.commentBefore = ` ${header}\n Review it before you run it: the plan's checks passed, the task split is the model's.`;
-  return doc.toString({ lineWidth: 100, blockQuote: 'literal' });
+  return doc.toString({ lineWidth: 100, flowCollectionPadding: false });
 }
 
 function ordered(input: unknown): unknown {

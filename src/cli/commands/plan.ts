@@ -92,7 +92,7 @@ function diagnosticJson(file: string, d: PlanDiagnostic): DiagnosticJson {
   };
 }
 
-function planJson(
+export function planJson(
   file: string,
   tasks: ReadonlyArray<{ id: string; kind: string; owns: readonly string[]; reads: readonly string[]; title?: string }>,
   plan: Plan,
