@@ -26,6 +26,7 @@ import {
 import type { Plan } from '../core/plan';
 import type { TaskProgress, TokenUsage, TranscriptEntry } from '../core/runModel';
 import { DEFAULT_TASK_FILES } from '../core/taskFile';
+import { readImportGraph } from '../core/importGraph';
 import type { TaskFile } from '../core/taskSchema';
 import type { TaskWorkspace } from '../core/workspace';
 import { captureWorkingTree, ObjectReader, openRepo, OverlayWorkspace } from '../git';
@@ -148,13 +149,14 @@ export async function proposeTasks(options: ProposeOptions): Promise<ProposeResu
   const view = await plannerView(options.workspace);
   try {
     const [files, current] = await Promise.all([listWorkspaceFiles(options.workspace), currentTaskFile(options.workspace)]);
+    const imports = await readImportGraph(options.workspace, files, { signal });
     const rounds: ProposalRound[] = [];
     const checked: CheckedProposal[] = [];
     let accepted = false;
 
     const onProposal = (input: unknown): ProposalVerdict => {
       const round = rounds.length + 1;
-      const c = checkProposal(input, { taskFilePath: PROPOSAL_PATH, maxTasks, files, goal });
+      const c = checkProposal(input, { taskFilePath: PROPOSAL_PATH, maxTasks, files, imports, goal });
       const found: Omit<ProposalRound, 'feedback'> = {
         round,
         valid: c.taskFile !== undefined,

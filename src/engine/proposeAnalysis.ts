@@ -2,11 +2,12 @@
 // YAML and that text is parsed and planned exactly like a hand-written task file
 // (core/taskFile.ts, core/plan.ts), so the planner is told what a user would be told about
 // the same file. Added on top: the task-count cap, and no promptFile (the prompt
-// belongs in the proposal).
+// belongs in the proposal). The import graph, when given, is the plan's (core/importGraph.ts).
 import { Document, isScalar, Scalar, visit } from 'yaml';
 import { planTasks, type Plan } from '../core/plan';
 import { parseTaskFileText } from '../core/taskFile';
 import type { TaskFile } from '../core/taskSchema';
+import type { ImportGraph } from '../core/importGraph';
 
 export interface ProposalFinding {
   readonly severity: 'error' | 'warning';
@@ -35,6 +36,8 @@ export interface CheckProposalOptions {
   readonly maxTasks: number;
   /** The workspace's files, for real example paths. */
   readonly files?: readonly string[];
+  /** The workspace's import graph: imports between unordered tasks become warnings. */
+  readonly imports?: ImportGraph;
   /** Shown in the file's header comment. */
   readonly goal?: string;
 }
@@ -67,7 +70,7 @@ export function checkProposal(input: unknown, opts: CheckProposalOptions): Check
       column: 1,
     });
   }
-  const plan = planTasks(taskFile, { ...(opts.files && { files: opts.files }) });
+  const plan = planTasks(taskFile, { ...(opts.files && { files: opts.files }), ...(opts.imports && { imports: opts.imports }) });
   const found = [...plan.errors, ...plan.warnings];
   for (const d of found) {
     const f = { severity: d.severity, message: d.message, code: d.code, tasks: d.tasks, line: d.line ?? 1, column: d.column ?? 1 };

@@ -1,6 +1,7 @@
 // `parallel-agents plan [DIR] [--file F] [--json] [--concurrency N]`
 import * as path from 'node:path';
 import { planTasks, type Plan, type PlanDiagnostic } from '../../core/plan';
+import { readImportGraph } from '../../core/importGraph';
 import { MAX_CONCURRENCY } from '../../core/taskSchema';
 import { findTaskFile, formatProblem, loadTaskFile, TaskFileNotFoundError, workspaceRootOf, type Problem } from '../../core/taskFile';
 import { intFlag, parseArgs } from '../args';
@@ -36,7 +37,8 @@ export const planCommand: CliCommand = async (argv, io) => {
   }
   const root = workspaceRootOf(taskFilePath);
   const [files, history] = await Promise.all([listWorkspaceFiles(root), loadHistory(root)]);
-  const plan = planTasks(loaded.taskFile, { files, history, ...(concurrency !== undefined && { concurrency }) });
+  const imports = await readImportGraph(root, files);
+  const plan = planTasks(loaded.taskFile, { files, history, imports, ...(concurrency !== undefined && { concurrency }) });
   const warnings = [...loaded.problems.map((p) => problemJson(p)), ...plan.warnings.map((d) => diagnosticJson(display, d))];
   const errors = plan.errors.map((d) => diagnosticJson(display, d));
 
