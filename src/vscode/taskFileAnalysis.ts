@@ -5,6 +5,9 @@
 import { parseTaskFileText, type Problem } from '../core/taskFile';
 import { planTasks, type Plan, type PlanDiagnostic } from '../core/plan';
 import type { TaskFile } from '../core/taskSchema';
+import type { ImportGraph } from '../core/importGraph';
+// In this lazily loaded chunk, with the parser: the lexer loads only when a task file is analysed.
+export { readImportGraph } from '../core/importGraph';
 import { DEFAULT_MAX_CONCURRENCY, effectiveConcurrency } from './settingsModel';
 
 export interface EditorProblem {
@@ -37,6 +40,8 @@ export interface AnalysisOptions {
   readonly maxConcurrency?: number;
   readonly history?: ReadonlyMap<string, number>;
   readonly files?: readonly string[];
+  /** The workspace's import graph (workspaceImports.ts): imports between unordered tasks become warnings. */
+  readonly imports?: ImportGraph;
 }
 
 export function analyseTaskFileText(file: string, text: string, options: AnalysisOptions = {}): TaskFileAnalysis {
@@ -47,6 +52,7 @@ export function analyseTaskFileText(file: string, text: string, options: Analysi
     concurrency: effectiveConcurrency(options.concurrency, parsed.taskFile.concurrency, options.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY),
     ...(options.history && { history: options.history }),
     ...(options.files && { files: options.files }),
+    ...(options.imports && { imports: options.imports }),
   });
   const lines = lineStarts(text);
   const byId = new Map(parsed.taskFile.tasks.map((t) => [t.id, t]));
