@@ -2,12 +2,13 @@
 // mount, pid and net namespace with an overlayfs view, the same setup a command gets, a file
 // deleted through it (overlayfs must leave a whiteout we can read back), and the loopback up.
 // The answer says why not when it cannot, in words a user can act on.
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { planMounts } from './mountPlan';
 import { namespaceInitArgs, SETUP_MARKER } from './namespaceInit';
 import { runInNamespaces } from './namespaceProcess';
+import { removeTree } from './removeTree';
 import { syscallsKnown } from './syscalls';
 
 export interface SandboxAvailability {
@@ -86,7 +87,7 @@ async function probe(): Promise<SandboxAvailability> {
     return { available: true };
   } finally {
     try {
-      rmSync(dir, { recursive: true, force: true });
+      removeTree(dir);
     } catch {
       /* a temporary folder */
     }

@@ -11,12 +11,13 @@
 // State kept per view: `known`, the view's content that differs from the base as far as the
 // task is concerned (synced writes, kept command changes); revert(paths) puts a path back to
 // what `known` said before the last command.
-import { chmodSync, lstatSync, mkdirSync, readFileSync, readlinkSync, rmSync, statSync } from 'node:fs';
+import { lstatSync, mkdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { CommandRunOptions, CommandRunResult, CommandView, ViewChange } from '../core/commandView';
 import type { GitRepo } from '../git';
 import { planMounts } from './mountPlan';
+import { removeTree } from './removeTree';
 import { namespaceInitArgs, SETUP_FAILED, SETUP_MARKER } from './namespaceInit';
 import { runInNamespaces } from './namespaceProcess';
 import type { SharedBase } from './sharedBase';
@@ -51,20 +52,6 @@ function isFolder(p: string): boolean {
     return statSync(p).isDirectory();
   } catch {
     return false;
-  }
-}
-
-function removeTree(p: string): void {
-  try {
-    rmSync(p, { recursive: true, force: true });
-  } catch {
-    // overlayfs leaves work/work with mode 000 (a non-root owner cannot list it).
-    try {
-      chmodSync(path.join(p, 'work', 'work'), 0o700);
-    } catch {
-      /* not that */
-    }
-    rmSync(p, { recursive: true, force: true });
   }
 }
 
