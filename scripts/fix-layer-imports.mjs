@@ -31,6 +31,7 @@ export function fixLayerImports(root, { write = true } = {}) {
     noEmit: true,
     skipLibCheck: true,
     types: [],
+    noLib: true, // which names a module exports needs no globals; saves loading lib.d.ts
   });
   const checker = program.getTypeChecker();
   const rel = (f) => posix(relative(root, f));
