@@ -14,7 +14,7 @@
 import { lstatSync, mkdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { CommandRunOptions, CommandRunResult, CommandView, ViewChange } from '../core/commandView';
+import type { CommandRunOptions, CommandRunResult, CommandView, ViewChange } from '../core';
 import type { GitRepo } from '../git';
 import { planMounts } from './mountPlan';
 import { removeTree } from './removeTree';

@@ -5,7 +5,7 @@
 // where the base would show through, leaves a whiteout.
 import { chmodSync, lstatSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { ViewChange } from '../core/commandView';
+import type { ViewChange } from '../core';
 import { makeWhiteouts, markOpaque } from './syscalls';
 import { viewState, type UpperSnapshot } from './upperSnapshot';
 

@@ -4,7 +4,7 @@
 // the view for the task's later commands and never reach its result.
 import { lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import * as path from 'node:path';
-import type { ViewChange } from '../core/commandView';
+import type { ViewChange } from '../core';
 import type { GitRepo } from '../git';
 import type { SharedBase } from './sharedBase';
 import { viewState, type UpperEntry, type UpperSnapshot } from './upperSnapshot';
