@@ -93,10 +93,12 @@ export async function changesBetween(ctx: ChangeContext, before: UpperSnapshot, 
     const b = before.get(key);
     const a = after.get(key);
     if (sameEntry(a, b) || (a?.kind === 'folder' && b?.kind === 'folder' && a.opaque === b.opaque)) continue;
-    if (a?.kind !== 'folder') candidates.add(key);
+    // A file or link that is (or was) here; a folder where the base has a file hides that file.
+    const baseKind = ctx.base.entry(repoPath(ctx, key));
+    if (a?.kind !== 'folder' || (b && b.kind !== 'folder') || baseKind === 'file' || baseKind === 'symlink') candidates.add(key);
     // What may now hide the base's files below: a whiteout, an opaque folder, a file or link in a folder's place.
     const hides = a && (a.kind !== 'folder' || a.opaque);
-    if (hides && ctx.base.entry(repoPath(ctx, key)) === 'folder') for (const p of baseFilesUnder(ctx, key)) candidates.add(p);
+    if (hides && baseKind === 'folder') for (const p of baseFilesUnder(ctx, key)) candidates.add(p);
   }
 
   const changes: ViewChange[] = [];

@@ -58,11 +58,14 @@ describe('sandbox/view: what a command sees and what it changed', function () {
         'ln -s ../docs/readme.md src/link',
         'rm -rf src/deep && mkdir src/deep && echo fresh > src/deep/d.ts',
         'chmod -x tool.sh',
+        'rm docs/readme.md && mkdir docs/readme.md && echo in > docs/readme.md/inner',
       ].join(' && '),
       RUN,
     );
     assert.equal(r.exitCode, 0, r.output);
     assert.deepEqual(summary(r.changes), [
+      '-docs/readme.md',
+      '+docs/readme.md/inner=in',
       '+src/a.ts*=export const a = 1;',
       '-src/b.ts',
       '-src/deep/c.ts',
