@@ -10,7 +10,7 @@
 // into the steps the namespace runs.
 import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
 import * as path from 'node:path';
-import { keptFlags } from './namespaceInit';
+import { keptFlags } from './mountFlags';
 
 export interface SubMount {
   readonly path: string;
