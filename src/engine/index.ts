@@ -11,3 +11,4 @@ export { chooseAttempt, chooseAttemptOf, leftOutLines, strategyJson, strategyLin
 // The git engine too, as one namespace: the extension loads this module lazily as one
 // chunk, so that both share one copy of the git layer (and its classes).
 export * as git from '../git/index';
+export { listWorkspaceFiles } from './workspaceFiles';

@@ -4,11 +4,22 @@
 // creates it.
 import * as path from 'node:path';
 import type Anthropic from '@anthropic-ai/sdk';
-import { Disposable, Emitter, type Event } from '../core/lifecycle';
-import { slotsOf, type Plan } from '../core/plan';
-import { settledRunStatus, type TaskOutput, type TaskProgress, type TranscriptEntry } from '../core/runModel';
-import { Scheduler, TaskCancelledError, TaskUndecidedError, type TaskStateChange } from '../core/scheduler';
-import type { Task } from '../core/taskSchema';
+import {
+  Disposable,
+  Emitter,
+  type Event,
+  slotsOf,
+  type Plan,
+  settledRunStatus,
+  type TaskOutput,
+  type TaskProgress,
+  type TranscriptEntry,
+  Scheduler,
+  TaskCancelledError,
+  TaskUndecidedError,
+  type TaskStateChange,
+} from '../core';
+import type { Task } from '../core';
 import type { ApiGate } from '../agents';
 import { analyseRun, applyRun, appendTranscript, mergeBase, type GitRepo, type ObjectReader } from '../git';
 import { analysisInputs, applyInputs } from './runInputs';

@@ -2,7 +2,7 @@
 // written atomically by the git layer). Written as version 2 (the record itself, without
 // its live-only fields); version 1 journals are read through migrateV1. Reading validates
 // the fields the front ends rely on, so a damaged or foreign file is refused saying where.
-import { TERMINAL_STATUSES, type TaskStatus } from '../core/runModel';
+import { TERMINAL_STATUSES, type TaskStatus } from '../core';
 import {
   GitError,
   journalPath,

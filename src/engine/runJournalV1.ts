@@ -3,10 +3,8 @@
 // scheduler's reason in one field, and no workspace folder: its `owns` and `changed` are
 // repository-relative, but competitive attempts' `changed` stayed workspace-relative.
 import * as path from 'node:path';
-import type { TaskStatus, TokenUsage } from '../core/runModel';
-import type { StrategyOutcome } from '../core/strategyModel';
-import { workspaceRootOf } from '../core/taskFile';
-import type { TaskKind } from '../core/taskSchema';
+import type { TaskStatus, TokenUsage, StrategyOutcome, TaskKind } from '../core';
+import { workspaceRootOf } from '../core';
 import type { JournalApply, JournalOwner } from '../git';
 import { RECORD_VERSION, repoRelativeStrategy, type RunRecord, type RunStatus, type TaskRecord } from './runRecord';
 

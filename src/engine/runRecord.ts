@@ -6,9 +6,7 @@
 // and its attempts' `changed`. `prefix` says where the workspace folder is ('pkg/', or ''
 // at the top), so a front end that wants workspace-relative paths strips it
 // (`workspacePath`), and none has to guess it.
-import type { StopReason, TaskProgress, TaskStatus, TokenUsage } from '../core/runModel';
-import type { StrategyOutcome } from '../core/strategyModel';
-import type { TaskKind } from '../core/taskSchema';
+import type { StopReason, TaskProgress, TaskStatus, TokenUsage, StrategyOutcome, TaskKind } from '../core';
 import type { ApplyResult, JournalApply, JournalOwner, RunAnalysis } from '../git';
 
 export const RECORD_VERSION = 2;

@@ -4,7 +4,7 @@
 import { promises as fsp } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { TranscriptEntry } from '../core/runModel';
+import type { TranscriptEntry } from '../core';
 import { GitError } from './errors';
 import { assertSafeId } from './ids';
 import { pidAlive, writeFileAtomic } from './fsutil';

@@ -1,7 +1,7 @@
 // What the views show of a run: the engine's run record (live from the Run, or read from
 // its journal; paths repository-relative either way), plus what only the window knows.
 // Pure.
-import type { AttemptRecord } from '../core/strategyModel';
+import type { AttemptRecord } from '../core';
 import type { RunRecord, TaskRecord } from '../engine';
 
 export type TaskSnapshot = TaskRecord;

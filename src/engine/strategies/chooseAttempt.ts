@@ -2,10 +2,9 @@
 // task's ref (refs/parallel-agents/<run>/tasks/<task>) moves to the chosen attempt's
 // commit and the run record says so, so `show`, `apply` and the analysis use it. A live
 // run changes its own record (Run.chooseAttempt); a past one its journal (chooseAttempt).
-import { GitError, taskRef, type GitRepo } from '../../git';
-import { updateRef } from '../../git/objects';
-import { settledRunStatus } from '../../core/runModel';
-import type { AttemptRecord } from '../../core/strategyModel';
+import { GitError, taskRef, type GitRepo, updateRef } from '../../git';
+import { settledRunStatus } from '../../core';
+import type { AttemptRecord } from '../../core';
 import { readRunRecord, writeRunRecord } from '../runJournal';
 import type { RunRecord, TaskRecord } from '../runRecord';
 import { winnerOutput } from './competitive';
