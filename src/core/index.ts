@@ -75,3 +75,4 @@ export {
   type PatternBudget,
   type RegexSource,
 } from './patternWorker';
+export { TERMINAL_STATUSES } from './runModel';
