@@ -2,7 +2,7 @@
 // a task file for a goal through `propose_tasks`. It runs through runAgentTask like any other
 // agent; this file holds what makes it a planner: its task (the instructions and the goal)
 // and its instance note (its role, shown in the task id line as `propose#planner`).
-import type { Task } from '../core/taskSchema';
+import type { Task } from '../core';
 import type { AgentInstance } from './systemPrompt';
 import { PROPOSE_TASKS_TOOL_NAME } from './proposeTasksTool';
 

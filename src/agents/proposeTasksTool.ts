@@ -8,7 +8,7 @@
 import { ToolError } from '@anthropic-ai/sdk/lib/tools/ToolError';
 import type { BetaRunnableTool } from '@anthropic-ai/sdk/lib/tools/BetaRunnableTool';
 import { z } from 'zod';
-import { taskFileSchema } from '../core/taskSchema';
+import { taskFileSchema } from '../core';
 
 export const PROPOSE_TASKS_TOOL_NAME = 'propose_tasks';
 

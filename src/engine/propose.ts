@@ -23,12 +23,8 @@ import {
   runAgentTask,
   type ProposalVerdict,
 } from '../agents';
-import type { Plan } from '../core/plan';
-import type { TaskProgress, TokenUsage, TranscriptEntry } from '../core/runModel';
-import { DEFAULT_TASK_FILES } from '../core/taskFile';
-import { readImportGraph } from '../core/importGraph';
-import type { TaskFile } from '../core/taskSchema';
-import type { TaskWorkspace } from '../core/workspace';
+import type { Plan, TaskProgress, TokenUsage, TranscriptEntry, TaskFile, TaskWorkspace } from '../core';
+import { DEFAULT_TASK_FILES, readImportGraph } from '../core';
 import { captureWorkingTree, ObjectReader, openRepo, OverlayWorkspace } from '../git';
 import { PrefixedWorkspace } from './prefixedWorkspace';
 import { checkProposal, type CheckedProposal, type ProposalFinding } from './proposeAnalysis';

@@ -4,10 +4,8 @@
 // the same file. Added on top: the task-count cap, and no promptFile (the prompt
 // belongs in the proposal). The import graph, when given, is the plan's (core/importGraph.ts).
 import { Document, isScalar, Scalar, visit } from 'yaml';
-import { planTasks, type Plan } from '../core/plan';
-import { parseTaskFileText } from '../core/taskFile';
-import type { TaskFile } from '../core/taskSchema';
-import type { ImportGraph } from '../core/importGraph';
+import { planTasks, type Plan, parseTaskFileText } from '../core';
+import type { TaskFile, ImportGraph } from '../core';
 
 export interface ProposalFinding {
   readonly severity: 'error' | 'warning';

@@ -6,7 +6,7 @@
 // file or the new one, never half of one.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { DEFAULT_TASK_FILES } from '../core/taskFile';
+import { DEFAULT_TASK_FILES } from '../core';
 import { PROPOSAL_PATH, type ProposeResult } from './propose';
 
 export interface WrittenProposal {

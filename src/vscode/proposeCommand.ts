@@ -4,7 +4,7 @@
 // it, and Save / Save and Run / Discard. Nothing is written before Save, and Save keeps the
 // file it replaces as a backup (engine/proposeWrite.ts).
 import * as vscode from 'vscode';
-import { Disposable } from '../core/lifecycle';
+import { Disposable } from '../core';
 import { formatSpeedup } from './format';
 import type { ApiKeyStore } from './apiKeyStore';
 import { Commands } from './ids';

@@ -2,7 +2,7 @@
 // review diff, and what the plan panel beside it analyses) and an empty left side when the
 // workspace has no task file yet. Content is held in memory until the review ends.
 import * as vscode from 'vscode';
-import { Disposable } from '../core/lifecycle';
+import { Disposable } from '../core';
 import { PROPOSAL_SCHEME } from './ids';
 
 export class ProposalDocuments extends Disposable implements vscode.TextDocumentContentProvider {

@@ -2,12 +2,10 @@
 // parser's problems and the plan's errors and warnings, each with an offset range.
 // Pure (no `vscode`), so it is unit-tested in plain mocha; the diagnostics provider,
 // the CodeLens and the plan panel all read it.
-import { parseTaskFileText, type Problem } from '../core/taskFile';
-import { planTasks, type Plan, type PlanDiagnostic } from '../core/plan';
-import type { TaskFile } from '../core/taskSchema';
-import type { ImportGraph } from '../core/importGraph';
+import { parseTaskFileText, type Problem, planTasks, type Plan, type PlanDiagnostic } from '../core';
+import type { ImportGraph, TaskFile } from '../core';
 // In this lazily loaded chunk, with the parser: the lexer loads only when a task file is analysed.
-export { readImportGraph } from '../core/importGraph';
+export { readImportGraph } from '../core';
 import { DEFAULT_MAX_CONCURRENCY, effectiveConcurrency } from './settingsModel';
 
 export interface EditorProblem {

@@ -3,8 +3,8 @@
 // deleted (then read again on the next analysis, after a quiet second). Reading is async and
 // bounded by the core; the file list comes from VS Code (files.exclude and node_modules left out).
 import * as vscode from 'vscode';
-import { Disposable, Emitter } from '../core/lifecycle';
-import type { ImportGraph, readImportGraph } from '../core/importGraph';
+import { Disposable, Emitter } from '../core';
+import type { ImportGraph, readImportGraph } from '../core';
 
 /** Loads the lazy analysis chunk, which holds the lexer (taskFiles.ts: loadAnalysis). */
 export type ImportReaderLoader = () => Promise<{ readonly readImportGraph: typeof readImportGraph }>;
