@@ -274,6 +274,10 @@ export class Run extends Disposable {
     if (this.options.apply && v.status === 'succeeded') {
       await this.applyResults(v);
     }
+    // A settled run holds no git child (a window keeps finished runs for their retries),
+    // unless a retry reopened it during the awaits above: its tasks read through the reader.
+    const reopened = (v.status as RunView['status']) === 'running';
+    if (!reopened) this.reader.close();
     this._onDidFinish.fire(v);
     return v;
   }
