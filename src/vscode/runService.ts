@@ -3,7 +3,7 @@
 // which is loaded on first use. Views subscribe to one coalesced change event.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { Disposable, Emitter } from '../core/lifecycle';
+import { Disposable, DisposableStore, Emitter } from '../core/lifecycle';
 import type { TaskStatus } from '../core/runModel';
 import type { ChooseAttemptResult, Run, RunOptions } from '../engine';
 import type { ApplyResult, GitRepo } from '../git';
@@ -27,9 +27,15 @@ export const loadGit = (): Promise<GitModule> => (gitModule ??= loadEngine().the
 const HISTORY_LIMIT = 10;
 const COALESCE_MS = 150;
 
+/**
+ * A run started in this window. Its listeners are one bundle, subscribed while it runs and
+ * disposed when it finishes (the engine closes its git children then); a retry subscribes
+ * again. The run itself is disposed when it leaves the window (close, below).
+ */
 interface LiveRun {
   readonly run: Run;
   readonly taskFile: vscode.Uri;
+  listeners: DisposableStore | undefined;
 }
 
 export interface RunFinished {
@@ -113,7 +119,7 @@ export class RunService extends Disposable {
         clearInterval(this.ticker);
         for (const l of this.live.values()) {
           l.run.cancel('VS Code window closed');
-          l.run.dispose();
+          this.close(l);
         }
       },
     });
@@ -215,26 +221,44 @@ export class RunService extends Disposable {
   }
 
   private watch(run: Run, taskFile: vscode.Uri): void {
+    const l: LiveRun = { run, taskFile, listeners: undefined };
+    this.live.set(run.view.runId, l);
+    this.listen(l);
+  }
+
+  /** Subscribes the run's listeners, as one bundle; its finish disposes them. */
+  private listen(l: LiveRun): void {
+    const { run, taskFile } = l;
     const id = run.view.runId;
-    this.live.set(id, { run, taskFile });
+    const listeners = new DisposableStore();
+    l.listeners = listeners;
     const statuses = () => Object.fromEntries(run.view.tasks.map((t) => [t.id, t.status])) as Record<string, TaskStatus>;
-    run.onDidChangeTask(() => {
-      this._onDidChangeStatuses.fire({ taskFile, tasks: statuses() });
-      this.changed();
-    });
-    run.onDidProgress(() => this.changed());
-    run.onDidPause((m) => {
-      if (m) void vscode.window.showWarningMessage(`Parallel Agents: run ${id} paused: ${m}`);
-    });
-    run.onDidFinish((v) => {
-      // A finish announced after a retry reopened the run is stale: the retry's end comes later.
-      if (v.status === 'running') return;
-      const snap = fromRunView(v, this.applied.get(id));
-      const m = measuredSpeedup(v.tasks, (v.finishedAt ?? Date.now()) - v.startedAt);
-      this.log.info(`run ${id} ${v.status}${m ? `, measured speedup ${formatSpeedup(m.speedup)} (expected ${formatSpeedup(v.plan.expectedSpeedup)})` : ''}`);
-      this.changed(true);
-      this._onDidFinish.fire({ run: snap, taskFile, ...(m && { measured: m }) });
-    });
+    // Added by hand, not passed as the events' `disposables`: the engine is a bundle of its
+    // own, with its own DisposableStore class, so `instanceof` there fails for this one.
+    listeners.add(
+      run.onDidChangeTask(() => {
+        this._onDidChangeStatuses.fire({ taskFile, tasks: statuses() });
+        this.changed();
+      }),
+    );
+    listeners.add(run.onDidProgress(() => this.changed()));
+    listeners.add(
+      run.onDidPause((m) => {
+        if (m) void vscode.window.showWarningMessage(`Parallel Agents: run ${id} paused: ${m}`);
+      }),
+    );
+    listeners.add(
+      run.onDidFinish((v) => {
+        // A finish announced after a retry reopened the run is stale: the retry's end comes later.
+        if (v.status === 'running') return;
+        this.release(l);
+        const snap = fromRunView(v, this.applied.get(id));
+        const m = measuredSpeedup(v.tasks, (v.finishedAt ?? Date.now()) - v.startedAt);
+        this.log.info(`run ${id} ${v.status}${m ? `, measured speedup ${formatSpeedup(m.speedup)} (expected ${formatSpeedup(v.plan.expectedSpeedup)})` : ''}`);
+        this.changed(true);
+        this._onDidFinish.fire({ run: snap, taskFile, ...(m && { measured: m }) });
+      }),
+    );
     this._onDidChangeStatuses.fire({ taskFile, tasks: statuses() });
     this.changed(true);
     if (!this.ticker) {
@@ -249,6 +273,19 @@ export class RunService extends Disposable {
     }
   }
 
+  /** A finished run keeps nothing subscribed; it stays for its retries and applies. */
+  private release(l: LiveRun): void {
+    l.listeners?.dispose();
+    l.listeners = undefined;
+  }
+
+  /** The run leaves the window: its listeners, its git children, its gate. */
+  private close(l: LiveRun): void {
+    this.release(l);
+    this.live.delete(l.run.view.runId);
+    l.run.dispose();
+  }
+
   /** Runs `fn` after the apply, undo, prune or start in progress in this window (see `turn`). */
   exclusive<T>(fn: () => Promise<T>): Promise<T> {
     const next = this.turn.then(fn);
@@ -261,10 +298,7 @@ export class RunService extends Disposable {
     if (!runIds.length) return;
     for (const id of runIds) {
       const l = this.live.get(id);
-      if (l && l.run.view.status !== 'running') {
-        this.live.delete(id);
-        l.run.dispose();
-      }
+      if (l && l.run.view.status !== 'running') this.close(l);
       this.applied.delete(id);
     }
     const gone = new Set(runIds);
@@ -291,9 +325,12 @@ export class RunService extends Disposable {
   retry(runId: string, taskId: string): boolean {
     const l = this.live.get(runId);
     if (!l) throw new RunError(`run ${runId} was not started in this window, so its tasks cannot be retried in it; run the task again with "Run Selected Tasks…"`);
+    const settled = l.listeners === undefined;
+    if (settled) this.listen(l);
     const ok = l.run.retry(taskId);
     // Its end is announced by the run's own onDidFinish (whenIdle finishes the run again).
     if (ok) void l.run.whenIdle().then(() => this.changed(true));
+    else if (settled) this.release(l);
     return ok;
   }
 
@@ -400,10 +437,7 @@ export class RunService extends Disposable {
       throw e;
     }
     this.log.info(`run ${runId}: attempt ${attempt} of task ${taskId} is now its result (was ${result.previous === null ? 'none' : `attempt ${result.previous}`})`);
-    if (l) {
-      this.live.delete(runId);
-      l.run.dispose();
-    }
+    if (l) this.close(l);
     const snap = fromJournal(await g.readJournal(repo, runId), repo.root);
     this.past = [snap, ...this.past.filter((x) => x.runId !== runId)].sort((a, b) => b.startedAt - a.startedAt);
     this.changed(true);
