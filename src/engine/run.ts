@@ -137,8 +137,10 @@ export class Run extends Disposable {
 
   /** Runs a failed or cancelled task again (and the dependents it had blocked). */
   retry(id: string): boolean {
-    if (this.view.status !== 'running' && !this.reopen()) return false;
-    return this.scheduler.retry(id);
+    const settled = this.view.status !== 'running';
+    if (!this.scheduler.retry(id)) return false;
+    if (settled) this.reopen();
+    return true;
   }
 
   /** Resumes a run paused by a spend limit. */
@@ -146,12 +148,11 @@ export class Run extends Disposable {
     this.gate.resume();
   }
 
-  private reopen(): boolean {
+  private reopen(): void {
     // After the run settled, a retry re-opens it; `done` has resolved, so callers
     // wait on `whenIdle()` for the new outcome.
     this.view.status = 'running';
     delete this.view.finishedAt;
-    return true;
   }
 
   /** Resolves when the run is idle again (after a retry). */
