@@ -18,11 +18,6 @@ import type { TaskFiles } from './taskFiles';
 
 type EngineModule = typeof import('../engine/index.js');
 type GitModule = typeof import('../git/index.js');
-let engineModule: Promise<EngineModule> | undefined;
-let gitModule: Promise<GitModule> | undefined;
-const loadEngine = () => (engineModule ??= import('../engine/index.js'));
-// The git layer comes with the engine (one lazily loaded chunk, one copy of its classes).
-export const loadGit = (): Promise<GitModule> => (gitModule ??= loadEngine().then((e) => e.git));
 
 const HISTORY_LIMIT = 10;
 const COALESCE_MS = 150;
@@ -102,6 +97,7 @@ export class RunService extends Disposable {
   private ticker: NodeJS.Timeout | undefined;
   /** Set in demo mode: agents talk to the scripted server, never with the stored key. */
   readonly demo: DemoEndpoint | undefined;
+  private engineModule: Promise<EngineModule> | undefined;
 
   constructor(
     private readonly config: Configuration,
@@ -125,6 +121,16 @@ export class RunService extends Disposable {
     });
   }
 
+  /** The engine, loaded on first use: activation does not load it. */
+  private loadEngine(): Promise<EngineModule> {
+    return (this.engineModule ??= import('../engine/index.js'));
+  }
+
+  /** The git layer, which comes with the engine (one lazily loaded chunk, one copy of its classes). */
+  loadGit(): Promise<GitModule> {
+    return this.loadEngine().then((e) => e.git);
+  }
+
   /** Live runs first, then past ones, newest first. */
   runs(): RunSnapshot[] {
     const live = [...this.live.values()].map((l) => fromRunView(l.run.view, this.applied.get(l.run.view.runId)));
@@ -144,7 +150,7 @@ export class RunService extends Disposable {
   async repo(root: string): Promise<GitRepo> {
     let r = this.repos.get(root);
     if (!r) {
-      r = loadGit().then((g) => g.openRepo(root));
+      r = this.loadGit().then((g) => g.openRepo(root));
       r.catch(() => this.repos.delete(root));
       this.repos.set(root, r);
     }
@@ -169,7 +175,7 @@ export class RunService extends Disposable {
   /** Reads past runs from each workspace folder's journal. */
   async refreshHistory(): Promise<void> {
     const out: RunSnapshot[] = [];
-    const g = await loadGit();
+    const g = await this.loadGit();
     for (const repo of await this.workspaceRepos()) {
       for (const j of (await g.listRuns(repo)).slice(0, HISTORY_LIMIT)) out.push(fromJournal(j, repo.root));
     }
@@ -194,7 +200,7 @@ export class RunService extends Disposable {
     const s = this.config.read(folder.uri);
     // In demo mode a stored key is never sent: the scripted server takes the placeholder.
     const key = this.demo ? { key: this.demo.apiKey } : await this.apiKeys.get();
-    const engine = await loadEngine();
+    const engine = await this.loadEngine();
     const opts: RunOptions = {
       workspace: folder.uri.fsPath,
       taskFile: taskFile.fsPath,
@@ -349,11 +355,11 @@ export class RunService extends Disposable {
     if (!r) throw new RunError(`no run ${runId}`);
     if (r.status === 'running') throw new RunError(`run ${runId} is still running; apply it when it has finished`);
     if (r.applied && !r.applied.undone) throw new AppliedRunError(runId, r.applied.at);
-    const engine = await loadEngine();
+    const engine = await this.loadEngine();
     const tasks = engine.applyInputs(applySourceOf(r), only ? { only } : {});
     if (!tasks.length) throw new RunError(`run ${runId} has no succeeded task${only ? ` among ${only.join(', ')}` : ''} to apply`);
     const repo = await this.repo(r.repoRoot);
-    const g = await loadGit();
+    const g = await this.loadGit();
     // The record is the truth (another window, or the CLI, may have applied it).
     const record = await g.readApplyRecord(repo, runId);
     if (record && record.status !== 'undone') throw new AppliedRunError(runId, Date.parse(record.at));
@@ -393,7 +399,7 @@ export class RunService extends Disposable {
     if (!r) throw new RunError(`no run ${runId}`);
     if (r.applied?.undone) throw new RunError(undoneRefusal(runId, r.applied.at));
     const repo = await this.repo(r.repoRoot);
-    const g = await loadGit();
+    const g = await this.loadGit();
     const keep = opts.force ? (opts.keep ?? []) : [];
     const saved = await readKept(repo.root, keep);
     let result: { restored: string[]; removed: string[]; skipped: Array<{ path: string; reason: string }> };
@@ -428,7 +434,7 @@ export class RunService extends Disposable {
     // The run's view settles before its final journal write; chooseAttempt reads the journal.
     if (l) await l.run.done;
     const repo = await this.repo(r.repoRoot);
-    const [engine, g] = await Promise.all([loadEngine(), loadGit()]);
+    const [engine, g] = await Promise.all([this.loadEngine(), this.loadGit()]);
     let result: ChooseAttemptResult;
     try {
       result = await engine.chooseAttempt(repo, runId, taskId, attempt);
@@ -447,7 +453,7 @@ export class RunService extends Disposable {
   async transcriptUri(runId: string, taskId: string): Promise<vscode.Uri> {
     const r = this.find(runId);
     if (!r) throw new RunError(`no run ${runId}`);
-    const g = await loadGit();
+    const g = await this.loadGit();
     return vscode.Uri.file(g.transcriptPath(await this.repo(r.repoRoot), runId, taskId));
   }
 
