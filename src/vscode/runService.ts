@@ -13,6 +13,7 @@ import { appliedRefusal, undoneRefusal } from './applyMessages';
 import { demoEndpoint, type DemoEndpoint } from './demoMode';
 import { formatSpeedup, measuredSpeedup } from './format';
 import { readKept, writeKept } from './keptFiles';
+import { listRuns, normalisePrices } from './runList';
 import { applySourceOf, fromJournal, fromRunView, type RunSnapshot } from './runSnapshot';
 import type { TaskFiles } from './taskFiles';
 
@@ -134,9 +135,7 @@ export class RunService extends Disposable {
   /** Live runs first, then past ones, newest first. */
   runs(): RunSnapshot[] {
     const live = [...this.live.values()].map((l) => fromRunView(l.run.view, this.applied.get(l.run.view.runId)));
-    const liveIds = new Set(live.map((r) => r.runId));
-    const past = this.past.filter((r) => !liveIds.has(r.runId)).map((r) => (this.applied.has(r.runId) ? { ...r, applied: this.applied.get(r.runId) } : r));
-    return [...live.sort((a, b) => b.startedAt - a.startedAt), ...past];
+    return listRuns(live, this.past, this.applied);
   }
 
   find(runId: string): RunSnapshot | undefined {
@@ -470,13 +469,4 @@ export class RunService extends Disposable {
       this._onDidChange.fire();
     }, COALESCE_MS);
   }
-}
-
-function normalisePrices(p: Readonly<Record<string, { input?: number; output?: number; cacheRead?: number; cacheWrite?: number }>>) {
-  const out: Record<string, { input: number; output: number; cacheRead: number; cacheWrite: number }> = {};
-  for (const [model, v] of Object.entries(p)) {
-    const input = v.input ?? 0;
-    out[model] = { input, output: v.output ?? 0, cacheRead: v.cacheRead ?? input / 10, cacheWrite: v.cacheWrite ?? input * 1.25 };
-  }
-  return out;
 }
