@@ -1,7 +1,7 @@
 // The Agents view's model: its elements (plain data over run snapshots), what each
 // contains, its parent, and the contextValue that picks its inline actions in
 // package.json's menus. No `vscode` import: unit tests read it; agentsTree.ts builds the items.
-import type { AttemptRecord, Ballot } from '../core/strategyModel';
+import type { AttemptRecord, Ballot } from '../core';
 import { TreeItemContexts } from './ids';
 import type { RunSnapshot, TaskSnapshot } from './runSnapshot';
 

@@ -2,7 +2,7 @@
 // small and delegates to the service that owns the work. The run commands are in
 // runCommands.ts, Accept/Discard of violations in violationCommands.ts; app.ts builds all three.
 import * as vscode from 'vscode';
-import { Disposable } from '../core/lifecycle';
+import { Disposable } from '../core';
 import { validateApiKeyInput } from './apiKeyStore';
 import type { CommandServices } from './commandServices';
 import { Commands } from './ids';

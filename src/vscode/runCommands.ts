@@ -4,7 +4,7 @@
 // command id (the end-of-run notification) or nothing (the palette: pick from what makes sense).
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { Disposable } from '../core/lifecycle';
+import { Disposable } from '../core';
 import type { ChooseAttemptResult } from '../engine';
 import type { AgentsNode } from './agentsTree';
 import type { CommandServices } from './commandServices';

@@ -2,7 +2,7 @@
 // Accepting one before the run is applied makes the apply write it; after an apply that
 // left it out, it takes applying again (undo, then apply), which the message offers.
 import * as vscode from 'vscode';
-import { Disposable } from '../core/lifecycle';
+import { Disposable } from '../core';
 import type { CommandServices } from './commandServices';
 import type { ConflictNode } from './conflicts';
 import { Commands } from './ids';
