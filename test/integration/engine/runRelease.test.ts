@@ -3,21 +3,11 @@
 // run reads through new ones, which end when it settles again. Agents answered by the
 // scripted Messages API (test/fake-anthropic).
 import * as assert from 'node:assert/strict';
-import { startRun, type Run } from '../../../src/engine';
+import { startRun } from '../../../src/engine';
 import { procAvailable, watchChildren, whenEnded } from '../../childProcesses';
 import { startFakeAnthropic, type FakeAnthropic } from '../../fake-anthropic';
-import { exampleRepo } from './fixture';
+import { exampleRepo, whenRunning } from './fixture';
 import { fourStepScript } from './fourStepScript';
-
-const whenRunning = (run: Run, id: string) =>
-  new Promise<void>((resolve) => {
-    const d = run.onDidChangeTask((t) => {
-      if (t.id === id && t.status === 'running') {
-        d.dispose();
-        resolve();
-      }
-    });
-  });
 
 describe('engine: a settled run releases its git children', function () {
   this.timeout(60_000);
