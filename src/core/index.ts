@@ -5,7 +5,7 @@
 // Disposable from here does not load the task file parser at activation.
 
 // Lifecycle: VS Code–shaped events and disposables for plain Node.
-export { Emitter, Disposable, type Event, type IDisposable } from './lifecycle';
+export { Emitter, Disposable, DisposableStore, type Event, type IDisposable } from './lifecycle';
 
 // The task file: its schema, the parser, and the plan made from it.
 export {

@@ -164,8 +164,10 @@ export class Run extends Disposable {
 
   /** Runs a failed or cancelled task again (and the dependents it had blocked). */
   retry(id: string): boolean {
-    if (this.state.status !== 'running' && !this.reopen()) return false;
-    return this.scheduler.retry(id);
+    const settled = this.state.status !== 'running';
+    if (!this.scheduler.retry(id)) return false;
+    if (settled) this.reopen();
+    return true;
   }
 
   /** Resumes a run paused by a spend limit. */
@@ -173,12 +175,11 @@ export class Run extends Disposable {
     this.gate.resume();
   }
 
-  private reopen(): boolean {
+  private reopen(): void {
     // After the run settled, a retry re-opens it; `done` has resolved, so callers
     // wait on `whenIdle()` for the new outcome.
     this.state.status = 'running';
     delete this.state.finishedAt;
-    return true;
   }
 
   /** Resolves when the run is idle again (after a retry). */
@@ -321,6 +322,10 @@ export class Run extends Disposable {
     if (this.options.apply && v.status === 'succeeded') {
       await this.applyResults(v);
     }
+    // A settled run holds no git child (a window keeps finished runs for their retries),
+    // unless a retry reopened it during the awaits above: its tasks read through the reader.
+    const reopened = (v.status as RunRecord['status']) === 'running';
+    if (!reopened) this.reader.close();
     const settled = this.record;
     this._onDidFinish.fire(settled);
     return settled;

@@ -63,6 +63,16 @@ class BatchProcess {
     if (this.disposed) return;
     this.disposed = true;
     this.failAll(new GitError('The object reader of this run has been disposed.'));
+    this.endChild();
+  }
+
+  /** Ends the child process, if any; the next request starts another. */
+  close(): void {
+    this.failAll(new GitError(`The object reader of ${this.repo.root} was closed while a read was in progress.`));
+    this.endChild();
+  }
+
+  private endChild(): void {
     if (this.child) {
       this.child.stdin.end();
       this.child.kill();
@@ -226,6 +236,16 @@ export class ObjectReader {
       p.catch(() => this.trees.delete(commit));
     }
     return p;
+  }
+
+  /**
+   * Ends the git children and forgets the listed trees, for an owner that goes idle (a
+   * finished run, which a retry may wake): the reader stays usable and starts them again.
+   */
+  close(): void {
+    this.plain.close();
+    this.filtered.close();
+    this.trees.clear();
   }
 
   dispose(): void {

@@ -26,18 +26,12 @@ import {
 } from './format';
 import { inVsCodeWords } from './applyMessages';
 import { taskCounts } from './runMessages';
+import { attemptContext, childrenOf, parentOf, runContext, taskContext, type AgentsNode } from './agentsTreeModel';
 import { Commands, TreeItemContexts } from './ids';
 import type { RunService } from './runService';
 import { currentTool, type RunSnapshot, type TaskSnapshot } from './runSnapshot';
 
-export type AgentsNode =
-  | { readonly type: 'run'; readonly run: RunSnapshot }
-  | { readonly type: 'task'; readonly run: RunSnapshot; readonly task: TaskSnapshot }
-  | { readonly type: 'file'; readonly run: RunSnapshot; readonly task: TaskSnapshot; readonly path: string }
-  | { readonly type: 'transcript'; readonly run: RunSnapshot; readonly task: TaskSnapshot }
-  | { readonly type: 'attempt'; readonly run: RunSnapshot; readonly task: TaskSnapshot; readonly attempt: AttemptRecord }
-  | { readonly type: 'attemptFile'; readonly run: RunSnapshot; readonly task: TaskSnapshot; readonly attempt: AttemptRecord; readonly path: string }
-  | { readonly type: 'voter'; readonly run: RunSnapshot; readonly task: TaskSnapshot; readonly ballot: Ballot };
+export type { AgentsNode } from './agentsTreeModel';
 
 const STATUS_ICON: Record<string, [string, string?]> = {
   queued: ['clock', 'descriptionForeground'],
@@ -69,21 +63,7 @@ export class AgentsTreeProvider extends Disposable implements vscode.TreeDataPro
   }
 
   getChildren(element?: AgentsNode): AgentsNode[] {
-    if (!element) return this.runs.runs().map((run) => ({ type: 'run', run }));
-    if (element.type === 'run') return element.run.tasks.map((task) => ({ type: 'task', run: element.run, task }));
-    if (element.type === 'task') {
-      const { run, task } = element;
-      if (task.status === 'queued') return [];
-      const attempts: AgentsNode[] = (task.strategy?.competitive?.attempts ?? []).map((attempt) => ({ type: 'attempt', run, task, attempt }));
-      const voters: AgentsNode[] = (task.strategy?.votes?.ballots ?? []).map((ballot) => ({ type: 'voter', run, task, ballot }));
-      const files: AgentsNode[] = (task.changed ?? []).map((p) => ({ type: 'file', run, task, path: p }));
-      return [...attempts, ...voters, ...files, { type: 'transcript', run, task }];
-    }
-    if (element.type === 'attempt') {
-      const { run, task, attempt } = element;
-      return attempt.resultCommit ? attempt.changed.map((p) => ({ type: 'attemptFile', run, task, attempt, path: p })) : [];
-    }
-    return [];
+    return childrenOf(element, () => this.runs.runs());
   }
 
   getTreeItem(n: AgentsNode): vscode.TreeItem {
@@ -126,10 +106,7 @@ export class AgentsTreeProvider extends Disposable implements vscode.TreeDataPro
   }
 
   getParent(n: AgentsNode): AgentsNode | undefined {
-    if (n.type === 'run') return undefined;
-    if (n.type === 'task') return { type: 'run', run: n.run };
-    if (n.type === 'attemptFile') return { type: 'attempt', run: n.run, task: n.task, attempt: n.attempt };
-    return { type: 'task', run: n.run, task: n.task };
+    return parentOf(n);
   }
 }
 
@@ -146,7 +123,7 @@ function runItem(r: RunSnapshot, demo: boolean): vscode.TreeItem {
   if (r.applied) parts.push(r.applied.undone ? 'apply undone' : 'applied');
   item.description = withDemoLabel(parts.join(' · '), demo && r.tasks.some((t) => t.kind !== 'command'), 'agent');
   item.iconPath = icon(r.status);
-  item.contextValue = r.status === 'running' && r.live ? TreeItemContexts.runActive : r.applied && !r.applied.undone ? TreeItemContexts.runApplied : TreeItemContexts.run;
+  item.contextValue = runContext(r);
   const tip = new vscode.MarkdownString(undefined, true);
   tip.appendMarkdown(`**Run ${r.runId}** — ${r.status}\n\n`);
   tip.appendMarkdown(`Started ${formatClock(r.startedAt)}${r.finishedAt ? `, took ${formatDuration(wall)}` : ''}\n\n`);
@@ -167,14 +144,7 @@ function taskItem(r: RunSnapshot, t: TaskSnapshot, demo: boolean): vscode.TreeIt
   item.iconPath = icon(t.status);
   const described = [taskDescription(line(t), Date.now()), strategyDescription(t.strategy)].filter(Boolean).join(' · ');
   item.description = withDemoLabel(described, demo, t.kind);
-  const competitive = t.strategy?.competitive !== undefined;
-  item.contextValue =
-    t.status === 'running' ? TreeItemContexts.taskRunning
-    : t.status === 'queued' ? TreeItemContexts.taskQueued
-    : t.status === 'undecided' ? TreeItemContexts.taskUndecided
-    : t.status === 'failed' || t.status === 'cancelled' ? (competitive ? TreeItemContexts.taskFailedCompetitive : TreeItemContexts.taskFailed)
-    : competitive ? TreeItemContexts.taskDoneCompetitive
-    : TreeItemContexts.taskDone;
+  item.contextValue = taskContext(t);
   const tip = new vscode.MarkdownString(undefined, true);
   tip.appendMarkdown(`**${t.id}**${t.title ? ` — ${t.title}` : ''} (${t.kind}${demo && t.kind !== 'command' ? `, ${DEMO_LABEL}` : ''})\n\n`);
   if (demo && t.kind !== 'command') tip.appendMarkdown(`${DEMO_TOOLTIP}\n\n`);
@@ -204,7 +174,7 @@ function attemptItem(r: RunSnapshot, t: TaskSnapshot, a: AttemptRecord): vscode.
   item.description = attemptDescription(a);
   const [id, color] = a.winner ? ['star-full', 'charts.yellow'] : ATTEMPT_ICON[a.status];
   item.iconPath = new vscode.ThemeIcon(id, new vscode.ThemeColor(color));
-  item.contextValue = a.winner ? TreeItemContexts.attemptChosen : a.status === 'succeeded' && a.resultCommit ? TreeItemContexts.attempt : TreeItemContexts.attemptFailed;
+  item.contextValue = attemptContext(a);
   item.tooltip = attemptTooltip(a, t.strategy?.competitive ?? { decidedBy: '' });
   return item;
 }

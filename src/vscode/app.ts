@@ -4,12 +4,14 @@ import * as vscode from 'vscode';
 import { Disposable } from '../core';
 import { AgentsTreeProvider } from './agentsTree';
 import { ApiKeyStore } from './apiKeyStore';
+import type { CommandServices } from './commandServices';
 import { CommandHandlers } from './commands';
 import { Configuration } from './configuration';
 import { ConflictCodeLens, ConflictEditing, ConflictsTreeProvider, ConflictTracker } from './conflicts';
 import { GitObjectProvider } from './gitObjectProvider';
-import { ContextKeys, OUTPUT_CHANNEL_NAME, Views } from './ids';
+import { Commands, ContextKeys, InternalCommands, OUTPUT_CHANNEL_NAME, Views } from './ids';
 import { PlanPanels } from './planPanel';
+import { RunCommands } from './runCommands';
 import { runFinishedMessage } from './runMessages';
 import { runCounts } from './runSnapshot';
 import { RunService, type RunFinished } from './runService';
@@ -18,6 +20,7 @@ import { TaskCodeLensProvider } from './taskCodeLens';
 import { TaskFileDiagnostics } from './taskFileDiagnostics';
 import { TaskFiles } from './taskFiles';
 import { TranscriptView } from './transcriptView';
+import { ViolationCommands } from './violationCommands';
 import { ViolationReview } from './violations';
 import { RunPruner } from './runPruning';
 
@@ -67,7 +70,10 @@ export class ParallelAgentsApp extends Disposable {
     const statusBar = this._register(new AgentsStatusBar(runs.demo !== undefined));
     const transcripts = this._register(new TranscriptView(runs));
     const pruner = this._register(new RunPruner(runs, config, log));
-    const commands = this._register(new CommandHandlers({ log, taskFiles, apiKeys, planPanels, runs, conflicts, transcripts, violations, pruner }));
+    const services: CommandServices = { log, taskFiles, apiKeys, planPanels, runs, conflicts, transcripts, violations, pruner };
+    this._register(new CommandHandlers(services));
+    const runCommands = this._register(new RunCommands(services));
+    this._register(new ViolationCommands(services, runCommands));
 
     let wasRunning = false;
     let hadRuns = false;
@@ -89,7 +95,7 @@ export class ParallelAgentsApp extends Disposable {
     this._register(
       runs.onDidFinish((f) => {
         planPanels.postMeasured(f.taskFile, f.measured ?? null);
-        notifyFinished(f, commands, runs.demo !== undefined);
+        notifyFinished(f, runs.demo !== undefined);
       }),
     );
 
@@ -102,13 +108,13 @@ export class ParallelAgentsApp extends Disposable {
   }
 }
 
-/** The end of a run: what happened, and the two next steps (review, apply). */
-function notifyFinished(f: RunFinished, commands: CommandHandlers, demo: boolean): void {
+/** The end of a run: what happened, and the two next steps (review, apply), run by command id. */
+function notifyFinished(f: RunFinished, demo: boolean): void {
   const canApply = f.run.tasks.some((t) => t.status === 'succeeded' && t.resultCommit);
   const actions = canApply ? ['Review', 'Apply'] : ['Review'];
   const show = f.run.status === 'succeeded' ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
   void show(runFinishedMessage(f.run, f.measured, demo), ...actions).then((pick) => {
-    if (pick === 'Review') void commands.runCmds.reviewRun(f.run);
-    if (pick === 'Apply') void commands.runCmds.apply({ type: 'run', run: f.run });
+    if (pick === 'Review') void vscode.commands.executeCommand(InternalCommands.reviewRun, f.run);
+    if (pick === 'Apply') void vscode.commands.executeCommand(Commands.applyRun, { type: 'run', run: f.run });
   });
 }

@@ -1,49 +1,16 @@
-// The command handlers. Each is small and delegates to the service that owns the work;
-// the run commands live in runCommands.ts.
+// The general command handlers: the task file, the plan, the API key, the log. Each is
+// small and delegates to the service that owns the work. The run commands are in
+// runCommands.ts, Accept/Discard of violations in violationCommands.ts; app.ts builds all three.
 import * as vscode from 'vscode';
 import { Disposable } from '../core';
-import { validateApiKeyInput, type ApiKeyStore } from './apiKeyStore';
+import { validateApiKeyInput } from './apiKeyStore';
+import type { CommandServices } from './commandServices';
 import { CommandTitles as T, Commands } from './ids';
-import type { PlanPanels } from './planPanel';
-import { taskFileTemplateFor } from './taskFileTemplate';
-import type { TaskFiles } from './taskFiles';
-import type { AgentsNode } from './agentsTree';
-import { RunCommands, type AttemptChoice } from './runCommands';
-import type { RunService } from './runService';
-import type { ConflictTracker } from './conflicts';
-import type { TranscriptView } from './transcriptView';
-import type { ViolationReview } from './violations';
-import type { RunPruner } from './runPruning';
-import { ViolationCommands, type ViolationTarget } from './violationCommands';
 import { ProposeCommand, type ProposeArgs } from './proposeCommand';
-
-export interface CommandServices {
-  readonly log: vscode.LogOutputChannel;
-  readonly taskFiles: TaskFiles;
-  readonly apiKeys: ApiKeyStore;
-  readonly planPanels: PlanPanels;
-  readonly runs: RunService;
-  readonly conflicts: ConflictTracker;
-  readonly transcripts: TranscriptView;
-  readonly violations: ViolationReview;
-  readonly pruner: RunPruner;
-}
-
-/** Run commands in Restricted Mode: say why nothing happens (not awaited: the message stays). */
-function restricted(title: string): 'restricted' {
-  const manage = 'Manage Workspace Trust';
-  void vscode.window
-    .showWarningMessage(
-      `Parallel Agents: "${title}" is disabled in Restricted Mode: a run executes the task file's agents and shell commands, which write files in the workspace. Plans and reviews still work.`,
-      manage,
-    )
-    .then((pick) => pick === manage && vscode.commands.executeCommand('workbench.trust.manage'));
-  return 'restricted';
-}
+import { taskFileTemplateFor } from './taskFileTemplate';
+import { trusted } from './workspaceTrust';
 
 export class CommandHandlers extends Disposable {
-  readonly runCmds: RunCommands;
-
   constructor(private readonly s: CommandServices) {
     super();
     const reg = (id: string, fn: (...args: never[]) => unknown) => this._register(vscode.commands.registerCommand(id, fn));
@@ -53,26 +20,6 @@ export class CommandHandlers extends Disposable {
     reg(Commands.clearApiKey, () => this.clearApiKey());
     reg(Commands.showLog, () => this.s.log.show(true));
     reg(Commands.openTaskFile, (uri?: vscode.Uri) => this.openTaskFile(uri));
-    this.runCmds = new RunCommands(s);
-    const r = this.runCmds;
-    const trusted = <A extends unknown[]>(title: string, fn: (...a: A) => Promise<unknown>) => (...a: A) => (vscode.workspace.isTrusted ? fn(...a) : restricted(title));
-    reg(Commands.runTasks, trusted(T[Commands.runTasks], () => r.runTasks()));
-    reg(Commands.runSelectedTasks, trusted(T[Commands.runSelectedTasks], () => r.runSelected()));
-    reg(Commands.runTask, trusted(T[Commands.runTask], (taskId?: string, uri?: vscode.Uri) => r.runOne(taskId, uri)));
-    reg(Commands.cancelTask, (n?: AgentsNode) => r.cancelTask(n));
-    reg(Commands.cancelRun, (n?: AgentsNode) => r.cancelRun(n));
-    reg(Commands.retryTask, trusted(T[Commands.retryTask], (n?: AgentsNode) => r.retry(n)));
-    reg(Commands.openTaskChanges, (n?: AgentsNode) => r.openChanges(n));
-    reg(Commands.openTranscript, (n?: AgentsNode) => r.openTranscript(n));
-    reg(Commands.openRawTranscript, (n?: AgentsNode | vscode.Uri) => r.openRawTranscript(n));
-    reg(Commands.applyRun, trusted(T[Commands.applyRun], (n?: AgentsNode) => r.apply(n)));
-    reg(Commands.applyTask, trusted(T[Commands.applyTask], (n?: AgentsNode) => r.apply(n, true)));
-    reg(Commands.undoApply, trusted(T[Commands.undoApply], (n?: AgentsNode) => r.undo(n)));
-    reg(Commands.chooseAttempt, trusted(T[Commands.chooseAttempt], (n?: AgentsNode | AttemptChoice) => r.chooseAttempt(n)));
-    reg(Commands.pruneRuns, trusted(T[Commands.pruneRuns], () => s.pruner.pruneWithPrompt()));
-    const v = new ViolationCommands(s, r);
-    reg(Commands.acceptViolation, (t?: ViolationTarget) => v.accept(t));
-    reg(Commands.discardViolation, (t?: ViolationTarget) => v.discard(t));
     const propose = this._register(new ProposeCommand(s));
     reg(Commands.proposeTasks, trusted(T[Commands.proposeTasks], (a?: ProposeArgs) => propose.run(a)));
   }

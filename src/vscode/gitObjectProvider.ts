@@ -3,7 +3,6 @@
 // so reviewing a task never touches the working tree.
 import * as vscode from 'vscode';
 import { Disposable } from '../core';
-import { loadGit } from './runService';
 import type { ObjectReader } from '../git';
 import { GIT_OBJECT_SCHEME } from './ids';
 import type { RunService } from './runService';
@@ -43,7 +42,7 @@ export class GitObjectProvider extends Disposable implements vscode.TextDocument
   private reader(root: string): Promise<ObjectReader> {
     let r = this.readers.get(root);
     if (!r) {
-      r = Promise.all([this.runs.repo(root), loadGit()]).then(([repo, g]) => new g.ObjectReader(repo));
+      r = Promise.all([this.runs.repo(root), this.runs.loadGit()]).then(([repo, g]) => new g.ObjectReader(repo));
       r.catch(() => this.readers.delete(root));
       this.readers.set(root, r);
     }

@@ -62,11 +62,13 @@ export const CommandTitles: Readonly<Record<CommandId, string>> = {
   [Commands.proposeTasks]: 'Plan Tasks from a Goal…',
 };
 
-/** Commands invoked by CodeLens and tree items only (not in package.json). */
+/** Commands invoked by CodeLens, tree items and notifications only (not in package.json). */
 export const InternalCommands = {
   acceptConflict: 'parallelAgents.conflict.accept',
   compareConflict: 'parallelAgents.conflict.compare',
   openConflict: 'parallelAgents.conflict.open',
+  /** Every change of a run in one multi-diff editor (the end-of-run notification's "Review"). */
+  reviewRun: 'parallelAgents.run.review',
 } as const;
 
 export const ViewContainers = {

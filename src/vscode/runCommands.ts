@@ -1,18 +1,21 @@
 // The run commands: start (all, selected, one), cancel, retry, review changes and
-// transcripts, choose a competitive task's attempt, apply, undo. Arguments come from tree items (AgentsNode), the task file's
-// CodeLens (task id + file) or nothing (the palette: pick from what makes sense).
+// transcripts, choose a competitive task's attempt, apply, undo, prune. Arguments come
+// from tree items (AgentsNode), the task file's CodeLens (task id + file), other code by
+// command id (the end-of-run notification) or nothing (the palette: pick from what makes sense).
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { Disposable } from '../core';
 import type { ChooseAttemptResult } from '../engine';
 import type { AgentsNode } from './agentsTree';
-import type { CommandServices } from './commands';
+import type { CommandServices } from './commandServices';
 import { gitObjectUri } from './gitObjectProvider';
-import { Commands, focusViewCommand, Views } from './ids';
+import { CommandTitles as T, Commands, focusViewCommand, InternalCommands, Views } from './ids';
 import { attemptDescription, attemptLabel, formatClock } from './format';
 import { applyReport, errorMessage, undoConfirmation, undoneMessage } from './applyMessages';
 import { AppliedRunError, RunError, UndoBlockedError, type RunApplied, type UndoDone } from './runService';
 import { choosableAttempts, type RunSnapshot, type TaskSnapshot } from './runSnapshot';
 import { transcriptRefOf } from './transcriptView';
+import { trusted } from './workspaceTrust';
 
 /** Choose Attempt's argument from code (tests, other commands): no quick pick. */
 export interface AttemptChoice {
@@ -24,8 +27,26 @@ export interface AttemptChoice {
 const isAttemptChoice = (x: unknown): x is AttemptChoice =>
   typeof x === 'object' && x !== null && typeof (x as AttemptChoice).runId === 'string' && typeof (x as AttemptChoice).taskId === 'string' && typeof (x as AttemptChoice).attempt === 'number';
 
-export class RunCommands {
-  constructor(private readonly s: CommandServices) {}
+export class RunCommands extends Disposable {
+  constructor(private readonly s: CommandServices) {
+    super();
+    const reg = (id: string, fn: (...args: never[]) => unknown) => this._register(vscode.commands.registerCommand(id, fn));
+    reg(Commands.runTasks, trusted(T[Commands.runTasks], () => this.runTasks()));
+    reg(Commands.runSelectedTasks, trusted(T[Commands.runSelectedTasks], () => this.runSelected()));
+    reg(Commands.runTask, trusted(T[Commands.runTask], (taskId?: string, uri?: vscode.Uri) => this.runOne(taskId, uri)));
+    reg(Commands.cancelTask, (n?: AgentsNode) => this.cancelTask(n));
+    reg(Commands.cancelRun, (n?: AgentsNode) => this.cancelRun(n));
+    reg(Commands.retryTask, trusted(T[Commands.retryTask], (n?: AgentsNode) => this.retry(n)));
+    reg(Commands.openTaskChanges, (n?: AgentsNode) => this.openChanges(n));
+    reg(Commands.openTranscript, (n?: AgentsNode) => this.openTranscript(n));
+    reg(Commands.openRawTranscript, (n?: AgentsNode | vscode.Uri) => this.openRawTranscript(n));
+    reg(Commands.applyRun, trusted(T[Commands.applyRun], (n?: AgentsNode) => this.apply(n)));
+    reg(Commands.applyTask, trusted(T[Commands.applyTask], (n?: AgentsNode) => this.apply(n, true)));
+    reg(Commands.undoApply, trusted(T[Commands.undoApply], (n?: AgentsNode) => this.undo(n)));
+    reg(Commands.chooseAttempt, trusted(T[Commands.chooseAttempt], (n?: AgentsNode | AttemptChoice) => this.chooseAttempt(n)));
+    reg(Commands.pruneRuns, trusted(T[Commands.pruneRuns], () => s.pruner.pruneWithPrompt()));
+    reg(InternalCommands.reviewRun, (run: RunSnapshot) => this.reviewRun(run));
+  }
 
   async runTasks(): Promise<RunSnapshot | undefined> {
     return this.start({});

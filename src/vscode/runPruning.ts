@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { Disposable } from '../core';
 import type { Configuration } from './configuration';
 import { pruneConfirmation, prunedMessage, type PruneOutcome } from './pruneMessages';
-import { loadGit, RunError, type RunService } from './runService';
+import { RunError, type RunService } from './runService';
 
 export interface PruneChoice {
   readonly keep?: number;
@@ -30,7 +30,7 @@ export class RunPruner extends Disposable {
   /** Prunes in every workspace repository, in turn with this window's applies and undos. */
   prune(choice: PruneChoice & { readonly dryRun?: boolean }): Promise<PruneOutcome> {
     return this.runs.exclusive(async () => {
-      const g = await loadGit();
+      const g = await this.runs.loadGit();
       const pruned: string[] = [];
       const kept: Array<{ runId: string; reason: string }> = [];
       for (const repo of await this.runs.workspaceRepos()) {

@@ -3,7 +3,7 @@
 // which is loaded on first use. Views subscribe to one coalesced change event.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { Disposable, Emitter } from '../core';
+import { Disposable, DisposableStore, Emitter } from '../core';
 import type { TaskStatus } from '../core';
 import type { ChooseAttemptResult, Run, RunOptions } from '../engine';
 import type { ApplyResult, GitRepo } from '../git';
@@ -13,23 +13,25 @@ import { appliedRefusal, undoneRefusal } from './applyMessages';
 import { demoEndpoint, type DemoEndpoint } from './demoMode';
 import { formatSpeedup, measuredSpeedup } from './format';
 import { readKept, writeKept } from './keptFiles';
+import { listRuns, normalisePrices } from './runList';
 import { snapshotOf, type RunSnapshot } from './runSnapshot';
 import type { TaskFiles } from './taskFiles';
 
 type EngineModule = typeof import('../engine/index.js');
 type GitModule = typeof import('../git/index.js');
-let engineModule: Promise<EngineModule> | undefined;
-let gitModule: Promise<GitModule> | undefined;
-const loadEngine = () => (engineModule ??= import('../engine/index.js'));
-// The git layer comes with the engine (one lazily loaded chunk, one copy of its classes).
-export const loadGit = (): Promise<GitModule> => (gitModule ??= loadEngine().then((e) => e.git));
 
 const HISTORY_LIMIT = 10;
 const COALESCE_MS = 150;
 
+/**
+ * A run started in this window. Its listeners are one bundle, subscribed while it runs and
+ * disposed when it finishes (the engine closes its git children then); a retry subscribes
+ * again. The run itself is disposed when it leaves the window (close, below).
+ */
 interface LiveRun {
   readonly run: Run;
   readonly taskFile: vscode.Uri;
+  listeners: DisposableStore | undefined;
 }
 
 export interface RunFinished {
@@ -96,6 +98,7 @@ export class RunService extends Disposable {
   private ticker: NodeJS.Timeout | undefined;
   /** Set in demo mode: agents talk to the scripted server, never with the stored key. */
   readonly demo: DemoEndpoint | undefined;
+  private engineModule: Promise<EngineModule> | undefined;
 
   constructor(
     private readonly config: Configuration,
@@ -113,18 +116,26 @@ export class RunService extends Disposable {
         clearInterval(this.ticker);
         for (const l of this.live.values()) {
           l.run.cancel('VS Code window closed');
-          l.run.dispose();
+          this.close(l);
         }
       },
     });
   }
 
+  /** The engine, loaded on first use: activation does not load it. */
+  private loadEngine(): Promise<EngineModule> {
+    return (this.engineModule ??= import('../engine/index.js'));
+  }
+
+  /** The git layer, which comes with the engine (one lazily loaded chunk, one copy of its classes). */
+  loadGit(): Promise<GitModule> {
+    return this.loadEngine().then((e) => e.git);
+  }
+
   /** Live runs first, then past ones, newest first. */
   runs(): RunSnapshot[] {
     const live = [...this.live.values()].map((l) => snapshotOf(l.run.record, true, this.applied.get(l.run.runId)));
-    const liveIds = new Set(live.map((r) => r.runId));
-    const past = this.past.filter((r) => !liveIds.has(r.runId)).map((r) => (this.applied.has(r.runId) ? { ...r, applied: this.applied.get(r.runId) } : r));
-    return [...live.sort((a, b) => b.startedAt - a.startedAt), ...past];
+    return listRuns(live, this.past, this.applied);
   }
 
   find(runId: string): RunSnapshot | undefined {
@@ -138,7 +149,7 @@ export class RunService extends Disposable {
   async repo(root: string): Promise<GitRepo> {
     let r = this.repos.get(root);
     if (!r) {
-      r = loadGit().then((g) => g.openRepo(root));
+      r = this.loadGit().then((g) => g.openRepo(root));
       r.catch(() => this.repos.delete(root));
       this.repos.set(root, r);
     }
@@ -163,7 +174,7 @@ export class RunService extends Disposable {
   /** Reads past runs from each workspace folder's journal. */
   async refreshHistory(): Promise<void> {
     const out: RunSnapshot[] = [];
-    const engine = await loadEngine();
+    const engine = await this.loadEngine();
     for (const repo of await this.workspaceRepos()) {
       for (const r of (await engine.listRunRecords(repo)).slice(0, HISTORY_LIMIT)) out.push(snapshotOf(r, false));
     }
@@ -188,7 +199,7 @@ export class RunService extends Disposable {
     const s = this.config.read(folder.uri);
     // In demo mode a stored key is never sent: the scripted server takes the placeholder.
     const key = this.demo ? { key: this.demo.apiKey } : await this.apiKeys.get();
-    const engine = await loadEngine();
+    const engine = await this.loadEngine();
     const opts: RunOptions = {
       workspace: folder.uri.fsPath,
       taskFile: taskFile.fsPath,
@@ -216,26 +227,44 @@ export class RunService extends Disposable {
   }
 
   private watch(run: Run, taskFile: vscode.Uri): void {
+    const l: LiveRun = { run, taskFile, listeners: undefined };
+    this.live.set(run.runId, l);
+    this.listen(l);
+  }
+
+  /** Subscribes the run's listeners, as one bundle; its finish disposes them. */
+  private listen(l: LiveRun): void {
+    const { run, taskFile } = l;
     const id = run.runId;
-    this.live.set(id, { run, taskFile });
+    const listeners = new DisposableStore();
+    l.listeners = listeners;
     const statuses = () => Object.fromEntries(run.record.tasks.map((t) => [t.id, t.status])) as Record<string, TaskStatus>;
-    run.onDidChangeTask(() => {
-      this._onDidChangeStatuses.fire({ taskFile, tasks: statuses() });
-      this.changed();
-    });
-    run.onDidProgress(() => this.changed());
-    run.onDidPause((m) => {
-      if (m) void vscode.window.showWarningMessage(`Parallel Agents: run ${id} paused: ${m}`);
-    });
-    run.onDidFinish((v) => {
-      // A finish announced after a retry reopened the run is stale: the retry's end comes later.
-      if (v.status === 'running') return;
-      const snap = snapshotOf(v, true, this.applied.get(id));
-      const m = measuredSpeedup(v.tasks, (v.finishedAt ?? Date.now()) - v.startedAt);
-      this.log.info(`run ${id} ${v.status}${m ? `, measured speedup ${formatSpeedup(m.speedup)} (expected ${formatSpeedup(run.plan.expectedSpeedup)})` : ''}`);
-      this.changed(true);
-      this._onDidFinish.fire({ run: snap, taskFile, ...(m && { measured: m }) });
-    });
+    // Added by hand, not passed as the events' `disposables`: the engine is a bundle of its
+    // own, with its own DisposableStore class, so `instanceof` there fails for this one.
+    listeners.add(
+      run.onDidChangeTask(() => {
+        this._onDidChangeStatuses.fire({ taskFile, tasks: statuses() });
+        this.changed();
+      }),
+    );
+    listeners.add(run.onDidProgress(() => this.changed()));
+    listeners.add(
+      run.onDidPause((m) => {
+        if (m) void vscode.window.showWarningMessage(`Parallel Agents: run ${id} paused: ${m}`);
+      }),
+    );
+    listeners.add(
+      run.onDidFinish((v) => {
+        // A finish announced after a retry reopened the run is stale: the retry's end comes later.
+        if (v.status === 'running') return;
+        this.release(l);
+        const snap = snapshotOf(v, true, this.applied.get(id));
+        const m = measuredSpeedup(v.tasks, (v.finishedAt ?? Date.now()) - v.startedAt);
+        this.log.info(`run ${id} ${v.status}${m ? `, measured speedup ${formatSpeedup(m.speedup)} (expected ${formatSpeedup(run.plan.expectedSpeedup)})` : ''}`);
+        this.changed(true);
+        this._onDidFinish.fire({ run: snap, taskFile, ...(m && { measured: m }) });
+      }),
+    );
     this._onDidChangeStatuses.fire({ taskFile, tasks: statuses() });
     this.changed(true);
     if (!this.ticker) {
@@ -250,6 +279,19 @@ export class RunService extends Disposable {
     }
   }
 
+  /** A finished run keeps nothing subscribed; it stays for its retries and applies. */
+  private release(l: LiveRun): void {
+    l.listeners?.dispose();
+    l.listeners = undefined;
+  }
+
+  /** The run leaves the window: its listeners, its git children, its gate. */
+  private close(l: LiveRun): void {
+    this.release(l);
+    this.live.delete(l.run.runId);
+    l.run.dispose();
+  }
+
   /** Runs `fn` after the apply, undo, prune or start in progress in this window (see `turn`). */
   exclusive<T>(fn: () => Promise<T>): Promise<T> {
     const next = this.turn.then(fn);
@@ -262,10 +304,7 @@ export class RunService extends Disposable {
     if (!runIds.length) return;
     for (const id of runIds) {
       const l = this.live.get(id);
-      if (l && l.run.status !== 'running') {
-        this.live.delete(id);
-        l.run.dispose();
-      }
+      if (l && l.run.status !== 'running') this.close(l);
       this.applied.delete(id);
     }
     const gone = new Set(runIds);
@@ -292,9 +331,12 @@ export class RunService extends Disposable {
   retry(runId: string, taskId: string): boolean {
     const l = this.live.get(runId);
     if (!l) throw new RunError(`run ${runId} was not started in this window, so its tasks cannot be retried in it; run the task again with "Run Selected Tasks…"`);
+    const settled = l.listeners === undefined;
+    if (settled) this.listen(l);
     const ok = l.run.retry(taskId);
     // Its end is announced by the run's own onDidFinish (whenIdle finishes the run again).
     if (ok) void l.run.whenIdle().then(() => this.changed(true));
+    else if (settled) this.release(l);
     return ok;
   }
 
@@ -313,11 +355,11 @@ export class RunService extends Disposable {
     if (!r) throw new RunError(`no run ${runId}`);
     if (r.status === 'running') throw new RunError(`run ${runId} is still running; apply it when it has finished`);
     if (r.applied && !r.applied.undone) throw new AppliedRunError(runId, r.applied.at);
-    const engine = await loadEngine();
+    const engine = await this.loadEngine();
     const tasks = engine.applyInputs(r, only ? { only } : {});
     if (!tasks.length) throw new RunError(`run ${runId} has no succeeded task${only ? ` among ${only.join(', ')}` : ''} to apply`);
     const repo = await this.repo(r.repoRoot);
-    const g = await loadGit();
+    const g = await this.loadGit();
     // The record is the truth (another window, or the CLI, may have applied it).
     const record = await g.readApplyRecord(repo, runId);
     if (record && record.status !== 'undone') throw new AppliedRunError(runId, Date.parse(record.at));
@@ -357,7 +399,7 @@ export class RunService extends Disposable {
     if (!r) throw new RunError(`no run ${runId}`);
     if (r.applied?.undone) throw new RunError(undoneRefusal(runId, r.applied.at));
     const repo = await this.repo(r.repoRoot);
-    const g = await loadGit();
+    const g = await this.loadGit();
     const keep = opts.force ? (opts.keep ?? []) : [];
     const saved = await readKept(repo.root, keep);
     let result: { restored: string[]; removed: string[]; skipped: Array<{ path: string; reason: string }> };
@@ -389,7 +431,7 @@ export class RunService extends Disposable {
     if (l?.run.status === 'running') throw new RunError(`run ${runId} is still running; choose an attempt once it has finished`);
     if (r.applied && !r.applied.undone) throw new AppliedRunError(runId, r.applied.at, 'choose another attempt');
     const repo = await this.repo(r.repoRoot);
-    const [engine, g] = await Promise.all([loadEngine(), loadGit()]);
+    const [engine, g] = await Promise.all([this.loadEngine(), this.loadGit()]);
     let result: ChooseAttemptResult;
     try {
       result = l ? await l.run.chooseAttempt(taskId, attempt) : await engine.chooseAttempt(repo, runId, taskId, attempt);
@@ -409,7 +451,7 @@ export class RunService extends Disposable {
   async transcriptUri(runId: string, taskId: string): Promise<vscode.Uri> {
     const r = this.find(runId);
     if (!r) throw new RunError(`no run ${runId}`);
-    const g = await loadGit();
+    const g = await this.loadGit();
     return vscode.Uri.file(g.transcriptPath(await this.repo(r.repoRoot), runId, taskId));
   }
 
@@ -426,13 +468,4 @@ export class RunService extends Disposable {
       this._onDidChange.fire();
     }, COALESCE_MS);
   }
-}
-
-function normalisePrices(p: Readonly<Record<string, { input?: number; output?: number; cacheRead?: number; cacheWrite?: number }>>) {
-  const out: Record<string, { input: number; output: number; cacheRead: number; cacheWrite: number }> = {};
-  for (const [model, v] of Object.entries(p)) {
-    const input = v.input ?? 0;
-    out[model] = { input, output: v.output ?? 0, cacheRead: v.cacheRead ?? input / 10, cacheWrite: v.cacheWrite ?? input * 1.25 };
-  }
-  return out;
 }

@@ -2,8 +2,10 @@
 // Accepting one before the run is applied makes the apply write it; after an apply that
 // left it out, it takes applying again (undo, then apply), which the message offers.
 import * as vscode from 'vscode';
-import type { CommandServices } from './commands';
+import { Disposable } from '../core';
+import type { CommandServices } from './commandServices';
 import type { ConflictNode } from './conflicts';
+import { Commands } from './ids';
 import type { RunCommands } from './runCommands';
 
 /** A tree node, or `{runId, paths}` from code (tests). */
@@ -16,11 +18,15 @@ function resolve(t: ViolationTarget | undefined): { runId: string; paths: string
   return { runId: t.runId, paths: t.items.filter((i) => !i.outsideWorkspace).map((i) => i.path) };
 }
 
-export class ViolationCommands {
+export class ViolationCommands extends Disposable {
   constructor(
     private readonly s: CommandServices,
     private readonly runCmds: RunCommands,
-  ) {}
+  ) {
+    super();
+    this._register(vscode.commands.registerCommand(Commands.acceptViolation, (t?: ViolationTarget) => this.accept(t)));
+    this._register(vscode.commands.registerCommand(Commands.discardViolation, (t?: ViolationTarget) => this.discard(t)));
+  }
 
   async accept(t?: ViolationTarget): Promise<boolean> {
     const target = resolve(t) ?? (await this.pick('accept'));

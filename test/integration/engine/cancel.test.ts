@@ -1,20 +1,8 @@
 import * as assert from 'node:assert/strict';
-import { startRun, type Run } from '../../../src/engine';
+import { startRun } from '../../../src/engine';
 import { startFakeAnthropic, type FakeAnthropic } from '../../fake-anthropic';
-import { exampleRepo, git } from './fixture';
+import { exampleRepo, git, whenRunning } from './fixture';
 import { fourStepScript } from './fourStepScript';
-
-/** Resolves once the task is running. */
-function whenRunning(run: Run, id: string): Promise<void> {
-  return new Promise((resolve) => {
-    const d = run.onDidChangeTask((t) => {
-      if (t.id === id && t.status === 'running') {
-        d.dispose();
-        resolve();
-      }
-    });
-  });
-}
 
 describe('engine: cancellation and retry', function () {
   this.timeout(60_000);

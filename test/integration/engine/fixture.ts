@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import type { Run } from '../../../src/engine';
 
 export const GIT_ENV = {
   GIT_AUTHOR_NAME: 'Test User',
@@ -22,4 +23,16 @@ export function exampleRepo(example = 'four-step'): { dir: string; cleanup(): vo
   git(dir, 'add', '-A');
   git(dir, 'commit', '-q', '-m', 'example');
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Resolves once the task is running. */
+export function whenRunning(run: Run, id: string): Promise<void> {
+  return new Promise((resolve) => {
+    const d = run.onDidChangeTask((t) => {
+      if (t.id === id && t.status === 'running') {
+        d.dispose();
+        resolve();
+      }
+    });
+  });
 }

@@ -19,9 +19,6 @@ import { orderCycle, stronglyConnected } from '../../../src/core/graphCycles';
 const root = path.resolve(__dirname, '../../..');
 const EXCLUDED: readonly string[] = [];
 const KNOWN = new Set([
-  // Issue 12 §3 (the VS Code half): the vshell helper is breaking this one; remove this line
-  // once that branch is merged.
-  'src/vscode/commands.ts → src/vscode/runCommands.ts → src/vscode/commands.ts',
   // A type-only import of ApplyLockInfo; a structural parameter type in interruptedApply.ts ends it.
   'src/git/applyLock.ts → src/git/interruptedApply.ts → src/git/applyLock.ts',
 ]);

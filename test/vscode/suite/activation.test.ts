@@ -11,7 +11,10 @@ interface Manifest {
 describe('activation', () => {
   it('activates in a workspace with .agents/tasks.yaml and returns its API', async () => {
     const api = await activateExtension();
-    assert.ok(api.planPanels && api.statusBar && api.diagnostics);
+    assert.ok(api.planPanels, 'the API has planPanels');
+    assert.ok(api.statusBar, 'the API has statusBar');
+    assert.ok(api.diagnostics, 'the API has diagnostics');
+    assert.ok(api.runs, 'the API has runs');
   });
 
   it('registers every command package.json contributes, and nothing in ids.ts is missing from it', async () => {

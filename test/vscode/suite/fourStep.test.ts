@@ -11,7 +11,7 @@ import { startFakeAnthropic, type FakeAnthropic } from '../../fake-anthropic';
 import { TEST_FILE, TESTS_SUMMARY, fourStepScript } from '../../integration/engine/fourStepScript';
 import type { AgentsNode } from '../../../src/vscode/agentsTree';
 import type { ParallelAgentsApi } from '../../../src/vscode/app';
-import { Commands, EXTENSION_ID } from '../../../src/vscode/ids';
+import { Commands, EXTENSION_ID, TreeItemContexts } from '../../../src/vscode/ids';
 import type { RunApplied } from '../../../src/vscode/runService';
 import type { RunSnapshot } from '../../../src/vscode/runSnapshot';
 import { activateExtension, withMessages, closeAllEditors, readFile, taskFileUri, waitFor, workspaceRoot, writeFile, pointEngineAt } from './helpers';
@@ -66,14 +66,14 @@ describe('the four-step example against the scripted API', () => {
     // Mid-run: an agent with a spinner and tokens (in the tooltip), and the dependent task queued behind it.
     const working = await waitFor('the tests agent to be working', () => {
       const item = api.agentsTree.getTreeItem(taskNode('tests'));
-      return item.contextValue === 'task-running' && /Tokens: [1-9]\d* in/.test((item.tooltip as vscode.MarkdownString).value) ? item : undefined;
+      return item.contextValue === TreeItemContexts.taskRunning && /Tokens: [1-9]\d* in/.test((item.tooltip as vscode.MarkdownString).value) ? item : undefined;
     }, 30_000);
     // At the default sidebar width what matters leads: the elapsed time (then the tool).
     assert.match(String(working.description), /^\d+s( · \w+)?$/);
     assert.equal((working.iconPath as vscode.ThemeIcon).id, 'sync~spin');
     assert.doesNotMatch(String(working.description), /demo model/); // a real key and endpoint here, not the demo
     const queued = api.agentsTree.getTreeItem(taskNode('changelog'));
-    assert.equal(queued.contextValue, 'task-queued');
+    assert.equal(queued.contextValue, TreeItemContexts.taskQueued);
     assert.equal(queued.description, 'queued');
     await waitFor('the status bar count', () => /running/.test(api.statusBar.text));
 
@@ -94,7 +94,7 @@ describe('the four-step example against the scripted API', () => {
     assert.deepEqual(children('docs'), ['docs/api.md', 'transcript']);
     assert.deepEqual(children('changelog'), ['CHANGELOG.md', 'transcript']);
     const tests = api.agentsTree.getTreeItem(taskNode('tests'));
-    assert.equal(tests.contextValue, 'task-done');
+    assert.equal(tests.contextValue, TreeItemContexts.taskDone);
     assert.equal((tests.iconPath as vscode.ThemeIcon).id, 'pass');
     assert.match(String(tests.description), /^\d+s · 1 file$/);
     const tip = (tests.tooltip as vscode.MarkdownString).value;

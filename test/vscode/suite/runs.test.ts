@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { AgentsNode } from '../../../src/vscode/agentsTree';
 import type { ParallelAgentsApi } from '../../../src/vscode/app';
-import { Commands } from '../../../src/vscode/ids';
+import { Commands, TreeItemContexts } from '../../../src/vscode/ids';
 import type { RunApplied } from '../../../src/vscode/runService';
 import type { RunSnapshot } from '../../../src/vscode/runSnapshot';
 import { activateExtension, captureMessages, withMessages, closeAllEditors, readFile, taskFileUri, waitFor, workspaceRoot, writeFile, type ShownMessage } from './helpers';
@@ -80,7 +80,7 @@ describe('runs', () => {
     const children = api.agentsTree.getChildren(makeA);
     assert.deepEqual(children.map((c) => (c.type === 'file' ? c.path : c.type)), ['a.txt', 'transcript']);
     const item = api.agentsTree.getTreeItem(makeA);
-    assert.equal(item.contextValue, 'task-done');
+    assert.equal(item.contextValue, TreeItemContexts.taskDone);
     assert.match(String(item.description), /1 file/);
     assert.match(api.agentsTree.getTreeItem(runNode).description as string, /succeeded/);
     await waitFor('the idle status bar', () => /idle/.test(api.statusBar.text));
@@ -128,7 +128,7 @@ describe('runs', () => {
     assert.deepEqual(applied.result.skipped.map((s) => s.path), ['shared.txt']);
     assert.equal(await readFile(file('a.txt')), 'from a\n');
     assert.equal(await readFile(file('shared.txt')), 'line 1\nline 2\nline 3\n');
-    assert.equal(api.agentsTree.getTreeItem({ type: 'run', run: api.runs.find(run.runId) as RunSnapshot }).contextValue, 'run-applied');
+    assert.equal(api.agentsTree.getTreeItem({ type: 'run', run: api.runs.find(run.runId) as RunSnapshot }).contextValue, TreeItemContexts.runApplied);
     // Applying it again is refused in VS Code's words: what to do here, a local time, no CLI.
     const messages = await withMessages(undefined, async () => {
       assert.equal(await vscode.commands.executeCommand(Commands.applyRun, { type: 'run', run: api.runs.find(run.runId) }), undefined);

@@ -12,7 +12,7 @@ import { startFakeAnthropic, type FakeAnthropic } from '../../fake-anthropic';
 import { CLAMP_BEST, CLAMP_GOOD, CLAMP_SAME, vote, write } from '../../integration/strategies/script';
 import type { AgentsNode } from '../../../src/vscode/agentsTree';
 import type { ParallelAgentsApi } from '../../../src/vscode/app';
-import { Commands, EXTENSION_ID } from '../../../src/vscode/ids';
+import { Commands, EXTENSION_ID, TreeItemContexts } from '../../../src/vscode/ids';
 import type { RunApplied } from '../../../src/vscode/runService';
 import type { RunSnapshot } from '../../../src/vscode/runSnapshot';
 import { activateExtension, closeAllEditors, readFile, taskFileUri, waitFor, workspaceRoot, writeFile, pointEngineAt } from './helpers';
@@ -106,7 +106,7 @@ describe('merge strategies against the scripted API', () => {
 
   it("shows the attempts: ★ on the winner, model, score and where it came from, the files; the task's decision", async () => {
     const clamp = item(taskNode('clamp'));
-    assert.equal(clamp.contextValue, 'task-done-competitive');
+    assert.equal(clamp.contextValue, TreeItemContexts.taskDoneCompetitive);
     assert.match(String(clamp.description), / · 1 file · ★ attempt 3 of 3$/);
     assert.match((clamp.tooltip as vscode.MarkdownString).value, /\*\*Competitive\*\* \(3 attempts\): attempt 3 is the result — /);
     assert.deepEqual(children(taskNode('clamp')).map((c) => c.type), ['attempt', 'attempt', 'attempt', 'file', 'transcript']);
@@ -117,7 +117,7 @@ describe('merge strategies against the scripted API', () => {
       'model-b · score 4 (score command) · 1 file',
       'model-a · score 6 (score command) · 1 file',
     ]);
-    assert.deepEqual(items.map((i) => i.contextValue), ['attempt', 'attempt', 'attempt-chosen']);
+    assert.deepEqual(items.map((i) => i.contextValue), [TreeItemContexts.attempt, TreeItemContexts.attempt, TreeItemContexts.attemptChosen]);
     assert.equal((items[2]?.iconPath as vscode.ThemeIcon).id, 'star-full');
     assert.match(String(items[0]?.tooltip), /^Score: 5, from the score command/m);
     const files = children(attempts('clamp')[0] as AgentsNode);

@@ -7,7 +7,7 @@ import { startFakeAnthropic, type FakeAnthropic } from '../../fake-anthropic';
 import { vote } from '../../integration/strategies/script';
 import type { AgentsNode } from '../../../src/vscode/agentsTree';
 import type { ParallelAgentsApi } from '../../../src/vscode/app';
-import { Commands } from '../../../src/vscode/ids';
+import { Commands, TreeItemContexts } from '../../../src/vscode/ids';
 import type { RunSnapshot } from '../../../src/vscode/runSnapshot';
 import { activateExtension, captureMessages, closeAllEditors, pointEngineAt, readFile, taskFileUri, waitFor, workspaceRoot, writeFile } from './helpers';
 
@@ -68,7 +68,7 @@ describe('an undecided consensus in the Agents view', () => {
     const pick = api.agentsTree.getChildren(runNode).find((n) => n.type === 'task' && n.task.id === 'pick') as AgentsNode;
     const item = api.agentsTree.getTreeItem(pick);
     assert.equal((item.iconPath as vscode.ThemeIcon).id, 'question');
-    assert.equal(item.contextValue, 'task-undecided');
+    assert.equal(item.contextValue, TreeItemContexts.taskUndecided);
     assert.match(String(item.description), /^undecided · .*vote: TIE/);
     assert.match((item.tooltip as vscode.MarkdownString).value, /Status: undecided/);
     assert.match((item.tooltip as vscode.MarkdownString).value, /a tie between spaces and tabs/);

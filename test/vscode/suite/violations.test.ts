@@ -7,7 +7,7 @@ import { existsSync, rmSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { ParallelAgentsApi } from '../../../src/vscode/app';
 import type { ConflictNode } from '../../../src/vscode/conflicts';
-import { Commands } from '../../../src/vscode/ids';
+import { Commands, TreeItemContexts } from '../../../src/vscode/ids';
 import type { RunApplied } from '../../../src/vscode/runService';
 import type { RunSnapshot } from '../../../src/vscode/runSnapshot';
 import { activateExtension, captureMessages, withMessages, closeAllEditors, readFile, taskFileUri, waitFor, workspaceRoot, writeFile } from './helpers';
@@ -57,11 +57,11 @@ describe('ownership violations', () => {
     const g = await waitFor('the Ownership violations group', group);
     const item = api.conflictsTree.getTreeItem(g);
     assert.equal(item.label, 'Ownership violations');
-    assert.equal(item.contextValue, 'violations');
+    assert.equal(item.contextValue, TreeItemContexts.violations);
     const items = api.conflictsTree.getChildren(g).map((n) => api.conflictsTree.getTreeItem(n));
     assert.deepEqual(items.map((i) => i.label), ['junk.txt', 'late.txt', 'stray.txt']);
     for (const i of items) {
-      assert.equal(i.contextValue, 'violation');
+      assert.equal(i.contextValue, TreeItemContexts.violation);
       assert.match(String(i.description), /^lint · not applied until you accept it$/);
     }
     // Clicking one shows the change (base ↔ the task's result).
