@@ -78,13 +78,17 @@ export interface RunAnalysis {
   readonly violations: Violation[];
 }
 
-/** Files and hunks one task changed against its base (two diff-tree processes). */
+/** Files and hunks one task changed against its base (one diff-tree process: raw records, then the patch). */
 export async function analyseTask(repo: GitRepo, t: AnalysedTaskInput): Promise<TaskAnalysis> {
-  const common = ['diff-tree', '-r', '-M', '--no-ext-diff', '--no-textconv', '--no-color', '--no-commit-id'];
-  const [raw, patch] = await Promise.all([
-    repo.exec([...common, '-z', '--raw', t.baseCommit, t.resultCommit]),
-    repo.exec([...common, '-p', '-U0', '--src-prefix=a/', '--dst-prefix=b/', t.baseCommit, t.resultCommit]),
-  ]);
+  const out = (
+    await repo.exec([
+      'diff-tree', '-r', '-M', '--no-ext-diff', '--no-textconv', '--no-color', '--no-commit-id',
+      '-z', '--patch-with-raw', '-U0', '--src-prefix=a/', '--dst-prefix=b/', t.baseCommit, t.resultCommit,
+    ])
+  ).stdout;
+  const split = rawEnd(out);
+  const raw = { stdout: out.subarray(0, split) };
+  const patch = { stdout: out.subarray(split) };
   const changes = parseRawZ(raw.stdout);
   const perChange = patchesPerChange(changes, parsePatchU0(patch.stdout));
   const changed: ChangedFile[] = [];
@@ -112,6 +116,27 @@ export async function analyseTask(repo: GitRepo, t: AnalysedTaskInput): Promise<
     for (const h of p?.hunks ?? []) hunks.push({ path: c.path, ...h });
   });
   return { id: t.id, baseCommit: t.baseCommit, resultCommit: t.resultCommit, changed, hunks, additions, deletions };
+}
+
+/**
+ * Where the raw records of `--patch-with-raw -z` end: each is `:<modes, ids, status>\0` and
+ * one path (two for R and C) ending in \0; one more \0 separates them from the patch.
+ */
+function rawEnd(out: Buffer): number {
+  let i = 0;
+  while (i < out.length && out[i] === 0x3a /* : */) {
+    const head = out.indexOf(0, i);
+    if (head < 0) return out.length;
+    const letter = out[head - (out.subarray(i, head).toString('latin1').split(' ')[4]?.length ?? 1)];
+    let paths = letter === 0x52 /* R */ || letter === 0x43 /* C */ ? 2 : 1;
+    i = head + 1;
+    while (paths-- > 0) {
+      const end = out.indexOf(0, i);
+      if (end < 0) return out.length;
+      i = end + 1;
+    }
+  }
+  return i < out.length && out[i] === 0 ? i + 1 : i;
 }
 
 /**
