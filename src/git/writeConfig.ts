@@ -43,9 +43,25 @@ async function filesKey(repo: GitRepo): Promise<string> {
   return stats.join('|');
 }
 
+/**
+ * The files' stat key, looked at again after this long: a result commit asks four or five
+ * times in a row (blobs, trees, commit, ref), a run of 32 agents hundreds of times a second.
+ */
+const STAT_REUSE_MS = 100;
+const recentKeys = new WeakMap<GitRepo, { at: number; key: Promise<string> }>();
+
+function recentFilesKey(repo: GitRepo): Promise<string> {
+  const now = Date.now();
+  const hit = recentKeys.get(repo);
+  if (hit && now - hit.at < STAT_REUSE_MS) return hit.key;
+  const key = filesKey(repo);
+  recentKeys.set(repo, { at: now, key });
+  return key;
+}
+
 /** The repository's write-relevant config, read again only after a config file changed. */
 export async function writeConfig(repo: GitRepo): Promise<WriteConfig> {
-  const key = await filesKey(repo);
+  const key = await recentFilesKey(repo);
   const hit = cache.get(repo);
   if (hit && hit.key === key) return hit.config;
   const config = readWriteConfig(repo);
