@@ -42,9 +42,13 @@ export async function writeLooseObject(repo: GitRepo, type: ObjectType, content:
   const now = new Date();
   if (await fsp.utimes(file, now, now).then(() => true, () => false)) return sha;
   const data = await deflateAsync(Buffer.concat([Buffer.from(`${type} ${content.length}\0`), content]));
-  await fsp.mkdir(dir, { recursive: true });
   const tmp = path.join(dir, `tmp_obj_pa${randomBytes(6).toString('hex')}`);
-  await fsp.writeFile(tmp, data, { mode: 0o444 });
+  // The folder almost always exists (256 of them); make it only when the write says so.
+  await fsp.writeFile(tmp, data, { mode: 0o444 }).catch(async (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'ENOENT') throw e;
+    await fsp.mkdir(dir, { recursive: true });
+    await fsp.writeFile(tmp, data, { mode: 0o444 });
+  });
   try {
     await fsp.link(tmp, file);
   } catch (e) {
