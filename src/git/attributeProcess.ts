@@ -7,16 +7,13 @@
 // after a few idle seconds, so an edited .gitattributes is seen by the next burst of questions.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { GitError } from './errors';
-import { holdWhileBusy } from './processHold';
+import { holdWhileBusy, idleAfterAnswers } from './processHold';
 import { gitEnv, type GitRepo } from './repo';
 
 export const CHECKOUT_ATTRIBUTES = ['text', 'eol', 'crlf', 'filter', 'working-tree-encoding', 'ident'] as const;
 export type CheckoutAttribute = (typeof CHECKOUT_ATTRIBUTES)[number];
 /** An attribute's value as check-attr prints it (`unspecified`, `set`, `unset` or the value). */
 export type CheckoutAttributes = Readonly<Record<CheckoutAttribute, string>>;
-
-/** An idle process ends after this long (and starts again on the next question). */
-const IDLE_MS = 5000;
 
 const UNSPECIFIED: CheckoutAttributes = Object.fromEntries(CHECKOUT_ATTRIBUTES.map((a) => [a, 'unspecified'])) as CheckoutAttributes;
 
@@ -57,12 +54,7 @@ class AttributeProcess {
         this.fields.splice(0, n);
         this.queue.shift()?.resolve({ ...UNSPECIFIED, ...answer });
       }
-      if (!this.queue.length) {
-        holdWhileBusy(child, false);
-        if (this.idle) clearTimeout(this.idle);
-        this.idle = setTimeout(() => this.end(), IDLE_MS);
-        this.idle.unref();
-      }
+      if (!this.queue.length) this.idle = idleAfterAnswers(child, this.idle, () => this.end());
     });
     child.stderr.on('data', () => undefined);
     child.stdin.on('error', () => undefined);

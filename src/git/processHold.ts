@@ -11,3 +11,15 @@ export function holdWhileBusy(child: ChildProcessWithoutNullStreams, busy: boole
     else h.unref?.();
   }
 }
+
+/** An idle process ends after this long (and starts again on the next question). */
+const IDLE_MS = 5000;
+
+/** Every question answered: lets go of Node and (re)starts the idle timer that ends the process. */
+export function idleAfterAnswers(child: ChildProcessWithoutNullStreams, timer: NodeJS.Timeout | undefined, end: () => void): NodeJS.Timeout {
+  holdWhileBusy(child, false);
+  if (timer) clearTimeout(timer);
+  const t = setTimeout(end, IDLE_MS);
+  t.unref();
+  return t;
+}

@@ -8,11 +8,10 @@
 // refs/notes only with core.logAllRefUpdates=always; then each update gets its own process.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { GitError } from './errors';
-import { holdWhileBusy } from './processHold';
+import { holdWhileBusy, idleAfterAnswers } from './processHold';
 import { gitEnv, type GitRepo } from './repo';
 import { writeConfig } from './writeConfig';
 
-const IDLE_MS = 5000;
 const OWN_REFS = 'refs/parallel-agents/';
 
 interface Pending {
@@ -62,12 +61,7 @@ class RefUpdateProcess {
           p.resolve();
         }
       }
-      if (!this.queue.length) {
-        holdWhileBusy(child, false);
-        if (this.idle) clearTimeout(this.idle);
-        this.idle = setTimeout(() => this.end(), IDLE_MS);
-        this.idle.unref();
-      }
+      if (!this.queue.length) this.idle = idleAfterAnswers(child, this.idle, () => this.end());
     });
     child.stderr.setEncoding('utf8');
     child.stderr.on('data', (s: string) => (this.stderr += s));
