@@ -1,5 +1,7 @@
 // Child process of the scale metric: one run of N agent tasks (each writes its own file in
-// two turns) at concurrency C against a fake API served by the parent (zero latency), then
+// two turns) at concurrency C against a fake API served by the parent (zero latency; the
+// SDK may retry a dropped connection twice: on a loaded machine one of 1,000 keep-alive
+// connections failed with maxRetries 0), then
 // prints {"wallMs", "taskMs": [...], "cpuMs", "maxRssKB", "gitProcesses"} on stdout.
 //   node --import tsx bench/scaleChild.ts DIR BASE_URL CONCURRENCY
 import { createRequire } from 'node:module';
@@ -23,7 +25,7 @@ async function main(): Promise<void> {
   const { startRun } = await import('../src/engine');
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  const run = await startRun({ workspace: dir, apiKey: 'bench-key', baseURL, maxRetries: 0, concurrency: Number(c), maxConcurrency: Number(c) }); // the task file's cap is 8; the engine's option lifts it
+  const run = await startRun({ workspace: dir, apiKey: 'bench-key', baseURL, maxRetries: 2, concurrency: Number(c), maxConcurrency: Number(c) }); // the task file's cap is 8; the engine's option lifts it
   const view = await run.done;
   const wallMs = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
