@@ -127,7 +127,14 @@
       const tx = b.x;
       const ty = b.y + plan.nodeHeight / 2;
       const dx = Math.max(30, (tx - sx) / 2);
-      const path = svg('path', { d: `M ${sx} ${sy} C ${sx + dx} ${sy}, ${tx - dx} ${ty}, ${tx} ${ty}`, 'marker-end': `url(#${e.critical ? 'arrow-critical' : 'arrow'})` }, e.critical ? 'edge critical' : 'edge');
+      // An import the code has but nothing orders (dashed): in one wave it loops out on the right.
+      const sameColumn = a.x === b.x;
+      const d = sameColumn
+        ? `M ${sx} ${sy} C ${sx + 60} ${sy}, ${sx + 60} ${ty}, ${sx} ${ty}`
+        : `M ${sx} ${sy} C ${sx + dx} ${sy}, ${tx - dx} ${ty}, ${tx} ${ty}`;
+      const cls = e.inferred ? 'edge inferred' : e.critical ? 'edge critical' : 'edge';
+      const path = svg('path', { d, 'marker-end': `url(#${e.critical ? 'arrow-critical' : 'arrow'})` }, cls);
+      if (e.inferred) path.append(svg('title', {}, `inferred from imports: ${e.to} imports files ${e.from} owns, and nothing orders them`));
       path.dataset.from = e.from;
       path.dataset.to = e.to;
       edges.append(path);

@@ -65,6 +65,7 @@ export const manifest = {
       cmd('parallelAgents.pruneRuns', 'Prune Old Runs…', { icon: '$(trash)', enablement: trusted }),
       cmd('parallelAgents.acceptViolation', 'Accept Ownership Violation', { icon: '$(check)', enablement: trusted }),
       cmd('parallelAgents.discardViolation', 'Discard Ownership Violation', { icon: '$(trash)' }),
+      cmd('parallelAgents.proposeTasks', 'Plan Tasks from a Goal…', { icon: '$(sparkle)', enablement: trusted }),
     ],
     viewsContainers: {
       activitybar: [{ id: 'parallelAgents', title: C, icon: 'media/parallel-agents.svg' }],
@@ -79,7 +80,7 @@ export const manifest = {
       {
         view: 'parallelAgents.agents',
         contents:
-          'No task file in this workspace. A task file (.agents/tasks.yaml) lists what each agent should do and which files it owns, so that several agents can work at once without touching the same files.\n[Create Task File](command:parallelAgents.createTaskFile)\nThe template has four tasks: unit tests, API docs, a lint command and a changelog that waits for the tests.',
+          'No task file in this workspace. A task file (.agents/tasks.yaml) lists what each agent should do and which files it owns, so that several agents can work at once without touching the same files.\n[Create Task File](command:parallelAgents.createTaskFile)\nThe template has four tasks: unit tests, API docs, a lint command and a changelog that waits for the tests.\nOr describe the goal in a sentence: a planner agent proposes the task file, the plan checks it, and you review it before anything runs.\n[Plan Tasks from a Goal…](command:parallelAgents.proposeTasks)',
         when: '!parallelAgents.hasTaskFile',
       },
       {
@@ -118,6 +119,7 @@ export const manifest = {
         { command: 'parallelAgents.cancelRun', when: 'parallelAgents.running' },
         { command: 'parallelAgents.showPlan', when: 'workbenchState != empty' },
         { command: 'parallelAgents.createTaskFile', when: 'workbenchState != empty' },
+        { command: 'parallelAgents.proposeTasks', when: 'workbenchState != empty' },
         { command: 'parallelAgents.chooseAttempt', when: 'parallelAgents.hasRuns' },
         { command: 'parallelAgents.openRawTranscript', when: 'parallelAgents.hasRuns' },
         { command: 'parallelAgents.acceptViolation', when: 'parallelAgents.hasRuns' },
@@ -127,6 +129,7 @@ export const manifest = {
         { command: 'parallelAgents.runTasks', when: 'view == parallelAgents.agents && parallelAgents.hasTaskFile && !parallelAgents.running', group: 'navigation@1' },
         { command: 'parallelAgents.cancelRun', when: 'view == parallelAgents.agents && parallelAgents.running', group: 'navigation@1' },
         { command: 'parallelAgents.showPlan', when: 'view == parallelAgents.agents && parallelAgents.hasTaskFile', group: 'navigation@2' },
+        { command: 'parallelAgents.proposeTasks', when: 'view == parallelAgents.agents && isWorkspaceTrusted', group: 'navigation@4' },
         { command: 'parallelAgents.openTaskFile', when: 'view == parallelAgents.agents && parallelAgents.hasTaskFile', group: 'navigation@3' },
         { command: 'parallelAgents.runSelectedTasks', when: 'view == parallelAgents.agents && parallelAgents.hasTaskFile', group: '1_run@1' },
         { command: 'parallelAgents.setApiKey', when: 'view == parallelAgents.agents', group: '2_config@1' },

@@ -19,3 +19,5 @@ export { MemoryWorkspace, type MemoryWorkspaceHooks } from './memoryWorkspace';
 export { type AgentInstance } from './systemPrompt';
 export { createVoteTool, VOTE_TOOL_NAME, type VoteInput, type VoteToolOptions } from './voteTool';
 export { createRankAttemptsTool, RANK_TOOL_NAME, type RankedAttempt, type RankToolOptions } from './rankAttemptsTool';
+export { createProposeTasksTool, PROPOSE_TASKS_TOOL_NAME, type ProposalVerdict, type ProposeTasksToolOptions } from './proposeTasksTool';
+export { plannerTask, plannerPrompt, PLANNER_INSTANCE, PLANNER_TASK_ID, type PlannerTaskInput } from './plannerPrompt';

@@ -54,6 +54,21 @@ export const COMMANDS: readonly CommandSpec[] = [
     ],
   },
   {
+    name: 'propose',
+    args: '[DIR] GOAL',
+    summary: 'a planner agent proposes a task file for GOAL, checked by the same analysis as `plan`; prints it and its plan',
+    flags: [
+      { name: 'write', kind: 'boolean', help: 'save the proposal as .agents/tasks.yaml (a task file already there is kept as a .bak-<time> backup)' },
+      { name: 'max-tasks', kind: 'string', value: 'N', help: 'at most N tasks (1–20; default 8)' },
+      json('the proposal, its plan and every round'),
+    ],
+    details: [
+      'GOAL is one argument: put it in quotes. The planner reads the workspace (read-only) and revises its proposal until the',
+      'analysis finds no errors (at most 4 rounds); a proposal that is not valid is never written. Exit 1 when no valid',
+      'proposal came out. The model endpoint comes from ANTHROPIC_API_KEY and ANTHROPIC_BASE_URL.',
+    ],
+  },
+  {
     name: 'run',
     args: '[DIR]',
     summary: 'run the tasks in parallel; results become commits under refs/parallel-agents, your files are untouched until apply',

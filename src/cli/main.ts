@@ -10,6 +10,7 @@ import { processIO } from './processIO';
 export const COMMAND_LOADERS: Readonly<Record<string, () => Promise<CliCommand>>> = {
   plan: async () => planCommand,
   run: async () => (await import('./commands/run')).runCommand,
+  propose: async () => (await import('./commands/propose')).proposeCommand,
   runs: async () => (await import('./commands/runs')).runsCommand,
   show: async () => (await import('./commands/show')).showCommand,
   apply: async () => (await import('./commands/apply')).applyCommand,

@@ -26,6 +26,7 @@ export {
   type Problem,
 } from './taskFile';
 export { planTasks, formatSpeedup, slotsOf, type Plan, type PlanDiagnostic } from './plan';
+export { readImportGraph, type ImportGraph } from './importGraph';
 export { weightedVoters } from './voteWeights';
 
 // A run's vocabulary, its scheduler, and what the strategies add to a task's result.
@@ -75,3 +76,6 @@ export {
   type PatternBudget,
   type RegexSource,
 } from './patternWorker';
+export { TERMINAL_STATUSES } from './runModel';
+export { taskFileSchema } from './taskSchema';
+export { DEFAULT_TASK_FILES } from './taskFile';

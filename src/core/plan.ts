@@ -3,12 +3,13 @@
 // follows from the answers: waves, the critical path and the speedups (the headline is
 // `expectedSpeedup`, the one the concurrency cap allows).
 import { orderCycle, stronglyConnected } from './graphCycles';
-import { ownershipOverlap } from './glob';
+import { compileGlobs, ownershipOverlap } from './glob';
+import { importEdgeBetween, type ImportGraph } from './importGraph';
 import type { Task, TaskFile } from './taskSchema';
 
 export interface PlanDiagnostic {
   readonly severity: 'error' | 'warning';
-  readonly code: 'cycle' | 'ownership-conflict' | 'inferred-dependency' | 'unknown-dependency';
+  readonly code: 'cycle' | 'ownership-conflict' | 'inferred-dependency' | 'import-dependency' | 'unknown-dependency';
   readonly message: string;
   /** The tasks involved; the first one's position is where the diagnostic points. */
   readonly tasks: readonly string[];
@@ -72,6 +73,8 @@ export interface PlanOptions {
   readonly files?: readonly string[];
   /** Overrides the task file's concurrency (the CLI's --concurrency, a setting). */
   readonly concurrency?: number;
+  /** The workspace's import graph (core/importGraph.ts): data dependencies read from the code. */
+  readonly imports?: ImportGraph;
 }
 
 /** How every front end writes a speedup: `2.00×`. */
@@ -146,6 +149,7 @@ export function planTasks(file: TaskFile, options: PlanOptions = {}): Plan {
   const ancestors = transitiveAncestors(tasks.map((t) => t.id), deps);
   const ordered = (a: string, b: string) => ancestors.get(a)?.has(b) || ancestors.get(b)?.has(a);
 
+  const owns = ownsFile(tasks);
   // Resource conflicts and inferred data dependencies, for every unordered pair.
   for (let i = 0; i < tasks.length; i++) {
     for (let j = i + 1; j < tasks.length; j++) {
@@ -170,8 +174,7 @@ export function planTasks(file: TaskFile, options: PlanOptions = {}): Plan {
         [a, b],
         [b, a],
       ] as const) {
-        if (!reader.reads.length) continue;
-        const shared = ownershipOverlap(reader.reads, writer.owns, options.files);
+        const shared = reader.reads.length ? ownershipOverlap(reader.reads, writer.owns, options.files) : undefined;
         if (shared) {
           warnings.push({
             severity: 'warning',
@@ -181,6 +184,20 @@ export function planTasks(file: TaskFile, options: PlanOptions = {}): Plan {
               `add \`dependsOn: [${writer.id}]\` to "${reader.id}" if it needs "${writer.id}"'s result`,
             tasks: [reader.id, writer.id],
             path: shared.example,
+            ...at(reader),
+          });
+        }
+        // What the code imports, when the declared reads did not already say so.
+        const edge = !shared && options.imports && importEdgeBetween(options.imports, reader.id, writer.id, owns);
+        if (edge) {
+          warnings.push({
+            severity: 'warning',
+            code: 'import-dependency',
+            message:
+              `task "${reader.id}" owns ${JSON.stringify(edge.file)}, which imports ${JSON.stringify(edge.imported)} that task "${writer.id}" owns, ` +
+              `but nothing orders them; add \`dependsOn: [${writer.id}]\` to "${reader.id}" if its change needs "${writer.id}"'s`,
+            tasks: [reader.id, writer.id],
+            path: edge.file,
             ...at(reader),
           });
         }
@@ -252,6 +269,18 @@ export function planTasks(file: TaskFile, options: PlanOptions = {}): Plan {
     expectedSpeedup: ratio(totalWork, expectedMakespan),
     errors,
     warnings,
+  };
+}
+
+/** Whether a task owns a file, each task's globs compiled once and each answer kept. */
+function ownsFile(tasks: readonly Task[]): (task: string, file: string) => boolean {
+  const globs = new Map(tasks.map((t) => [t.id, compileGlobs(t.owns)]));
+  const memo = new Map<string, boolean>();
+  return (task, file) => {
+    const key = `${task}\0${file}`;
+    let v = memo.get(key);
+    if (v === undefined) memo.set(key, (v = globs.get(task)?.matches(file) ?? false));
+    return v;
   };
 }
 

@@ -15,6 +15,7 @@ import type { TranscriptView } from './transcriptView';
 import type { ViolationReview } from './violations';
 import type { RunPruner } from './runPruning';
 import { ViolationCommands, type ViolationTarget } from './violationCommands';
+import { ProposeCommand, type ProposeArgs } from './proposeCommand';
 
 export interface CommandServices {
   readonly log: vscode.LogOutputChannel;
@@ -72,6 +73,8 @@ export class CommandHandlers extends Disposable {
     const v = new ViolationCommands(s, r);
     reg(Commands.acceptViolation, (t?: ViolationTarget) => v.accept(t));
     reg(Commands.discardViolation, (t?: ViolationTarget) => v.discard(t));
+    const propose = this._register(new ProposeCommand(s));
+    reg(Commands.proposeTasks, trusted(T[Commands.proposeTasks], (a?: ProposeArgs) => propose.run(a)));
   }
 
   async createTaskFile(arg?: vscode.WorkspaceFolder | vscode.Uri): Promise<vscode.Uri | undefined> {

@@ -27,6 +27,7 @@ export const Commands = {
   acceptViolation: 'parallelAgents.acceptViolation',
   discardViolation: 'parallelAgents.discardViolation',
   openTaskFile: 'parallelAgents.openTaskFile',
+  proposeTasks: 'parallelAgents.proposeTasks',
 } as const;
 
 export type CommandId = (typeof Commands)[keyof typeof Commands];
@@ -58,6 +59,7 @@ export const CommandTitles: Readonly<Record<CommandId, string>> = {
   [Commands.pruneRuns]: 'Prune Old Runs…',
   [Commands.acceptViolation]: 'Accept Ownership Violation',
   [Commands.discardViolation]: 'Discard Ownership Violation',
+  [Commands.proposeTasks]: 'Plan Tasks from a Goal…',
 };
 
 /** Commands invoked by CodeLens and tree items only (not in package.json). */
@@ -157,3 +159,5 @@ export const GIT_OBJECT_SCHEME = 'parallel-agents-git';
 export const TRANSCRIPT_SCHEME = 'parallel-agents-transcript';
 /** Read-only sides of a conflict region, for Compare. */
 export const CONFLICT_SIDE_SCHEME = 'parallel-agents-conflict';
+/** Read-only proposed task files (Plan Tasks from a Goal…), and the empty side of their diff. */
+export const PROPOSAL_SCHEME = 'parallel-agents-proposal';

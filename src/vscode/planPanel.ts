@@ -38,14 +38,14 @@ export class PlanPanels extends Disposable {
     this._register({ dispose: () => [...this.panels.values()].forEach((p) => p.dispose()) });
   }
 
-  async show(taskFile: vscode.Uri): Promise<PlanPanel> {
+  async show(taskFile: vscode.Uri, column: vscode.ViewColumn = vscode.ViewColumn.Active): Promise<PlanPanel> {
     const key = taskFile.toString();
     const existing = this.panels.get(key);
     if (existing) {
       existing.reveal();
       return existing;
     }
-    const panel = vscode.window.createWebviewPanel(WebviewTypes.plan, titleFor(taskFile), vscode.ViewColumn.Active, webviewOptions(this.extensionUri));
+    const panel = vscode.window.createWebviewPanel(WebviewTypes.plan, titleFor(taskFile), column, webviewOptions(this.extensionUri));
     return this.adopt(taskFile, panel);
   }
 

@@ -24,6 +24,8 @@ export interface PlanEdgeView {
   /** …and the task that needs it. */
   readonly to: string;
   readonly critical: boolean;
+  /** Not a dependsOn: `to` imports files `from` owns and nothing orders them (core/importGraph.ts). */
+  readonly inferred?: boolean;
 }
 
 export interface PlanProblemView {

@@ -54,6 +54,11 @@ export function buildPlanViewModel(file: string, taskFile: TaskFile, plan: Plan,
   const edges: PlanEdgeView[] = plan.tasks.flatMap((t) =>
     t.dependsOn.map((d) => ({ from: d, to: t.id, critical: criticalEdges.has(`${d}→${t.id}`) })),
   );
+  for (const p of problems) {
+    const owner = p.code === 'import-dependency' ? p.related?.[0]?.taskId : undefined;
+    const importer = owner !== undefined ? taskFile.tasks.find((t) => t.line === p.line && t.column === p.column)?.id : undefined;
+    if (owner !== undefined && importer !== undefined) edges.push({ from: owner, to: importer, critical: false, inferred: true });
+  }
 
   const columns = Array.from({ length: columnCount }, (_, c) => ({
     label: hasCycle && c === maxWave ? 'Cycle' : `Wave ${c + 1}`,

@@ -3,7 +3,9 @@
 // Pure (no `vscode`), so it is unit-tested in plain mocha; the diagnostics provider,
 // the CodeLens and the plan panel all read it.
 import { parseTaskFileText, type Problem, planTasks, type Plan, type PlanDiagnostic } from '../core';
-import type { TaskFile } from '../core';
+import type { ImportGraph, TaskFile } from '../core';
+// In this lazily loaded chunk, with the parser: the lexer loads only when a task file is analysed.
+export { readImportGraph } from '../core';
 import { DEFAULT_MAX_CONCURRENCY, effectiveConcurrency } from './settingsModel';
 
 export interface EditorProblem {
@@ -36,6 +38,8 @@ export interface AnalysisOptions {
   readonly maxConcurrency?: number;
   readonly history?: ReadonlyMap<string, number>;
   readonly files?: readonly string[];
+  /** The workspace's import graph (workspaceImports.ts): imports between unordered tasks become warnings. */
+  readonly imports?: ImportGraph;
 }
 
 export function analyseTaskFileText(file: string, text: string, options: AnalysisOptions = {}): TaskFileAnalysis {
@@ -46,6 +50,7 @@ export function analyseTaskFileText(file: string, text: string, options: Analysi
     concurrency: effectiveConcurrency(options.concurrency, parsed.taskFile.concurrency, options.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY),
     ...(options.history && { history: options.history }),
     ...(options.files && { files: options.files }),
+    ...(options.imports && { imports: options.imports }),
   });
   const lines = lineStarts(text);
   const byId = new Map(parsed.taskFile.tasks.map((t) => [t.id, t]));

@@ -7,6 +7,7 @@ import type { Configuration } from './configuration';
 import { ContextKeys } from './ids';
 import { isTaskFilePath, taskFileCandidates } from './settingsModel';
 import type { TaskFileAnalysis } from './taskFileAnalysis';
+import { WorkspaceImports } from './workspaceImports';
 
 type AnalysisModule = typeof import('./taskFileAnalysis.js');
 let analysisModule: Promise<AnalysisModule> | undefined;
@@ -34,9 +35,12 @@ export class TaskFiles extends Disposable {
   private readonly cache = new Map<string, AnalysedTaskFile>();
   private readonly inFlight = new Map<string, Promise<AnalysedTaskFile>>();
   private present = false;
+  private readonly imports = this._register(new WorkspaceImports(loadAnalysis));
 
   constructor(private readonly config: Configuration) {
     super();
+    // Imports changed: what the code says about the tasks may have too.
+    this._register(this.imports.onDidChange(() => [...this.cache.values()].forEach((a) => void this.analyseUri(a.uri, true).catch(() => undefined))));
     const watcher = this._register(vscode.workspace.createFileSystemWatcher('**/.agents/**'));
     const onDisk = (uri: vscode.Uri) => {
       if (!this.isTaskFile(uri)) return;
@@ -154,7 +158,9 @@ export class TaskFiles extends Disposable {
       const { analyseTaskFileText } = await loadAnalysis();
       const folder = vscode.workspace.getWorkspaceFolder(uri);
       const s = this.config.read(folder?.uri ?? uri);
+      const imports = folder && (await this.imports.get(folder));
       const analysis = analyseTaskFileText(vscode.workspace.asRelativePath(uri, false), text, {
+        ...(imports && { imports }),
         ...(s.concurrency !== undefined && { concurrency: s.concurrency }),
         maxConcurrency: s.maxConcurrency,
       });

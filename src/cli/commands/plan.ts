@@ -4,6 +4,7 @@ import {
   planTasks,
   type Plan,
   type PlanDiagnostic,
+  readImportGraph,
   MAX_CONCURRENCY,
   findTaskFile,
   formatProblem,
@@ -45,7 +46,8 @@ export const planCommand: CliCommand = async (argv, io) => {
   }
   const root = workspaceRootOf(taskFilePath);
   const [files, history] = await Promise.all([listWorkspaceFiles(root), loadHistory(root)]);
-  const plan = planTasks(loaded.taskFile, { files, history, ...(concurrency !== undefined && { concurrency }) });
+  const imports = await readImportGraph(root, files);
+  const plan = planTasks(loaded.taskFile, { files, history, imports, ...(concurrency !== undefined && { concurrency }) });
   const warnings = [...loaded.problems.map((p) => problemJson(p)), ...plan.warnings.map((d) => diagnosticJson(display, d))];
   const errors = plan.errors.map((d) => diagnosticJson(display, d));
 
@@ -101,7 +103,7 @@ function diagnosticJson(file: string, d: PlanDiagnostic): DiagnosticJson {
   };
 }
 
-function planJson(
+export function planJson(
   file: string,
   tasks: ReadonlyArray<{ id: string; kind: string; owns: readonly string[]; reads: readonly string[]; title?: string }>,
   plan: Plan,

@@ -32,6 +32,17 @@ describe('vscode/planViewModel', () => {
     assert.equal(m.speedupBound, 2);
   });
 
+  it('draws an import the code has between unordered tasks as an inferred edge, with its warning', () => {
+    const text = 'version: 1\ntasks:\n  lib:\n    prompt: a\n    owns: [src/**]\n  tests:\n    prompt: b\n    owns: [test/**]\n';
+    const imports = { imports: new Map([['test/a.test.js', ['src/a.js']]]), skipped: 0 };
+    const a = analyseTaskFileText('.agents/tasks.yaml', text, { imports });
+    assert.ok(a.taskFile && a.plan);
+    const m = buildPlanViewModel('.agents/tasks.yaml', a.taskFile, a.plan, a.problems);
+    assert.deepEqual(m.edges, [{ from: 'lib', to: 'tests', critical: false, inferred: true }]);
+    assert.deepEqual(a.problems.map((p) => [p.code, p.severity, p.line]), [['import-dependency', 'warning', 6]]);
+    assert.deepEqual(m.columns.map((c) => c.label), ['Wave 1'], 'an inferred edge orders nothing');
+  });
+
   it('puts tasks caught in a cycle in a last "Cycle" column and carries the error', () => {
     const text = TASK_FILE_TEMPLATE_YAML.replace('    reads: [src/**, package.json]', '    reads: [src/**, package.json]\n    dependsOn: [changelog]');
     const m = model(text);
