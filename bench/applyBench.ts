@@ -99,7 +99,7 @@ export async function applyBench(ctx: BenchContext): Promise<Metric[]> {
         baseline: sample(g),
         baselineTitle: 'git status --porcelain (clean 100k tree)',
         ratio: 'value/baseline',
-        target: { of: 'ratio', op: '<=', limit: 3, text: '≤ 3× git status' },
+        target: { of: 'ratio', op: '<=', limit: 2, text: '≤ 2× git status' },
         notes: [`of which analyseRun ${fmtSpread(sample(split.analyse))}, applyRun ${fmtSpread(sample(split.apply))}`],
       }),
     ];

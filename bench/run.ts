@@ -4,7 +4,7 @@
 //   npm run bench -- [--json] [--only NAME[,NAME…]] [--runs N]
 //   npx tsx bench/table.ts results.json      (the table again, from a --json output)
 //
-// NAME is a group (isolation, sandbox, snapshot, orchestration, apply, wholeRun, memory, extension)
+// NAME is a group (isolation, sandbox, snapshot, orchestration, apply, wholeRun, memory, scale, extension)
 // or a metric name. Every measurement is repeated (--runs, default 5, at least 1) and
 // reported as the median with its spread (min–max).
 import { applyBench } from './applyBench';
@@ -14,6 +14,7 @@ import { isPending, type BenchContext, type BenchResult, type Metric } from './m
 import { memoryBench, wholeRunBench } from './wholeRun';
 import { orchestrationBench } from './orchestration';
 import { sandboxBench } from './sandbox';
+import { scaleBench } from './scale';
 import { snapshotBench } from './snapshot';
 import { table } from './table';
 
@@ -30,6 +31,7 @@ const GROUPS: Group[] = [
   { name: 'orchestration', run: orchestrationBench },
   { name: 'wholeRun', run: wholeRunBench },
   { name: 'memory', run: memoryBench },
+  { name: 'scale', run: scaleBench },
   { name: 'isolation', run: isolationBench },
   { name: 'sandbox', run: sandboxBench },
   { name: 'extension', run: extensionBench },

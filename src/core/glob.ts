@@ -459,11 +459,29 @@ export interface OwnershipOverlap {
  * example is chosen among paths no exclusion removes. Sound: `undefined` means no path
  * is owned by both lists.
  */
+const plainCache = new WeakMap<readonly string[], string[] | null>();
+
+/** The globs normalized, when every one is a plain path (matches itself only); else null. */
+function plainPaths(globs: readonly string[]): string[] | null {
+  let v = plainCache.get(globs);
+  if (v === undefined) {
+    const n = globs.map(normalizeGlob);
+    v = n.every((g) => g !== '' && g !== '/' && !isNegatedGlob(g) && !GLOB_MAGIC.test(g)) ? n : null;
+    plainCache.set(globs, v);
+  }
+  return v;
+}
+
 export function ownershipOverlap(
   a: readonly string[],
   b: readonly string[],
   files?: Iterable<string>,
 ): OwnershipOverlap | undefined {
+  // Plain paths (the common `owns: [a file]`) share a path only when they are the same one:
+  // no glob algebra per pair of tasks (planning 1,000 tasks was quadratic in picomatch).
+  const plainA = plainPaths(a);
+  const plainB = plainA && plainPaths(b);
+  if (plainA && plainB && !plainA.some((x) => plainB.includes(x))) return undefined;
   const na = a.map(normalizeGlob);
   const nb = b.map(normalizeGlob);
   const excluded = [...na, ...nb].filter(isNegatedGlob).map((g) => g.slice(1));

@@ -338,6 +338,7 @@ export class Run extends Disposable {
         runId: v.runId,
         tasks: applyInputs(v),
         reader: this.reader,
+        ...(v.analysis && { analysis: v.analysis }),
         // Changes outside a task's `owns` are never written by `run --apply`: they stay in
         // the result for review, and `applied.violations` lists them (included: false).
         includeViolations: false,

@@ -78,13 +78,56 @@ export interface RunAnalysis {
   readonly violations: Violation[];
 }
 
-/** Files and hunks one task changed against its base (two diff-tree processes). */
+/** Files and hunks one task changed against its base. */
 export async function analyseTask(repo: GitRepo, t: AnalysedTaskInput): Promise<TaskAnalysis> {
-  const common = ['diff-tree', '-r', '-M', '--no-ext-diff', '--no-textconv', '--no-color', '--no-commit-id'];
-  const [raw, patch] = await Promise.all([
-    repo.exec([...common, '-z', '--raw', t.baseCommit, t.resultCommit]),
-    repo.exec([...common, '-p', '-U0', '--src-prefix=a/', '--dst-prefix=b/', t.baseCommit, t.resultCommit]),
-  ]);
+  return taskAnalysis(t, (await diffTasks(repo, [t]))[0] as Buffer);
+}
+
+/**
+ * Each task's raw records and patch against its base, in order, from ONE
+ * `git diff-tree --stdin` for the whole run (a process per task blocked the event loop for
+ * milliseconds each, at the end of every run). A line `<result> <base>` diffs base → result;
+ * `--always` prints the `<result>\0` header even for an empty diff, so every task's output
+ * starts with its own header.
+ */
+async function diffTasks(repo: GitRepo, tasks: readonly AnalysedTaskInput[]): Promise<Buffer[]> {
+  if (tasks.length === 0) return [];
+  const out = (
+    await repo.exec(
+      [
+        'diff-tree', '--stdin', '--always', '-r', '-M', '--no-ext-diff', '--no-textconv', '--no-color',
+        '-z', '--patch-with-raw', '-U0', '--src-prefix=a/', '--dst-prefix=b/',
+      ],
+      { input: tasks.map((t) => `${t.resultCommit} ${t.baseCommit}\n`).join('') },
+    )
+  ).stdout;
+  const parts: Buffer[] = [];
+  let at = 0;
+  tasks.forEach((t, i) => {
+    const header = Buffer.from(`${t.resultCommit}\0`);
+    if (!out.subarray(at, at + header.length).equals(header)) throw new Error(`git diff-tree --stdin: unexpected output for task ${t.id}`);
+    const body = at + header.length;
+    const next = tasks[i + 1];
+    let end = out.length;
+    if (next) {
+      // after this task's raw records, its patch runs to the next header, at a line start
+      const nextHeader = Buffer.from(`${next.resultCommit}\0`);
+      end = rawEnd(out, body);
+      while (!(out.subarray(end, end + nextHeader.length).equals(nextHeader) && (end === body || out[end - 1] === 0x0a || out[end - 1] === 0))) {
+        end = out.indexOf(nextHeader, end + 1);
+        if (end < 0) throw new Error(`git diff-tree --stdin: the output for task ${next.id} is missing`);
+      }
+    }
+    parts.push(out.subarray(body, end));
+    at = end;
+  });
+  return parts;
+}
+
+function taskAnalysis(t: AnalysedTaskInput, out: Buffer): TaskAnalysis {
+  const split = rawEnd(out, 0);
+  const raw = { stdout: out.subarray(0, split) };
+  const patch = { stdout: out.subarray(split) };
   const changes = parseRawZ(raw.stdout);
   const perChange = patchesPerChange(changes, parsePatchU0(patch.stdout));
   const changed: ChangedFile[] = [];
@@ -115,6 +158,27 @@ export async function analyseTask(repo: GitRepo, t: AnalysedTaskInput): Promise<
 }
 
 /**
+ * Where the raw records of `--patch-with-raw -z` end: each is `:<modes, ids, status>\0` and
+ * one path (two for R and C) ending in \0; one more \0 separates them from the patch.
+ */
+function rawEnd(out: Buffer, from: number): number {
+  let i = from;
+  while (i < out.length && out[i] === 0x3a /* : */) {
+    const head = out.indexOf(0, i);
+    if (head < 0) return out.length;
+    const letter = out[head - (out.subarray(i, head).toString('latin1').split(' ')[4]?.length ?? 1)];
+    let paths = letter === 0x52 /* R */ || letter === 0x43 /* C */ ? 2 : 1;
+    i = head + 1;
+    while (paths-- > 0) {
+      const end = out.indexOf(0, i);
+      if (end < 0) return out.length;
+      i = end + 1;
+    }
+  }
+  return i < out.length && out[i] === 0 ? i + 1 : i;
+}
+
+/**
  * The patch of each raw change, in order. A type change (file → symlink) is one raw record
  * but two patches (the old file deleted, the new one added): they are joined. When the
  * counts still disagree, no change gets a patch rather than the wrong one.
@@ -140,7 +204,8 @@ export async function analyseRun(
   repo: GitRepo,
   opts: { readonly runId: string; readonly tasks: readonly AnalysedTaskInput[] },
 ): Promise<RunAnalysis> {
-  const tasks = await Promise.all(opts.tasks.map((t) => analyseTask(repo, t)));
+  const diffs = await diffTasks(repo, opts.tasks);
+  const tasks = opts.tasks.map((t, i) => taskAnalysis(t, diffs[i] as Buffer));
 
   // violations
   const violations: Violation[] = [];

@@ -22,7 +22,8 @@ import { acquireApplyLock } from './applyLock';
 import { DEFAULT_MARKER_SIZE, defaultMergeAttributes, mergeAttributes } from './attributes';
 import { readApplyRecord, writeApplyRecord, type ApplyRecord } from './applyRecord';
 import { ObjectReader } from './catFileBatch';
-import { parseRawZ } from './diffParse';
+import type { ChangedFile, RunAnalysis } from './analysis';
+import { parseRawZ, type RawChange } from './diffParse';
 import { GitError } from './errors';
 import { afterApplyRef, baseRef, beforeApplyRef } from './ids';
 import { mergeFile } from './mergeFile';
@@ -62,6 +63,11 @@ export interface ApplyOptions {
   readonly force?: boolean;
   /** The run's object reader, to reuse its cat-file processes (apply starts its own otherwise). */
   readonly reader?: ObjectReader;
+  /**
+   * The run's analysis (analyseRun): a task whose id, base and result match is not diffed
+   * again. Any other task is.
+   */
+  readonly analysis?: RunAnalysis;
 }
 
 export interface ApplyConflict {
@@ -158,12 +164,10 @@ export async function applyRun(repo: GitRepo, opts: ApplyOptions): Promise<Apply
 
     // what each task changed against its own base (renames as delete + add)
     const byPath = new Map<string, Contribution[]>();
-    const diffs = await Promise.all(
-      opts.tasks.map((t) => repo.exec(['diff-tree', '-r', '-z', '--raw', '--no-renames', t.baseCommit, t.resultCommit])),
-    );
+    const diffs = await Promise.all(opts.tasks.map((t) => taskChanges(repo, t, opts.analysis)));
     opts.tasks.forEach((t, i) => {
       const owns = t.owns ? compileGlobs(t.owns) : undefined;
-      for (const c of parseRawZ((diffs[i] as { stdout: Buffer }).stdout)) {
+      for (const c of diffs[i] as RawChange[]) {
         if (owns && !owns.matches(c.path)) {
           // a change the task had no right to make: written only when the user accepts it
           const included = include === true || (includeSet?.has(c.path) ?? false);
@@ -331,7 +335,7 @@ export async function applyRun(repo: GitRepo, opts: ApplyOptions): Promise<Apply
     const updates: IndexUpdate[] = plan.map((x) =>
       x.target ? { path: x.path, mode: x.target.mode, sha: x.target.sha as string } : { path: x.path },
     );
-    const afterTree = await treeWithUpdates(repo, before.tree, updates);
+    const afterTree = await treeWithUpdates(repo, before.tree, updates, (treeish, dir) => reader.readFolder(treeish, dir));
     const afterCommit = await commitTree(repo, afterTree, [before.commit], `parallel-agents: working tree after applying run ${runId}`);
     await updateRef(repo, afterApplyRef(runId), afterCommit, `after applying run ${runId}`);
     await kept;
@@ -381,6 +385,28 @@ export async function applyRun(repo: GitRepo, opts: ApplyOptions): Promise<Apply
     if (!opts.reader) reader.dispose();
     await release();
   }
+}
+
+/**
+ * What a task changed against its base, renames as a deletion and an addition (as
+ * `diff-tree --no-renames` reports them): from the run's analysis when it has this task.
+ */
+async function taskChanges(repo: GitRepo, t: ApplyTaskInput, analysis: RunAnalysis | undefined): Promise<RawChange[]> {
+  const a = analysis?.tasks.find((x) => x.id === t.id && x.baseCommit === t.baseCommit && x.resultCommit === t.resultCommit);
+  if (a) return noRenames(a.changed);
+  return parseRawZ((await repo.exec(['diff-tree', '-r', '-z', '--raw', '--no-renames', t.baseCommit, t.resultCommit])).stdout);
+}
+
+function noRenames(changed: readonly ChangedFile[]): RawChange[] {
+  const zero = (sha: string) => '0'.repeat(sha.length);
+  const out: RawChange[] = [];
+  for (const c of changed) {
+    if (c.status === 'R' && c.oldPath !== undefined) {
+      out.push({ status: 'D', path: c.oldPath, oldMode: c.oldMode, newMode: '000000', oldSha: c.oldSha, newSha: zero(c.oldSha) });
+      out.push({ status: 'A', path: c.path, oldMode: '000000', newMode: c.newMode, oldSha: zero(c.newSha), newSha: c.newSha });
+    } else out.push({ status: c.status, path: c.path, oldMode: c.oldMode, newMode: c.newMode, oldSha: c.oldSha, newSha: c.newSha });
+  }
+  return out.sort((x, y) => comparePaths(x.path, y.path));
 }
 
 const isAttributesFile = (p: string) => p === '.gitattributes' || p.endsWith('/.gitattributes');

@@ -11,10 +11,11 @@
 // end-of-line conversion or no CR in the content (clean only ever turns CRLF into LF).
 // Those go into one batched `hash-object --no-filters`; the rest, one
 // `hash-object -w --path=<p> --stdin` each.
+import { checkoutAttributes, type CheckoutAttributes } from './attributeProcess';
 import type { GitRepo } from './repo';
 import { writeBlobs } from './objects';
+import { writeConfig } from './writeConfig';
 
-const ATTRIBUTES = ['text', 'eol', 'crlf', 'filter', 'working-tree-encoding', 'ident'] as const;
 const PARALLEL = 8;
 
 export interface FileToStore {
@@ -26,10 +27,10 @@ export interface FileToStore {
 /** Writes the blobs of `files` (in order) as git would clean them at their paths; returns their ids. */
 export async function writeCleanBlobs(repo: GitRepo, files: readonly FileToStore[]): Promise<string[]> {
   if (files.length === 0) return [];
-  const [attrs, autocrlf] = await Promise.all([attributesOf(repo, files.map((f) => f.path)), autocrlfOf(repo)]);
+  const [attrs, config] = await Promise.all([Promise.all(files.map((f) => checkoutAttributes(repo, f.path))), writeConfig(repo)]);
   const filtered: number[] = [];
   const plain: number[] = [];
-  files.forEach((f, i) => (needsCleaning(attrs.get(f.path), autocrlf, f.content) ? filtered : plain).push(i));
+  files.forEach((f, i) => (needsCleaning(attrs[i], config.autocrlf, f.content) ? filtered : plain).push(i));
   const shas = new Array<string>(files.length);
   const plainShas = await writeBlobs(repo, plain.map((i) => (files[i] as FileToStore).content));
   plain.forEach((i, k) => (shas[i] = plainShas[k] as string));
@@ -44,7 +45,7 @@ export async function writeCleanBlobs(repo: GitRepo, files: readonly FileToStore
   return shas;
 }
 
-type Attributes = Partial<Record<(typeof ATTRIBUTES)[number], string>>;
+type Attributes = Partial<CheckoutAttributes>;
 
 function needsCleaning(a: Attributes | undefined, autocrlf: boolean, content: Buffer): boolean {
   const set = (v: string | undefined) => v !== undefined && v !== 'unspecified' && v !== 'unset';
@@ -52,24 +53,4 @@ function needsCleaning(a: Attributes | undefined, autocrlf: boolean, content: Bu
   if (set(a?.filter) || set(a?.ident)) return true;
   if (!content.includes(0x0d) || a?.text === 'unset' || a?.crlf === 'unset') return false;
   return autocrlf || set(a?.text) || set(a?.eol) || set(a?.crlf);
-}
-
-/** Attribute values per path (`git check-attr --stdin -z`, the working tree's .gitattributes). */
-async function attributesOf(repo: GitRepo, paths: readonly string[]): Promise<Map<string, Attributes>> {
-  const r = await repo.exec(['check-attr', '--stdin', '-z', ...ATTRIBUTES], { input: paths.map((p) => p + '\0').join('') });
-  const f = r.stdout.toString('utf8').split('\0');
-  const out = new Map<string, Attributes>();
-  for (let i = 0; i + 2 < f.length; i += 3) {
-    const a = out.get(f[i] as string) ?? {};
-    a[f[i + 1] as (typeof ATTRIBUTES)[number]] = f[i + 2] as string;
-    out.set(f[i] as string, a);
-  }
-  return out;
-}
-
-/** Whether core.autocrlf converts on the way in (true or input). */
-async function autocrlfOf(repo: GitRepo): Promise<boolean> {
-  const r = await repo.exec(['config', '--get', 'core.autocrlf'], { anyExitCode: true });
-  const v = r.stdout.toString('utf8').trim().toLowerCase();
-  return v === 'true' || v === 'input' || v === 'yes' || v === 'on' || v === '1';
 }

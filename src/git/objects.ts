@@ -4,6 +4,8 @@ import { promises as fsp } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { makeTempDir, randomSuffix } from './fsutil';
+import { canWriteCommits, canWriteObjects, commitContent, treeContent, writeLooseObject } from './looseObjects';
+import { updateRefBatched } from './refUpdates';
 import { ENGINE_IDENTITY_ENV, type GitRepo } from './repo';
 
 /** `-c` options for commands that write: no hooks, no embedded-repo advice. */
@@ -89,6 +91,7 @@ export async function withTempIndex<T>(repo: GitRepo, fn: (indexFile: string) =>
 /** Stores blobs for in-memory contents (one `hash-object -w --stdin-paths` process). */
 export async function writeBlobs(repo: GitRepo, contents: readonly Uint8Array[]): Promise<string[]> {
   if (contents.length === 0) return [];
+  if (await canWriteObjects(repo)) return Promise.all(contents.map((c) => writeLooseObject(repo, 'blob', c)));
   const dir = await makeTempDir(repo.stateDir, 'blobs');
   try {
     const files: string[] = [];
@@ -138,13 +141,16 @@ export async function treeWithUpdates(
   updates: readonly IndexUpdate[],
   readFolder?: FolderReader,
 ): Promise<string> {
+  if (baseTreeish && readFolder && (await canWriteObjects(repo))) return treeWithUpdatesIncremental(repo, baseTreeish, updates, readFolder);
   if (baseTreeish && foldersTouched(updates) <= INCREMENTAL_FOLDER_LIMIT) return treeWithUpdatesIncremental(repo, baseTreeish, updates, readFolder);
   return treeWithUpdatesViaIndex(repo, baseTreeish, updates);
 }
 
 /**
- * The incremental route costs two short git processes per touched folder; above this many
- * folders a temp index (one read-tree, one write-tree of the whole tree) is cheaper.
+ * Through git, the incremental route costs two short git processes per touched folder;
+ * above this many folders a temp index (one read-tree, one write-tree of the whole tree) is
+ * cheaper. With folders read through a cat-file process and trees written here
+ * (looseObjects.ts), a folder costs a pipe round trip and no process: always incremental.
  */
 const INCREMENTAL_FOLDER_LIMIT = 64;
 
@@ -200,6 +206,10 @@ export async function treeWithUpdatesIncremental(
   const listed = await Promise.all(dirs.map(async (dir) => (await readFolder(baseTreeish, dir)) ?? []));
   const entriesOf = new Map(dirs.map((d, i) => [d, listed[i] as TreeEntry[]]));
   const built = new Map<string, string | null>(); // folder → new tree sha, null when empty
+  const writeTree = (await canWriteObjects(repo))
+    ? (entries: TreeEntry[]) => writeLooseObject(repo, 'tree', treeContent(entries.map((e) => ({ mode: e.mode, name: e.path, sha: e.sha }))))
+    : async (entries: TreeEntry[]) =>
+        (await repo.git(['mktree', '-z', '--missing'], { input: entries.map((e) => `${e.mode} ${e.type} ${e.sha}\t${e.path}\0`).join('') })).trim();
   const depth = (d: string) => (d === '' ? 0 : d.split('/').length);
   const byDepth = [...dirs].sort((a, b) => depth(b) - depth(a));
   for (let i = 0; i < byDepth.length; ) {
@@ -224,8 +234,7 @@ export async function treeWithUpdatesIncremental(
           built.set(dir, null);
           return;
         }
-        const input = [...entries.values()].map((e) => `${e.mode} ${e.type} ${e.sha}\t${e.path}\0`).join('');
-        built.set(dir, (await repo.git(['mktree', '-z', '--missing'], { input })).trim());
+        built.set(dir, await writeTree([...entries.values()]));
       }),
     );
   }
@@ -253,6 +262,10 @@ export async function treeWithUpdatesViaIndex(
 }
 
 export async function commitTree(repo: GitRepo, tree: string, parents: readonly string[], message: string): Promise<string> {
+  if (await canWriteCommits(repo)) {
+    const who = { name: ENGINE_IDENTITY_ENV['GIT_COMMITTER_NAME'] as string, email: ENGINE_IDENTITY_ENV['GIT_COMMITTER_EMAIL'] as string };
+    return writeLooseObject(repo, 'commit', commitContent(tree, parents, who, message));
+  }
   const args = ['commit-tree', '--no-gpg-sign', tree];
   for (const p of parents) args.push('-p', p);
   const out = await repo.git(args, { input: message.endsWith('\n') ? message : `${message}\n`, env: ENGINE_IDENTITY_ENV });
@@ -260,7 +273,7 @@ export async function commitTree(repo: GitRepo, tree: string, parents: readonly 
 }
 
 export async function updateRef(repo: GitRepo, ref: string, sha: string, reason: string): Promise<void> {
-  await repo.exec(['update-ref', '-m', `parallel-agents: ${reason}`, ref, sha]);
+  await updateRefBatched(repo, ref, sha, reason);
 }
 
 export async function deleteRef(repo: GitRepo, ref: string): Promise<void> {

@@ -117,4 +117,25 @@ describe('git/analysis', () => {
       s.dispose();
     }
   });
+
+  it('one diff for the whole run gives each task its own changes: empty results, a file named like a commit id, several tasks', async () => {
+    const t = makeRepo({ 'a.txt': 'a\n', 'gone.txt': 'g\n' });
+    const s = await Scenario.start(t);
+    try {
+      const empty1 = await s.task('empty1', ['**'], {});
+      const b = await s.task('b', ['**'], { 'b.txt': 'b\n', 'a.txt': 'a\nmore\n' });
+      const empty2 = await s.task('empty2', ['**'], {});
+      // a path spelled like the next task's result id, as the next header would be
+      const d = await s.task('d', ['**'], { 'd.txt': 'd\n' });
+      const c = await s.task('c', ['**'], { [d.resultCommit]: 'named like a commit\n', 'gone.txt': null });
+      const order = [empty1, b, empty2, c, d];
+      const run = await analyseRun(s.repo, { runId: s.runId, tasks: order });
+      assert.deepEqual(run.tasks.map((x) => x.id), ['empty1', 'b', 'empty2', 'c', 'd']);
+      assert.deepEqual(run.tasks.map((x) => x.changed.map((f) => f.path).sort()), [[], ['a.txt', 'b.txt'], [], [d.resultCommit, 'gone.txt'].sort(), ['d.txt']]);
+      assert.deepEqual(run.tasks[1]?.hunks.map((h) => h.path).sort(), ['a.txt', 'b.txt']);
+      for (const [i, x] of order.entries()) assert.deepEqual(run.tasks[i], await analyseTask(s.repo, x));
+    } finally {
+      s.dispose();
+    }
+  });
 });

@@ -1,0 +1,107 @@
+// The engine's own ref updates (refs/parallel-agents/…) through one long-lived
+// `git update-ref --stdin` per repository, a `start`/`update`/`commit` transaction each,
+// instead of a process per update (one per finished task). git writes the ref exactly as
+// `git update-ref <ref> <sha>` would, locks and packed refs included.
+//
+// The process takes one reflog message for all its updates, so it is used only where no
+// reflog is written: git logs updates of refs outside refs/heads, refs/remotes and
+// refs/notes only with core.logAllRefUpdates=always; then each update gets its own process.
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { GitError } from './errors';
+import { holdWhileBusy, idleAfterAnswers } from './processHold';
+import { gitEnv, type GitRepo } from './repo';
+import { writeConfig } from './writeConfig';
+
+const OWN_REFS = 'refs/parallel-agents/';
+
+interface Pending {
+  readonly ref: string;
+  readonly sha: string;
+  /** Answers still expected: `start: ok`, then `commit: ok`. */
+  left: number;
+  resolve(): void;
+  reject(e: Error): void;
+}
+
+class RefUpdateProcess {
+  private child: ChildProcessWithoutNullStreams | undefined;
+  private idle: NodeJS.Timeout | undefined;
+  private queue: Pending[] = [];
+  private rest = '';
+  private stderr = '';
+
+  constructor(private readonly repo: GitRepo) {}
+
+  update(ref: string, sha: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const child = this.ensure();
+      if (this.idle) clearTimeout(this.idle);
+      if (!this.queue.length) holdWhileBusy(child, true);
+      this.queue.push({ ref, sha, left: 2, resolve, reject });
+      child.stdin.write(`start\nupdate ${ref} ${sha}\ncommit\n`);
+    });
+  }
+
+  private ensure(): ChildProcessWithoutNullStreams {
+    if (this.child) return this.child;
+    const child = spawn('git', ['update-ref', '--stdin'], { cwd: this.repo.root, env: gitEnv(), windowsHide: true });
+    this.child = child;
+    this.rest = '';
+    this.stderr = '';
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => {
+      const lines = (this.rest + chunk).split('\n');
+      this.rest = lines.pop() ?? '';
+      for (const line of lines) {
+        const p = this.queue[0];
+        if (!p) continue;
+        if (line !== 'start: ok' && line !== 'commit: ok') continue;
+        if (--p.left === 0) {
+          this.queue.shift();
+          p.resolve();
+        }
+      }
+      if (!this.queue.length) this.idle = idleAfterAnswers(child, this.idle, () => this.end());
+    });
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (s: string) => (this.stderr += s));
+    child.stdin.on('error', () => undefined);
+    const gone = (err?: Error) => {
+      if (this.child !== child) return;
+      this.child = undefined;
+      const why = (err?.message ?? this.stderr.trim().split('\n').slice(-2).join(' ')) || 'it stopped unexpectedly';
+      // The first waiting update is the one git refused; the others never ran: a new process runs them.
+      const [first, ...others] = this.queue.splice(0);
+      first?.reject(new GitError(`Could not update ${first.ref} in ${this.repo.root}: ${why}`, ['update-ref']));
+      if (err) for (const p of others) p.reject(new GitError(`Could not update ${p.ref} in ${this.repo.root}: ${why}`, ['update-ref']));
+      else for (const p of others) this.update(p.ref, p.sha).then(p.resolve, p.reject);
+    };
+    child.on('error', gone);
+    child.on('close', () => gone());
+    holdWhileBusy(child, false);
+    return child;
+  }
+
+  private end(): void {
+    if (this.queue.length) return;
+    const child = this.child;
+    this.child = undefined;
+    child?.stdin.end();
+  }
+}
+
+const processes = new WeakMap<GitRepo, RefUpdateProcess>();
+
+/** Points `ref` at `sha`; through the repository's update-ref process where that writes the same. */
+export async function updateRefBatched(repo: GitRepo, ref: string, sha: string, reason: string): Promise<void> {
+  if (!ref.startsWith(OWN_REFS) || (await writeConfig(repo)).logAllRefs) {
+    await repo.exec(['update-ref', '-m', `parallel-agents: ${reason}`, ref, sha]);
+    return;
+  }
+  let p = processes.get(repo);
+  if (!p) {
+    p = new RefUpdateProcess(repo);
+    processes.set(repo, p);
+  }
+  await p.update(ref, sha);
+}
