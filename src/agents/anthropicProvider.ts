@@ -56,9 +56,10 @@ function turnOf(msg: BetaMessage): ModelTurn {
 }
 
 /** Today's path: Anthropic's Messages API through `client`, gated by `gate` (the run's). */
-export function anthropicProvider(client: Anthropic): ModelProvider {
+export function anthropicProvider(client: Anthropic, label = 'Anthropic API'): ModelProvider {
   return {
     source: 'anthropic',
+    label,
     pricesKnown: true,
     modelFor: (requested) => requested,
     describeError,

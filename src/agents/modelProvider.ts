@@ -80,6 +80,8 @@ export interface ConversationEnd {
 
 export interface ModelProvider {
   readonly source: ModelSource;
+  /** What front ends show for the run's model ("VS Code · copilot gpt-4o (GPT-4o)"). */
+  readonly label: string;
   /**
    * The model an agent runs on, from the one the run resolved (task, instance, run, default):
    * Anthropic takes it as it is; VS Code maps it onto a model VS Code offers.

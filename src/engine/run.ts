@@ -90,6 +90,7 @@ export class Run extends Disposable {
               taskFilePath,
               plan: view.plan,
               client,
+              ...(options.modelProvider !== undefined && { provider: options.modelProvider }),
               gate,
               resolveModel,
               ...(options.prices !== undefined && { prices: options.prices }),

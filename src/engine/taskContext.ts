@@ -6,7 +6,7 @@ import type { StopReason, TaskOutput, TaskProgress, TokenUsage, TranscriptEntry 
 import type { Plan } from '../core/plan';
 import type { StrategyOutcome } from '../core/strategyModel';
 import type { Task } from '../core/taskSchema';
-import { DEFAULT_MODEL, type ApiGate, type PriceTable } from '../agents';
+import { DEFAULT_MODEL, type ApiGate, type ModelProvider, type PriceTable } from '../agents';
 import type { GitRepo, ObjectReader } from '../git';
 
 export interface TaskRunContext {
@@ -21,6 +21,8 @@ export interface TaskRunContext {
   /** The run's plan (waves order an aggregate's sections; concurrency caps attempts and voters). */
   readonly plan?: Plan;
   readonly client: () => Anthropic;
+  /** The run's model provider when it is not Anthropic through `client` (RunOptions.modelProvider). */
+  readonly provider?: ModelProvider;
   readonly gate: ApiGate;
   /** The model an agent of `task` runs on (see modelResolver). */
   readonly resolveModel: (task: Task, instanceModel?: string) => string;

@@ -3,7 +3,7 @@ import type { Plan } from '../core/plan';
 import type { StopReason, TaskProgress, TaskStatus, TokenUsage } from '../core/runModel';
 import type { TaskKind } from '../core/taskSchema';
 import type { StrategyOutcome } from '../core/strategyModel';
-import type { PriceTable } from '../agents';
+import type { ModelProvider, ModelSource, PriceTable } from '../agents';
 import type { ApplyResult, RunAnalysis } from '../git';
 
 export interface RunOptions {
@@ -21,6 +21,11 @@ export interface RunOptions {
   readonly apiKey?: string;
   readonly baseURL?: string;
   readonly model?: string;
+  /**
+   * The model source for every agent of the run (VS Code's models, from src/vscode/lm*.ts).
+   * Without it: Anthropic's API with `apiKey` / ANTHROPIC_API_KEY (the CLI's only source).
+   */
+  readonly modelProvider?: ModelProvider;
   readonly prices?: PriceTable;
   /** Cancel the run when its total cost passes this many USD. */
   readonly maxCostUsd?: number;
@@ -86,6 +91,9 @@ export interface RunView {
   applied?: ApplyResult;
   /** Why the run stopped early (401, spend limit, cost limit, Ctrl-C…). */
   stopReason?: string;
+  /** Where the run's models came from ('vscode': cost unknown) and what to call them. */
+  readonly modelSource?: ModelSource;
+  readonly modelLabel?: string;
 }
 
 export interface RunSummary {
