@@ -3,7 +3,8 @@
 import * as vscode from 'vscode';
 import { Disposable } from '../core/lifecycle';
 import { validateApiKeyInput, type ApiKeyStore } from './apiKeyStore';
-import { CommandTitles as T, Commands } from './ids';
+import { CommandTitles as T, Commands, Settings } from './ids';
+import { chooseLmModel, describeLmModel } from './lmModels';
 import type { PlanPanels } from './planPanel';
 import { taskFileTemplateFor } from './taskFileTemplate';
 import type { TaskFiles } from './taskFiles';
@@ -51,6 +52,7 @@ export class CommandHandlers extends Disposable {
     reg(Commands.setApiKey, () => this.setApiKey());
     reg(Commands.clearApiKey, () => this.clearApiKey());
     reg(Commands.showLog, () => this.s.log.show(true));
+    reg(Commands.chooseVscodeModel, () => this.chooseVscodeModel());
     reg(Commands.openTaskFile, (uri?: vscode.Uri) => this.openTaskFile(uri));
     this.runCmds = new RunCommands(s);
     const r = this.runCmds;
@@ -116,6 +118,12 @@ export class CommandHandlers extends Disposable {
     if (key === undefined || !key.trim()) return;
     await this.s.apiKeys.store(key);
     void vscode.window.showInformationMessage('Parallel Agents: API key stored.');
+  }
+
+  async chooseVscodeModel(): Promise<void> {
+    const current = vscode.workspace.getConfiguration(Settings.section).get<string>(Settings.vscodeModel);
+    const model = await chooseLmModel(current);
+    if (model) void vscode.window.showInformationMessage(`Parallel Agents: agent tasks now run on VS Code's model ${describeLmModel(model)}, on its provider's terms (cost is not shown).`);
   }
 
   async clearApiKey(): Promise<void> {

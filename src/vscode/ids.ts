@@ -27,6 +27,7 @@ export const Commands = {
   acceptViolation: 'parallelAgents.acceptViolation',
   discardViolation: 'parallelAgents.discardViolation',
   openTaskFile: 'parallelAgents.openTaskFile',
+  chooseVscodeModel: 'parallelAgents.chooseVscodeModel',
 } as const;
 
 export type CommandId = (typeof Commands)[keyof typeof Commands];
@@ -58,6 +59,7 @@ export const CommandTitles: Readonly<Record<CommandId, string>> = {
   [Commands.pruneRuns]: 'Prune Old Runs…',
   [Commands.acceptViolation]: 'Accept Ownership Violation',
   [Commands.discardViolation]: 'Discard Ownership Violation',
+  [Commands.chooseVscodeModel]: 'Choose VS Code Model…',
 };
 
 /** Commands invoked by CodeLens and tree items only (not in package.json). */
@@ -139,6 +141,8 @@ export const Settings = {
   maxCostPerRun: 'maxCostPerRun',
   ownershipViolations: 'ownershipViolations',
   keepRuns: 'keepRuns',
+  modelSource: 'modelSource',
+  vscodeModel: 'vscodeModel',
 } as const;
 
 export const SecretKeys = {

@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { Disposable, Emitter } from '../core/lifecycle';
 import type { TaskStatus } from '../core/runModel';
 import type { ChooseAttemptResult, Run, RunOptions } from '../engine';
+import type { ModelProvider } from '../agents';
 import type { ApplyResult, GitRepo } from '../git';
 import type { ApiKeyStore } from './apiKeyStore';
 import type { Configuration } from './configuration';
@@ -23,6 +24,16 @@ let gitModule: Promise<GitModule> | undefined;
 const loadEngine = () => (engineModule ??= import('../engine/index.js'));
 // The git layer comes with the engine (one lazily loaded chunk, one copy of its classes).
 export const loadGit = (): Promise<GitModule> => (gitModule ??= loadEngine().then((e) => e.git));
+
+/** The provider for a run on VS Code's models; loaded with the engine (it needs the agent layer). */
+async function vscodeModelProvider(preferred: string | undefined): Promise<ModelProvider> {
+  const { selectLmModel, LmSetupError } = await import('./lmModels');
+  const choice = await selectLmModel(preferred).catch((e: unknown) => {
+    throw e instanceof LmSetupError ? new RunError(e.message) : e;
+  });
+  const { vscodeLmProvider } = await import('./lmProvider');
+  return vscodeLmProvider(choice.chosen, choice.available);
+}
 
 const HISTORY_LIMIT = 10;
 const COALESCE_MS = 150;
@@ -188,6 +199,8 @@ export class RunService extends Disposable {
     const s = this.config.read(folder.uri);
     // In demo mode a stored key is never sent: the scripted server takes the placeholder.
     const key = this.demo ? { key: this.demo.apiKey } : await this.apiKeys.get();
+    // VS Code's models (never in demo mode: the demo's scripted server stands in for Anthropic).
+    const modelProvider = !this.demo && s.modelSource === 'vscode' ? await vscodeModelProvider(s.vscodeModel) : undefined;
     const engine = await loadEngine();
     const opts: RunOptions = {
       workspace: folder.uri.fsPath,
@@ -198,7 +211,8 @@ export class RunService extends Disposable {
       ...(s.model && { model: s.model }),
       ...(Object.keys(s.prices).length && { prices: normalisePrices(s.prices) }),
       ...(s.maxCostPerRun !== undefined && { maxCostUsd: s.maxCostPerRun }),
-      ...(key && { apiKey: key.key }),
+      ...(key && !modelProvider && { apiKey: key.key }),
+      ...(modelProvider && { modelProvider }),
       ...(this.demo && { baseURL: this.demo.baseURL }),
       log: (level, message) => this.log[level](message),
     };
@@ -210,7 +224,7 @@ export class RunService extends Disposable {
       throw e;
     }
     this.watch(run, taskFile);
-    this.log.info(`run ${run.view.runId} started: ${run.view.tasks.map((t) => t.id).join(', ')} (concurrency ${run.view.concurrency})`);
+    this.log.info(`run ${run.view.runId} started: ${run.view.tasks.map((t) => t.id).join(', ')} (concurrency ${run.view.concurrency}; model ${run.view.modelLabel ?? 'default'})`);
     return fromRunView(run.view);
   }
 

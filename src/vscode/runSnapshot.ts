@@ -50,6 +50,9 @@ export interface RunSnapshot {
   readonly stopReason?: string;
   /** Changes outside the tasks' `owns` (a live run's analysis), repository-relative. */
   readonly violations?: readonly { readonly task: string; readonly path: string; readonly outsideWorkspace?: true }[];
+  /** Where the agents' models came from ('vscode': cost unknown) and the model's name (live runs). */
+  readonly modelSource?: 'anthropic' | 'vscode';
+  readonly modelLabel?: string;
 }
 
 const ZERO: TokenUsage = { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 };
@@ -67,6 +70,8 @@ export function fromRunView(v: RunView, applied?: RunSnapshot['applied']): RunSn
     expectedSpeedup: v.plan.expectedSpeedup,
     ...(v.stopReason !== undefined && { stopReason: v.stopReason }),
     ...(v.analysis?.violations.length && { violations: v.analysis.violations }),
+    ...(v.modelSource !== undefined && { modelSource: v.modelSource }),
+    ...(v.modelLabel !== undefined && { modelLabel: v.modelLabel }),
     ...(applied && { applied }),
     tasks: v.tasks.map((t) => ({
       id: t.id,
