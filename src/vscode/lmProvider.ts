@@ -35,7 +35,7 @@ function toVscodeMessage(m: ChatMessage, systemPrefix: string | undefined): vsco
     if (p.type === 'text') return [new vscode.LanguageModelTextPart(p.text)];
     if (p.type === 'tool_result') {
       // 1.100's tool results have no error flag: the text says it (as Anthropic's is_error would).
-      const text = p.isError ? `Error: ${p.content}` : p.content;
+      const text = p.isError && !/^error\b/i.test(p.content) ? `Error: ${p.content}` : p.content;
       return [new vscode.LanguageModelToolResultPart(p.id, [new vscode.LanguageModelTextPart(text)])];
     }
     return [];
