@@ -12,9 +12,18 @@
 //   'fatal', naming the command that chooses another model.
 // - anything else: a provider-specific error; a message that reads like a rate limit or an
 //   overload gets the back-off, the rest fails the agent with the provider's message.
-import { ModelError } from '../agents';
+// The result is the kind and message of the engine's ModelError (lmProvider.ts makes it: the
+// class comes with the lazily loaded engine).
+import type { ModelErrorKind } from '../agents';
+
+export interface LmErrorClass {
+  readonly kind: ModelErrorKind;
+  readonly message: string;
+}
 
 export const CHOOSE_MODEL_HINT = 'choose another with "Parallel Agents: Choose VS Code Model…"';
+
+const lmError = (kind: ModelErrorKind, message: string): LmErrorClass => ({ kind, message });
 
 function codeOf(e: unknown): string | undefined {
   if (!(e instanceof Error)) return undefined;
@@ -28,12 +37,11 @@ function detail(e: unknown): string {
 }
 
 /** `model` is what the user knows the model by (its name and vendor). */
-export function classifyLmError(e: unknown, model: string): ModelError {
-  if (e instanceof ModelError) return e;
+export function classifyLmError(e: unknown, model: string): LmErrorClass {
   const code = codeOf(e);
   const why = detail(e);
   if (code === 'NoPermissions') {
-    return new ModelError(
+    return lmError(
       'auth',
       `VS Code did not allow Parallel Agents to use the language model ${model} (NoPermissions${why}). ` +
         'Run the tasks again and choose "Allow" when VS Code asks, or allow it under Accounts › Manage Language Model Access; ' +
@@ -41,17 +49,17 @@ export function classifyLmError(e: unknown, model: string): ModelError {
     );
   }
   if (code === 'Blocked') {
-    return new ModelError('rateLimit', `VS Code's language model ${model} refused the request for now (Blocked${why}; a quota or rate limit).`);
+    return lmError('rateLimit', `VS Code's language model ${model} refused the request for now (Blocked${why}; a quota or rate limit).`);
   }
   if (code === 'NotFound') {
-    return new ModelError('fatal', `The language model ${model} is no longer available in VS Code (NotFound${why}); ${CHOOSE_MODEL_HINT}, then run again.`);
+    return lmError('fatal', `The language model ${model} is no longer available in VS Code (NotFound${why}); ${CHOOSE_MODEL_HINT}, then run again.`);
   }
   const text = e instanceof Error ? e.message : String(e);
   if (/rate.?limit|quota|too many requests|\b429\b/i.test(text)) {
-    return new ModelError('rateLimit', `The language model ${model} is rate limited${why}.`);
+    return lmError('rateLimit', `The language model ${model} is rate limited${why}.`);
   }
   if (/overload|capacity|\b529\b|\b503\b/i.test(text)) {
-    return new ModelError('overloaded', `The language model ${model} is overloaded${why}.`);
+    return lmError('overloaded', `The language model ${model} is overloaded${why}.`);
   }
-  return new ModelError('fatal', `The language model ${model} failed${code && code !== 'Unknown' ? ` (${code})` : ''}${why}.`);
+  return lmError('fatal', `The language model ${model} failed${code && code !== 'Unknown' ? ` (${code})` : ''}${why}.`);
 }

@@ -13,10 +13,11 @@
 //   every message sent, counted once per message; output: the reply). Cost is unknown
 //   (`pricesKnown: false`): the provider's own terms apply, nothing is invented.
 // - Errors: lmErrors.ts.
-// Loaded lazily (with the engine) when a run on VS Code's models starts.
+// The engine's ModelError and runTurnLoop are passed in (`EngineParts`): they come with the
+// lazily loaded engine chunk, and the extension must load one copy of the agent layer.
 import * as vscode from 'vscode';
 import { emptyUsage, type TokenUsage } from '../core/runModel';
-import { ModelError, runTurnLoop, type ChatMessage, type ChatModel, type ChatPart, type ChatReply, type ChatTurnRequest, type ModelProvider } from '../agents';
+import type { ChatMessage, ChatModel, ChatPart, ChatReply, ChatTurnRequest, ModelError, ModelProvider, runTurnLoop } from '../agents';
 import { classifyLmError } from './lmErrors';
 import { describeLmModel } from './lmModels';
 
@@ -72,12 +73,18 @@ class TokenCounter {
   }
 }
 
-function chatModelOf(models: ReadonlyMap<string, vscode.LanguageModelChat>): ChatModel {
+/** What this provider takes from the engine chunk (src/engine/index.ts). */
+export interface EngineParts {
+  readonly ModelError: typeof ModelError;
+  readonly runTurnLoop: typeof runTurnLoop;
+}
+
+function chatModelOf(engine: EngineParts, models: ReadonlyMap<string, vscode.LanguageModelChat>): ChatModel {
   const counters = new Map<string, TokenCounter>();
   return {
     async send(req: ChatTurnRequest): Promise<ChatReply> {
       const model = models.get(req.model);
-      if (!model) throw new ModelError('fatal', `The language model "${req.model}" is not one VS Code offered when the run started.`);
+      if (!model) throw new engine.ModelError('fatal', `The language model "${req.model}" is not one VS Code offered when the run started.`);
       const label = describeLmModel(model);
       const counter = counters.get(model.id) ?? new TokenCounter(model);
       counters.set(model.id, counter);
@@ -110,7 +117,8 @@ function chatModelOf(models: ReadonlyMap<string, vscode.LanguageModelChat>): Cha
           }
         } catch (e) {
           if (req.signal.aborted) throw e;
-          throw classifyLmError(e, label);
+          const c = classifyLmError(e, label);
+          throw new engine.ModelError(c.kind, c.message);
         }
         if (text) parts.push({ type: 'text', text });
         const usage: TokenUsage = emptyUsage();
@@ -130,10 +138,10 @@ function chatModelOf(models: ReadonlyMap<string, vscode.LanguageModelChat>): Cha
  * Agents on VS Code's models: `chosen` for every agent, unless the run asks for a model that
  * is one of `available` by id or family (a task's `model: gpt-4o` on a model VS Code has).
  */
-export function vscodeLmProvider(chosen: vscode.LanguageModelChat, available: readonly vscode.LanguageModelChat[] = [chosen]): ModelProvider {
+export function vscodeLmProvider(engine: EngineParts, chosen: vscode.LanguageModelChat, available: readonly vscode.LanguageModelChat[] = [chosen]): ModelProvider {
   const byId = new Map<string, vscode.LanguageModelChat>([[chosen.id, chosen]]);
   for (const m of available) if (!byId.has(m.id)) byId.set(m.id, m);
-  const chat = chatModelOf(byId);
+  const chat = chatModelOf(engine, byId);
   return {
     source: 'vscode',
     label: `VS Code · ${describeLmModel(chosen)}`,
@@ -142,7 +150,7 @@ export function vscodeLmProvider(chosen: vscode.LanguageModelChat, available: re
       const exact = byId.get(requested) ?? available.find((m) => m.family === requested);
       return (exact ?? chosen).id;
     },
-    converse: (conv) => runTurnLoop(chat, conv),
+    converse: (conv) => engine.runTurnLoop(chat, conv),
     describeError: (e) => (e instanceof Error ? e.message : String(e)),
   };
 }

@@ -31,8 +31,8 @@ async function vscodeModelProvider(preferred: string | undefined): Promise<Model
   const choice = await selectLmModel(preferred).catch((e: unknown) => {
     throw e instanceof LmSetupError ? new RunError(e.message) : e;
   });
-  const { vscodeLmProvider } = await import('./lmProvider');
-  return vscodeLmProvider(choice.chosen, choice.available);
+  const [{ vscodeLmProvider }, engine] = await Promise.all([import('./lmProvider'), loadEngine()]);
+  return vscodeLmProvider(engine, choice.chosen, choice.available);
 }
 
 const HISTORY_LIMIT = 10;

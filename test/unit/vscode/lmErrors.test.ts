@@ -2,7 +2,6 @@
 // errors are shaped as VS Code's LanguageModelError is (an Error with `code` set to the name
 // of its static constructor); the extension-host suite (lmModels.test.ts) sees real ones.
 import assert from 'node:assert/strict';
-import { ModelError } from '../../../src/agents/modelProvider';
 import { classifyLmError } from '../../../src/vscode/lmErrors';
 
 function lmError(code: string, message: string): Error {
@@ -41,10 +40,5 @@ describe('vscode/lmErrors', () => {
     assert.equal(other.kind, 'fatal');
     assert.equal(other.message, 'The language model GPT-4o (copilot/gpt-4o) failed: Bad request: tools malformed.');
     assert.equal(classifyLmError(lmError('ContentFiltered', 'filtered'), MODEL).message, 'The language model GPT-4o (copilot/gpt-4o) failed (ContentFiltered): filtered.');
-  });
-
-  it('keeps an error already classified', () => {
-    const e = new ModelError('overloaded', 'x');
-    assert.equal(classifyLmError(e, MODEL), e);
   });
 });
