@@ -9,7 +9,7 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import { APIError, APIUserAbortError } from '@anthropic-ai/sdk';
 import type { BetaMessage, BetaUsage } from '@anthropic-ai/sdk/resources/beta/messages/messages';
-import type { TokenUsage } from '../core/runModel';
+import type { TokenUsage } from '../core';
 import { ApiGate, ApiGateError } from './apiGate';
 import type { Conversation, ConversationEnd, ModelProvider, ModelTurn } from './modelProvider';
 

@@ -26,8 +26,7 @@
 // a provider whose cost is unknown (`pricesKnown: false`) reports costUsd 0 and no usd budget.
 import type Anthropic from '@anthropic-ai/sdk';
 import type { BetaRunnableTool } from '@anthropic-ai/sdk/lib/tools/BetaRunnableTool';
-import type { Task } from '../core/taskSchema';
-import type { TaskWorkspace } from '../core/workspace';
+import type { Task, TaskWorkspace } from '../core';
 import {
   addUsage,
   emptyUsage,
@@ -36,7 +35,7 @@ import {
   type TaskProgress,
   type TokenUsage,
   type TranscriptEntry,
-} from '../core/runModel';
+} from '../core';
 import { ApiGate, ApiGateError } from './apiGate';
 import { anthropicProvider } from './anthropicProvider';
 import type { ConversationEnd, ModelProvider, ModelSource } from './modelProvider';

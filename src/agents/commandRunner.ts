@@ -6,8 +6,8 @@
 // Members left running after the shell itself exits (e.g. `server &`) are ended the same way.
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import type { Task } from '../core/taskSchema';
-import { emptyUsage, type TaskProgress, type TranscriptEntry } from '../core/runModel';
+import type { Task } from '../core';
+import { emptyUsage, type TaskProgress, type TranscriptEntry } from '../core';
 
 export interface CommandTaskRequest {
   task: Task;

@@ -18,7 +18,7 @@
 //   every agent of the run (the shared back-off);
 // - 'fatal': this agent fails with the message (model not found, bad request, …).
 import type { BetaRunnableTool } from '@anthropic-ai/sdk/lib/tools/BetaRunnableTool';
-import type { StopReason, TokenUsage } from '../core/runModel';
+import type { StopReason, TokenUsage } from '../core';
 import type { ApiGate } from './apiGate';
 
 /** Where an agent's model comes from; front ends name it beside the model. */

@@ -11,7 +11,7 @@
 // anything else fails the agent. The tool calls of a reply that failed never run.
 import type { BetaToolUseBlock } from '@anthropic-ai/sdk/resources/beta/messages/messages';
 import { runRunnableTool } from '@anthropic-ai/sdk/lib/tools/BetaRunnableTool';
-import type { TokenUsage } from '../core/runModel';
+import type { TokenUsage } from '../core';
 import { ModelError, type AgentTool, type Conversation, type ConversationEnd, type ModelTurn } from './modelProvider';
 
 export type ChatPart =

@@ -8,6 +8,7 @@ export { chooseAttempt, leftOutLines, strategyJson, strategyLines, type ChooseAt
 // The git engine too, as one namespace: the extension loads this module lazily as one
 // chunk, so that both share one copy of the git layer (and its classes).
 export * as git from '../git/index';
+export { listWorkspaceFiles } from './workspaceFiles';
 // What a front end needs to bring its own model provider (src/vscode/lmProvider.ts), from this
 // chunk so that the extension loads one copy of the agent layer.
 export { ModelError, runTurnLoop } from '../agents';

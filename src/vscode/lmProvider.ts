@@ -16,7 +16,7 @@
 // The engine's ModelError and runTurnLoop are passed in (`EngineParts`): they come with the
 // lazily loaded engine chunk, and the extension must load one copy of the agent layer.
 import * as vscode from 'vscode';
-import { emptyUsage, type TokenUsage } from '../core/runModel';
+import { emptyUsage, type TokenUsage } from '../core';
 import type { ChatMessage, ChatModel, ChatPart, ChatReply, ChatTurnRequest, ModelError, ModelProvider, runTurnLoop } from '../agents';
 import { classifyLmError } from './lmErrors';
 import { describeLmModel } from './lmModels';
