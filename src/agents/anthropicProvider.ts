@@ -52,7 +52,7 @@ function withGate(client: Anthropic, gate: ApiGate): Anthropic {
 }
 
 function turnOf(msg: BetaMessage): ModelTurn {
-  return { text: textOf(msg), usage: usageOf(msg.usage), stopReason: msg.stop_reason ?? 'end_turn', content: msg.content };
+  return { text: textOf(msg), usage: usageOf(msg.usage), stopReason: msg.stop_reason ?? 'end_turn', content: msg.content, rawUsage: msg.usage };
 }
 
 /** Today's path: Anthropic's Messages API through `client`, gated by `gate` (the run's). */

@@ -237,7 +237,14 @@ export async function runAgentTask(req: AgentTaskRequest): Promise<AgentTaskResu
         tokens = addUsage(tokens, turn.usage);
         turns++;
         if (turn.text) lastText = turn.text;
-        transcript('assistant', { content: turn.content, stop_reason: turn.stopReason, usage: turn.usage });
+        // The transcript keeps the Messages API's usage names (transcriptFormat.ts reads them).
+        const usage = turn.rawUsage ?? {
+          input_tokens: turn.usage.input,
+          output_tokens: turn.usage.output,
+          cache_read_input_tokens: turn.usage.cacheRead,
+          cache_creation_input_tokens: turn.usage.cacheWrite,
+        };
+        transcript('assistant', { content: turn.content, stop_reason: turn.stopReason, usage });
         progress();
       },
       onRetry(message) {

@@ -46,6 +46,8 @@ export interface ModelTurn {
   readonly stopReason: 'end_turn' | 'tool_use' | 'max_tokens' | 'refusal' | (string & {});
   /** The provider's own form of the reply, for the transcript. */
   readonly content: unknown;
+  /** The provider's own usage record, for the transcript (default: `usage` in the Messages API's names). */
+  readonly rawUsage?: unknown;
 }
 
 /** One agent's conversation, as runAgentTask hands it to a provider. */

@@ -71,10 +71,12 @@ describe('agents/runTurnLoop (a per-turn model through the model provider seam)'
       { parts: [{ type: 'text', text: 'Writing.' }, call('1', 'write_file', { path: 'docs/readme.md', content: 'x' }), call('2', 'edit_file', { path: 'src/a.ts', old_text: '1', new_text: '2' })] },
       { parts: [{ type: 'text', text: 'Edited src/a.ts.' }] },
     ]);
-    const { ws, result } = run(s.model);
+    const { ws, rec, result } = run(s.model);
     const r = await result;
     assert.equal(r.status, 'succeeded', r.error);
     assert.equal(r.output, 'Edited src/a.ts.');
+    // The transcript's turns carry usage in the Messages API's names, as on Anthropic (transcriptFormat.ts).
+    assert.deepEqual((rec.of('assistant')[0]?.data as { usage?: unknown }).usage, { input_tokens: 10, output_tokens: 5, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 });
     assert.equal(r.modelSource, 'vscode');
     assert.equal(r.turns, 2);
     assert.deepEqual(r.tokens, { input: 20, output: 10, cacheRead: 0, cacheWrite: 0 });

@@ -62,6 +62,8 @@ export interface ScriptedTurn {
    */
   hold?: boolean;
   delayMs?: number;
+  /** Serves this turn only once a fault was thrown for that task (then after `delayMs`). */
+  afterFaultOf?: string;
 }
 
 export type LmScript = Record<string, ScriptedTurn[]>;
@@ -121,6 +123,8 @@ export function activate(context: vscode.ExtensionContext): ScriptedLmApi {
   const requests: SeenRequest[] = [];
   let callIds = 0;
   const held = new Set<() => void>();
+  const faulted = new Set<string>();
+  const onFault = new Set<() => void>();
 
   const provider: ProposedChatProvider = {
     async provideLanguageModelResponse(messages, options, _extensionId, progress, token) {
@@ -143,7 +147,22 @@ export function activate(context: vscode.ExtensionContext): ScriptedLmApi {
       if (fault) {
         seen.outcome = 'fault';
         seen.fault = fault;
+        faulted.add(taskId as string);
+        for (const f of [...onFault]) f();
         throw vscode.LanguageModelError[fault](`scripted ${fault} for task ${taskId}, turn ${turn}`);
+      }
+      const after = scripted.afterFaultOf;
+      if (after !== undefined) {
+        await new Promise<void>((resolve) => {
+          const check = () => {
+            if (!faulted.has(after) && !token.isCancellationRequested) return;
+            onFault.delete(check);
+            resolve();
+          };
+          onFault.add(check);
+          check();
+          token.onCancellationRequested(check);
+        });
       }
       if (scripted.delayMs) await new Promise((r) => setTimeout(r, scripted.delayMs));
       if (scripted.text) progress.report({ index: 0, part: new vscode.LanguageModelTextPart(scripted.text) });
@@ -196,6 +215,7 @@ export function activate(context: vscode.ExtensionContext): ScriptedLmApi {
     setScript(s) {
       script = s;
       attempts.clear();
+      faulted.clear();
     },
     requests,
     setRegistered,

@@ -200,7 +200,8 @@ describe("agents on VS Code's language models (vscode.lm, scripted provider)", (
           { faults: ['Blocked'], toolCalls: [{ name: 'write_file', input: { path: 'notes/a.md', content: 'a\n' } }] },
           { text: 'Wrote a.' },
         ],
-        other: [{ delayMs: 600, toolCalls: [{ name: 'write_file', input: { path: 'notes/b.md', content: 'b\n' } }] }, { text: 'Wrote b.' }],
+        // Its first reply comes just after the Blocked one, so its next request meets the cooldown.
+        other: [{ afterFaultOf: 'slow', toolCalls: [{ name: 'write_file', input: { path: 'notes/b.md', content: 'b\n' } }] }, { text: 'Wrote b.' }],
       });
       const before = lm.requests.length;
       const { run } = await runToEnd(api);
