@@ -3,7 +3,7 @@
 // file per test so that mocha can load them itself. `vscode` comes from the host and
 // `mocha` from node_modules at run time.
 import * as esbuild from 'esbuild';
-import { readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -27,3 +27,24 @@ await esbuild.build({
   absWorkingDir: root,
 });
 console.log(`build-tests: ${entryPoints.length} files → ${outdir}`);
+
+// The scripted chat model provider (a second extension, installed next to ours by
+// runInServer.mjs): its package.json and its bundle.
+const lmSource = join(root, 'test', 'vscode', 'lmTestExtension');
+const lmOut = join(root, 'out', 'test', 'vscode', 'lmTestExtension');
+rmSync(lmOut, { recursive: true, force: true });
+mkdirSync(lmOut, { recursive: true });
+copyFileSync(join(lmSource, 'package.json'), join(lmOut, 'package.json'));
+await esbuild.build({
+  entryPoints: [join(lmSource, 'extension.ts')],
+  outfile: join(lmOut, 'out', 'extension.js'),
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: 'inline',
+  external: ['vscode'],
+  logLevel: 'warning',
+  absWorkingDir: root,
+});
+console.log(`build-tests: scripted chat model provider → ${lmOut}`);

@@ -66,6 +66,7 @@ export const manifest = {
       cmd('parallelAgents.acceptViolation', 'Accept Ownership Violation', { icon: '$(check)', enablement: trusted }),
       cmd('parallelAgents.discardViolation', 'Discard Ownership Violation', { icon: '$(trash)' }),
       cmd('parallelAgents.proposeTasks', 'Plan Tasks from a Goal…', { icon: '$(sparkle)', enablement: trusted }),
+      cmd('parallelAgents.chooseVscodeModel', 'Choose VS Code Model…', { icon: '$(sparkle)' }),
     ],
     viewsContainers: {
       activitybar: [{ id: 'parallelAgents', title: C, icon: 'media/parallel-agents.svg' }],
@@ -86,8 +87,10 @@ export const manifest = {
       {
         view: 'parallelAgents.agents',
         contents:
-          'Agent tasks need an Anthropic API key. It is kept in VS Code\'s secret storage (ANTHROPIC_API_KEY from the environment also works).\n[Set API Key](command:parallelAgents.setApiKey)',
-        when: 'parallelAgents.hasTaskFile && !parallelAgents.hasApiKey && isWorkspaceTrusted',
+          'Agent tasks need a model: an Anthropic API key (kept in VS Code\'s secret storage; ANTHROPIC_API_KEY from the environment also works), ' +
+          'or one of the language models VS Code offers (GitHub Copilot\'s or another extension\'s), used with your consent and on its provider\'s terms.\n' +
+          '[Set API Key](command:parallelAgents.setApiKey)\n[Use VS Code\'s Models](command:parallelAgents.chooseVscodeModel)',
+        when: 'parallelAgents.hasTaskFile && !parallelAgents.hasApiKey && config.parallelAgents.modelSource != vscode && isWorkspaceTrusted',
       },
       {
         view: 'parallelAgents.agents',
@@ -134,6 +137,7 @@ export const manifest = {
         { command: 'parallelAgents.runSelectedTasks', when: 'view == parallelAgents.agents && parallelAgents.hasTaskFile', group: '1_run@1' },
         { command: 'parallelAgents.setApiKey', when: 'view == parallelAgents.agents', group: '2_config@1' },
         { command: 'parallelAgents.clearApiKey', when: 'view == parallelAgents.agents && parallelAgents.hasApiKey', group: '2_config@2' },
+        { command: 'parallelAgents.chooseVscodeModel', when: 'view == parallelAgents.agents', group: '2_config@3' },
         { command: 'parallelAgents.showLog', when: 'view == parallelAgents.agents', group: '3_log@1' },
         { command: 'parallelAgents.pruneRuns', when: 'view == parallelAgents.agents && parallelAgents.hasRuns', group: '3_log@2' },
       ],
@@ -189,6 +193,23 @@ export const manifest = {
           default: '',
           scope: 'resource',
           markdownDescription: 'Model for agent tasks that name none (a task\'s `model`, then the task file\'s top-level `model`, win over this). Empty: the engine\'s default.',
+        },
+        'parallelAgents.modelSource': {
+          type: 'string',
+          enum: ['anthropic', 'vscode'],
+          enumDescriptions: [
+            'Anthropic\'s API with your API key (prompt caching, costs in USD).',
+            'A language model VS Code offers (GitHub Copilot\'s or another extension\'s), with your consent and on its provider\'s terms: no API key, cost shown as unknown.',
+          ],
+          default: 'anthropic',
+          scope: 'application',
+          markdownDescription: 'Where agent tasks get their model. `vscode`: a model VS Code offers (pick one with **Parallel Agents: Choose VS Code Model…**). The CLI always uses Anthropic.',
+        },
+        'parallelAgents.vscodeModel': {
+          type: 'string',
+          default: '',
+          scope: 'application',
+          markdownDescription: 'Id of the VS Code model agent tasks run on when `#parallelAgents.modelSource#` is `vscode` (set by **Choose VS Code Model…**). Empty: the first model VS Code offers.',
         },
         'parallelAgents.taskFile': {
           type: 'string',

@@ -26,7 +26,8 @@ if (!has('--no-build')) {
 }
 ensureCodeServer();
 // Passed on to the extension-host runner.
-const suiteArgs = has('--verbose') ? ['--verbose'] : [];
+// The suite takes about four minutes here (the VS Code model tests added one); 600 s leaves room on a busy machine.
+const suiteArgs = ['--timeout', '600', ...(has('--verbose') ? ['--verbose'] : [])];
 const grepAt = argv.indexOf('--grep');
 if (grepAt >= 0) suiteArgs.push('--grep', argv[grepAt + 1] ?? '');
 const results = [];

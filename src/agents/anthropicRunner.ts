@@ -1,5 +1,6 @@
-// Agent tasks: the SDK's tool runner (client.beta.messages.toolRunner, streaming) with the
-// file tools of tools.ts on the task's TaskWorkspace.
+// Agent tasks: one agent's loop on a model provider (by default Anthropic's SDK tool runner,
+// client.beta.messages.toolRunner, streaming) with the file tools of tools.ts on the task's
+// TaskWorkspace.
 //
 // Outcomes (AgentTaskResult):
 // - succeeded / 'done': the model ended its turn; `output` is its last text.
@@ -14,14 +15,16 @@
 //   under way is awaited, for at most 500 ms, before the promise resolves).
 // - failed / 'error': an API error the SDK's retries did not cure, a 401 (the shared ApiGate
 //   trips and every agent of the run fails with "set a valid API key"), a retry-after too long
-//   to wait on, a refusal, or a reply cut at max_tokens.
+//   to wait on, a refusal, or a reply cut at max_tokens; on another provider, its ModelError
+//   (an 'auth' one trips the gate like a 401: every agent fails with its message).
 //
-// A reply stream that breaks off before `message_stop` is never acted on: its tool calls do
-// not run. The turn is sent again (up to `maxStreamRetries` times; the SDK's message thread
-// then replays the full history under a new thread).
+// The loop is provider-neutral: a ModelProvider (modelProvider.ts) holds the conversation
+// with its model. `anthropicProvider` (the SDK's tool runner, prompt caching, message threads;
+// a reply stream that breaks off is never acted on and is sent again up to `maxStreamRetries`
+// times) is used when the request passes `client`; VS Code's models come in as `provider`.
+// Tools, guards, budgets, progress and the outcomes above are the same for every provider;
+// a provider whose cost is unknown (`pricesKnown: false`) reports costUsd 0 and no usd budget.
 import type Anthropic from '@anthropic-ai/sdk';
-import { APIError, APIUserAbortError } from '@anthropic-ai/sdk';
-import type { BetaMessage, BetaUsage } from '@anthropic-ai/sdk/resources/beta/messages/messages';
 import type { BetaRunnableTool } from '@anthropic-ai/sdk/lib/tools/BetaRunnableTool';
 import type { Task, TaskWorkspace } from '../core';
 import {
@@ -34,6 +37,8 @@ import {
   type TranscriptEntry,
 } from '../core';
 import { ApiGate, ApiGateError } from './apiGate';
+import { anthropicProvider } from './anthropicProvider';
+import type { ConversationEnd, ModelProvider, ModelSource } from './modelProvider';
 import { createWritePolicy } from './pathGuard';
 import { budgetTokens, costUsd, type PriceTable } from './pricing';
 import { buildSystemPrompt, firstUserMessage, type AgentInstance } from './systemPrompt';
@@ -47,7 +52,10 @@ export interface AgentTaskRequest {
   taskFilePath: string;
   /** Outputs of the tasks this one depends on, shown in the system prompt. */
   dependencies: readonly TaskOutput[];
-  client: Anthropic;
+  /** The model source (anthropicProvider, the VS Code LM provider). Wins over `client`. */
+  provider?: ModelProvider;
+  /** Compatibility: an Anthropic client, used through anthropicProvider when no `provider` is given. */
+  client?: Anthropic;
   /** The run's model, for a task that names none (a task's own `model` wins); else DEFAULT_MODEL. */
   model?: string;
   /** The run's shared limiter / circuit breaker. */
@@ -83,44 +91,8 @@ export interface AgentTaskResult {
   /** Workspace-relative paths the agent changed (from `workspace.changes()`). */
   changed: string[];
   model: string;
-}
-
-function usageOf(u: Partial<BetaUsage> | undefined): TokenUsage {
-  return {
-    input: u?.input_tokens ?? 0,
-    output: u?.output_tokens ?? 0,
-    cacheRead: u?.cache_read_input_tokens ?? 0,
-    cacheWrite: u?.cache_creation_input_tokens ?? 0,
-  };
-}
-
-function textOf(msg: BetaMessage): string {
-  return msg.content
-    .filter((b): b is Extract<typeof b, { type: 'text' }> => b.type === 'text')
-    .map((b) => b.text)
-    .join('\n')
-    .trim();
-}
-
-/** Errors after which the turn is worth sending again: the reply stream broke off. */
-function isInterruptedStream(e: unknown): boolean {
-  if (e instanceof ApiGateError || e instanceof APIUserAbortError) return false;
-  if (e instanceof APIError && typeof e.status === 'number') return false;
-  return true;
-}
-
-function describeError(e: unknown): string {
-  if (e instanceof ApiGateError) return e.message;
-  if (e instanceof APIError) {
-    const status = typeof e.status === 'number' ? ` (HTTP ${e.status})` : '';
-    return `The model API failed${status}: ${e.message}`;
-  }
-  return e instanceof Error ? e.message : String(e);
-}
-
-function withGate(client: Anthropic, gate: ApiGate): Anthropic {
-  const others = client.middleware.filter((m) => m !== gate.middleware);
-  return client.withOptions({ middleware: [...others, gate.middleware] });
+  /** Where the model came from; with 'vscode' the cost is unknown (costUsd is 0). */
+  modelSource: ModelSource;
 }
 
 const BUDGET_NOTES: Partial<Record<StopReason, string>> = {
@@ -129,10 +101,18 @@ const BUDGET_NOTES: Partial<Record<StopReason, string>> = {
   usdBudget: 'the cost budget',
 };
 
+function providerOf(req: AgentTaskRequest): ModelProvider | undefined {
+  if (req.provider) return req.provider;
+  return req.client ? anthropicProvider(req.client) : undefined;
+}
+
 export async function runAgentTask(req: AgentTaskRequest): Promise<AgentTaskResult> {
   const { task } = req;
   const started = Date.now();
-  const model = task.model ?? req.model ?? DEFAULT_MODEL;
+  const provider = providerOf(req);
+  const model = provider ? provider.modelFor(task.model ?? req.model ?? DEFAULT_MODEL) : (task.model ?? req.model ?? DEFAULT_MODEL);
+  const priced = provider?.pricesKnown ?? true;
+  const cost = (t: TokenUsage) => (priced ? costUsd(t, model, req.prices) : 0);
   let tokens = emptyUsage();
   let liveTurn = emptyUsage();
   let turns = 0;
@@ -154,7 +134,7 @@ export async function runAgentTask(req: AgentTaskRequest): Promise<AgentTaskResu
         ...(currentTool ? { currentTool } : {}),
         ...(textDelta ? { textDelta } : {}),
         tokens: t,
-        costUsd: costUsd(t, model, req.prices),
+        costUsd: cost(t),
         turns,
         elapsedMs: Date.now() - started,
       });
@@ -174,10 +154,11 @@ export async function runAgentTask(req: AgentTaskRequest): Promise<AgentTaskResu
       stopReason,
       output,
       tokens: t,
-      costUsd: costUsd(t, model, req.prices),
+      costUsd: cost(t),
       turns,
       changed: req.workspace.changes().map((c) => c.path),
       model,
+      modelSource: provider?.source ?? 'anthropic',
       ...(error !== undefined ? { error } : {}),
     };
     transcript('event', { kind: 'end', status, stopReason, ...(error ? { error } : {}) });
@@ -189,6 +170,7 @@ export async function runAgentTask(req: AgentTaskRequest): Promise<AgentTaskResu
   if (!task.prompt?.trim()) {
     return result('failed', 'error', '', `Task "${task.id}" has no prompt (agent tasks need prompt or promptFile).`);
   }
+  if (!provider) return result('failed', 'error', '', 'No model to run the agent on: the request has neither a provider nor an Anthropic client.');
 
   // Aborted by the caller's signal or by a tripped gate.
   const ac = new AbortController();
@@ -217,8 +199,6 @@ export async function runAgentTask(req: AgentTaskRequest): Promise<AgentTaskResu
   });
   const wanted = req.fileTools;
   const tools = [...(wanted ? fileTools.filter((t) => wanted.includes(t.name as ToolName)) : fileTools), ...(req.extraTools ?? [])];
-  // The last tool definition closes the first cache breakpoint (tools); the system blocks add two more.
-  Object.assign(tools[tools.length - 1] as object, { cache_control: { type: 'ephemeral' } });
   const system = buildSystemPrompt({
     task,
     taskFilePath: req.taskFilePath,
@@ -229,78 +209,53 @@ export async function runAgentTask(req: AgentTaskRequest): Promise<AgentTaskResu
   transcript('system', { model, system: system.map((b) => b.text).join('\n\n'), tools: tools.map((t) => t.name) });
   transcript('user', { text: userText });
 
-  const client = withGate(req.client, req.gate);
-  const runner = client.beta.messages.toolRunner(
-    {
-      model,
-      max_tokens: req.maxTokens ?? DEFAULT_MAX_TOKENS,
-      system,
-      tools,
-      messages: [{ role: 'user', content: userText }],
-      stream: true,
-    },
-    { signal: ac.signal },
-  );
-
   const budgetStop = (): StopReason | undefined => {
     if (task.maxTurns !== undefined && turns >= task.maxTurns) return 'maxTurns';
     if (task.budget?.tokens !== undefined && budgetTokens(tokens) >= task.budget.tokens) return 'tokenBudget';
-    if (task.budget?.usd !== undefined && costUsd(tokens, model, req.prices) >= task.budget.usd) return 'usdBudget';
+    if (priced && task.budget?.usd !== undefined && cost(tokens) >= task.budget.usd) return 'usdBudget';
     return undefined;
   };
 
   let lastText = '';
-  type LoopEnd = { stop: StopReason; final?: BetaMessage };
-  const loop = async (): Promise<LoopEnd> => {
-    let retriesLeft = req.maxStreamRetries ?? 2;
-    for (;;) {
-      try {
-        let final: BetaMessage | undefined;
-        for await (const stream of runner) {
-          liveTurn = emptyUsage();
-          stream.on('streamEvent', (_event, snapshot) => {
-            liveTurn = usageOf(snapshot.usage);
-            progress();
-          });
-          stream.on('text', (delta) => progress(delta));
-          // On failure the body ends quietly: the runner then rethrows the error itself, and
-          // stays iterable, so a broken-off turn can be sent again.
-          const msg = await stream.finalMessage().catch(() => undefined);
-          if (!msg) continue;
-          liveTurn = emptyUsage();
-          tokens = addUsage(tokens, usageOf(msg.usage));
-          turns++;
-          const text = textOf(msg);
-          if (text) lastText = text;
-          transcript('assistant', { content: msg.content, stop_reason: msg.stop_reason, usage: msg.usage });
-          progress();
-          final = msg;
-          if (msg.stop_reason === 'tool_use') {
-            const stop = budgetStop();
-            if (stop) {
-              await runner.generateToolResponse(ac.signal);
-              return { stop };
-            }
-            if (req.finishWhen) {
-              await runner.generateToolResponse(ac.signal);
-              if (req.finishWhen()) return { stop: 'done', final: msg };
-            }
-          }
-        }
-        return final ? { stop: 'done', final } : { stop: 'done' };
-      } catch (e) {
+  const loop = (): Promise<ConversationEnd> =>
+    provider.converse({
+      model,
+      system,
+      userText,
+      tools,
+      maxTokens: req.maxTokens ?? DEFAULT_MAX_TOKENS,
+      maxStreamRetries: req.maxStreamRetries ?? 2,
+      signal: ac.signal,
+      gate: req.gate,
+      onLiveUsage(usage) {
+        liveTurn = usage;
+        progress();
+      },
+      onTextDelta: (delta) => progress(delta),
+      onTurn(turn) {
+        liveTurn = emptyUsage();
+        tokens = addUsage(tokens, turn.usage);
+        turns++;
+        if (turn.text) lastText = turn.text;
+        // The transcript keeps the Messages API's usage names (transcriptFormat.ts reads them).
+        const usage = turn.rawUsage ?? {
+          input_tokens: turn.usage.input,
+          output_tokens: turn.usage.output,
+          cache_read_input_tokens: turn.usage.cacheRead,
+          cache_creation_input_tokens: turn.usage.cacheWrite,
+        };
+        transcript('assistant', { content: turn.content, stop_reason: turn.stopReason, usage });
+        progress();
+      },
+      onRetry(message) {
         // A failed turn is still billed for what streamed.
         tokens = addUsage(tokens, liveTurn);
         liveTurn = emptyUsage();
-        if (ac.signal.aborted || !isInterruptedStream(e) || retriesLeft <= 0) throw e;
-        retriesLeft--;
-        transcript('event', {
-          kind: 'retry',
-          message: `The reply stream broke off (${describeError(e)}); nothing of it was applied. Sending the turn again.`,
-        });
-      }
-    }
-  };
+        transcript('event', { kind: 'retry', message });
+      },
+      budgetStop,
+      ...(req.finishWhen && { finishWhen: req.finishWhen }),
+    });
 
   const aborted = new Promise<'aborted'>((resolve) => {
     if (ac.signal.aborted) resolve('aborted');
@@ -324,7 +279,7 @@ export async function runAgentTask(req: AgentTaskRequest): Promise<AgentTaskResu
       if (outcome.error instanceof ApiGateError && req.gate.isTripped) {
         return result('failed', 'error', lastText, req.gate.tripMessage);
       }
-      return result('failed', 'error', lastText, describeError(outcome.error));
+      return result('failed', 'error', lastText, provider.describeError(outcome.error));
     }
     const { stop, final } = outcome.end;
     const note = BUDGET_NOTES[stop];
@@ -333,8 +288,8 @@ export async function runAgentTask(req: AgentTaskRequest): Promise<AgentTaskResu
       transcript('event', { kind: 'budget', stopReason: stop });
       return result('succeeded', stop, out);
     }
-    if (final?.stop_reason === 'refusal') return result('failed', 'error', lastText, 'The model declined the task (stop_reason: refusal).');
-    if (final?.stop_reason === 'max_tokens') {
+    if (final?.stopReason === 'refusal') return result('failed', 'error', lastText, 'The model declined the task (stop_reason: refusal).');
+    if (final?.stopReason === 'max_tokens') {
       return result('failed', 'error', lastText, `The model's reply was cut at max_tokens (${req.maxTokens ?? DEFAULT_MAX_TOKENS}).`);
     }
     return result('succeeded', 'done', lastText);

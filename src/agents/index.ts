@@ -2,6 +2,19 @@
 // API gate, and the pieces they are made of.
 export { runAgentTask, type AgentTaskRequest, type AgentTaskResult } from './anthropicRunner';
 export {
+  ModelError,
+  type AgentTool,
+  type Conversation,
+  type ConversationEnd,
+  type ModelErrorKind,
+  type ModelProvider,
+  type ModelSource,
+  type ModelTurn,
+  type SystemBlock,
+} from './modelProvider';
+export { anthropicProvider } from './anthropicProvider';
+export { runTurnLoop, type ChatModel, type ChatMessage, type ChatPart, type ChatReply, type ChatToolSpec, type ChatTurnRequest, type TurnLoopOptions } from './turnLoop';
+export {
   runCommandTask,
   killProcessGroup,
   processGroupAlive,

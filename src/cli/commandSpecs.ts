@@ -80,7 +80,10 @@ export const COMMANDS: readonly CommandSpec[] = [
       { name: 'max-cost', kind: 'string', value: 'USD', help: 'cancel the run when its total cost passes this many US dollars' },
       json('the run'),
     ],
-    details: ['The model endpoint comes from ANTHROPIC_API_KEY and ANTHROPIC_BASE_URL.'],
+    details: [
+      'The model endpoint comes from ANTHROPIC_API_KEY and ANTHROPIC_BASE_URL.',
+      'Agents run on Anthropic\'s API only: VS Code\'s models (parallelAgents.modelSource "vscode") need the extension.',
+    ],
   },
   {
     name: 'runs',

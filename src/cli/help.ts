@@ -40,6 +40,7 @@ export function mainHelp(): string {
     '`parallel-agents <command> --help` explains a command’s options. RUN may be "last" (the newest run).',
     'exit codes: 0 ok · 1 invalid task file, failed or undecided task, or unresolved conflict · 2 usage',
     'The model endpoint comes from ANTHROPIC_API_KEY and ANTHROPIC_BASE_URL.',
+    'The CLI runs agents on Anthropic\'s API only; VS Code\'s own models (setting parallelAgents.modelSource "vscode") are for the extension.',
   );
   return lines.join('\n') + '\n';
 }

@@ -27,7 +27,7 @@ export function agentRequest(ctx: TaskRunContext, task: Task, parts: AgentReques
     // The task carries the resolved model too: the runner lets a task's own model win.
     task: task.model === model ? task : { ...task, model },
     taskFilePath: ctx.taskFilePath,
-    client: ctx.client(),
+    ...(ctx.provider ? { provider: ctx.provider } : { client: ctx.client() }),
     model,
     gate: ctx.gate,
     ...(ctx.prices !== undefined && { prices: ctx.prices }),

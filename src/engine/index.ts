@@ -15,3 +15,6 @@ export { proposeTasks, currentTaskFile, ProposeSetupError, DEFAULT_MAX_ROUNDS, D
 export { checkProposal, proposalYaml, type CheckedProposal, type CheckProposalOptions, type ProposalFinding } from './proposeAnalysis';
 export { writeProposal, backupStamp, ProposalNotValidError, type WrittenProposal } from './proposeWrite';
 export { listWorkspaceFiles } from './workspaceFiles';
+// What a front end needs to bring its own model provider (src/vscode/lmProvider.ts), from this
+// chunk so that the extension loads one copy of the agent layer.
+export { ModelError, runTurnLoop } from '../agents';

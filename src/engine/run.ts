@@ -104,6 +104,7 @@ export class Run extends Disposable {
               taskFilePath,
               plan,
               client,
+              ...(options.modelProvider !== undefined && { provider: options.modelProvider }),
               gate,
               resolveModel,
               ...(options.prices !== undefined && { prices: options.prices }),

@@ -8,6 +8,7 @@
 // (`workspacePath`), and none has to guess it.
 import type { StopReason, TaskProgress, TaskStatus, TokenUsage, StrategyOutcome, TaskKind } from '../core';
 import type { ApplyResult, JournalApply, JournalOwner, RunAnalysis } from '../git';
+import type { ModelSource } from '../agents';
 
 export const RECORD_VERSION = 2;
 
@@ -71,6 +72,9 @@ export interface RunRecord {
   readonly finishedAt?: number;
   /** Why the run stopped early (401, spend limit, cost limit, Ctrl-C…). */
   readonly stopReason?: string;
+  /** Where the agents' models came from ('vscode': VS Code's language models, cost unknown) and the model's name. */
+  readonly modelSource?: ModelSource;
+  readonly modelLabel?: string;
   /** In the plan's order. */
   readonly tasks: readonly TaskRecord[];
   /** The apply's bookkeeping (the git layer mirrors its apply record here). */

@@ -15,7 +15,7 @@ import {
   MAX_CONCURRENCY,
   type Task,
 } from '../core';
-import { ApiGate, createAnthropicClient } from '../agents';
+import { ApiGate, createAnthropicClient, DEFAULT_MODEL } from '../agents';
 import {
   assertNotApplying,
   createRunId,
@@ -100,7 +100,7 @@ export async function startRun(options: RunOptions): Promise<Run> {
   const p = await prepareRun(options);
   const needsModel = p.tasks.some((t) => t.kind === 'agent' || (t.kind === 'aggregate' && t.aggregate?.mode === 'summarize'));
   const apiKey = options.apiKey ?? process.env['ANTHROPIC_API_KEY'];
-  if (needsModel && !apiKey) {
+  if (needsModel && !apiKey && !options.modelProvider) {
     throw new RunSetupError(
       'this run has agent tasks but no API key: set ANTHROPIC_API_KEY (or "Parallel Agents: Set API Key" in VS Code) and run again',
     );
@@ -127,6 +127,8 @@ export async function startRun(options: RunOptions): Promise<Run> {
     predictedSpeedup: p.plan.predictedSpeedup,
     status: 'running',
     startedAt: Date.now(),
+    modelSource: options.modelProvider?.source ?? 'anthropic',
+    modelLabel: options.modelProvider?.label ?? p.defaultModel ?? options.model ?? DEFAULT_MODEL,
     tasks: p.tasks.map((t) => ({
       id: t.id,
       kind: t.kind,

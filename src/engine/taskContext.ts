@@ -12,7 +12,7 @@ import type {
   StrategyOutcome,
   Task,
 } from '../core';
-import { DEFAULT_MODEL, type ApiGate, type PriceTable } from '../agents';
+import { DEFAULT_MODEL, type ApiGate, type ModelProvider, type PriceTable } from '../agents';
 import type { GitRepo, ObjectReader } from '../git';
 
 export interface TaskRunContext {
@@ -27,6 +27,8 @@ export interface TaskRunContext {
   /** The run's plan (waves order an aggregate's sections; concurrency caps attempts and voters). */
   readonly plan?: Plan;
   readonly client: () => Anthropic;
+  /** The run's model provider when it is not Anthropic through `client` (RunOptions.modelProvider). */
+  readonly provider?: ModelProvider;
   readonly gate: ApiGate;
   /** The model an agent of `task` runs on (see modelResolver). */
   readonly resolveModel: (task: Task, instanceModel?: string) => string;

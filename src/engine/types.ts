@@ -1,5 +1,5 @@
 // How front ends start a run (the run itself is described by runRecord.ts).
-import type { PriceTable } from '../agents';
+import type { ModelProvider, PriceTable } from '../agents';
 
 export interface RunOptions {
   /** The workspace folder (holding `.agents/`), or any folder when `taskFile` is given. */
@@ -16,6 +16,11 @@ export interface RunOptions {
   readonly apiKey?: string;
   readonly baseURL?: string;
   readonly model?: string;
+  /**
+   * The model source for every agent of the run (VS Code's models, from src/vscode/lm*.ts).
+   * Without it: Anthropic's API with `apiKey` / ANTHROPIC_API_KEY (the CLI's only source).
+   */
+  readonly modelProvider?: ModelProvider;
   readonly prices?: PriceTable;
   /** Cancel the run when its total cost passes this many USD. */
   readonly maxCostUsd?: number;

@@ -127,7 +127,9 @@ function runItem(r: RunSnapshot, demo: boolean): vscode.TreeItem {
   const tip = new vscode.MarkdownString(undefined, true);
   tip.appendMarkdown(`**Run ${r.runId}** — ${r.status}\n\n`);
   tip.appendMarkdown(`Started ${formatClock(r.startedAt)}${r.finishedAt ? `, took ${formatDuration(wall)}` : ''}\n\n`);
-  tip.appendMarkdown(`Tasks: ${taskCounts(r.tasks)}${cost > 0 ? ` — ${formatCost(cost)}` : ''}\n\n`);
+  const onVscode = r.modelSource === 'vscode';
+  tip.appendMarkdown(`Tasks: ${taskCounts(r.tasks)}${onVscode ? ' — cost unknown' : cost > 0 ? ` — ${formatCost(cost)}` : ''}\n\n`);
+  if (r.modelLabel) tip.appendMarkdown(`Model: ${r.modelLabel}${onVscode ? " (on its provider's terms)" : ''}\n\n`);
   if (m) tip.appendMarkdown(`Speedup: measured ${formatSpeedup(m.speedup)}${r.expectedSpeedup ? `, expected ${formatSpeedup(r.expectedSpeedup)}` : ''}\n\n`);
   if (r.applied) tip.appendMarkdown(`${r.applied.undone ? 'Apply undone' : 'Applied'} at ${formatClock(r.applied.at)}\n\n`);
   if (r.stopReason) tip.appendMarkdown(`Stopped: ${inVsCodeWords(r.stopReason)}\n\n`);

@@ -80,6 +80,7 @@ export class ParallelAgentsApp extends Disposable {
     const updateCounts = () => {
       const all = runs.runs();
       statusBar.update({ ...runCounts(all), conflicts: conflicts.count });
+      statusBar.setModel(all.find((r) => r.live && r.status === 'running' && r.modelSource === 'vscode')?.modelLabel);
       if (runs.isRunning !== wasRunning) {
         wasRunning = runs.isRunning;
         void vscode.commands.executeCommand('setContext', ContextKeys.running, wasRunning);

@@ -5,7 +5,8 @@ import * as vscode from 'vscode';
 import { Disposable } from '../core';
 import { validateApiKeyInput } from './apiKeyStore';
 import type { CommandServices } from './commandServices';
-import { CommandTitles as T, Commands } from './ids';
+import { CommandTitles as T, Commands, Settings } from './ids';
+import { chooseLmModel, describeLmModel } from './lmModels';
 import { ProposeCommand, type ProposeArgs } from './proposeCommand';
 import { taskFileTemplateFor } from './taskFileTemplate';
 import { trusted } from './workspaceTrust';
@@ -19,6 +20,7 @@ export class CommandHandlers extends Disposable {
     reg(Commands.setApiKey, () => this.setApiKey());
     reg(Commands.clearApiKey, () => this.clearApiKey());
     reg(Commands.showLog, () => this.s.log.show(true));
+    reg(Commands.chooseVscodeModel, () => this.chooseVscodeModel());
     reg(Commands.openTaskFile, (uri?: vscode.Uri) => this.openTaskFile(uri));
     const propose = this._register(new ProposeCommand(s));
     reg(Commands.proposeTasks, trusted(T[Commands.proposeTasks], (a?: ProposeArgs) => propose.run(a)));
@@ -66,6 +68,12 @@ export class CommandHandlers extends Disposable {
     if (key === undefined || !key.trim()) return;
     await this.s.apiKeys.store(key);
     void vscode.window.showInformationMessage('Parallel Agents: API key stored.');
+  }
+
+  async chooseVscodeModel(): Promise<void> {
+    const current = vscode.workspace.getConfiguration(Settings.section).get<string>(Settings.vscodeModel);
+    const model = await chooseLmModel(current);
+    if (model) void vscode.window.showInformationMessage(`Parallel Agents: agent tasks now run on VS Code's model ${describeLmModel(model)}, on its provider's terms (cost is not shown).`);
   }
 
   async clearApiKey(): Promise<void> {

@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import { Disposable, Emitter } from '../core';
 import { Settings } from './ids';
-import { DEFAULT_MAX_CONCURRENCY, DEFAULT_TASK_FILE, keepRunsOf, type ExtensionSettings, type OwnershipViolationPolicy } from './settingsModel';
+import { DEFAULT_MAX_CONCURRENCY, DEFAULT_TASK_FILE, keepRunsOf, modelSourceOf, type ExtensionSettings, type OwnershipViolationPolicy } from './settingsModel';
 
 export class Configuration extends Disposable {
   private readonly _onDidChange = this._register(new Emitter<void>());
@@ -26,6 +26,7 @@ export class Configuration extends Disposable {
     const model = c.get<string>(Settings.model)?.trim();
     const maxCost = c.get<number | null>(Settings.maxCostPerRun);
     const policy = c.get<string>(Settings.ownershipViolations);
+    const vscodeModel = c.get<string>(Settings.vscodeModel)?.trim();
     return {
       ...(typeof explicit === 'number' && { concurrency: explicit }),
       maxConcurrency: positiveInt(c.get<number>(Settings.maxConcurrency)) ?? DEFAULT_MAX_CONCURRENCY,
@@ -35,6 +36,8 @@ export class Configuration extends Disposable {
       ...(typeof maxCost === 'number' && maxCost > 0 && { maxCostPerRun: maxCost }),
       ownershipViolations: (policy === 'discard' ? 'discard' : 'flag') satisfies OwnershipViolationPolicy,
       keepRuns: keepRunsOf(c.get<number>(Settings.keepRuns)),
+      modelSource: modelSourceOf(c.get<string>(Settings.modelSource)),
+      ...(vscodeModel && { vscodeModel }),
     };
   }
 }

@@ -28,6 +28,7 @@ export const Commands = {
   discardViolation: 'parallelAgents.discardViolation',
   openTaskFile: 'parallelAgents.openTaskFile',
   proposeTasks: 'parallelAgents.proposeTasks',
+  chooseVscodeModel: 'parallelAgents.chooseVscodeModel',
 } as const;
 
 export type CommandId = (typeof Commands)[keyof typeof Commands];
@@ -60,6 +61,7 @@ export const CommandTitles: Readonly<Record<CommandId, string>> = {
   [Commands.acceptViolation]: 'Accept Ownership Violation',
   [Commands.discardViolation]: 'Discard Ownership Violation',
   [Commands.proposeTasks]: 'Plan Tasks from a Goal…',
+  [Commands.chooseVscodeModel]: 'Choose VS Code Model…',
 };
 
 /** Commands invoked by CodeLens, tree items and notifications only (not in package.json). */
@@ -143,6 +145,8 @@ export const Settings = {
   maxCostPerRun: 'maxCostPerRun',
   ownershipViolations: 'ownershipViolations',
   keepRuns: 'keepRuns',
+  modelSource: 'modelSource',
+  vscodeModel: 'vscodeModel',
 } as const;
 
 export const SecretKeys = {

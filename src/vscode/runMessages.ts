@@ -20,6 +20,9 @@ export interface FinishedRun {
   /** The plan's headline speedup (under the concurrency cap). */
   readonly expectedSpeedup?: number;
   readonly stopReason?: string;
+  readonly modelSource?: 'anthropic' | 'vscode';
+  /** The run's model as the user knows it ("VS Code · GPT-4o (copilot/gpt-4o)"). */
+  readonly modelLabel?: string;
 }
 
 /** Outcomes in the order a reader wants them. */
@@ -40,7 +43,11 @@ export function taskCounts(tasks: FinishedRun['tasks']): string {
 }
 
 export function runFinishedMessage(run: FinishedRun, measured: { readonly speedup: number } | undefined, demo: boolean): string {
-  const who = demo && run.tasks.some((t) => t.kind !== 'command') ? ` (agents: ${DEMO_LABEL})` : '';
+  const agents = run.tasks.some((t) => t.kind !== 'command');
+  const who =
+    demo && agents ? ` (agents: ${DEMO_LABEL})`
+    : agents && run.modelSource === 'vscode' && run.modelLabel ? ` on ${run.modelLabel}`
+    : '';
   const how = run.status === 'cancelled' ? 'was cancelled' : run.status === 'undecided' ? 'ended undecided' : run.status;
   let text = `Parallel Agents: run ${run.runId} ${how}${who}: ${taskCounts(run.tasks) || 'no tasks'}.`;
   if (run.status === 'succeeded' && measured) {
@@ -48,6 +55,7 @@ export function runFinishedMessage(run: FinishedRun, measured: { readonly speedu
   }
   for (const t of run.tasks) if (t.status === 'undecided') text += ` ${undecidedSentence(t)}`;
   if (run.stopReason) text += ` ${sentence(inVsCodeWords(run.stopReason))}`;
+  if (agents && !demo && run.modelSource === 'vscode') text += " Cost unknown: VS Code's models are used on their provider's terms.";
   return text;
 }
 

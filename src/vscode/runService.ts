@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { Disposable, DisposableStore, Emitter } from '../core';
 import type { TaskStatus } from '../core';
 import type { ChooseAttemptResult, Run, RunOptions } from '../engine';
+import type { ModelProvider } from '../agents';
 import type { ApplyResult, GitRepo } from '../git';
 import type { ApiKeyStore } from './apiKeyStore';
 import type { Configuration } from './configuration';
@@ -19,6 +20,16 @@ import type { TaskFiles } from './taskFiles';
 
 type EngineModule = typeof import('../engine/index.js');
 type GitModule = typeof import('../git/index.js');
+
+/** The provider for a run on VS Code's models; loaded with the engine (it needs the agent layer). */
+async function vscodeModelProvider(engine: EngineModule, preferred: string | undefined): Promise<ModelProvider> {
+  const { selectLmModel, LmSetupError } = await import('./lmModels');
+  const choice = await selectLmModel(preferred).catch((e: unknown) => {
+    throw e instanceof LmSetupError ? new RunError(e.message) : e;
+  });
+  const { vscodeLmProvider } = await import('./lmProvider');
+  return vscodeLmProvider(engine, choice.chosen, choice.available);
+}
 
 const HISTORY_LIMIT = 10;
 const COALESCE_MS = 150;
@@ -199,7 +210,9 @@ export class RunService extends Disposable {
     const s = this.config.read(folder.uri);
     // In demo mode a stored key is never sent: the scripted server takes the placeholder.
     const key = this.demo ? { key: this.demo.apiKey } : await this.apiKeys.get();
+    // VS Code's models (never in demo mode: the demo's scripted server stands in for Anthropic).
     const engine = await this.loadEngine();
+    const modelProvider = !this.demo && s.modelSource === 'vscode' ? await vscodeModelProvider(engine, s.vscodeModel) : undefined;
     const opts: RunOptions = {
       workspace: folder.uri.fsPath,
       taskFile: taskFile.fsPath,
@@ -209,7 +222,8 @@ export class RunService extends Disposable {
       ...(s.model && { model: s.model }),
       ...(Object.keys(s.prices).length && { prices: normalisePrices(s.prices) }),
       ...(s.maxCostPerRun !== undefined && { maxCostUsd: s.maxCostPerRun }),
-      ...(key && { apiKey: key.key }),
+      ...(key && !modelProvider && { apiKey: key.key }),
+      ...(modelProvider && { modelProvider }),
       ...(this.demo && { baseURL: this.demo.baseURL }),
       log: (level, message) => this.log[level](message),
     };
@@ -222,7 +236,7 @@ export class RunService extends Disposable {
     }
     this.watch(run, taskFile);
     const started = run.record;
-    this.log.info(`run ${started.runId} started: ${started.tasks.map((t) => t.id).join(', ')} (concurrency ${started.concurrency})`);
+    this.log.info(`run ${started.runId} started: ${started.tasks.map((t) => t.id).join(', ')} (concurrency ${started.concurrency}; model ${started.modelLabel ?? 'default'})`);
     return snapshotOf(started, true);
   }
 

@@ -18,6 +18,16 @@ export interface ExtensionSettings {
   readonly ownershipViolations: OwnershipViolationPolicy;
   /** After a run, prune runs beyond the newest N (never unapplied results); 0: never. */
   readonly keepRuns: number;
+  /** Where agents' models come from: an Anthropic API key, or a model VS Code offers (vscode.lm). */
+  readonly modelSource: ModelSourceSetting;
+  /** The VS Code model's id (modelSource "vscode"); empty: the first one VS Code offers. */
+  readonly vscodeModel?: string;
+}
+
+export type ModelSourceSetting = 'anthropic' | 'vscode';
+
+export function modelSourceOf(v: unknown): ModelSourceSetting {
+  return v === 'vscode' ? 'vscode' : 'anthropic';
 }
 
 export const DEFAULT_TASK_FILE = '.agents/tasks.yaml';

@@ -8,6 +8,8 @@ import { focusViewCommand, Views } from './ids';
 export class AgentsStatusBar extends Disposable {
   private readonly item = this._register(vscode.window.createStatusBarItem('parallelAgents.status', vscode.StatusBarAlignment.Left, 50));
   private counts: RunCounts = { running: 0, queued: 0, conflicts: 0 };
+  /** The model of the runs under way when it is one of VS Code's (Anthropic's is the default). */
+  private model: string | undefined;
 
   /** `demo`: the agents are answered by the scripted demo server; the item says so. */
   constructor(private readonly demo = false) {
@@ -24,13 +26,22 @@ export class AgentsStatusBar extends Disposable {
     this.render();
   }
 
+  /** Names the model source while runs use VS Code's models ("VS Code · GPT-4o (…)"). */
+  setModel(label: string | undefined): void {
+    if (label === this.model) return;
+    this.model = label;
+    this.render();
+  }
+
   get text(): string {
     return this.item.text;
   }
 
   private render(): void {
-    this.item.text = statusBarText(this.counts) + (this.demo ? ` · $(beaker) ${DEMO_LABEL}` : '');
-    this.item.tooltip = statusBarTooltip(this.counts) + (this.demo ? `\n${DEMO_TOOLTIP}` : '');
+    const model = this.model && this.counts.running ? ` · $(sparkle) ${this.model}` : '';
+    this.item.text = statusBarText(this.counts) + model + (this.demo ? ` · $(beaker) ${DEMO_LABEL}` : '');
+    this.item.tooltip =
+      statusBarTooltip(this.counts) + (model ? `\nAgents run on ${this.model}, on its provider's terms (cost unknown).` : '') + (this.demo ? `\n${DEMO_TOOLTIP}` : '');
     this.item.backgroundColor = this.counts.conflicts ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
   }
 }

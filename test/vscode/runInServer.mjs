@@ -7,7 +7,7 @@
 //
 //   node test/vscode/runInServer.mjs [--untrusted] [--workspace DIR] [--extension DIR] [--grep RE] [--timeout S] [--verbose]
 import { chromium } from 'playwright-core';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   CHROMIUM,
@@ -68,6 +68,14 @@ async function main() {
     join(dataDir, 'data', 'Machine', 'settings.json'),
     JSON.stringify({ 'extensions.autoUpdate': false, 'extensions.autoCheckUpdates': false, 'telemetry.telemetryLevel': 'off', 'git.enabled': false }, null, 2),
   );
+  // The scripted chat model provider (test/vscode/lmTestExtension, a test double) as an
+  // installed extension beside the one under development: the web client takes one
+  // extensionDevelopmentPath only. It declares the `chatProvider` proposal, which
+  // code-server lets every extension use.
+  const lmExtension = join(repoRoot, 'out', 'test', 'vscode', 'lmTestExtension');
+  if (existsSync(join(lmExtension, 'out', 'extension.js'))) {
+    cpSync(lmExtension, join(dataDir, 'extensions', 'pa-test.scripted-lm-0.0.1'), { recursive: true });
+  }
   const report = join(dataDir, 'report.txt');
   writeFileSync(report, '');
 
