@@ -25,6 +25,7 @@ import type { BetaMessage, BetaUsage } from '@anthropic-ai/sdk/resources/beta/me
 import type { BetaRunnableTool } from '@anthropic-ai/sdk/lib/tools/BetaRunnableTool';
 import type { Task } from '../core/taskSchema';
 import type { TaskWorkspace } from '../core/workspace';
+import type { CommandView } from '../core/commandView';
 import {
   addUsage,
   emptyUsage,
@@ -70,6 +71,8 @@ export interface AgentTaskRequest {
   extraTools?: readonly BetaRunnableTool<any>[];
   /** Asked after each turn's tool calls ran: true ends the agent there as done (e.g. once it voted). */
   finishWhen?: () => boolean;
+  /** Where the agent's run_command tool runs (a task with `commands: true`); no tool without one. */
+  commandView?: CommandView;
 }
 
 export interface AgentTaskResult {
@@ -203,6 +206,8 @@ export async function runAgentTask(req: AgentTaskRequest): Promise<AgentTaskResu
     workspace: req.workspace,
     policy: createWritePolicy(task.owns, req.taskFilePath),
     signal: ac.signal,
+    ...(req.commandView !== undefined && { commandView: req.commandView, network: task.network === true }),
+    remainingTokens: () => (task.budget?.tokens !== undefined ? task.budget.tokens - budgetTokens(live()) : undefined),
     hooks: {
       onStart(name, id, input) {
         currentTool = name;
@@ -225,6 +230,7 @@ export async function runAgentTask(req: AgentTaskRequest): Promise<AgentTaskResu
     taskFilePath: req.taskFilePath,
     dependencies: req.dependencies,
     ...(req.instance !== undefined && { instance: req.instance }),
+    commands: tools.some((t) => t.name === 'run_command'),
   });
   const userText = firstUserMessage(task);
   transcript('system', { model, system: system.map((b) => b.text).join('\n\n'), tools: tools.map((t) => t.name) });

@@ -12,13 +12,18 @@ import { normalizeGlob } from '../core/glob';
 import { compileGlobSource, compileSearchRegex, evaluatePatterns, PatternCostError } from '../core/patternWorker';
 import { checkWrite, normalizeToolPath, type WritePolicy } from './pathGuard';
 import { resolveToolPath, throughLinks } from './pathResolve';
+import type { CommandView } from '../core/commandView';
+import { createRunCommandTool } from './commandTool';
 
 export const TOOL_NAMES = ['read_file', 'list_files', 'search', 'write_file', 'edit_file', 'delete_file'] as const;
 export type ToolName = (typeof TOOL_NAMES)[number];
 
+/** The tools that report through ToolHooks: the file tools and run_command (commandTool.ts). */
+export type HookedToolName = ToolName | 'run_command';
+
 export interface ToolHooks {
-  onStart?(name: ToolName, id: string, input: unknown): void;
-  onEnd?(name: ToolName, id: string, content: string, isError: boolean): void;
+  onStart?(name: HookedToolName, id: string, input: unknown): void;
+  onEnd?(name: HookedToolName, id: string, content: string, isError: boolean): void;
 }
 
 export interface FileToolsOptions {
@@ -42,6 +47,12 @@ export interface FileToolsOptions {
    * default 3 s, see core/patternWorker.ts). A pattern that needs longer is refused as too costly.
    */
   patternBudgetMs?: number;
+  /** Where run_command runs; without one the agent gets no run_command (commandTool.ts). */
+  commandView?: CommandView;
+  /** The task's `network: true`, for run_command. */
+  network?: boolean;
+  /** Tokens left of the task's budget (run_command's output shrinks to fit). */
+  remainingTokens?: () => number | undefined;
 }
 
 /**
@@ -274,7 +285,7 @@ export function createFileTools(opts: FileToolsOptions): FileTools {
   }
 
   const maxFileBytes = opts.maxFileBytes ?? MAX_FILE_BYTES;
-  const tools = [
+  const tools: BetaRunnableTool<any>[] = [
     define(
       'read_file',
       'Read a text file of the workspace. Paths are workspace-relative (e.g. "src/index.ts"). ' +
@@ -447,5 +458,19 @@ export function createFileTools(opts: FileToolsOptions): FileTools {
       },
     ),
   ];
+  if (opts.commandView) {
+    tools.push(
+      createRunCommandTool({
+        view: opts.commandView,
+        workspace: ws,
+        policy,
+        fence,
+        signal: opts.signal,
+        ...(hooks !== undefined && { hooks }),
+        ...(opts.network !== undefined && { network: opts.network }),
+        ...(opts.remainingTokens !== undefined && { remainingTokens: opts.remainingTokens }),
+      }),
+    );
+  }
   return { tools, fence };
 }
