@@ -4,6 +4,7 @@ export { analysisInputs, applyInputs, dependencyOrder, type ApplicableTask, type
 export { RunSetupError, prepareRun, startRun, runTokens, type PreparedRun } from './startRun';
 export { PrefixedWorkspace, prefixGlobs } from './prefixedWorkspace';
 export type { RunOptions, RunTaskView, RunView, RunStatus, RunSummary } from './types';
+export type { SandboxChoice, SandboxFactory, SandboxViewRequest, RunCommandsConfig } from './commandViews';
 export { chooseAttempt, leftOutLines, strategyJson, strategyLines, type ChooseAttemptResult } from './strategies';
 // The git engine too, as one namespace: the extension loads this module lazily as one
 // chunk, so that both share one copy of the git layer (and its classes).

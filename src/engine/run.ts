@@ -25,6 +25,7 @@ import { analysisInputs, applyInputs } from './runInputs';
 import { undecidedReason } from './strategies/consensus';
 import { runTask } from './strategies/registry';
 import { modelResolver, type TaskRunResult } from './taskContext';
+import { RunCommandViews, type RunCommandsConfig } from './commandViews';
 import type { RunOptions, RunTaskView, RunView } from './types';
 
 export class Run extends Disposable {
@@ -51,6 +52,7 @@ export class Run extends Disposable {
   private readonly byId: Map<string, RunTaskView>;
   private readonly transcriptQueue = new Map<string, TranscriptEntry[]>();
   private journalTimer: NodeJS.Timeout | undefined;
+  private readonly commandViews: RunCommandViews;
 
   constructor(
     private readonly repo: GitRepo,
@@ -60,9 +62,22 @@ export class Run extends Disposable {
     private readonly reader: ObjectReader,
     private readonly options: RunOptions,
     client: () => Anthropic,
+    commands: RunCommandsConfig = {},
   ) {
     super();
     this.view = view;
+    this.commandViews = new RunCommandViews({
+      repo,
+      runId: view.runId,
+      baseCommit: view.baseCommit,
+      prefix: view.prefix,
+      workspace: view.workspace,
+      ...commands,
+      ...(options.sandbox !== undefined && { choice: options.sandbox }),
+      ...(options.sandboxFactory !== undefined && { sandbox: options.sandboxFactory }),
+      log: (level, message) => this.log(level, message),
+      onMode: (m) => (view.commandSandbox = m),
+    });
     this.byId = new Map(view.tasks.map((t) => [t.id, t]));
     const bottomLevel = new Map(view.plan.tasks.map((t) => [t.id, view.plan.criticalPathLength - t.earliestStart]));
     const taskFilePath = path.relative(view.workspace, view.taskFile).split(path.sep).join('/');
@@ -96,6 +111,7 @@ export class Run extends Disposable {
               signal,
               onProgress: (p) => this.progress(task.id, p),
               onTranscript: (e) => this.transcript(task.id, e),
+              commandViews: this.commandViews,
             });
             this.record(task.id, result);
             if (result.status === 'cancelled') throw new TaskCancelledError(result.error ?? 'cancelled');
@@ -261,6 +277,7 @@ export class Run extends Disposable {
 
   private async finish(): Promise<RunView> {
     const v = this.view;
+    await this.commandViews.dispose().catch((e: unknown) => this.log('warn', `could not remove the setup view: ${String(e)}`));
     try {
       v.analysis = await analyseRun(this.repo, { runId: v.runId, tasks: analysisInputs(v) });
     } catch (e) {
@@ -303,6 +320,7 @@ export class Run extends Disposable {
 
   override dispose(): void {
     if (this.journalTimer) clearTimeout(this.journalTimer);
+    void this.commandViews.dispose().catch(() => undefined);
     this.reader.dispose();
     this.gate.dispose();
     super.dispose();

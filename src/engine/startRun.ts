@@ -20,6 +20,7 @@ import {
   type GitRepo,
 } from '../git';
 import { Run, toJournal } from './run';
+import type { RunCommandsConfig } from './commandViews';
 import { listWorkspaceFiles } from './workspaceFiles';
 import type { RunOptions, RunView } from './types';
 
@@ -42,6 +43,8 @@ export interface PreparedRun {
   readonly concurrency: number;
   /** The task file's top-level `model`, the default for agent tasks. */
   readonly defaultModel?: string;
+  /** The task file's top-level `mounts` and `setup`, for agents' commands. */
+  readonly commands: RunCommandsConfig;
 }
 
 export async function prepareRun(options: RunOptions): Promise<PreparedRun> {
@@ -82,7 +85,9 @@ export async function prepareRun(options: RunOptions): Promise<PreparedRun> {
   });
   const rel = path.relative(repo.root, workspace).split(path.sep).join('/');
   const prefix = rel ? `${rel}/` : '';
-  return { repo, workspace, taskFile, tasks, plan, prefix, concurrency, ...(loaded.taskFile.model !== undefined && { defaultModel: loaded.taskFile.model }) };
+  const { mounts, setup } = loaded.taskFile;
+  const commands = { ...(mounts !== undefined && { mounts }), ...(setup !== undefined && { setup }) };
+  return { repo, workspace, taskFile, tasks, plan, prefix, concurrency, commands, ...(loaded.taskFile.model !== undefined && { defaultModel: loaded.taskFile.model }) };
 }
 
 /** Checks, snapshots the workspace and starts the run. Nothing is written when it throws. */
@@ -140,7 +145,7 @@ export async function startRun(options: RunOptions): Promise<Run> {
   // `model` beats both (modelResolver in taskContext.ts has the whole rule).
   const model = p.defaultModel ?? options.model;
   const runOptions: RunOptions = { ...options, ...(model !== undefined && { model }) };
-  return new Run(p.repo, p.tasks, view, new ApiGate(), new ObjectReader(p.repo), runOptions, getClient);
+  return new Run(p.repo, p.tasks, view, new ApiGate(), new ObjectReader(p.repo), runOptions, getClient, p.commands);
 }
 
 /** Sum of tokens over a run's tasks. */

@@ -8,6 +8,7 @@ import type { StrategyOutcome } from '../core/strategyModel';
 import type { Task } from '../core/taskSchema';
 import { DEFAULT_MODEL, type ApiGate, type PriceTable } from '../agents';
 import type { GitRepo, ObjectReader } from '../git';
+import type { TaskCommandViews } from './commandViews';
 
 export interface TaskRunContext {
   readonly repo: GitRepo;
@@ -28,6 +29,8 @@ export interface TaskRunContext {
   readonly signal: AbortSignal;
   readonly onProgress: (p: TaskProgress) => void;
   readonly onTranscript: (e: TranscriptEntry) => void;
+  /** Views for agents' run_command (tasks with `commands: true`); absent: no agent gets the tool. */
+  readonly commandViews?: TaskCommandViews;
 }
 
 /**

@@ -5,6 +5,7 @@ import type { TaskKind } from '../core/taskSchema';
 import type { StrategyOutcome } from '../core/strategyModel';
 import type { PriceTable } from '../agents';
 import type { ApplyResult, RunAnalysis } from '../git';
+import type { SandboxChoice, SandboxFactory } from './commandViews';
 
 export interface RunOptions {
   /** The workspace folder (holding `.agents/`), or any folder when `taskFile` is given. */
@@ -31,6 +32,10 @@ export interface RunOptions {
   readonly maxRetries?: number;
   /** Engine log lines (the CLI's stderr in debug mode, the extension's LogOutputChannel). */
   readonly log?: (level: 'info' | 'warn' | 'error', message: string) => void;
+  /** Where agents' commands run: 'auto' (the sandbox when it works, default) or 'worktree' (the fallback, forced). */
+  readonly sandbox?: SandboxChoice;
+  /** The namespaces sandbox (engine/commandViews.ts); without one, commands use the worktree fallback. */
+  readonly sandboxFactory?: SandboxFactory;
 }
 
 export interface RunTaskView {
@@ -86,6 +91,8 @@ export interface RunView {
   applied?: ApplyResult;
   /** Why the run stopped early (401, spend limit, cost limit, Ctrl-C…). */
   stopReason?: string;
+  /** Where agents' commands run, once the first agent with `commands: true` started (reason: why the fallback). */
+  commandSandbox?: { mode: 'namespaces' | 'worktree'; reason?: string };
 }
 
 export interface RunSummary {

@@ -7,8 +7,10 @@ import type { Task } from '../../core/taskSchema';
 import { runAgentTask, type AgentTaskResult } from '../../agents';
 import { commitOverlay } from '../../git';
 import { agentRequest } from '../agentRequest';
-import { commitMessage, overlayFor, type TaskView } from '../resultCommits';
+import { commitMessage, commitNothing, overlayFor, type TaskView } from '../resultCommits';
 import type { TaskExecutor, TaskRunContext, TaskRunResult } from '../taskContext';
+import type { CommandView } from '../../core/commandView';
+import { emptyUsage } from '../../core/runModel';
 
 /** What a caller of runAgentCommitted adds around the agent (an aggregate's summary). */
 export interface AgentExtras {
@@ -27,7 +29,13 @@ export async function runAgentCommitted(
   extras: AgentExtras,
 ): Promise<TaskRunResult> {
   const { overlay, view } = overlayFor(baseCommit, ctx);
-  const r = await runAgentTask(agentRequest(ctx, task, { workspace: view, dependencies }));
+  let commandView: CommandView | undefined;
+  try {
+    commandView = task.commands && ctx.commandViews ? await ctx.commandViews.forTask(task, baseCommit) : undefined;
+  } catch (e) {
+    return failedBeforeStart(task, baseCommit, ctx, e instanceof Error ? e.message : String(e));
+  }
+  const r = await runAgentTask(agentRequest(ctx, task, { workspace: view, dependencies, ...(commandView && { commandView }) })).finally(() => commandView?.dispose());
   await extras.beforeCommit?.(r, view);
   const resultCommit = await commitOverlay(ctx.repo, {
     runId: ctx.runId,
@@ -48,4 +56,10 @@ export async function runAgentCommitted(
     ...(r.error !== undefined && { error: r.error }),
     ...(extras.strategy && { strategy: extras.strategy }),
   };
+}
+
+/** A task whose agent never started (its command view could not be made): no changes, the reason as its error. */
+async function failedBeforeStart(task: Task, baseCommit: string, ctx: TaskRunContext, error: string): Promise<TaskRunResult> {
+  const resultCommit = await commitNothing(task, baseCommit, ctx, 'failed', error);
+  return { status: 'failed', output: '', changed: [], baseCommit, resultCommit, tokens: emptyUsage(), costUsd: 0, stopReason: 'error', error };
 }
