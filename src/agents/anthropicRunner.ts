@@ -40,6 +40,7 @@ import { createWritePolicy } from './pathGuard';
 import { budgetTokens, costUsd, type PriceTable } from './pricing';
 import { buildSystemPrompt, firstUserMessage, type AgentInstance } from './systemPrompt';
 import { createFileTools, type ToolName } from './tools';
+import { toolLabel } from './commandTool';
 import { DEFAULT_MAX_TOKENS, DEFAULT_MODEL } from './models';
 
 export interface AgentTaskRequest {
@@ -210,7 +211,7 @@ export async function runAgentTask(req: AgentTaskRequest): Promise<AgentTaskResu
     remainingTokens: () => (task.budget?.tokens !== undefined ? task.budget.tokens - budgetTokens(live()) : undefined),
     hooks: {
       onStart(name, id, input) {
-        currentTool = name;
+        currentTool = toolLabel(name, input);
         transcript('tool_use', { id, name, input });
         progress();
       },

@@ -47,6 +47,14 @@ export interface RunCommandToolOptions {
   readonly maxOutputBytes?: number;
 }
 
+/** The current tool as the Agents view shows it: run_command with its command line (cut). */
+export function toolLabel(name: string, input: unknown): string {
+  const command = name === RUN_COMMAND_TOOL && typeof (input as { command?: unknown })?.command === 'string' ? (input as { command: string }).command : undefined;
+  if (command === undefined) return name;
+  const line = command.replace(/\s+/g, ' ').trim();
+  return `${name}: ${line.length > 60 ? `${line.slice(0, 59)}…` : line}`;
+}
+
 /** What the view holds at a path, as a comparable signature ('' for nothing). */
 type Signature = string;
 
