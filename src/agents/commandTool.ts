@@ -133,11 +133,13 @@ export function createRunCommandTool(opts: RunCommandToolOptions): BetaRunnableT
   const keep = async (c: ViewChange): Promise<string | undefined> => {
     const owned = checkWrite(c.path, policy);
     if (!owned.ok) return owned.reason.replace(/ Nothing was changed\.?/, '');
-    if (c.kind === 'symlink') return 'symbolic links made by commands are not kept yet; create the link in your final answer\'s notes instead';
+    if (c.kind === 'symlink' && !ws.writeSymlink) return 'this workspace keeps no symbolic links';
     try {
       const e = await ws.entry(c.path);
       if (c.kind === 'delete') {
         if (e && (e.kind === 'file' || e.kind === 'symlink')) await ws.deleteFile(c.path);
+      } else if (c.kind === 'symlink') {
+        await ws.writeSymlink?.(c.path, c.target);
       } else {
         if (e?.kind === 'symlink') await ws.deleteFile(c.path);
         await ws.writeFile(c.path, c.content, { executable: c.executable });

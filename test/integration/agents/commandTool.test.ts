@@ -105,22 +105,29 @@ describe('agents/run_command (worktree view, fake API over HTTP)', function () {
     assert.equal(t.git('show', `${commit}:docs/readme.md`), '# docs\n');
   });
 
-  it('deletes, renames and modes as git; a symbolic link is reported, not kept', async () => {
+  it('deletes, renames, modes and symbolic links as git', async () => {
     const { r, ws, results } = await run([
       { toolCalls: [cmd('mv test/old.txt test/renamed.txt && rm test/gone.txt && chmod +x test/run.sh && ln -s renamed.txt test/link')] },
+      { toolCalls: [{ name: 'read_file', input: { path: 'test/link' } }, cmd('readlink test/link; cat test/link')] },
       { text: 'done' },
     ]);
     assert.equal(r.status, 'succeeded', r.error);
     assert.match(results[0] as string, /deleted test\/gone\.txt/);
-    assert.match(results[0] as string, /NOT kept \(1\)[^\n]*\n- symbolic link test\/link -> renamed\.txt/);
+    assert.match(results[0] as string, /- symbolic link test\/link -> renamed\.txt/);
+    assert.doesNotMatch(results[0] as string, /NOT kept/);
+    assert.match(results[1] as string, /^old\n/);
+    assert.match(results[2] as string, /Output:\nrenamed\.txt\nold\n/);
     assert.deepEqual(
       ws.changes().map((c) => `${c.kind} ${c.path}`),
-      ['delete test/gone.txt', 'delete test/old.txt', 'write test/renamed.txt', 'write test/run.sh'],
+      ['delete test/gone.txt', 'write test/link', 'delete test/old.txt', 'write test/renamed.txt', 'write test/run.sh'],
     );
+    assert.deepEqual(await ws.entry('test/link'), { kind: 'symlink', target: 'renamed.txt' });
     assert.deepEqual(await ws.entry('test/run.sh'), { kind: 'file', executable: true });
     const commit = await commitOverlay(repo, { runId: createRunId(), taskId: 'cmd', baseCommit: base, workspace: ws, message: 'cmd' });
     assert.match(t.git('ls-tree', commit, 'test/run.sh'), /^100755 /);
     assert.equal(t.git('show', `${commit}:test/renamed.txt`), 'old\n');
+    assert.match(t.git('ls-tree', commit, 'test/link'), /^120000 /);
+    assert.equal(t.git('cat-file', 'blob', `${commit}:test/link`), 'renamed.txt');
   });
 
   it('the file tools see a write_file after a command, and a later command sees it too', async () => {
