@@ -110,4 +110,26 @@ describe('engine: agents run commands (worktree fallback, forced)', function () 
     assert.equal(t.get('plain')?.status, 'succeeded');
     assert.ok(!fake.requests.some((q) => q.taskId === 'cmd'), 'the agent never started');
   });
+
+  it('each competitive attempt runs its commands in a view of its own', async () => {
+    counter = path.join(tmpdir(), `pa-setup-none-${process.pid}-${Date.now()}`);
+    dir = commandsRepo(
+      ['version: 1', 'tasks:', '  pick:', '    prompt: x', '    owns: [out/**]', '    commands: true', '    strategy: {type: competitive, attempts: 2, score: cat out/seen}', ''].join('\n'),
+    );
+    const attempt = (n: number) => [
+      { toolCalls: [run(`test -e out/seen && echo shared || echo own; mkdir -p out && echo ${n} > out/seen`)] },
+      { text: `attempt ${n} done` },
+    ];
+    fake = await startFakeAnthropic({ script: { 'pick#1': attempt(1), 'pick#2': attempt(2) } });
+    const r = await startRun({ workspace: dir, apiKey: 'test-key', baseURL: fake.baseURL, maxRetries: 0, sandbox: 'worktree' });
+    const view = await r.done;
+    r.dispose();
+    const pick = view.tasks[0]!;
+    assert.equal(pick.status, 'succeeded', pick.error);
+    for (const id of ['pick#1', 'pick#2']) {
+      assert.match(JSON.stringify(fake.requests.filter((q) => q.taskId === id).at(-1)?.messages), /Output:\\nown\\n/, id);
+    }
+    const attempts = pick.strategy?.competitive?.attempts ?? [];
+    assert.deepEqual(attempts.map((a) => git(dir, 'show', `${a.resultCommit}:out/seen`).trim()).sort(), ['1', '2']);
+  });
 });
