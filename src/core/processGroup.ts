@@ -5,6 +5,7 @@
 // (git/worktreeCommandView.ts, the sandbox), which run `runInGroup`.
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import type { CommandRunResult } from './commandView';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -72,14 +73,8 @@ export interface GroupRunOptions {
   readonly killGraceMs?: number;
 }
 
-export interface GroupRunResult {
-  readonly exitCode: number | null;
-  readonly signal?: string;
-  readonly timedOut: boolean;
-  readonly cancelled: boolean;
-  readonly wallMs: number;
-  readonly output: string;
-  readonly outputBytes: number;
+/** A command view's result without its changes (core/commandView.ts), or why nothing ran. */
+export interface GroupRunResult extends Omit<CommandRunResult, 'changes'> {
   /** Set when the program could not be started at all. */
   readonly spawnError?: string;
 }
