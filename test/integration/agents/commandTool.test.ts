@@ -16,6 +16,7 @@ import { OverlayWorkspace } from '../../../src/git/overlayWorkspace';
 import { openRepo, type GitRepo } from '../../../src/git/repo';
 import { commitOverlay } from '../../../src/git/resultCommit';
 import { createWorktreeCommandView } from '../../../src/git/worktreeCommandView';
+import { viewChangesBetween } from '../../../src/git/viewChanges';
 import { cleanupRepos, makeRepo, type TestRepo } from '../git/helpers';
 import { agentTask, fakeClient, Recorder, until } from './helpers';
 
@@ -190,6 +191,27 @@ describe('agents/run_command (worktree view, fake API over HTTP)', function () {
     const after = await view.run('cat ../src/a.js here.txt', { timeoutMs: 10_000, network: false, maxOutputBytes: 1000 });
     assert.equal(after.output, 'module.exports = 1;\nin\n');
     assert.deepEqual(after.changes, []);
+  });
+
+  it('viewChangesBetween: what brings a view of one commit to another, inside the workspace folder', async () => {
+    t.write('test/dep.txt', 'from a dependency\n');
+    t.remove('test/gone.txt');
+    t.write('src/a.js', 'outside the folder\n');
+    const next = t.commitAll('dependency result');
+    try {
+      const changes = await viewChangesBetween(repo, base, next, 'test/');
+      assert.deepEqual(
+        changes.map((c) => (c.kind === 'write' ? `write ${c.path} ${c.content.toString()}` : `${c.kind} ${c.path}`)),
+        ['write dep.txt from a dependency\n', 'delete gone.txt'],
+      );
+      const view = createWorktreeCommandView({ repo, baseCommit: base, runId: createRunId(), viewId: 'dep', prefix: 'test/', fallbackReason: 'forced by the test' });
+      views.push(view);
+      await view.sync(changes);
+      const r = await view.run('cat dep.txt; ls', { timeoutMs: 10_000, network: false, maxOutputBytes: 1000 });
+      assert.equal(r.output, 'from a dependency\ndep.txt\nold.txt\nrun.sh\n');
+    } finally {
+      t.git('reset', '-q', '--hard', base);
+    }
   });
 
   it('an agent without a command view has no run_command', async () => {
