@@ -10,7 +10,9 @@
 // the user, with the user's HOME and network; ownership is checked after each command
 // (by the caller, on `changes`) instead of by a mount. Writes outside the workspace folder
 // but inside the repository come back as `../`-relative paths, which no task owns, so they
-// are reverted and reported like any other write the task does not own.
+// are reverted and reported like any other write the task does not own; so do files written
+// beside the repository (they land in the worktree's own task folder; reported with empty
+// content, since they are never kept). Writes further out are not seen: no isolation.
 //
 // Mounts (node_modules and the like, not in git) are symbolic links to their source folder,
 // excluded from the trees, so a command sees them and they never count as a change.
@@ -119,7 +121,7 @@ class WorktreeCommandView implements CommandView {
     const after = await this.stage(wt);
     this.beforeLastRun = before;
     this.tree = after;
-    const changes = await this.readChanges(wt, await this.treeChanges(before, after));
+    const changes = [...(await this.readChanges(wt, await this.treeChanges(before, after))), ...(await this.besideRepository(wt))];
     const output = r.spawnError ? `Could not start bash: ${r.spawnError}` : r.output;
     return {
       exitCode: r.exitCode,
@@ -168,10 +170,33 @@ class WorktreeCommandView implements CommandView {
     return out.sort((a, b) => Buffer.compare(Buffer.from(a.path), Buffer.from(b.path)));
   }
 
+  /**
+   * Files written beside the repository (`> ../x` from its top), which land in the
+   * worktree's own task folder: reported as `../`-relative writes, which no task owns.
+   */
+  private async besideRepository(wt: WorktreeWorkspace): Promise<ViewChange[]> {
+    const out: ViewChange[] = [];
+    const repoName = path.basename(wt.path);
+    const walk = async (abs: string, rel: string): Promise<void> => {
+      const entries = await fsp.readdir(abs, { withFileTypes: true }).catch(() => []);
+      for (const e of entries) {
+        if (!rel && e.name === repoName) continue;
+        if (out.length >= 100) return;
+        const r = rel ? `${rel}/${e.name}` : e.name;
+        if (e.isDirectory()) await walk(path.join(abs, e.name), r);
+        else out.push({ path: path.posix.relative(path.posix.join(repoName, this.opts.prefix), r), kind: 'write', content: Buffer.alloc(0), executable: false });
+      }
+    };
+    await walk(wt.taskDir, '');
+    return out;
+  }
+
   async revert(paths: readonly string[]): Promise<void> {
     if (!paths.length) return;
     const wt = await this.ready();
-    const repoPaths = paths.map((p) => this.repoPath(p));
+    const beside = paths.filter((p) => this.repoPath(p).startsWith('../'));
+    for (const p of beside) await fsp.rm(path.join(this.workspacePath, p), { force: true });
+    const repoPaths = paths.filter((p) => !beside.includes(p)).map((p) => this.repoPath(p));
     // Put back as the paths were before the last command (the index now holds its changes).
     const before = this.beforeLastRun ?? this.tree;
     const listed = (await this.opts.repo.exec(['--literal-pathspecs', 'ls-tree', '-r', '-z', '--name-only', before, '--', ...repoPaths])).stdout

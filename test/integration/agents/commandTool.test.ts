@@ -183,13 +183,13 @@ describe('agents/run_command (worktree view, fake API over HTTP)', function () {
   it('in a workspace folder of a larger repository: cwd is the folder; a write beside it is reported as ../ and undone', async () => {
     const view = createWorktreeCommandView({ repo, baseCommit: base, runId: createRunId(), viewId: 'sub', prefix: 'test/', fallbackReason: 'forced by the test' });
     views.push(view);
-    const r = await view.run('pwd; echo in > here.txt; echo out > ../src/a.js', { timeoutMs: 10_000, network: false, maxOutputBytes: 1000 });
+    const r = await view.run('pwd; echo in > here.txt; echo out > ../src/a.js; echo away > ../../beside.txt', { timeoutMs: 10_000, network: false, maxOutputBytes: 1000 });
     assert.equal(r.exitCode, 0, r.output);
     assert.equal(r.output.trim().split('\n')[0], view.workspacePath.replace(/\/$/, ''));
-    assert.deepEqual(r.changes.map((c) => `${c.kind} ${c.path}`), ['write ../src/a.js', 'write here.txt']);
-    await view.revert(['../src/a.js']);
-    const after = await view.run('cat ../src/a.js here.txt', { timeoutMs: 10_000, network: false, maxOutputBytes: 1000 });
-    assert.equal(after.output, 'module.exports = 1;\nin\n');
+    assert.deepEqual(r.changes.map((c) => `${c.kind} ${c.path}`), ['write ../src/a.js', 'write here.txt', 'write ../../beside.txt']);
+    await view.revert(['../src/a.js', '../../beside.txt']);
+    const after = await view.run('cat ../src/a.js here.txt; test -e ../../beside.txt || echo no-beside', { timeoutMs: 10_000, network: false, maxOutputBytes: 1000 });
+    assert.equal(after.output, 'module.exports = 1;\nin\nno-beside\n');
     assert.deepEqual(after.changes, []);
   });
 
