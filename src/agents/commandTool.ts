@@ -20,7 +20,7 @@ import { z } from 'zod';
 import type { CommandRunResult, CommandView, ViewChange } from '../core/commandView';
 import type { TaskWorkspace } from '../core/workspace';
 import { checkWrite, type WritePolicy } from './pathGuard';
-import type { HookedToolName, MutationFence, ToolHooks } from './tools';
+import type { HookedToolName, ToolHooks } from './toolHooks';
 
 export const RUN_COMMAND_TOOL = 'run_command' satisfies HookedToolName;
 
@@ -34,8 +34,8 @@ export interface RunCommandToolOptions {
   readonly view: CommandView;
   readonly workspace: TaskWorkspace;
   readonly policy: WritePolicy;
-  /** The file tools' fence: kept changes are workspace writes like theirs (none after cancel). */
-  readonly fence: MutationFence;
+  /** The file tools' fence (tools.ts MutationFence): kept changes are workspace writes like theirs (none after cancel). */
+  readonly fence: { run<T>(fn: () => Promise<T>): Promise<T> };
   /** Aborted on cancel: the running command's process tree ends. */
   readonly signal: AbortSignal;
   /** A task's `network: true`. */

@@ -15,16 +15,9 @@ import { resolveToolPath, throughLinks } from './pathResolve';
 import type { CommandView } from '../core/commandView';
 import { createRunCommandTool } from './commandTool';
 
-export const TOOL_NAMES = ['read_file', 'list_files', 'search', 'write_file', 'edit_file', 'delete_file'] as const;
-export type ToolName = (typeof TOOL_NAMES)[number];
+import type { ToolHooks, ToolName } from './toolHooks';
 
-/** The tools that report through ToolHooks: the file tools and run_command (commandTool.ts). */
-export type HookedToolName = ToolName | 'run_command';
-
-export interface ToolHooks {
-  onStart?(name: HookedToolName, id: string, input: unknown): void;
-  onEnd?(name: HookedToolName, id: string, content: string, isError: boolean): void;
-}
+export { TOOL_NAMES, type HookedToolName, type ToolHooks, type ToolName } from './toolHooks';
 
 export interface FileToolsOptions {
   workspace: TaskWorkspace;
