@@ -23,9 +23,7 @@ import type Anthropic from '@anthropic-ai/sdk';
 import { APIError, APIUserAbortError } from '@anthropic-ai/sdk';
 import type { BetaMessage, BetaUsage } from '@anthropic-ai/sdk/resources/beta/messages/messages';
 import type { BetaRunnableTool } from '@anthropic-ai/sdk/lib/tools/BetaRunnableTool';
-import type { Task } from '../core/taskSchema';
-import type { TaskWorkspace } from '../core/workspace';
-import type { CommandView } from '../core/commandView';
+import type { CommandView, Task, TaskWorkspace } from '../core';
 import {
   addUsage,
   emptyUsage,
@@ -34,7 +32,7 @@ import {
   type TaskProgress,
   type TokenUsage,
   type TranscriptEntry,
-} from '../core/runModel';
+} from '../core';
 import { ApiGate, ApiGateError } from './apiGate';
 import { createWritePolicy } from './pathGuard';
 import { budgetTokens, costUsd, type PriceTable } from './pricing';

@@ -24,7 +24,7 @@
 // cancel the tasks (their AbortSignals), or `trip(message)` to fail every agent with that
 // message.
 import type { Middleware } from '@anthropic-ai/sdk';
-import { Emitter, type Event, type IDisposable } from '../core/lifecycle';
+import { Emitter, type Event, type IDisposable } from '../core';
 
 export type ApiGateState =
   | { readonly kind: 'open' }

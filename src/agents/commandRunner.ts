@@ -5,11 +5,10 @@
 // SIGKILL 2 s later if any member is left. The promise resolves only once the group is gone.
 // Members left running after the shell itself exits (e.g. `server &`) are ended the same way.
 import { spawn } from 'node:child_process';
-import type { Task } from '../core/taskSchema';
-import { emptyUsage, type TaskProgress, type TranscriptEntry } from '../core/runModel';
-import { killProcessGroup } from '../core/processGroup';
+import type { Task } from '../core';
+import { emptyUsage, killProcessGroup, type TaskProgress, type TranscriptEntry } from '../core';
 
-export { killProcessGroup, processGroupAlive } from '../core/processGroup';
+export { killProcessGroup, processGroupAlive } from '../core';
 
 export interface CommandTaskRequest {
   task: Task;

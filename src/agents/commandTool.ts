@@ -17,8 +17,7 @@ import { betaZodTool } from '@anthropic-ai/sdk/helpers/beta/zod';
 import { ToolError } from '@anthropic-ai/sdk/lib/tools/ToolError';
 import type { BetaRunnableTool } from '@anthropic-ai/sdk/lib/tools/BetaRunnableTool';
 import { z } from 'zod';
-import type { CommandRunResult, CommandView, ViewChange } from '../core/commandView';
-import type { TaskWorkspace } from '../core/workspace';
+import type { CommandRunResult, CommandView, ViewChange, TaskWorkspace } from '../core';
 import { checkWrite, type WritePolicy } from './pathGuard';
 import type { HookedToolName, ToolHooks } from './toolHooks';
 

@@ -2,8 +2,8 @@
 // overlay will be. Used by tests, the demo mode and benchmarks; never touches the disk.
 // Base entries may also be symbolic links, submodules and executable files, so that the
 // tools' handling of them is testable without git.
-import type { SearchHit, SearchOptions, TaskWorkspace, WorkspaceChange, WorkspaceEntry, WriteOptions } from '../core/workspace';
-import { compileGlobSource, compileSearchRegex, evaluatePatterns, type PatternItem } from '../core/patternWorker';
+import type { SearchHit, SearchOptions, TaskWorkspace, WorkspaceChange, WorkspaceEntry, WriteOptions } from '../core';
+import { compileGlobSource, compileSearchRegex, evaluatePatterns, type PatternItem } from '../core';
 
 export interface MemoryWorkspaceHooks {
   /** Awaited before a write or delete is applied (tests use it to hold a tool call). */

@@ -6,7 +6,7 @@
 // asks the task's ownership globs and protects a few paths that a broad glob such as
 // `**` must not hand out: `.vscode/**`, `*.code-workspace` and the task file itself are
 // writable only when one of the task's globs names them explicitly.
-import { compileGlobs, normalizeGlob, type GlobSet } from '../core/glob';
+import { compileGlobs, normalizeGlob, type GlobSet } from '../core';
 
 export type PathCheck = { ok: true; path: string } | { ok: false; reason: string };
 

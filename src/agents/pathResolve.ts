@@ -12,7 +12,7 @@
 //   nothing under it can be read, listed or written.
 // Resolution asks the workspace what each leading part of the path is (`entry`), so it
 // works the same on the git overlay, a workspace folder inside the repository and memory.
-import type { TaskWorkspace, WorkspaceEntry } from '../core/workspace';
+import type { TaskWorkspace, WorkspaceEntry } from '../core';
 
 /** Links followed at most in one path (Linux's limit). */
 const MAX_LINKS = 40;

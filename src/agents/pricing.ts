@@ -1,7 +1,7 @@
 // Prices per model, in US dollars per million tokens, used for live cost and the `budget.usd`
 // limit. Estimates from the published list prices (standard API, 5-minute cache writes); the
 // caller can pass its own table (e.g. from a setting) to correct or extend them.
-import type { TokenUsage } from '../core/runModel';
+import type { TokenUsage } from '../core';
 
 export interface ModelPrice {
   /** Uncached input tokens. */

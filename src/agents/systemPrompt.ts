@@ -6,8 +6,7 @@
 // Both blocks carry `cache_control`, and so does the last tool definition (see
 // anthropicRunner.ts), which gives the cache breakpoints: tools | shared system | task.
 import type { BetaTextBlockParam } from '@anthropic-ai/sdk/resources/beta/messages/messages';
-import type { Task } from '../core/taskSchema';
-import type { TaskOutput } from '../core/runModel';
+import type { Task, TaskOutput } from '../core';
 
 export const SHARED_INSTRUCTIONS = `You are a coding agent, one of several working at the same time on one software project. Each agent has its own task and its own isolated view of the workspace; the results are merged afterwards.
 

@@ -7,12 +7,10 @@ import { betaZodTool } from '@anthropic-ai/sdk/helpers/beta/zod';
 import { ToolError } from '@anthropic-ai/sdk/lib/tools/ToolError';
 import type { BetaRunnableTool } from '@anthropic-ai/sdk/lib/tools/BetaRunnableTool';
 import { z } from 'zod';
-import type { TaskWorkspace, WorkspaceEntry } from '../core/workspace';
-import { normalizeGlob } from '../core/glob';
-import { compileGlobSource, compileSearchRegex, evaluatePatterns, PatternCostError } from '../core/patternWorker';
+import type { TaskWorkspace, WorkspaceEntry, CommandView } from '../core';
+import { normalizeGlob, compileGlobSource, compileSearchRegex, evaluatePatterns, PatternCostError } from '../core';
 import { checkWrite, normalizeToolPath, type WritePolicy } from './pathGuard';
 import { resolveToolPath, throughLinks } from './pathResolve';
-import type { CommandView } from '../core/commandView';
 import { createRunCommandTool } from './commandTool';
 
 import type { ToolHooks, ToolName } from './toolHooks';

@@ -1,6 +1,6 @@
 // Every command and flag of the CLI, in one table. The parser (args.ts) accepts exactly
 // these flags and the help (help.ts) is printed from them, so the two cannot drift apart.
-import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from '../core/taskSchema';
+import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from '../core';
 
 export type FlagKind =
   /** `--flag` */

@@ -1,5 +1,5 @@
 // Small formatting helpers shared by the CLI's commands.
-import type { TaskStatus } from '../core/runModel';
+import type { TaskStatus } from '../core';
 
 export function formatMs(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)} ms`;
@@ -13,7 +13,7 @@ export function formatUsd(usd: number): string {
 }
 
 /** One way to write a speedup everywhere (CLI and VS Code): `2.00×`. */
-export { formatSpeedup } from '../core/plan';
+export { formatSpeedup } from '../core';
 
 /** `1 file`, `4 files`. */
 export function plural(n: number, one: string, many = `${one}s`): string {

@@ -1,8 +1,7 @@
 // Requests for the agents of a task: the one place that turns a task and the run's
 // context into what runAgentTask needs (the task's own agent, competitive attempts and
 // their judge, consensus voters).
-import type { TaskOutput, TaskProgress, TranscriptEntry } from '../core/runModel';
-import type { Task } from '../core/taskSchema';
+import type { TaskOutput, TaskProgress, TranscriptEntry, Task } from '../core';
 import type { AgentTaskRequest } from '../agents';
 import type { TaskRunContext } from './taskContext';
 

@@ -16,8 +16,7 @@
 // setup's exit code and output tail.
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import type { CommandView } from '../core/commandView';
-import type { Task } from '../core/taskSchema';
+import type { CommandView, Task } from '../core';
 import { createWorktreeCommandView, type GitRepo } from '../git';
 
 export type SandboxChoice = 'auto' | 'worktree';

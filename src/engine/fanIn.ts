@@ -1,7 +1,7 @@
 // The fan-in of live progress and transcripts when one task runs several agents
 // (competitive attempts, voters, a judge).
-import type { TaskProgress, TokenUsage, TranscriptEntry } from '../core/runModel';
-import { addUsage, emptyUsage } from '../core/runModel';
+import type { TaskProgress, TokenUsage, TranscriptEntry } from '../core';
+import { addUsage, emptyUsage } from '../core';
 
 /**
  * Several agents of one task report progress as one: tokens and cost are summed over the

@@ -9,3 +9,4 @@ export { chooseAttempt, leftOutLines, strategyJson, strategyLines, type ChooseAt
 // The git engine too, as one namespace: the extension loads this module lazily as one
 // chunk, so that both share one copy of the git layer (and its classes).
 export * as git from '../git/index';
+export { listWorkspaceFiles } from './workspaceFiles';

@@ -2,7 +2,7 @@
 // or examples/four-step in this repo). Agents see workspace-relative paths; git sees
 // repository-relative ones. This view translates between the two and hides everything
 // outside the workspace folder.
-import type { SearchHit, SearchOptions, TaskWorkspace, WorkspaceChange, WorkspaceEntry, WriteOptions } from '../core/workspace';
+import type { SearchHit, SearchOptions, TaskWorkspace, WorkspaceChange, WorkspaceEntry, WriteOptions } from '../core';
 
 export class PrefixedWorkspace implements TaskWorkspace {
   constructor(

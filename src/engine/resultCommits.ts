@@ -1,7 +1,7 @@
 // A task's workspace and its result commits: the overlay an agent writes into (seen
 // through the workspace folder), the commit message, and committing an overlay or a
 // command's worktree under refs/parallel-agents/<run>/….
-import type { Task } from '../core/taskSchema';
+import type { Task } from '../core';
 import { commitOverlay, commitWorktree, OverlayWorkspace, type CommitTaskOptions, type WorktreeWorkspace } from '../git';
 import { PrefixedWorkspace } from './prefixedWorkspace';
 import type { LeftOutWrites, TaskRunContext } from './taskContext';

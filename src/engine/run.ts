@@ -3,11 +3,21 @@
 // through its events and `view`; startRun.ts creates it.
 import * as path from 'node:path';
 import type Anthropic from '@anthropic-ai/sdk';
-import { Disposable, Emitter, type Event } from '../core/lifecycle';
-import { slotsOf } from '../core/plan';
-import { settledRunStatus, type TaskOutput, type TaskProgress, type TranscriptEntry } from '../core/runModel';
-import { Scheduler, TaskCancelledError, TaskUndecidedError, type TaskStateChange } from '../core/scheduler';
-import type { Task } from '../core/taskSchema';
+import {
+  Disposable,
+  Emitter,
+  type Event,
+  slotsOf,
+  settledRunStatus,
+  type TaskOutput,
+  type TaskProgress,
+  type TranscriptEntry,
+  Scheduler,
+  TaskCancelledError,
+  TaskUndecidedError,
+  type TaskStateChange,
+} from '../core';
+import type { Task } from '../core';
 import type { ApiGate } from '../agents';
 import {
   analyseRun,

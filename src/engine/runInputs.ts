@@ -3,7 +3,7 @@
 // live RunView (globs workspace-relative, under its `prefix`), its journal (globs already
 // repository-relative, as toJournal wrote them), or a list of tasks with
 // repository-relative globs (VS Code's RunSnapshot).
-import type { TaskStatus } from '../core/runModel';
+import type { TaskStatus } from '../core';
 import type { AnalysedTaskInput, ApplyTaskInput, JournalTask } from '../git';
 import { prefixGlobs } from './prefixedWorkspace';
 

@@ -3,10 +3,18 @@
 // workspace, and hand over to a Run.
 import * as path from 'node:path';
 import type Anthropic from '@anthropic-ai/sdk';
-import { planTasks, type Plan } from '../core/plan';
-import { addUsage, emptyUsage } from '../core/runModel';
-import { findTaskFile, formatProblem, loadTaskFile, workspaceRootOf } from '../core/taskFile';
-import { MAX_CONCURRENCY, type Task } from '../core/taskSchema';
+import {
+  planTasks,
+  type Plan,
+  addUsage,
+  emptyUsage,
+  findTaskFile,
+  formatProblem,
+  loadTaskFile,
+  workspaceRootOf,
+  MAX_CONCURRENCY,
+  type Task,
+} from '../core';
 import { ApiGate, createAnthropicClient } from '../agents';
 import {
   assertNotApplying,

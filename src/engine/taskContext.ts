@@ -2,10 +2,16 @@
 // result): the types every executor and strategy shares, kept apart from the dispatch
 // (strategies/registry.ts) so that the strategies do not import their dispatcher.
 import type Anthropic from '@anthropic-ai/sdk';
-import type { StopReason, TaskOutput, TaskProgress, TokenUsage, TranscriptEntry } from '../core/runModel';
-import type { Plan } from '../core/plan';
-import type { StrategyOutcome } from '../core/strategyModel';
-import type { Task } from '../core/taskSchema';
+import type {
+  StopReason,
+  TaskOutput,
+  TaskProgress,
+  TokenUsage,
+  TranscriptEntry,
+  Plan,
+  StrategyOutcome,
+  Task,
+} from '../core';
 import { DEFAULT_MODEL, type ApiGate, type PriceTable } from '../agents';
 import type { GitRepo, ObjectReader } from '../git';
 import type { TaskCommandViews } from './commandViews';

@@ -1,8 +1,5 @@
 // What the run engine promises its front ends (the CLI and the VS Code views).
-import type { Plan } from '../core/plan';
-import type { StopReason, TaskProgress, TaskStatus, TokenUsage } from '../core/runModel';
-import type { TaskKind } from '../core/taskSchema';
-import type { StrategyOutcome } from '../core/strategyModel';
+import type { Plan, StopReason, TaskProgress, TaskStatus, TokenUsage, TaskKind, StrategyOutcome } from '../core';
 import type { PriceTable } from '../agents';
 import type { ApplyResult, RunAnalysis } from '../git';
 import type { SandboxChoice, SandboxFactory } from './commandViews';

@@ -2,7 +2,7 @@
 // its base; overlaps between tasks (same file; hunks whose base line ranges meet are
 // conflicts, disjoint ones merge cleanly); ownership violations (changes outside `owns`,
 // judged by the plan's glob matcher).
-import { compileGlobs } from '../core/glob';
+import { compileGlobs } from '../core';
 import { baseRange, parsePatchU0, parseRawZ, rangesMeet, type ChangeStatus, type FilePatch, type Hunk, type RawChange } from './diffParse';
 import type { GitRepo } from './repo';
 

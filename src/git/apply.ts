@@ -17,7 +17,7 @@
 //      the apply record (paths to be written);
 //   5. write the files (each atomically); on failure, record the error: undo restores
 //      the before-apply state.
-import { normalizeRelPath, compileGlobs } from '../core/glob';
+import { normalizeRelPath, compileGlobs } from '../core';
 import { acquireApplyLock } from './applyLock';
 import { DEFAULT_MARKER_SIZE, defaultMergeAttributes, mergeAttributes } from './attributes';
 import { readApplyRecord, writeApplyRecord, type ApplyRecord } from './applyRecord';

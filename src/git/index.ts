@@ -44,3 +44,4 @@ export {
   type RunStatus,
 } from './journal';
 export type { ChangeStatus, Hunk } from './diffParse';
+export { updateRef } from './objects';

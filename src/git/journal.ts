@@ -4,9 +4,7 @@
 import { promises as fsp } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { TaskKind } from '../core/taskSchema';
-import type { TaskStatus, TokenUsage, TranscriptEntry } from '../core/runModel';
-import type { StrategyOutcome } from '../core/strategyModel';
+import type { TaskKind, TaskStatus, TokenUsage, TranscriptEntry, StrategyOutcome } from '../core';
 import { GitError } from './errors';
 import { assertSafeId } from './ids';
 import { pidAlive, writeFileAtomic } from './fsutil';

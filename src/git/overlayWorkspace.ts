@@ -9,8 +9,8 @@
 // never lands on or below a link, a submodule, a file or a folder, so a result commit never
 // replaces one of them with something else.
 import { spawn } from 'node:child_process';
-import { normalizeRelPath } from '../core/glob';
 import {
+  normalizeRelPath,
   compileGlobSource,
   compileSearchRegex,
   evaluatePatterns,
@@ -19,8 +19,8 @@ import {
   type PatternBudget,
   type PatternItem,
   type RegexSource,
-} from '../core/patternWorker';
-import type { SearchHit, SearchOptions, TaskWorkspace, WorkspaceChange, WorkspaceEntry, WriteOptions } from '../core/workspace';
+} from '../core';
+import type { SearchHit, SearchOptions, TaskWorkspace, WorkspaceChange, WorkspaceEntry, WriteOptions } from '../core';
 import type { ObjectReader } from './catFileBatch';
 import { workingTreeEncoding } from './encodingAttribute';
 import type { TreeEntry } from './objects';

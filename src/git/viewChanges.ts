@@ -1,7 +1,7 @@
 // The changes that bring a view of one commit to another, as a CommandView's sync() takes
 // them (core/commandView.ts): for a task whose base is its dependencies' merged results,
 // the difference from the run's base, on top of the shared read-only tree.
-import type { ViewChange } from '../core/commandView';
+import type { ViewChange } from '../core';
 import type { GitRepo } from './repo';
 
 /**

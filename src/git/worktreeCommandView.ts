@@ -18,8 +18,8 @@
 // excluded from the trees, so a command sees them and they never count as a change.
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import type { CommandRunOptions, CommandRunResult, CommandView, ViewChange } from '../core/commandView';
-import { runInGroup } from '../core/processGroup';
+import type { CommandRunOptions, CommandRunResult, CommandView, ViewChange } from '../core';
+import { runInGroup } from '../core';
 import { QUIET_WRITE_CONFIG } from './objects';
 import type { GitRepo } from './repo';
 import { worktreesRoot, WorktreeWorkspace } from './worktreeWorkspace';

@@ -4,9 +4,9 @@
 // the inline actions in package.json; refreshes come coalesced from RunService.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { Disposable, Emitter } from '../core/lifecycle';
+import { Disposable, Emitter } from '../core';
 import { DEMO_LABEL, DEMO_TOOLTIP, withDemoLabel } from './demoMode';
-import type { AttemptRecord, Ballot } from '../core/strategyModel';
+import type { AttemptRecord, Ballot } from '../core';
 import {
   attemptDescription,
   attemptLabel,

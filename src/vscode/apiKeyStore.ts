@@ -1,7 +1,7 @@
 // The Anthropic API key: SecretStorage first, `ANTHROPIC_API_KEY` as the fallback.
 // The key itself is never logged or shown; only where it came from.
 import * as vscode from 'vscode';
-import { Disposable, Emitter } from '../core/lifecycle';
+import { Disposable, Emitter } from '../core';
 import { ContextKeys, SecretKeys } from './ids';
 
 export type ApiKeySource = 'secretStorage' | 'environment';

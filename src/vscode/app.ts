@@ -1,7 +1,7 @@
 // The composition root: builds every service once, wires them, and is the one
 // disposable activate() pushes.
 import * as vscode from 'vscode';
-import { Disposable } from '../core/lifecycle';
+import { Disposable } from '../core';
 import { AgentsTreeProvider } from './agentsTree';
 import { ApiKeyStore } from './apiKeyStore';
 import { CommandHandlers } from './commands';

@@ -1,7 +1,7 @@
 // The command handlers. Each is small and delegates to the service that owns the work;
 // the run commands live in runCommands.ts.
 import * as vscode from 'vscode';
-import { Disposable } from '../core/lifecycle';
+import { Disposable } from '../core';
 import { validateApiKeyInput, type ApiKeyStore } from './apiKeyStore';
 import { CommandTitles as T, Commands } from './ids';
 import type { PlanPanels } from './planPanel';

@@ -1,6 +1,6 @@
 // Reads the `parallelAgents.*` settings into ExtensionSettings and says when they change.
 import * as vscode from 'vscode';
-import { Disposable, Emitter } from '../core/lifecycle';
+import { Disposable, Emitter } from '../core';
 import { Settings } from './ids';
 import { DEFAULT_MAX_CONCURRENCY, DEFAULT_TASK_FILE, keepRunsOf, type ExtensionSettings, type OwnershipViolationPolicy } from './settingsModel';
 

@@ -4,7 +4,7 @@
 // decorations on the two sides.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { Disposable, Emitter } from '../core/lifecycle';
+import { Disposable, Emitter } from '../core';
 import type { ApplyConflict } from '../git';
 import { acceptTitle, DEFAULT_MARKER_SIZE, parseConflicts, resolvedLines, splitLines, type ConflictChoice, type ConflictParseOptions, type ConflictRegion } from './conflictMarkers';
 import { CONFLICT_SIDE_SCHEME, InternalCommands, TreeItemContexts } from './ids';

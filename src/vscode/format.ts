@@ -1,5 +1,5 @@
 // Short human formats for the status bar, tree descriptions and tooltips. Pure.
-import type { AttemptRecord, Ballot, CompetitiveOutcome, ScoreSource, StrategyOutcome, VoteOutcome } from '../core/strategyModel';
+import type { AttemptRecord, Ballot, CompetitiveOutcome, ScoreSource, StrategyOutcome, VoteOutcome } from '../core';
 
 export function formatDuration(ms: number): string {
   if (!Number.isFinite(ms) || ms < 0) return '–';

@@ -2,7 +2,7 @@
 // straight from git objects: parallel-agents-git:/<path>?<query>. Diffs open on these,
 // so reviewing a task never touches the working tree.
 import * as vscode from 'vscode';
-import { Disposable } from '../core/lifecycle';
+import { Disposable } from '../core';
 import { loadGit } from './runService';
 import type { ObjectReader } from '../git';
 import { GIT_OBJECT_SCHEME } from './ids';

@@ -4,8 +4,8 @@
 // posted before the webview says it is ready.
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import { Disposable, Emitter } from '../core/lifecycle';
-import type { TaskStatus } from '../core/runModel';
+import { Disposable, Emitter } from '../core';
+import type { TaskStatus } from '../core';
 import { Commands, WebviewTypes } from './ids';
 import { parseWebviewMessage, type HostToWebview, type MeasuredSpeedup } from './planProtocol';
 import { buildPlanViewModel, toProblemView } from './planViewModel';

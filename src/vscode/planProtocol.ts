@@ -1,6 +1,6 @@
 // Messages between the plan panel (extension host) and its webview (media/plan.js).
 // Imports neither `vscode` nor Node: both sides agree on these shapes and nothing else.
-import type { TaskStatus } from '../core/runModel';
+import type { TaskStatus } from '../core';
 
 export interface PlanNodeView {
   readonly id: string;

@@ -1,8 +1,7 @@
 // Turns a plan into what the graph webview draws: one column per wave (tasks caught in
 // a cycle in a last "Cycle" column), nodes placed in file order within a column, edges
 // from each dependency to its dependant, the critical path's edges marked. Pure.
-import type { Plan } from '../core/plan';
-import type { TaskFile } from '../core/taskSchema';
+import type { Plan, TaskFile } from '../core';
 import type { EditorProblem } from './taskFileAnalysis';
 import type { PlanEdgeView, PlanNodeView, PlanProblemView, PlanViewModel } from './planProtocol';
 

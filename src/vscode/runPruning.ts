@@ -4,7 +4,7 @@
 // after each run and apply. pruneRuns itself never prunes a running run, nor (without
 // force, which VS Code never passes) one with results that were never applied.
 import * as vscode from 'vscode';
-import { Disposable } from '../core/lifecycle';
+import { Disposable } from '../core';
 import type { Configuration } from './configuration';
 import { pruneConfirmation, prunedMessage, type PruneOutcome } from './pruneMessages';
 import { loadGit, RunError, type RunService } from './runService';

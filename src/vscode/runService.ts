@@ -3,8 +3,8 @@
 // which is loaded on first use. Views subscribe to one coalesced change event.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { Disposable, Emitter } from '../core/lifecycle';
-import type { TaskStatus } from '../core/runModel';
+import { Disposable, Emitter } from '../core';
+import type { TaskStatus } from '../core';
 import type { ChooseAttemptResult, Run, RunOptions } from '../engine';
 import type { ApplyResult, GitRepo } from '../git';
 import type { ApiKeyStore } from './apiKeyStore';

@@ -1,9 +1,8 @@
 // One shape for a run in the views, whether it is live (the engine's RunView) or past
 // (its journal). Paths are repository-relative, as git objects are addressed. Pure.
-import type { TaskStatus, TokenUsage } from '../core/runModel';
-import type { AttemptRecord, StrategyOutcome } from '../core/strategyModel';
+import type { TaskStatus, TokenUsage, AttemptRecord, StrategyOutcome } from '../core';
 import type { ApplySource, RunView } from '../engine';
-import type { RunJournal } from '../git/journal';
+import type { RunJournal } from '../git';
 
 export interface TaskSnapshot {
   readonly id: string;

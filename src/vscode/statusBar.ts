@@ -1,6 +1,6 @@
 // One status bar item: running / queued / conflict counts, or idle. Click = Agents view.
 import * as vscode from 'vscode';
-import { Disposable } from '../core/lifecycle';
+import { Disposable } from '../core';
 import { DEMO_LABEL, DEMO_TOOLTIP } from './demoMode';
 import { statusBarText, statusBarTooltip, type RunCounts } from './format';
 import { focusViewCommand, Views } from './ids';

@@ -1,7 +1,7 @@
 // "Run this task" above each task of a valid task file, and a plan summary above
 // `tasks:`. Each lens carries the task id; analyses are cached per document version.
 import * as vscode from 'vscode';
-import { Disposable, Emitter } from '../core/lifecycle';
+import { Disposable, Emitter } from '../core';
 import { formatSpeedup } from './format';
 import { Commands } from './ids';
 import type { TaskFiles } from './taskFiles';

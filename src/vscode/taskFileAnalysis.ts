@@ -2,9 +2,8 @@
 // parser's problems and the plan's errors and warnings, each with an offset range.
 // Pure (no `vscode`), so it is unit-tested in plain mocha; the diagnostics provider,
 // the CodeLens and the plan panel all read it.
-import { parseTaskFileText, type Problem } from '../core/taskFile';
-import { planTasks, type Plan, type PlanDiagnostic } from '../core/plan';
-import type { TaskFile } from '../core/taskSchema';
+import { parseTaskFileText, type Problem, planTasks, type Plan, type PlanDiagnostic } from '../core';
+import type { TaskFile } from '../core';
 import { DEFAULT_MAX_CONCURRENCY, effectiveConcurrency } from './settingsModel';
 
 export interface EditorProblem {

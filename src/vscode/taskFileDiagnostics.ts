@@ -2,7 +2,7 @@
 // same messages as the CLI's FILE:LINE:COL output. Debounced per document; a result for
 // a version the user has already typed past is dropped.
 import * as vscode from 'vscode';
-import { Disposable } from '../core/lifecycle';
+import { Disposable } from '../core';
 import { DIAGNOSTIC_SOURCE } from './ids';
 import type { EditorProblem } from './taskFileAnalysis';
 import type { AnalysedTaskFile, TaskFiles } from './taskFiles';

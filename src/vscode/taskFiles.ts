@@ -2,7 +2,7 @@
 // says: analyses are cached per document version and computed with the engine's parser
 // and planner, which are loaded on first use so activation stays cheap.
 import * as vscode from 'vscode';
-import { Disposable, Emitter } from '../core/lifecycle';
+import { Disposable, Emitter } from '../core';
 import type { Configuration } from './configuration';
 import { ContextKeys } from './ids';
 import { isTaskFilePath, taskFileCandidates } from './settingsModel';

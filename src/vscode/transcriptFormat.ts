@@ -3,7 +3,7 @@
 // results, commands with their output, the end — with local clock times, and the part of
 // a strategy task (attempt, voter, judge) each entry belongs to. The raw JSONL stays the
 // record; long texts are cut here and say so. Pure.
-import type { TranscriptEntry } from '../core/runModel';
+import type { TranscriptEntry } from '../core';
 import { formatDuration } from './format';
 
 export interface TranscriptFormatOptions {

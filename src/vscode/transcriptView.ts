@@ -3,7 +3,7 @@
 // JSONL as a live run writes it. "Open Raw Transcript (JSONL)" opens the file itself.
 import { promises as fsp } from 'node:fs';
 import * as vscode from 'vscode';
-import { Disposable, Emitter } from '../core/lifecycle';
+import { Disposable, Emitter } from '../core';
 import { TRANSCRIPT_SCHEME } from './ids';
 import type { RunService } from './runService';
 import { formatTranscript, parseTranscript } from './transcriptFormat';

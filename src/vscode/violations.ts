@@ -4,7 +4,7 @@
 // state, so a reload between review and apply keeps the decisions. Under the
 // `ownershipViolations: discard` setting nothing is listed: such changes are dropped.
 import * as vscode from 'vscode';
-import { Disposable, Emitter } from '../core/lifecycle';
+import { Disposable, Emitter } from '../core';
 import type { Configuration } from './configuration';
 import type { RunService } from './runService';
 import { acceptedPaths, mergeFound, reviewItems, type FoundViolation, type ViolationDecision, type ViolationItem, type ViolationState } from './violationsModel';

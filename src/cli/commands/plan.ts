@@ -1,15 +1,24 @@
 // `parallel-agents plan [DIR] [--file F] [--json] [--concurrency N]`
 import * as path from 'node:path';
-import { planTasks, type Plan, type PlanDiagnostic } from '../../core/plan';
-import { MAX_CONCURRENCY } from '../../core/taskSchema';
-import { findTaskFile, formatProblem, loadTaskFile, TaskFileNotFoundError, workspaceRootOf, type Problem } from '../../core/taskFile';
+import {
+  planTasks,
+  type Plan,
+  type PlanDiagnostic,
+  MAX_CONCURRENCY,
+  findTaskFile,
+  formatProblem,
+  loadTaskFile,
+  TaskFileNotFoundError,
+  workspaceRootOf,
+  type Problem,
+} from '../../core';
 import { intFlag, parseArgs } from '../args';
 import { commandSpec } from '../commandSpecs';
 import { resolveDir } from '../dirArg';
 import { formatMs, formatSpeedup } from '../format';
 import { usageLine } from '../help';
 import { CliError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type CliCommand, type CliIO } from '../io';
-import { listWorkspaceFiles } from '../../engine/workspaceFiles';
+import { listWorkspaceFiles } from '../../engine';
 import { loadHistory } from '../history';
 
 const SPEC = commandSpec('plan');

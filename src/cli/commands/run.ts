@@ -1,5 +1,5 @@
 // `parallel-agents run [DIR] [--file F] [--only a,b] [--concurrency N] [--apply] [--max-cost USD] [--json]`
-import { MAX_CONCURRENCY } from '../../core/taskSchema';
+import { MAX_CONCURRENCY } from '../../core';
 import { RunSetupError, leftOutLines, runTokens, startRun, strategyJson, strategyLines, type Run, type RunTaskView, type RunView } from '../../engine';
 import { intFlag, listFlag, parseArgs } from '../args';
 import { commandSpec } from '../commandSpecs';

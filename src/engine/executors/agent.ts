@@ -1,16 +1,13 @@
 // An agent task (no strategy, or `additive`): one agent in an overlay of the base commit;
 // what it wrote becomes the task's result commit, even when it failed or was cancelled
 // (so the work stays reviewable; only `succeeded` tasks are applied by default).
-import type { TaskOutput } from '../../core/runModel';
-import type { StrategyOutcome } from '../../core/strategyModel';
-import type { Task } from '../../core/taskSchema';
+import type { TaskOutput, StrategyOutcome, Task, CommandView } from '../../core';
 import { runAgentTask, type AgentTaskResult } from '../../agents';
 import { commitOverlay } from '../../git';
 import { agentRequest } from '../agentRequest';
 import { commitMessage, commitNothing, overlayFor, type TaskView } from '../resultCommits';
 import type { TaskExecutor, TaskRunContext, TaskRunResult } from '../taskContext';
-import type { CommandView } from '../../core/commandView';
-import { emptyUsage } from '../../core/runModel';
+import { emptyUsage } from '../../core';
 
 /** What a caller of runAgentCommitted adds around the agent (an aggregate's summary). */
 export interface AgentExtras {

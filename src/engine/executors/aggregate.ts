@@ -1,8 +1,7 @@
 // An aggregate task: the outputs of the tasks it collects, in dependency order, as one
 // report (the task's output and, with `into`, a file).
-import { emptyUsage, type TaskOutput } from '../../core/runModel';
-import type { AggregateOutcome } from '../../core/strategyModel';
-import type { Task } from '../../core/taskSchema';
+import { emptyUsage, type TaskOutput } from '../../core';
+import type { AggregateOutcome, Task } from '../../core';
 import { commitOverlay } from '../../git';
 import { commitMessage, overlayFor } from '../resultCommits';
 import type { TaskExecutor, TaskRunContext, TaskRunResult } from '../taskContext';

@@ -1,7 +1,7 @@
 // A command task (no strategy, or `additive`): the command runs in a git worktree of the
 // base commit, in the workspace folder; what it left there becomes the result commit.
 import * as path from 'node:path';
-import { emptyUsage } from '../../core/runModel';
+import { emptyUsage } from '../../core';
 import { runCommandTask } from '../../agents';
 import { WorktreeWorkspace } from '../../git';
 import { commitCommand, commitMessage } from '../resultCommits';

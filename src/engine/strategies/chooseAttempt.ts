@@ -1,9 +1,8 @@
 // Picking another attempt of a competitive task after the run, before applying: the
 // task's ref (refs/parallel-agents/<run>/tasks/<task>) moves to the chosen attempt's
 // commit and the journal says so, so `show`, `apply` and the analysis use it.
-import { GitError, readJournal, taskRef, writeJournal, type GitRepo } from '../../git';
-import { updateRef } from '../../git/objects';
-import { settledRunStatus } from '../../core/runModel';
+import { GitError, readJournal, taskRef, writeJournal, type GitRepo, updateRef } from '../../git';
+import { settledRunStatus } from '../../core';
 import { winnerOutput } from './competitive';
 
 export interface ChooseAttemptResult {

@@ -16,17 +16,15 @@
 //   more; then the task fails, saying so (the attempts stay reviewable).
 // - remaining ties go to the smaller diff.
 import * as path from 'node:path';
-import type { AttemptRecord, CompetitiveOutcome } from '../../core/strategyModel';
-import { emptyUsage, type TaskOutput } from '../../core/runModel';
-import type { Task } from '../../core/taskSchema';
+import type { AttemptRecord, CompetitiveOutcome, Task } from '../../core';
+import { emptyUsage, type TaskOutput } from '../../core';
 import {
   createRankAttemptsTool,
   runAgentTask,
   runCommandTask,
   type RankedAttempt,
 } from '../../agents';
-import { commitOverlay, taskRef, WorktreeWorkspace } from '../../git';
-import { updateRef } from '../../git/objects';
+import { commitOverlay, taskRef, WorktreeWorkspace, updateRef } from '../../git';
 import type { LeftOutWrites, StrategyExecutor, TaskRunContext, TaskRunResult } from '../taskContext';
 import { parseScore, pickWinner, topByCommand } from './scoring';
 import { agentRequest, READ_ONLY_TOOLS } from '../agentRequest';

@@ -33,10 +33,8 @@
 // ones (6) beats the other big one (3). With two choices and every voter voting, integer
 // weights whose sum over the voters is odd cannot tie; weightsTieExample (core/voteWeights.ts)
 // finds two camps whose weights are equal, for a plan warning.
-import type { Ballot, FailedVoter, VoteOutcome } from '../../core/strategyModel';
-import type { TaskOutput } from '../../core/runModel';
-import { weightedVoters } from '../../core/voteWeights';
-import type { Task } from '../../core/taskSchema';
+import type { Ballot, FailedVoter, VoteOutcome, TaskOutput, Task } from '../../core';
+import { weightedVoters } from '../../core';
 import { createVoteTool, runAgentTask, type VoteInput } from '../../agents';
 import type { StrategyExecutor, TaskRunContext, TaskRunResult } from '../taskContext';
 import { renderVoteOutput, tallyVotes } from './scoring';

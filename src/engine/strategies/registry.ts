@@ -2,8 +2,7 @@
 // kind, else its kind's own. A new strategy is a file that exports a StrategyExecutor, its
 // schema entry (core/taskSchema.ts, strategySchema), and its line in STRATEGIES below: the
 // table is keyed by the schema's `type`s, so the compiler asks for that line.
-import type { TaskOutput } from '../../core/runModel';
-import type { Strategy, Task } from '../../core/taskSchema';
+import type { TaskOutput, Strategy, Task } from '../../core';
 import { runAggregate } from '../executors/aggregate';
 import { runAgent } from '../executors/agent';
 import { runCommand } from '../executors/command';

@@ -1,6 +1,6 @@
 // How the front ends report a task's strategy: the fields of `run --json` (and `show
 // --json`), and the text lines of `run` and `show`.
-import type { StrategyOutcome } from '../../core/strategyModel';
+import type { StrategyOutcome } from '../../core';
 import type { LeftOutWrites } from '../taskContext';
 
 const round = (n: number) => Math.round(n * 1000) / 1000;

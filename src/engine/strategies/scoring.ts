@@ -1,6 +1,6 @@
 // The pure decisions of the strategies: reading a score command's output, choosing the
 // winning attempt, tallying a vote. No I/O, unit-tested on plain data.
-import type { AttemptRecord, Ballot, FailedVoter, VoteOutcome } from '../../core/strategyModel';
+import type { AttemptRecord, Ballot, FailedVoter, VoteOutcome } from '../../core';
 
 const NUMBER = /[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?/g;
 

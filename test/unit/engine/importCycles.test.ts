@@ -3,9 +3,12 @@
 // changed one without the other. Imports are read with TypeScript's own pre-processor,
 // as scripts/check-layers.mjs does, so comments and strings never count.
 //
-// src/vscode is left out for now: commands.ts ↔ runCommands.ts is still a circle there
-// (issue 12, §3, the VS Code half). Remove it from EXCLUDED once that is broken. KNOWN
-// lists the other circles found when this test was written, in files of other owners; a
+// `import()` calls and `typeof import()` types count as well (a lazily loaded module still
+// ties the two designs together), and a layer's index is a file like any other: a file that
+// imported its own layer's index would close a circle through it (scripts/check-layers.mjs
+// forbids that too).
+//
+// KNOWN lists the circles found when this test was written, in files of other owners; a
 // circle not listed fails the test. Delete a line once its circle is gone.
 import * as assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -14,8 +17,11 @@ import ts from 'typescript';
 import { orderCycle, stronglyConnected } from '../../../src/core/graphCycles';
 
 const root = path.resolve(__dirname, '../../..');
-const EXCLUDED = ['src/vscode/'];
+const EXCLUDED: readonly string[] = [];
 const KNOWN = new Set([
+  // Issue 12 §3 (the VS Code half): the vshell helper is breaking this one; remove this line
+  // once that branch is merged.
+  'src/vscode/commands.ts → src/vscode/runCommands.ts → src/vscode/commands.ts',
   // A type-only import of ApplyLockInfo; a structural parameter type in interruptedApply.ts ends it.
   'src/git/applyLock.ts → src/git/interruptedApply.ts → src/git/applyLock.ts',
 ]);
@@ -32,10 +38,11 @@ function* walk(dir: string): Generator<string> {
 
 const rel = (file: string) => path.relative(root, file).split(path.sep).join('/');
 
-/** The file a relative specifier names (`./x` → x.ts or x/index.ts), or undefined. */
+/** The file a relative specifier names (`./x`, `./x.js` → x.ts, `./x` → x/index.ts), or undefined. */
 function resolve(from: string, spec: string): string | undefined {
   const base = path.resolve(path.dirname(from), spec);
-  const candidates = [base, `${base}.ts`, `${base}.tsx`, path.join(base, 'index.ts')];
+  const stem = base.replace(/\.(js|mjs|cjs)$/, '');
+  const candidates = [base, `${stem}.ts`, `${stem}.tsx`, path.join(base, 'index.ts')];
   return candidates.find((c) => existsSync(c) && statSync(c).isFile());
 }
 
@@ -79,10 +86,14 @@ describe('engine: no import circle in src/', () => {
     assert.deepEqual(importCycles(new Map([['a.ts', ['b.ts']], ['b.ts', []]])), []);
   });
 
-  it(`src/ (without ${EXCLUDED.join(', ')}) has none`, () => {
+  it('src/ has none (src/vscode and the layer indexes included)', () => {
     const graph = importGraph(path.join(root, 'src'), EXCLUDED);
     assert.ok(graph.has('src/engine/run.ts'), 'the walk found the engine');
-    const cycles = importCycles(graph).filter((c) => !KNOWN.has(c));
+    assert.ok(graph.get('src/vscode/runService.ts')?.includes('src/engine/index.ts'), "the walk follows the extension's lazy import() of the engine");
+    const found = importCycles(graph);
+    const cycles = found.filter((c) => !KNOWN.has(c));
     assert.deepEqual(cycles, [], `import circles:\n  ${cycles.join('\n  ')}`);
+    const gone = [...KNOWN].filter((c) => !found.includes(c));
+    assert.deepEqual(gone, [], `circles in KNOWN that are gone (delete their lines):\n  ${gone.join('\n  ')}`);
   });
 });
