@@ -4,7 +4,7 @@
 //   npm run bench -- [--json] [--only NAME[,NAME…]] [--runs N]
 //   npx tsx bench/table.ts results.json      (the table again, from a --json output)
 //
-// NAME is a group (isolation, snapshot, orchestration, apply, wholeRun, memory, extension)
+// NAME is a group (isolation, sandbox, snapshot, orchestration, apply, wholeRun, memory, extension)
 // or a metric name. Every measurement is repeated (--runs, default 5, at least 1) and
 // reported as the median with its spread (min–max).
 import { applyBench } from './applyBench';
@@ -13,6 +13,7 @@ import { isolationBench, measureWorktrees8, setWorktreeDiskKB } from './isolatio
 import { isPending, type BenchContext, type BenchResult, type Metric } from './metric';
 import { memoryBench, wholeRunBench } from './wholeRun';
 import { orchestrationBench } from './orchestration';
+import { sandboxBench } from './sandbox';
 import { snapshotBench } from './snapshot';
 import { table } from './table';
 
@@ -30,6 +31,7 @@ const GROUPS: Group[] = [
   { name: 'wholeRun', run: wholeRunBench },
   { name: 'memory', run: memoryBench },
   { name: 'isolation', run: isolationBench },
+  { name: 'sandbox', run: sandboxBench },
   { name: 'extension', run: extensionBench },
 ];
 

@@ -1,6 +1,7 @@
 // Measured task durations from past runs (the run journals), so the plan's critical path
 // and speedup use real numbers once a run has happened.
-import { listRuns, openRepo } from '../git';
+import { listRunRecords } from '../engine';
+import { openRepo } from '../git';
 
 /** Median duration (ms) of each task's successful runs among the newest 10 runs. */
 export async function loadHistory(root: string): Promise<Map<string, number>> {
@@ -8,9 +9,9 @@ export async function loadHistory(root: string): Promise<Map<string, number>> {
   const repo = await openRepo(root).catch(() => undefined);
   if (!repo) return history;
   const samples = new Map<string, number[]>();
-  for (const j of (await listRuns(repo)).slice(0, 10)) {
-    for (const [id, t] of Object.entries(j.tasks)) {
-      if (t.status === 'succeeded' && typeof t.ms === 'number' && t.ms > 0) samples.set(id, [...(samples.get(id) ?? []), t.ms]);
+  for (const j of (await listRunRecords(repo)).slice(0, 10)) {
+    for (const t of j.tasks) {
+      if (t.status === 'succeeded' && typeof t.ms === 'number' && t.ms > 0) samples.set(t.id, [...(samples.get(t.id) ?? []), t.ms]);
     }
   }
   for (const [id, xs] of samples) {

@@ -77,3 +77,4 @@ export {
   type PatternBudget,
   type RegexSource,
 } from './patternWorker';
+export { TERMINAL_STATUSES } from './runModel';

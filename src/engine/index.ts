@@ -1,11 +1,14 @@
 // The run engine's public API, shared by the CLI and the VS Code extension.
-export { Run, toJournal } from './run';
+export { Run } from './run';
 export { analysisInputs, applyInputs, dependencyOrder, type ApplicableTask, type ApplySource } from './runInputs';
+export { RECORD_VERSION, repoRelativeStrategy, taskOf, workspacePath, type RunRecord, type RunStatus, type TaskRecord } from './runRecord';
+export { listRunRecords, parseRunRecord, readRunRecord, recoverInterruptedRuns, tryReadRunRecord, writeRunRecord } from './runJournal';
+export { migrateV1, type JournalTaskV1, type JournalV1 } from './runJournalV1';
 export { RunSetupError, prepareRun, startRun, runTokens, type PreparedRun } from './startRun';
 export { PrefixedWorkspace, prefixGlobs } from './prefixedWorkspace';
-export type { RunOptions, RunTaskView, RunView, RunStatus, RunSummary } from './types';
+export type { RunOptions, RunSummary } from './types';
 export type { SandboxChoice, SandboxFactory, SandboxViewRequest, RunCommandsConfig } from './commandViews';
-export { chooseAttempt, leftOutLines, strategyJson, strategyLines, type ChooseAttemptResult } from './strategies';
+export { chooseAttempt, chooseAttemptOf, leftOutLines, strategyJson, strategyLines, type ChooseAttemptResult } from './strategies';
 // The git engine too, as one namespace: the extension loads this module lazily as one
 // chunk, so that both share one copy of the git layer (and its classes).
 export * as git from '../git/index';

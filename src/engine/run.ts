@@ -1,6 +1,7 @@
 // A run in progress: the scheduler driving isolated agents and commands, their result
 // commits, the journal, then analysis (and apply). The CLI and the extension observe it
-// through its events and `view`; startRun.ts creates it.
+// through its events and `record` (read-only copies of the run record); startRun.ts
+// creates it.
 import * as path from 'node:path';
 import type Anthropic from '@anthropic-ai/sdk';
 import {
@@ -8,6 +9,7 @@ import {
   Emitter,
   type Event,
   slotsOf,
+  type Plan,
   settledRunStatus,
   type TaskOutput,
   type TaskProgress,
@@ -19,47 +21,44 @@ import {
 } from '../core';
 import type { Task } from '../core';
 import type { ApiGate } from '../agents';
-import {
-  analyseRun,
-  applyRun,
-  appendTranscript,
-  currentOwner,
-  mergeBase,
-  writeJournal,
-  type GitRepo,
-  type ObjectReader,
-  type RunJournal,
-} from '../git';
-import { prefixGlobs } from './prefixedWorkspace';
+import { analyseRun, applyRun, appendTranscript, mergeBase, type GitRepo, type ObjectReader } from '../git';
 import { analysisInputs, applyInputs } from './runInputs';
+import { tryReadRunRecord, writeRunRecord } from './runJournal';
+import { repoRelativeStrategy, type RunRecord, type TaskRecord } from './runRecord';
+import { chooseAttemptOf, type ChooseAttemptResult } from './strategies/chooseAttempt';
 import { undecidedReason } from './strategies/consensus';
 import { runTask } from './strategies/registry';
 import { modelResolver, type TaskRunResult } from './taskContext';
 import { RunCommandViews, type RunCommandsConfig } from './commandViews';
-import type { RunOptions, RunTaskView, RunView } from './types';
+import type { RunOptions } from './types';
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+type LiveTask = Mutable<TaskRecord>;
+/** The Run's own working copy of its record; everyone else gets read-only copies. */
+type LiveRecord = Omit<Mutable<RunRecord>, 'tasks'> & { tasks: LiveTask[] };
 
 export class Run extends Disposable {
-  private readonly _onDidChangeTask = this._register(new Emitter<RunTaskView>());
-  /** A task's status changed (queued → running → succeeded …). */
-  readonly onDidChangeTask: Event<RunTaskView> = this._onDidChangeTask.event;
+  private readonly _onDidChangeTask = this._register(new Emitter<TaskRecord>());
+  /** A task's status changed (queued → running → succeeded …); a copy of its record. */
+  readonly onDidChangeTask: Event<TaskRecord> = this._onDidChangeTask.event;
 
   private readonly _onDidProgress = this._register(new Emitter<TaskProgress>());
   /** Live progress of a running task (streams often: coalesce in views). */
   readonly onDidProgress: Event<TaskProgress> = this._onDidProgress.event;
 
-  private readonly _onDidFinish = this._register(new Emitter<RunView>());
-  readonly onDidFinish: Event<RunView> = this._onDidFinish.event;
+  private readonly _onDidFinish = this._register(new Emitter<RunRecord>());
+  readonly onDidFinish: Event<RunRecord> = this._onDidFinish.event;
 
   private readonly _onDidPause = this._register(new Emitter<string | undefined>());
   /** The API asked the run to pause (spend limit): a message, or undefined when it resumed. */
   readonly onDidPause: Event<string | undefined> = this._onDidPause.event;
 
-  readonly view: RunView;
-  /** Resolves with the final view once every task has settled (and the run was analysed). */
-  readonly done: Promise<RunView>;
+  /** Resolves with the final record once every task has settled (and the run was analysed). */
+  readonly done: Promise<RunRecord>;
 
+  private readonly state: LiveRecord;
   private readonly scheduler: Scheduler<TaskRunResult>;
-  private readonly byId: Map<string, RunTaskView>;
+  private readonly byId: Map<string, LiveTask>;
   private readonly transcriptQueue = new Map<string, TranscriptEntry[]>();
   private journalTimer: NodeJS.Timeout | undefined;
   private readonly commandViews: RunCommandViews;
@@ -67,7 +66,11 @@ export class Run extends Disposable {
   constructor(
     private readonly repo: GitRepo,
     tasks: readonly Task[],
-    view: RunView,
+    initial: RunRecord,
+    /** The plan the run follows (waves, critical path, expected speedup). */
+    readonly plan: Plan,
+    /** The workspace folder (absolute): `prefix` of the repository. */
+    workspace: string,
     private readonly gate: ApiGate,
     private readonly reader: ObjectReader,
     private readonly options: RunOptions,
@@ -75,13 +78,14 @@ export class Run extends Disposable {
     commands: RunCommandsConfig = {},
   ) {
     super();
-    this.view = view;
+    const view: LiveRecord = structuredClone(initial) as LiveRecord;
+    this.state = view;
     this.commandViews = new RunCommandViews({
       repo,
       runId: view.runId,
       baseCommit: view.baseCommit,
       prefix: view.prefix,
-      workspace: view.workspace,
+      workspace,
       ...commands,
       ...(options.sandbox !== undefined && { choice: options.sandbox }),
       ...(options.sandboxFactory !== undefined && { sandbox: options.sandboxFactory }),
@@ -89,8 +93,8 @@ export class Run extends Disposable {
       onMode: (m) => (view.commandSandbox = m),
     });
     this.byId = new Map(view.tasks.map((t) => [t.id, t]));
-    const bottomLevel = new Map(view.plan.tasks.map((t) => [t.id, view.plan.criticalPathLength - t.earliestStart]));
-    const taskFilePath = path.relative(view.workspace, view.taskFile).split(path.sep).join('/');
+    const bottomLevel = new Map(plan.tasks.map((t) => [t.id, plan.criticalPathLength - t.earliestStart]));
+    const taskFilePath = path.relative(workspace, view.taskFile).split(path.sep).join('/');
     const resolveModel = modelResolver(options.model);
     this.scheduler = this._register(
       new Scheduler<TaskRunResult>(
@@ -111,9 +115,9 @@ export class Run extends Disposable {
               reader,
               runId: view.runId,
               prefix: view.prefix,
-              workspaceRoot: view.workspace,
+              workspaceRoot: workspace,
               taskFilePath,
-              plan: view.plan,
+              plan,
               client,
               gate,
               resolveModel,
@@ -123,7 +127,7 @@ export class Run extends Disposable {
               onTranscript: (e) => this.transcript(task.id, e),
               commandViews: this.commandViews,
             });
-            this.record(task.id, result);
+            this.recordResult(task.id, result);
             if (result.status === 'cancelled') throw new TaskCancelledError(result.error ?? 'cancelled');
             if (result.status === 'failed') throw new Error(result.error ?? 'the task failed');
             if (result.status === 'undecided') {
@@ -153,6 +157,19 @@ export class Run extends Disposable {
     this.done = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.scheduler.start()).then(() => this.finish());
   }
 
+  /** A read-only copy of the run record as it stands. */
+  get record(): RunRecord {
+    return structuredClone(this.state);
+  }
+
+  get runId(): string {
+    return this.state.runId;
+  }
+
+  get status(): RunRecord['status'] {
+    return this.state.status;
+  }
+
   cancelTask(id: string): boolean {
     return this.scheduler.cancelTask(id);
   }
@@ -163,7 +180,7 @@ export class Run extends Disposable {
 
   /** Runs a failed or cancelled task again (and the dependents it had blocked). */
   retry(id: string): boolean {
-    if (this.view.status !== 'running' && !this.reopen()) return false;
+    if (this.state.status !== 'running' && !this.reopen()) return false;
     return this.scheduler.retry(id);
   }
 
@@ -175,42 +192,43 @@ export class Run extends Disposable {
   private reopen(): boolean {
     // After the run settled, a retry re-opens it; `done` has resolved, so callers
     // wait on `whenIdle()` for the new outcome.
-    this.view.status = 'running';
-    delete this.view.finishedAt;
+    this.state.status = 'running';
+    delete this.state.finishedAt;
     return true;
   }
 
   /** Resolves when the run is idle again (after a retry). */
-  async whenIdle(): Promise<RunView> {
+  async whenIdle(): Promise<RunRecord> {
     await this.scheduler.whenIdle();
     return this.finish();
   }
 
   private stop(reason: string): void {
-    if (!this.view.stopReason) this.view.stopReason = reason;
+    if (!this.state.stopReason) this.state.stopReason = reason;
     this.scheduler.cancelAll(reason);
   }
 
   private async baseFor(deps: readonly TaskRunResult[]): Promise<string> {
-    if (!deps.length) return this.view.baseCommit;
-    const merged = await mergeBase(this.repo, this.view.baseCommit, deps.map((d) => d.resultCommit));
+    if (!deps.length) return this.state.baseCommit;
+    const merged = await mergeBase(this.repo, this.state.baseCommit, deps.map((d) => d.resultCommit));
     if (merged.conflicts.length) {
       this.log('warn', `the results this task builds on conflict in ${merged.conflicts.join(', ')}; it starts from their merge with markers`);
     }
     return merged.commit;
   }
 
-  private record(id: string, r: TaskRunResult): void {
-    const t = this.byId.get(id) as RunTaskView;
+  private recordResult(id: string, r: TaskRunResult): void {
+    const t = this.byId.get(id) as LiveTask;
+    const prefix = this.state.prefix;
     t.output = r.output;
-    t.changed = r.changed;
+    t.changed = r.changed.map((p) => prefix + p);
     t.baseCommit = r.baseCommit;
     t.resultCommit = r.resultCommit;
     t.tokens = r.tokens;
     t.costUsd = r.costUsd;
     if (r.stopReason !== undefined) t.stopReason = r.stopReason;
     if (r.error !== undefined) t.error = r.error;
-    if (r.strategy !== undefined) t.strategy = r.strategy;
+    if (r.strategy !== undefined) t.strategy = repoRelativeStrategy(r.strategy, prefix);
     if (r.ignoredOutputs !== undefined) t.ignoredOutputs = r.ignoredOutputs;
     else delete t.ignoredOutputs;
     if (r.outsideWrites !== undefined) t.outsideWrites = r.outsideWrites;
@@ -225,13 +243,13 @@ export class Run extends Disposable {
     t.costUsd = p.costUsd;
     this._onDidProgress.fire(p);
     const max = this.options.maxCostUsd;
-    if (max !== undefined && this.totalCost() > max && !this.view.stopReason) {
+    if (max !== undefined && this.totalCost() > max && !this.state.stopReason) {
       this.stop(`the run's cost limit of $${max.toFixed(2)} was reached ($${this.totalCost().toFixed(2)} spent); finished work is kept`);
     }
   }
 
   private totalCost(): number {
-    return this.view.tasks.reduce((s, t) => s + t.costUsd, 0);
+    return this.state.tasks.reduce((s, t) => s + t.costUsd, 0);
   }
 
   private transcript(id: string, e: TranscriptEntry): void {
@@ -245,14 +263,14 @@ export class Run extends Disposable {
     queueMicrotask(() => {
       const batch = this.transcriptQueue.get(id) ?? [];
       this.transcriptQueue.delete(id);
-      appendTranscript(this.repo, this.view.runId, id, batch).catch((err: unknown) =>
+      appendTranscript(this.repo, this.state.runId, id, batch).catch((err: unknown) =>
         this.log('warn', `could not write the transcript of ${id}: ${String(err)}`),
       );
     });
   }
 
   private onTaskChange(e: TaskStateChange<TaskRunResult>): void {
-    const t = this.byId.get(e.taskId) as RunTaskView;
+    const t = this.byId.get(e.taskId) as LiveTask;
     t.status = e.status;
     t.attempt = e.attempt;
     if (e.status === 'running') {
@@ -268,7 +286,7 @@ export class Run extends Disposable {
       if (e.status === 'failed' && t.error === undefined && e.error !== undefined) t.error = e.error instanceof Error ? e.error.message : String(e.error);
       delete t.progress;
     }
-    this._onDidChangeTask.fire(t);
+    this._onDidChangeTask.fire(structuredClone(t));
     this.scheduleJournal();
   }
 
@@ -282,11 +300,30 @@ export class Run extends Disposable {
   }
 
   private writeJournal(): Promise<void> {
-    return writeJournal(this.repo, toJournal(this.view)).catch((err: unknown) => this.log('error', `could not write the run journal: ${String(err)}`));
+    return writeRunRecord(this.repo, this.state).catch((err: unknown) => this.log('error', `could not write the run journal: ${String(err)}`));
   }
 
-  private async finish(): Promise<RunView> {
-    const v = this.view;
+  /**
+   * Makes another attempt of a competitive task its result, in this run's record and its
+   * journal (the task's ref moves; see chooseAttemptOf). Refused while the run runs.
+   */
+  async chooseAttempt(taskId: string, attempt: number): Promise<ChooseAttemptResult> {
+    await this.done;
+    // The git layer mirrors an apply into the journal: the record on disk knows of it.
+    const stored = await tryReadRunRecord(this.repo, this.state.runId);
+    if (stored?.applied) this.state.applied = stored.applied;
+    const { record, result } = await chooseAttemptOf(this.repo, this.state, taskId, attempt);
+    const chosen = structuredClone(record.tasks.find((t) => t.id === taskId)) as LiveTask;
+    this.state.tasks = this.state.tasks.map((t) => (t.id === taskId ? chosen : t));
+    this.byId.set(taskId, chosen);
+    this.state.status = record.status;
+    await this.writeJournal();
+    this._onDidChangeTask.fire(structuredClone(chosen));
+    return result;
+  }
+
+  private async finish(): Promise<RunRecord> {
+    const v = this.state;
     await this.commandViews.dispose().catch((e: unknown) => this.log('warn', `could not remove the setup view: ${String(e)}`));
     try {
       v.analysis = await analyseRun(this.repo, { runId: v.runId, tasks: analysisInputs(v) });
@@ -301,14 +338,15 @@ export class Run extends Disposable {
     if (this.options.apply && v.status === 'succeeded') {
       await this.applyResults(v);
     }
-    this._onDidFinish.fire(v);
-    return v;
+    const settled = this.record;
+    this._onDidFinish.fire(settled);
+    return settled;
   }
 
   /** Applies the run's results; a failure is reported on the run, never thrown away silently. */
-  private async applyResults(v: RunView): Promise<void> {
+  private async applyResults(v: LiveRecord): Promise<void> {
     try {
-      v.applied = await applyRun(this.repo, {
+      v.applyResult = await applyRun(this.repo, {
         runId: v.runId,
         tasks: applyInputs(v),
         reader: this.reader,
@@ -325,7 +363,7 @@ export class Run extends Disposable {
   }
 
   private log(level: 'info' | 'warn' | 'error', message: string): void {
-    this.options.log?.(level, `[${this.view.runId}] ${message}`);
+    this.options.log?.(level, `[${this.state.runId}] ${message}`);
   }
 
   override dispose(): void {
@@ -336,44 +374,3 @@ export class Run extends Disposable {
     super.dispose();
   }
 }
-
-export function toJournal(v: RunView): RunJournal {
-  const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
-  const tasks: RunJournal['tasks'] = {};
-  for (const t of v.tasks) {
-    tasks[t.id] = {
-      status: t.status,
-      kind: t.kind,
-      ...(t.title !== undefined && { title: t.title }),
-      owns: prefixGlobs(t.owns, v.prefix),
-      dependsOn: [...t.dependsOn],
-      ...(t.startedAt !== undefined && { startedAt: iso(t.startedAt) as string }),
-      ...(t.finishedAt !== undefined && { finishedAt: iso(t.finishedAt) as string }),
-      ...(t.ms !== undefined && { ms: t.ms }),
-      ...(t.baseCommit !== undefined && { baseCommit: t.baseCommit }),
-      ...(t.resultCommit !== undefined && { resultCommit: t.resultCommit }),
-      tokens: t.tokens,
-      costUsd: t.costUsd,
-      ...(t.output !== undefined && { output: t.output }),
-      ...(t.changed !== undefined && { changed: t.changed.map((p) => v.prefix + p) }),
-      ...((t.error ?? t.reason) !== undefined && { error: (t.error ?? t.reason) as string }),
-      ...(t.strategy !== undefined && { strategy: t.strategy }),
-      ...(t.ignoredOutputs !== undefined && { ignoredOutputs: t.ignoredOutputs }),
-      ...(t.outsideWrites !== undefined && { outsideWrites: t.outsideWrites }),
-    };
-  }
-  return {
-    version: 1,
-    runId: v.runId,
-    startedAt: iso(v.startedAt) as string,
-    ...(v.finishedAt !== undefined && { finishedAt: iso(v.finishedAt) as string }),
-    status: v.status,
-    owner: currentOwner(),
-    root: v.repoRoot,
-    baseCommit: v.baseCommit,
-    concurrency: v.concurrency,
-    taskFile: v.taskFile,
-    tasks,
-  };
-}
-

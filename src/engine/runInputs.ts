@@ -1,39 +1,15 @@
 // What apply (and the analysis) take from a run: one answer for the engine's `run --apply`,
-// the CLI's `apply` and VS Code's "Apply Run", whichever form of the run they hold — the
-// live RunView (globs workspace-relative, under its `prefix`), its journal (globs already
-// repository-relative, as toJournal wrote them), or a list of tasks with
-// repository-relative globs (VS Code's RunSnapshot).
-import type { TaskStatus } from '../core';
-import type { AnalysedTaskInput, ApplyTaskInput, JournalTask } from '../git';
-import { prefixGlobs } from './prefixedWorkspace';
+// the CLI's `apply` and VS Code's "Apply Run", all of which hold the same run record
+// (live, or read from its journal), whose globs are repository-relative.
+import type { AnalysedTaskInput, ApplyTaskInput } from '../git';
+import type { TaskRecord } from './runRecord';
 
-/** The fields of a task that apply needs; RunTaskView, TaskSnapshot and JournalTask-with-id all have them. */
-export interface ApplicableTask {
-  readonly id: string;
-  readonly status: TaskStatus;
-  readonly dependsOn?: readonly string[];
-  /** Ownership globs; absent in journals written before they were recorded (then: everything). */
-  readonly owns?: readonly string[];
-  readonly baseCommit?: string;
-  readonly resultCommit?: string;
-  /** Command tasks: paths written outside the workspace folder (ownership violations). */
-  readonly outsideWrites?: readonly string[];
-}
+/** The fields of a task that apply needs (a TaskRecord has them). */
+export type ApplicableTask = Pick<TaskRecord, 'id' | 'status' | 'dependsOn' | 'owns' | 'baseCommit' | 'resultCommit' | 'outsideWrites'>;
 
-export type ApplySource =
-  /** A live run (RunView): `owns` are workspace-relative and get `prefix`. */
-  | { readonly prefix: string; readonly tasks: readonly ApplicableTask[] }
-  /** A journal (RunJournal): task id → task, `owns` repository-relative. */
-  | { readonly tasks: Readonly<Record<string, JournalTask>> }
-  /** Tasks whose `owns` are repository-relative already. */
-  | { readonly tasks: readonly ApplicableTask[] };
-
-function tasksOf(source: ApplySource): { tasks: ApplicableTask[]; prefix: string } {
-  if (Array.isArray(source.tasks)) {
-    return { tasks: [...(source.tasks as readonly ApplicableTask[])], prefix: 'prefix' in source ? source.prefix : '' };
-  }
-  const record = source.tasks as Readonly<Record<string, JournalTask>>;
-  return { tasks: Object.entries(record).map(([id, t]) => ({ ...t, id })), prefix: '' };
+/** A run record, or any list of its tasks. */
+export interface ApplySource {
+  readonly tasks: readonly ApplicableTask[];
 }
 
 /**
@@ -61,15 +37,14 @@ export function dependencyOrder<T extends { readonly id: string; readonly depend
 /**
  * The results to apply, in dependency order: the succeeded tasks that have a result commit
  * (only those named in `only`, when given; unknown or unfinished ones are left out, so
- * callers that want to refuse them check first), with repository-relative `owns`.
+ * callers that want to refuse them check first).
  */
 export function applyInputs(source: ApplySource, opts: { readonly only?: readonly string[] } = {}): ApplyTaskInput[] {
-  const { tasks, prefix } = tasksOf(source);
-  return dependencyOrder(tasks)
+  return dependencyOrder(source.tasks)
     .filter((t) => t.status === 'succeeded' && t.resultCommit !== undefined && t.baseCommit !== undefined && (!opts.only || opts.only.includes(t.id)))
     .map((t) => ({
       id: t.id,
-      owns: t.owns ? prefixGlobs(t.owns, prefix) : ['**'],
+      owns: [...t.owns],
       baseCommit: t.baseCommit as string,
       resultCommit: t.resultCommit as string,
     }));
@@ -77,16 +52,14 @@ export function applyInputs(source: ApplySource, opts: { readonly only?: readonl
 
 /**
  * What the analysis looks at: every task with a result commit, whatever its status (a
- * failed task's work stays reviewable), in dependency order, with repository-relative
- * `owns` and the writes outside the workspace that count as ownership violations.
+ * failed task's work stays reviewable), in dependency order, with the writes outside the workspace that count as ownership violations.
  */
 export function analysisInputs(source: ApplySource): AnalysedTaskInput[] {
-  const { tasks, prefix } = tasksOf(source);
-  return dependencyOrder(tasks)
+  return dependencyOrder(source.tasks)
     .filter((t) => t.resultCommit !== undefined && t.baseCommit !== undefined)
     .map((t) => ({
       id: t.id,
-      owns: t.owns ? prefixGlobs(t.owns, prefix) : ['**'],
+      owns: [...t.owns],
       baseCommit: t.baseCommit as string,
       resultCommit: t.resultCommit as string,
       ...(t.outsideWrites?.length && { outsideWrites: t.outsideWrites }),

@@ -21,16 +21,18 @@ import {
   createRunId,
   ObjectReader,
   openRepo,
-  recoverInterruptedRuns,
+  currentOwner,
   snapshotWorkingTree,
   WorktreeWorkspace,
-  writeJournal,
   type GitRepo,
 } from '../git';
-import { Run, toJournal } from './run';
+import { prefixGlobs } from './prefixedWorkspace';
+import { Run } from './run';
 import type { RunCommandsConfig } from './commandViews';
+import { recoverInterruptedRuns, writeRunRecord } from './runJournal';
+import { RECORD_VERSION, type RunRecord } from './runRecord';
 import { listWorkspaceFiles } from './workspaceFiles';
-import type { RunOptions, RunView } from './types';
+import type { RunOptions } from './types';
 
 /** A problem that stops a run before it starts (bad task file, no key, not a repo). */
 export class RunSetupError extends Error {
@@ -117,15 +119,17 @@ export async function startRun(options: RunOptions): Promise<Run> {
   const runId = createRunId();
   const baseCommit = await snapshotWorkingTree(p.repo, runId);
   const byPlan = new Map(p.plan.tasks.map((t) => [t.id, t]));
-  const view: RunView = {
+  const record: RunRecord = {
+    version: RECORD_VERSION,
     runId,
-    workspace: p.workspace,
+    owner: currentOwner(),
     repoRoot: p.repo.root,
     prefix: p.prefix,
     taskFile: p.taskFile,
     baseCommit,
     concurrency: p.concurrency,
-    plan: p.plan,
+    expectedSpeedup: p.plan.expectedSpeedup,
+    predictedSpeedup: p.plan.predictedSpeedup,
     status: 'running',
     startedAt: Date.now(),
     tasks: p.tasks.map((t) => ({
@@ -133,14 +137,14 @@ export async function startRun(options: RunOptions): Promise<Run> {
       kind: t.kind,
       ...(t.title !== undefined && { title: t.title }),
       dependsOn: byPlan.get(t.id)?.dependsOn ?? t.dependsOn,
-      owns: t.owns,
+      owns: prefixGlobs(t.owns, p.prefix),
       status: 'queued',
       attempt: 1,
       tokens: emptyUsage(),
       costUsd: 0,
     })),
   };
-  await writeJournal(p.repo, toJournal(view));
+  await writeRunRecord(p.repo, record);
   let client: Anthropic | undefined;
   const getClient = () =>
     (client ??= createAnthropicClient({
@@ -153,10 +157,10 @@ export async function startRun(options: RunOptions): Promise<Run> {
   // `model` beats both (modelResolver in taskContext.ts has the whole rule).
   const model = p.defaultModel ?? options.model;
   const runOptions: RunOptions = { ...options, ...(model !== undefined && { model }) };
-  return new Run(p.repo, p.tasks, view, new ApiGate(), new ObjectReader(p.repo), runOptions, getClient, p.commands);
+  return new Run(p.repo, p.tasks, record, p.plan, p.workspace, new ApiGate(), new ObjectReader(p.repo), runOptions, getClient, p.commands);
 }
 
 /** Sum of tokens over a run's tasks. */
-export function runTokens(v: RunView) {
+export function runTokens(v: Pick<RunRecord, 'tasks'>) {
   return v.tasks.reduce((acc, t) => addUsage(acc, t.tokens), emptyUsage());
 }

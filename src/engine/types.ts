@@ -1,7 +1,5 @@
-// What the run engine promises its front ends (the CLI and the VS Code views).
-import type { Plan, StopReason, TaskProgress, TaskStatus, TokenUsage, TaskKind, StrategyOutcome } from '../core';
+// How front ends start a run (the run itself is described by runRecord.ts).
 import type { PriceTable } from '../agents';
-import type { ApplyResult, RunAnalysis } from '../git';
 import type { SandboxChoice, SandboxFactory } from './commandViews';
 
 export interface RunOptions {
@@ -33,63 +31,6 @@ export interface RunOptions {
   readonly sandbox?: SandboxChoice;
   /** The namespaces sandbox (engine/commandViews.ts); without one, commands use the worktree fallback. */
   readonly sandboxFactory?: SandboxFactory;
-}
-
-export interface RunTaskView {
-  readonly id: string;
-  readonly kind: TaskKind;
-  readonly title?: string;
-  readonly dependsOn: readonly string[];
-  readonly owns: readonly string[];
-  status: TaskStatus;
-  attempt: number;
-  startedAt?: number;
-  finishedAt?: number;
-  ms?: number;
-  /** Live: current tool, tokens, cost, turns. */
-  progress?: TaskProgress;
-  tokens: TokenUsage;
-  costUsd: number;
-  stopReason?: StopReason;
-  output?: string;
-  /** Workspace-relative paths the task changed. */
-  changed?: string[];
-  baseCommit?: string;
-  resultCommit?: string;
-  error?: string;
-  reason?: string;
-  /** Competitive attempts, consensus votes, aggregate details (strategy tasks only). */
-  strategy?: StrategyOutcome;
-  /** Command tasks: files it wrote that git ignores, not part of the result (count, first ≤5 repository-relative paths). */
-  ignoredOutputs?: { count: number; sample: string[] };
-  /** Command tasks: paths it wrote outside its workspace folder (e.g. `../x`), not kept; ownership violations. */
-  outsideWrites?: string[];
-}
-
-/** `undecided`: a task ended undecided without `allowUndecided` (and nothing failed or was cancelled). */
-export type RunStatus = 'running' | 'succeeded' | 'failed' | 'cancelled' | 'interrupted' | 'undecided';
-
-export interface RunView {
-  readonly runId: string;
-  readonly workspace: string;
-  /** The repository's top level (apply/undo work there). */
-  readonly repoRoot: string;
-  /** Repository-relative folder of the workspace with a trailing slash ('' at the top). */
-  readonly prefix: string;
-  readonly taskFile: string;
-  readonly baseCommit: string;
-  readonly concurrency: number;
-  readonly plan: Plan;
-  status: RunStatus;
-  startedAt: number;
-  finishedAt?: number;
-  readonly tasks: RunTaskView[];
-  analysis?: RunAnalysis;
-  applied?: ApplyResult;
-  /** Why the run stopped early (401, spend limit, cost limit, Ctrl-C…). */
-  stopReason?: string;
-  /** Where agents' commands run, once the first agent with `commands: true` started (reason: why the fallback). */
-  commandSandbox?: { mode: 'namespaces' | 'worktree'; reason?: string };
 }
 
 export interface RunSummary {

@@ -21,7 +21,7 @@ import type { ApplyLockInfo } from './applyLock';
 import { listApplyRecords, readApplyRecord, writeApplyRecord, type ApplyRecord } from './applyRecord';
 import { ObjectReader } from './catFileBatch';
 import { GitError } from './errors';
-import { tryReadJournal } from './journal';
+import { journalRoot, tryReadJournal } from './journal';
 import { listTree, type TreeEntry } from './objects';
 import type { GitRepo } from './repo';
 import { captureWorkingTree } from './workingTreeCapture';
@@ -74,7 +74,8 @@ export async function finishInterruptedWork(repo: GitRepo, replaced: ApplyLockIn
  * working tree it was about. Another worktree's interrupted apply is left for that one.
  */
 async function appliedHere(repo: GitRepo, rec: ApplyRecord): Promise<boolean> {
-  const root = (await tryReadJournal(repo, rec.runId).catch(() => undefined))?.root;
+  const j = await tryReadJournal(repo, rec.runId).catch(() => undefined);
+  const root = j && journalRoot(j);
   return !root || path.resolve(root) === path.resolve(repo.root);
 }
 

@@ -1,47 +1,18 @@
-// The run journal: `<common git dir>/parallel-agents/runs/<runId>.json`, written
+// Where run journals live: `<common git dir>/parallel-agents/runs/<runId>.json`, written
 // atomically (temp file + fsync + rename), so a crash between writes leaves the previous
 // complete version. Transcripts are JSONL files beside it: `runs/<runId>/<taskId>.jsonl`.
 import { promises as fsp } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { TaskKind, TaskStatus, TokenUsage, TranscriptEntry, StrategyOutcome } from '../core';
+import type { TranscriptEntry } from '../core';
 import { GitError } from './errors';
 import { assertSafeId } from './ids';
 import { pidAlive, writeFileAtomic } from './fsutil';
 import type { GitRepo } from './repo';
 
-/** `undecided`: a task ended undecided without `allowUndecided` (and nothing failed or was cancelled). */
-export type RunStatus = 'running' | 'succeeded' | 'failed' | 'cancelled' | 'interrupted' | 'undecided';
-
 export interface JournalOwner {
   readonly pid: number;
   readonly hostname: string;
-}
-
-export interface JournalTask {
-  status: TaskStatus;
-  kind: TaskKind;
-  title?: string;
-  /** The task's ownership globs (so `show`/`apply` can judge violations later). */
-  owns?: string[];
-  dependsOn?: string[];
-  /** ISO timestamps. */
-  startedAt?: string;
-  finishedAt?: string;
-  ms?: number;
-  baseCommit?: string;
-  resultCommit?: string;
-  tokens?: TokenUsage;
-  costUsd?: number;
-  output?: string;
-  changed?: string[];
-  error?: string;
-  /** Competitive attempts, consensus votes, aggregate details (strategy tasks only). */
-  strategy?: StrategyOutcome;
-  /** Command tasks: files it wrote that git ignores, not part of the result (count, first ≤5 repository-relative paths). */
-  ignoredOutputs?: { count: number; sample: string[] };
-  /** Command tasks: paths it wrote outside its workspace folder (e.g. `../x`), not kept; ownership violations. */
-  outsideWrites?: string[];
 }
 
 export interface JournalApply {
@@ -55,23 +26,38 @@ export interface JournalApply {
   undoneAt?: string;
 }
 
-export interface RunJournal {
-  version: 1;
-  runId: string;
-  /** ISO timestamps. */
-  startedAt: string;
-  finishedAt?: string;
-  status: RunStatus;
-  owner: JournalOwner;
-  /** Top level of the working tree the run is about. */
-  root?: string;
-  baseCommit: string;
-  concurrency: number;
-  /** The task file's path (workspace-relative or absolute). */
-  taskFile: string;
-  /** Task id → state, in the plan's order. */
-  tasks: Record<string, JournalTask>;
+/**
+ * A journal as this layer stores it: the engine's run record (engine/runRecord.ts, which
+ * also reads version 1) seen through the few fields the git layer itself reads (whose run,
+ * whether its process lives, its results, the apply it mirrors in). Written back whole.
+ */
+export interface StoredJournal {
+  readonly version: number;
+  readonly runId: string;
+  readonly status: string;
+  readonly owner: JournalOwner;
+  /** ISO (version 1) or epoch milliseconds (version 2). */
+  readonly startedAt: string | number;
+  /** The repository's top level: `root` in version 1, `repoRoot` in version 2. */
+  readonly root?: string;
+  readonly repoRoot?: string;
+  /** Task id → task (version 1), or the tasks in order (version 2). */
+  readonly tasks: Readonly<Record<string, StoredTask>> | readonly StoredTask[];
   applied?: JournalApply;
+}
+
+export interface StoredTask {
+  readonly status: string;
+  readonly resultCommit?: string;
+  readonly changed?: readonly string[];
+}
+
+export function journalRoot(j: StoredJournal): string | undefined {
+  return j.repoRoot ?? j.root;
+}
+
+export function journalStartedMs(j: StoredJournal): number {
+  return typeof j.startedAt === 'number' ? j.startedAt : Date.parse(j.startedAt);
 }
 
 export function runsDir(repo: GitRepo): string {
@@ -111,7 +97,7 @@ export function currentOwner(): JournalOwner {
 const pending = new Map<string, Promise<void>>();
 
 /** Writes the journal atomically (temp file + rename). */
-export function writeJournal(repo: GitRepo, journal: RunJournal): Promise<void> {
+export function writeJournal<J extends StoredJournal>(repo: GitRepo, journal: J): Promise<void> {
   const file = journalPath(repo, journal.runId);
   const text = JSON.stringify(journal, null, 2) + '\n';
   const prev = pending.get(file) ?? Promise.resolve();
@@ -123,16 +109,16 @@ export function writeJournal(repo: GitRepo, journal: RunJournal): Promise<void> 
   return next;
 }
 
-function validate(j: unknown, file: string): RunJournal {
-  const o = j as Partial<RunJournal> | null;
-  if (!o || typeof o !== 'object' || typeof o.runId !== 'string' || typeof o.status !== 'string' || typeof o.tasks !== 'object') {
+function validate(j: unknown, file: string): StoredJournal {
+  const o = j as Partial<StoredJournal> | null;
+  if (!o || typeof o !== 'object' || typeof o.runId !== 'string' || typeof o.status !== 'string' || typeof o.tasks !== 'object' || o.tasks === null) {
     throw new GitError(`The run journal ${file} is not a run journal (unexpected content).`);
   }
-  return o as RunJournal;
+  return o as StoredJournal;
 }
 
 /** Reads a run's journal; throws GitError (naming `runs`) when there is none. */
-export async function readJournal(repo: GitRepo, runId: string): Promise<RunJournal> {
+export async function readJournal(repo: GitRepo, runId: string): Promise<StoredJournal> {
   const file = journalPath(repo, runId);
   let text: string;
   try {
@@ -152,7 +138,7 @@ export async function readJournal(repo: GitRepo, runId: string): Promise<RunJour
 }
 
 /** Reads a journal, or undefined when there is none. */
-export async function tryReadJournal(repo: GitRepo, runId: string): Promise<RunJournal | undefined> {
+export async function tryReadJournal(repo: GitRepo, runId: string): Promise<StoredJournal | undefined> {
   try {
     return await readJournal(repo, runId);
   } catch (e) {
@@ -161,15 +147,15 @@ export async function tryReadJournal(repo: GitRepo, runId: string): Promise<RunJ
   }
 }
 
-/** Every readable run journal, newest first (damaged ones are left out). */
-export async function listRuns(repo: GitRepo): Promise<RunJournal[]> {
+/** Every readable run journal (damaged or foreign files are left out), in no particular order. */
+export async function readAllJournals(repo: GitRepo): Promise<StoredJournal[]> {
   let names: string[];
   try {
     names = await fsp.readdir(runsDir(repo));
   } catch {
     return [];
   }
-  const out: RunJournal[] = [];
+  const out: StoredJournal[] = [];
   for (const name of names) {
     if (!name.endsWith('.json')) continue;
     try {
@@ -179,7 +165,6 @@ export async function listRuns(repo: GitRepo): Promise<RunJournal[]> {
       // damaged or foreign: skipped
     }
   }
-  out.sort((a, b) => (a.startedAt === b.startedAt ? (a.runId < b.runId ? 1 : -1) : a.startedAt < b.startedAt ? 1 : -1));
   return out;
 }
 
@@ -190,37 +175,16 @@ export function ownerAlive(owner: JournalOwner | undefined): boolean {
   return pidAlive(owner.pid);
 }
 
-/**
- * Marks runs found `running` with no live owner as `interrupted`; their finished tasks
- * are kept, tasks that were queued or running become `cancelled` with an error saying
- * why. Also removes temp files left by interrupted journal writes. Returns what changed.
- */
-export async function recoverInterruptedRuns(repo: GitRepo): Promise<RunJournal[]> {
-  const recovered: RunJournal[] = [];
+/** Removes temp files left by journal writes whose process died. */
+export async function removeStaleJournalTemps(repo: GitRepo): Promise<void> {
   let names: string[] = [];
   try {
     names = await fsp.readdir(runsDir(repo));
   } catch {
-    return [];
+    return;
   }
   for (const name of names) {
     const m = /\.json\.tmp-(\d+)-[0-9a-f]+$/.exec(name);
     if (m && !pidAlive(Number(m[1]))) await fsp.rm(path.join(runsDir(repo), name), { force: true });
   }
-  for (const j of await listRuns(repo)) {
-    if (j.status !== 'running' || ownerAlive(j.owner)) continue;
-    const now = new Date().toISOString();
-    j.status = 'interrupted';
-    j.finishedAt ??= now;
-    for (const t of Object.values(j.tasks)) {
-      if (t.status === 'running' || t.status === 'queued') {
-        t.error ??= t.status === 'running' ? 'interrupted: the process running it stopped' : 'interrupted before it started';
-        t.status = 'cancelled';
-        t.finishedAt ??= now;
-      }
-    }
-    await writeJournal(repo, j);
-    recovered.push(j);
-  }
-  return recovered;
 }

@@ -26,7 +26,7 @@ import { acquireApplyLock, readApplyLock } from './applyLock';
 import { appliesDir, applyRecordPath, readApplyRecord, type ApplyRecord } from './applyRecord';
 import { GitError } from './errors';
 import { REF_PREFIX } from './ids';
-import { journalPath, ownerAlive, runsDir, tryReadJournal, type RunJournal } from './journal';
+import { journalPath, journalStartedMs, ownerAlive, runsDir, tryReadJournal, type StoredJournal } from './journal';
 import type { GitRepo } from './repo';
 
 export interface PruneOptions {
@@ -51,7 +51,7 @@ interface RunFacts {
   readonly runId: string;
   /** Start time, ms since the epoch (0 when nothing tells). */
   readonly startedMs: number;
-  readonly journal: RunJournal | 'damaged' | undefined;
+  readonly journal: StoredJournal | 'damaged' | undefined;
   readonly record: ApplyRecord | 'damaged' | undefined;
   /** Ref name → sha. */
   readonly refs: Map<string, string>;
@@ -137,7 +137,7 @@ async function gatherRuns(repo: GitRepo): Promise<RunFacts[]> {
     [...ids].map(async (runId): Promise<RunFacts> => {
       const journal = await tryReadJournal(repo, runId).catch(() => 'damaged' as const);
       const record = await readApplyRecord(repo, runId).catch(() => 'damaged' as const);
-      const fromJournal = journal && journal !== 'damaged' ? Date.parse(journal.startedAt) : NaN;
+      const fromJournal = journal && journal !== 'damaged' ? journalStartedMs(journal) : NaN;
       const startedMs = Number.isFinite(fromJournal) ? fromJournal : (refTimes.get(runId) ?? 0);
       return { runId, startedMs, journal, record, refs: refs.get(runId) ?? new Map() };
     }),

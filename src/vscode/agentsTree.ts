@@ -28,7 +28,7 @@ import { inVsCodeWords } from './applyMessages';
 import { taskCounts } from './runMessages';
 import { Commands, TreeItemContexts } from './ids';
 import type { RunService } from './runService';
-import type { RunSnapshot, TaskSnapshot } from './runSnapshot';
+import { currentTool, type RunSnapshot, type TaskSnapshot } from './runSnapshot';
 
 export type AgentsNode =
   | { readonly type: 'run'; readonly run: RunSnapshot }
@@ -187,7 +187,10 @@ function taskItem(r: RunSnapshot, t: TaskSnapshot, demo: boolean): vscode.TreeIt
   return item;
 }
 
-const line = (t: TaskSnapshot): TaskLine => ({ ...t, ...(t.changed && { changedCount: t.changed.length }) });
+const line = (t: TaskSnapshot): TaskLine => {
+  const tool = currentTool(t);
+  return { ...t, ...(tool !== undefined && { currentTool: tool }), ...(t.changed && { changedCount: t.changed.length }) };
+};
 
 const ATTEMPT_ICON: Record<AttemptRecord['status'], [string, string]> = {
   succeeded: ['circle-large-outline', 'testing.iconPassed'],

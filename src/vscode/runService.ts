@@ -13,7 +13,7 @@ import { appliedRefusal, undoneRefusal } from './applyMessages';
 import { demoEndpoint, type DemoEndpoint } from './demoMode';
 import { formatSpeedup, measuredSpeedup } from './format';
 import { readKept, writeKept } from './keptFiles';
-import { applySourceOf, fromJournal, fromRunView, type RunSnapshot } from './runSnapshot';
+import { snapshotOf, type RunSnapshot } from './runSnapshot';
 import type { TaskFiles } from './taskFiles';
 
 type EngineModule = typeof import('../engine/index.js');
@@ -121,7 +121,7 @@ export class RunService extends Disposable {
 
   /** Live runs first, then past ones, newest first. */
   runs(): RunSnapshot[] {
-    const live = [...this.live.values()].map((l) => fromRunView(l.run.view, this.applied.get(l.run.view.runId)));
+    const live = [...this.live.values()].map((l) => snapshotOf(l.run.record, true, this.applied.get(l.run.runId)));
     const liveIds = new Set(live.map((r) => r.runId));
     const past = this.past.filter((r) => !liveIds.has(r.runId)).map((r) => (this.applied.has(r.runId) ? { ...r, applied: this.applied.get(r.runId) } : r));
     return [...live.sort((a, b) => b.startedAt - a.startedAt), ...past];
@@ -132,7 +132,7 @@ export class RunService extends Disposable {
   }
 
   get isRunning(): boolean {
-    return [...this.live.values()].some((l) => l.run.view.status === 'running');
+    return [...this.live.values()].some((l) => l.run.status === 'running');
   }
 
   async repo(root: string): Promise<GitRepo> {
@@ -163,9 +163,9 @@ export class RunService extends Disposable {
   /** Reads past runs from each workspace folder's journal. */
   async refreshHistory(): Promise<void> {
     const out: RunSnapshot[] = [];
-    const g = await loadGit();
+    const engine = await loadEngine();
     for (const repo of await this.workspaceRepos()) {
-      for (const j of (await g.listRuns(repo)).slice(0, HISTORY_LIMIT)) out.push(fromJournal(j, repo.root));
+      for (const r of (await engine.listRunRecords(repo)).slice(0, HISTORY_LIMIT)) out.push(snapshotOf(r, false));
     }
     const seen = new Set<string>();
     this.past = out.filter((r) => !seen.has(r.runId) && seen.add(r.runId)).sort((a, b) => b.startedAt - a.startedAt);
@@ -210,14 +210,15 @@ export class RunService extends Disposable {
       throw e;
     }
     this.watch(run, taskFile);
-    this.log.info(`run ${run.view.runId} started: ${run.view.tasks.map((t) => t.id).join(', ')} (concurrency ${run.view.concurrency})`);
-    return fromRunView(run.view);
+    const started = run.record;
+    this.log.info(`run ${started.runId} started: ${started.tasks.map((t) => t.id).join(', ')} (concurrency ${started.concurrency})`);
+    return snapshotOf(started, true);
   }
 
   private watch(run: Run, taskFile: vscode.Uri): void {
-    const id = run.view.runId;
+    const id = run.runId;
     this.live.set(id, { run, taskFile });
-    const statuses = () => Object.fromEntries(run.view.tasks.map((t) => [t.id, t.status])) as Record<string, TaskStatus>;
+    const statuses = () => Object.fromEntries(run.record.tasks.map((t) => [t.id, t.status])) as Record<string, TaskStatus>;
     run.onDidChangeTask(() => {
       this._onDidChangeStatuses.fire({ taskFile, tasks: statuses() });
       this.changed();
@@ -229,9 +230,9 @@ export class RunService extends Disposable {
     run.onDidFinish((v) => {
       // A finish announced after a retry reopened the run is stale: the retry's end comes later.
       if (v.status === 'running') return;
-      const snap = fromRunView(v, this.applied.get(id));
+      const snap = snapshotOf(v, true, this.applied.get(id));
       const m = measuredSpeedup(v.tasks, (v.finishedAt ?? Date.now()) - v.startedAt);
-      this.log.info(`run ${id} ${v.status}${m ? `, measured speedup ${formatSpeedup(m.speedup)} (expected ${formatSpeedup(v.plan.expectedSpeedup)})` : ''}`);
+      this.log.info(`run ${id} ${v.status}${m ? `, measured speedup ${formatSpeedup(m.speedup)} (expected ${formatSpeedup(run.plan.expectedSpeedup)})` : ''}`);
       this.changed(true);
       this._onDidFinish.fire({ run: snap, taskFile, ...(m && { measured: m }) });
     });
@@ -261,7 +262,7 @@ export class RunService extends Disposable {
     if (!runIds.length) return;
     for (const id of runIds) {
       const l = this.live.get(id);
-      if (l && l.run.view.status !== 'running') {
+      if (l && l.run.status !== 'running') {
         this.live.delete(id);
         l.run.dispose();
       }
@@ -283,7 +284,7 @@ export class RunService extends Disposable {
 
   cancelRun(runId: string): boolean {
     const l = this.live.get(runId);
-    if (!l || l.run.view.status !== 'running') return false;
+    if (!l || l.run.status !== 'running') return false;
     l.run.cancel();
     return true;
   }
@@ -313,7 +314,7 @@ export class RunService extends Disposable {
     if (r.status === 'running') throw new RunError(`run ${runId} is still running; apply it when it has finished`);
     if (r.applied && !r.applied.undone) throw new AppliedRunError(runId, r.applied.at);
     const engine = await loadEngine();
-    const tasks = engine.applyInputs(applySourceOf(r), only ? { only } : {});
+    const tasks = engine.applyInputs(r, only ? { only } : {});
     if (!tasks.length) throw new RunError(`run ${runId} has no succeeded task${only ? ` among ${only.join(', ')}` : ''} to apply`);
     const repo = await this.repo(r.repoRoot);
     const g = await loadGit();
@@ -379,33 +380,28 @@ export class RunService extends Disposable {
 
   /**
    * Makes another attempt of a competitive task its result (the engine moves the task's
-   * ref and rewrites the journal). A run started in this window is from then on shown
-   * from its journal, like a past run: its in-memory view still holds the old winner.
+   * ref and rewrites the record: a live run's own, a past run's journal).
    */
   async chooseAttempt(runId: string, taskId: string, attempt: number): Promise<ChooseAttemptResult> {
     const r = this.find(runId);
     if (!r) throw new RunError(`no run ${runId}`);
     const l = this.live.get(runId);
-    if (l?.run.view.status === 'running') throw new RunError(`run ${runId} is still running; choose an attempt once it has finished`);
+    if (l?.run.status === 'running') throw new RunError(`run ${runId} is still running; choose an attempt once it has finished`);
     if (r.applied && !r.applied.undone) throw new AppliedRunError(runId, r.applied.at, 'choose another attempt');
-    // The run's view settles before its final journal write; chooseAttempt reads the journal.
-    if (l) await l.run.done;
     const repo = await this.repo(r.repoRoot);
     const [engine, g] = await Promise.all([loadEngine(), loadGit()]);
     let result: ChooseAttemptResult;
     try {
-      result = await engine.chooseAttempt(repo, runId, taskId, attempt);
+      result = l ? await l.run.chooseAttempt(taskId, attempt) : await engine.chooseAttempt(repo, runId, taskId, attempt);
     } catch (e) {
       if (e instanceof g.GitError) throw new RunError(e.message);
       throw e;
     }
     this.log.info(`run ${runId}: attempt ${attempt} of task ${taskId} is now its result (was ${result.previous === null ? 'none' : `attempt ${result.previous}`})`);
-    if (l) {
-      this.live.delete(runId);
-      l.run.dispose();
+    if (!l) {
+      const snap = snapshotOf(await engine.readRunRecord(repo, runId), false);
+      this.past = [snap, ...this.past.filter((x) => x.runId !== runId)].sort((a, b) => b.startedAt - a.startedAt);
     }
-    const snap = fromJournal(await g.readJournal(repo, runId), repo.root);
-    this.past = [snap, ...this.past.filter((x) => x.runId !== runId)].sort((a, b) => b.startedAt - a.startedAt);
     this.changed(true);
     return result;
   }

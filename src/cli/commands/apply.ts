@@ -1,7 +1,7 @@
 // `parallel-agents apply [DIR] RUN [--only a,b] [--include-violations[=PATHS]] [--json]`:
 // 3-way apply of a run's results into the working tree. Exit 1 when conflicts remain.
 // Changes outside a task's `owns` are left out unless the user includes them (C2).
-import { applyInputs } from '../../engine';
+import { applyInputs, taskOf } from '../../engine';
 import { applyRun, type ApplyResult } from '../../git';
 import { listFlag, parseArgs } from '../args';
 import { commandSpec } from '../commandSpecs';
@@ -77,9 +77,9 @@ export const applyCommand: CliCommand = async (argv, io) => {
   const repo = await openRepoForCli(io, dir);
   const j = await loadRun(repo, run);
   if (only) {
-    const unknown = only.filter((id) => !j.tasks[id]);
-    if (unknown.length) throw new CliError(`run ${j.runId} has no task ${unknown.join(', ')}; its tasks: ${Object.keys(j.tasks).join(', ')}`, EXIT_USAGE);
-    const notDone = only.filter((id) => j.tasks[id]?.status !== 'succeeded' || !j.tasks[id]?.resultCommit);
+    const unknown = only.filter((id) => !taskOf(j, id));
+    if (unknown.length) throw new CliError(`run ${j.runId} has no task ${unknown.join(', ')}; its tasks: ${j.tasks.map((t) => t.id).join(', ')}`, EXIT_USAGE);
+    const notDone = only.filter((id) => taskOf(j, id)?.status !== 'succeeded' || !taskOf(j, id)?.resultCommit);
     if (notDone.length) throw new CliError(`cannot apply ${notDone.join(', ')}: only succeeded tasks have results to apply`, EXIT_FAILURE);
   }
   // The engine's one answer to what apply takes and in what order (a task after what it builds on).

@@ -1,6 +1,6 @@
 // `parallel-agents run [DIR] [--file F] [--only a,b] [--concurrency N] [--apply] [--max-cost USD] [--json]`
 import { MAX_CONCURRENCY } from '../../core';
-import { RunSetupError, leftOutLines, runTokens, startRun, strategyJson, strategyLines, type Run, type RunTaskView, type RunView } from '../../engine';
+import { RunSetupError, leftOutLines, runTokens, startRun, strategyJson, strategyLines, workspacePath, type Run, type RunRecord, type TaskRecord } from '../../engine';
 import { intFlag, listFlag, parseArgs } from '../args';
 import { commandSpec } from '../commandSpecs';
 import { followUp, resolveDir } from '../dirArg';
@@ -58,18 +58,19 @@ export const runCommand: CliCommand = async (argv, io) => {
   const report = summarize(view);
   if (json) io.stdout(JSON.stringify(report, null, 2) + '\n');
   else io.stdout(renderSummary(view, report, io));
-  const applyFailed = args.flags.apply === true && view.status === 'succeeded' && !view.applied;
-  const ok = view.status === 'succeeded' && !applyFailed && report.conflicts.length === 0 && (view.applied?.binaryConflicts.length ?? 0) === 0;
+  const applyFailed = args.flags.apply === true && view.status === 'succeeded' && !view.applyResult;
+  const ok = view.status === 'succeeded' && !applyFailed && report.conflicts.length === 0 && (view.applyResult?.binaryConflicts.length ?? 0) === 0;
   return ok ? EXIT_OK : EXIT_FAILURE;
 };
 
-export function summarize(v: RunView) {
+export function summarize(v: RunRecord) {
   const finished = v.tasks.filter((t) => t.finishedAt !== undefined);
   const lastFinish = Math.max(v.startedAt, ...finished.map((t) => t.finishedAt as number));
   const wallMs = lastFinish - v.startedAt;
   const sumTaskMs = v.tasks.reduce((s, t) => s + (t.ms ?? 0), 0);
-  const conflicts = v.applied
-    ? v.applied.conflicts.map((c) => ({ path: c.path, tasks: c.tasks }))
+  const applied = v.applyResult;
+  const conflicts = applied
+    ? applied.conflicts.map((c) => ({ path: c.path, tasks: c.tasks }))
     : (v.analysis?.overlaps ?? []).filter((o) => o.conflicting).map((o) => ({ path: o.path, tasks: o.tasks }));
   return {
     runId: v.runId,
@@ -80,9 +81,9 @@ export function summarize(v: RunView) {
     // A cancelled or interrupted run measured nothing worth a speedup.
     speedup: claimsSpeedup(v) && wallMs > 0 ? round2(sumTaskMs / wallMs) : null,
     /** What the plan expected under the concurrency cap: the headline. */
-    expectedSpeedup: round2(v.plan.expectedSpeedup),
+    expectedSpeedup: round2(v.expectedSpeedup ?? 1),
     /** Amdahl's figure with unlimited slots, only ever shown as "uncapped". */
-    uncappedSpeedup: round2(v.plan.predictedSpeedup),
+    uncappedSpeedup: round2(v.predictedSpeedup ?? 1),
     tokens: runTokens(v),
     costUsd: v.tasks.reduce((s, t) => s + t.costUsd, 0),
     tasks: v.tasks.map((t) => ({
@@ -92,28 +93,36 @@ export function summarize(v: RunView) {
       ms: t.ms ?? 0,
       tokens: { input: t.tokens.input, output: t.tokens.output, cacheRead: t.tokens.cacheRead, cacheWrite: t.tokens.cacheWrite },
       costUsd: t.costUsd,
-      changed: t.changed ?? [],
+      // Workspace-relative, as the agents saw them (the record's are repository-relative).
+      changed: (t.changed ?? []).map((p) => workspacePath(v, p)),
       output: t.output ?? '',
       ...((t.error ?? t.reason) !== undefined && { error: t.error ?? t.reason }),
       ...(t.stopReason !== undefined && t.stopReason !== 'done' && { stopReason: t.stopReason }),
       ...(t.resultCommit !== undefined && { resultCommit: t.resultCommit }),
       ...(t.ignoredOutputs !== undefined && { ignoredOutputs: t.ignoredOutputs }),
       ...(t.outsideWrites !== undefined && { outsideWrites: t.outsideWrites }),
-      ...strategyJson(t.strategy),
+      ...strategyJson(workspaceStrategy(v, t)),
     })),
     overlaps: (v.analysis?.overlaps ?? []).map((o) => ({ path: o.path, tasks: o.tasks, conflicting: o.conflicting })),
     violations: (v.analysis?.violations ?? []).map((x) => ({ task: x.task, path: x.path, ...(x.outsideWorkspace && { outsideWorkspace: true }) })),
     conflicts,
-    applied: v.applied
-      ? { files: v.applied.applied, merged: v.applied.merged, skipped: v.applied.skipped, binaryConflicts: v.applied.binaryConflicts, violations: v.applied.violations }
+    applied: applied
+      ? { files: applied.applied, merged: applied.merged, skipped: applied.skipped, binaryConflicts: applied.binaryConflicts, violations: applied.violations }
       : null,
   };
 }
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
-const claimsSpeedup = (v: RunView) => v.status !== 'cancelled' && v.status !== 'interrupted';
+const claimsSpeedup = (v: RunRecord) => v.status !== 'cancelled' && v.status !== 'interrupted';
 
-function renderSummary(v: RunView, r: ReturnType<typeof summarize>, io: CliIO): string {
+/** A task's strategy with its attempts' paths workspace-relative, as `run` has always reported them. */
+function workspaceStrategy(v: RunRecord, t: TaskRecord): TaskRecord['strategy'] {
+  const c = t.strategy?.competitive;
+  if (!c || !v.prefix) return t.strategy;
+  return { ...t.strategy, competitive: { ...c, attempts: c.attempts.map((a) => ({ ...a, changed: a.changed.map((p) => workspacePath(v, p)) })) } };
+}
+
+function renderSummary(v: RunRecord, r: ReturnType<typeof summarize>, io: CliIO): string {
   const lines: string[] = [''];
   const cmd = (command: string) => followUp(io, v.repoRoot, command, v.runId);
   for (const t of v.tasks) {
@@ -135,12 +144,13 @@ function renderSummary(v: RunView, r: ReturnType<typeof summarize>, io: CliIO): 
   for (const x of r.violations) {
     lines.push(`  ownership violation: ${x.task} ${x.outsideWorkspace ? `wrote ${x.path}, outside the workspace folder (not kept)` : `changed ${x.path}, which it does not own`}`);
   }
-  if (v.applied) {
-    lines.push(`  Applied ${plural(v.applied.applied.length, 'file')}${v.applied.conflicts.length ? `, ${v.applied.conflicts.length} with conflict markers` : ''}; undo with: ${cmd('undo')}`);
+  const applied = v.applyResult;
+  if (applied) {
+    lines.push(`  Applied ${plural(applied.applied.length, 'file')}${applied.conflicts.length ? `, ${applied.conflicts.length} with conflict markers` : ''}; undo with: ${cmd('undo')}`);
     const seeAll = `\`${cmd('show')}\` lists the run's files`;
     const cap = (l: string[]) => cappedLines(l, '  ', seeAll);
-    lines.push(...cap(v.applied.skipped.map((s) => `  skipped ${s.path}: ${s.reason}`)));
-    lines.push(...violationLines(v.applied, io, v.repoRoot, cap, false).map((l) => `  ${l}`));
+    lines.push(...cap(applied.skipped.map((s) => `  skipped ${s.path}: ${s.reason}`)));
+    lines.push(...violationLines(applied, io, v.repoRoot, cap, false).map((l) => `  ${l}`));
   } else if (v.status === 'succeeded') {
     lines.push(`  Review: ${cmd('show')} · apply: ${cmd('apply')}`);
   } else {
@@ -180,8 +190,9 @@ class LiveDisplay {
   private draw(): void {
     this.timer = undefined;
     const now = Date.now();
-    const lines = this.run.view.tasks.map((t) => liveLine(t, now));
-    if (this.io.interrupt.aborted && this.run.view.tasks.some((t) => t.status === 'running')) {
+    const tasks = this.run.record.tasks;
+    const lines = tasks.map((t) => liveLine(t, now));
+    if (this.io.interrupt.aborted && tasks.some((t) => t.status === 'running')) {
       lines.push('  Cancelling… finished work is kept (Ctrl-C again quits at once)');
     }
     const up = this.drawn ? `\x1b[${this.drawn}A` : '';
@@ -196,7 +207,7 @@ class LiveDisplay {
   }
 }
 
-function liveLine(t: RunTaskView, now: number): string {
+function liveLine(t: TaskRecord, now: number): string {
   const elapsed = t.ms ?? (t.startedAt !== undefined ? now - t.startedAt : 0);
   const tokens = t.tokens.input + t.tokens.output;
   const tool = t.status === 'running' && t.progress?.currentTool ? ` · ${t.progress.currentTool}` : '';

@@ -2,7 +2,8 @@
 // Also home of the argument helpers shared by show/apply/undo.
 import { statSync } from 'node:fs';
 import * as path from 'node:path';
-import { GitError, isRunId, listRuns, openRepo, readJournal, recoverInterruptedRuns, type GitRepo, type RunJournal } from '../../git';
+import { listRunRecords, readRunRecord, recoverInterruptedRuns, type RunRecord } from '../../engine';
+import { GitError, isRunId, openRepo, type GitRepo } from '../../git';
 import { parseArgs } from '../args';
 import { commandSpec } from '../commandSpecs';
 import { resolveDir } from '../dirArg';
@@ -61,15 +62,15 @@ function exists(p: string): boolean {
   }
 }
 
-/** Reads a run's journal; `last` names the newest run. */
-export async function loadRun(repo: GitRepo, run: string): Promise<RunJournal> {
+/** Reads a run's record from its journal; `last` names the newest run. */
+export async function loadRun(repo: GitRepo, run: string): Promise<RunRecord> {
   try {
     if (run === 'last' || run === 'latest') {
-      const runs = await listRuns(repo);
+      const runs = await listRunRecords(repo);
       if (!runs[0]) throw new GitError(`There are no runs in ${repo.root} yet.`);
       return runs[0];
     }
-    return await readJournal(repo, run);
+    return await readRunRecord(repo, run);
   } catch (e) {
     throw toCliError(e);
   }
@@ -85,19 +86,22 @@ export function formatDuration(ms: number | undefined): string {
   return `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, '0')}s`;
 }
 
-export function runDurationMs(j: RunJournal): number | undefined {
-  if (!j.finishedAt) return undefined;
-  return Date.parse(j.finishedAt) - Date.parse(j.startedAt);
+export function runDurationMs(j: RunRecord): number | undefined {
+  if (j.finishedAt === undefined) return undefined;
+  return j.finishedAt - j.startedAt;
 }
+
+/** `2026-01-01T10:00:00.000Z`, as journals of version 1 wrote times. */
+export const isoTime = (ms: number): string => new Date(ms).toISOString();
 
 export const runsCommand: CliCommand = async (argv, io) => {
   const args = parseArgs(argv, SPEC);
   if (args.positionals.length > 1) throw new CliError(`too many arguments\n${usageLine(SPEC)}`, EXIT_USAGE);
   const repo = await openRepoForCli(io, args.positionals[0]);
-  let runs: RunJournal[];
+  let runs: RunRecord[];
   try {
     await recoverInterruptedRuns(repo);
-    runs = await listRuns(repo);
+    runs = await listRunRecords(repo);
   } catch (e) {
     throw toCliError(e);
   }
@@ -107,10 +111,10 @@ export const runsCommand: CliCommand = async (argv, io) => {
         runs.map((j) => ({
           runId: j.runId,
           status: j.status,
-          startedAt: j.startedAt,
-          finishedAt: j.finishedAt ?? null,
+          startedAt: isoTime(j.startedAt),
+          finishedAt: j.finishedAt !== undefined ? isoTime(j.finishedAt) : null,
           baseCommit: j.baseCommit,
-          tasks: Object.fromEntries(Object.entries(j.tasks).map(([id, t]) => [id, t.status])),
+          tasks: Object.fromEntries(j.tasks.map((t) => [t.id, t.status])),
           applied: j.applied ?? null,
         })),
         null,
@@ -124,7 +128,7 @@ export const runsCommand: CliCommand = async (argv, io) => {
     return EXIT_OK;
   }
   const rows = runs.map((j) => {
-    const tasks = Object.values(j.tasks);
+    const tasks = j.tasks;
     const ok = tasks.filter((t) => t.status === 'succeeded').length;
     const failed = tasks.filter((t) => t.status === 'failed').length;
     const undecided = tasks.filter((t) => t.status === 'undecided').length;
@@ -132,7 +136,7 @@ export const runsCommand: CliCommand = async (argv, io) => {
     return [
       j.runId,
       j.status,
-      j.startedAt.replace('T', ' ').replace(/\.\d+Z$/, 'Z'),
+      isoTime(j.startedAt).replace('T', ' ').replace(/\.\d+Z$/, 'Z'),
       formatDuration(runDurationMs(j)),
       `${ok}/${tasks.length} ok${failed ? `, ${failed} failed` : ''}${undecided ? `, ${undecided} undecided` : ''}`,
       applied,

@@ -1,13 +1,13 @@
 // `parallel-agents show [DIR] RUN [TASK] [--json]`: a run's status, changed files,
 // diffstat, overlaps and ownership violations (from git diff of the result commits).
-import { analysisInputs, leftOutLines, strategyLines } from '../../engine';
+import { analysisInputs, leftOutLines, strategyLines, taskOf } from '../../engine';
 import { analyseRun, readApplyRecord, type ApplyRecord, type ChangedFile, type RunAnalysis, type Violation } from '../../git';
 import { parseArgs } from '../args';
 import { commandSpec } from '../commandSpecs';
 import { followUp } from '../dirArg';
 import { usageLine } from '../help';
 import { CliError, EXIT_OK, EXIT_USAGE, type CliCommand } from '../io';
-import { formatDuration, loadRun, openRepoForCli, runDurationMs, splitDirRun, toCliError } from './runs';
+import { formatDuration, isoTime, loadRun, openRepoForCli, runDurationMs, splitDirRun, toCliError } from './runs';
 
 const SPEC = commandSpec('show');
 
@@ -40,8 +40,8 @@ export const showCommand: CliCommand = async (argv, io) => {
   const { dir, run, task } = splitDirRun(io, args.positionals, usageLine(SPEC), true);
   const repo = await openRepoForCli(io, dir);
   const j = await loadRun(repo, run);
-  if (task !== undefined && !j.tasks[task]) {
-    throw new CliError(`run ${j.runId} has no task “${task}”; its tasks: ${Object.keys(j.tasks).join(', ') || 'none'}`, EXIT_USAGE);
+  if (task !== undefined && !taskOf(j, task)) {
+    throw new CliError(`run ${j.runId} has no task “${task}”; its tasks: ${j.tasks.map((t) => t.id).join(', ') || 'none'}`, EXIT_USAGE);
   }
   let analysis: RunAnalysis;
   let record: ApplyRecord | undefined;
@@ -57,29 +57,30 @@ export const showCommand: CliCommand = async (argv, io) => {
       overlaps: analysis.overlaps.filter((o) => o.tasks.includes(task)),
       violations: analysis.violations.filter((v) => v.task === task),
     };
-    const journal = task === undefined ? j : { ...j, tasks: { [task]: j.tasks[task] } };
+    const journal = task === undefined ? j : { ...j, tasks: j.tasks.filter((t) => t.id === task) };
     io.stdout(JSON.stringify({ journal, analysis: sel }, null, 2) + '\n');
     return EXIT_OK;
   }
   const out: string[] = [];
-  const ids = task === undefined ? Object.keys(j.tasks) : [task];
+  const shown = task === undefined ? j.tasks : j.tasks.filter((t) => t.id === task);
   if (task === undefined) {
-    out.push(`Run ${j.runId}: ${j.status}${j.finishedAt ? ` in ${formatDuration(runDurationMs(j))}` : ''}`);
-    out.push(`  started ${j.startedAt}, base ${j.baseCommit.slice(0, 12)}, concurrency ${j.concurrency}`);
+    out.push(`Run ${j.runId}: ${j.status}${j.finishedAt !== undefined ? ` in ${formatDuration(runDurationMs(j))}` : ''}`);
+    out.push(`  started ${isoTime(j.startedAt)}, base ${j.baseCommit.slice(0, 12)}, concurrency ${j.concurrency}`);
     if (j.applied) {
       out.push(`  ${j.applied.undoneAt ? 'applied, then undone' : j.applied.error ? `apply failed (${j.applied.error})` : 'applied'} at ${j.applied.at} (tasks ${j.applied.tasks.join(', ')})`);
     }
     out.push('');
   }
-  for (const id of ids) {
-    const t = j.tasks[id]!;
+  for (const t of shown) {
+    const id = t.id;
     const a = analysis.tasks.find((x) => x.id === id);
     const cost = t.costUsd !== undefined ? `, $${t.costUsd.toFixed(4)}` : '';
     const tokens = t.tokens ? `, ${t.tokens.input + t.tokens.output} tokens` : '';
     const stat = a ? `, ${a.changed.length} file${a.changed.length === 1 ? '' : 's'} +${a.additions} -${a.deletions}` : '';
     out.push(`${id} (${t.kind}): ${t.status}${t.ms !== undefined ? ` in ${formatDuration(t.ms)}` : ''}${stat}${tokens}${cost}`);
     // An undecided task's reason ("did not decide: a tie …") is not an error.
-    if (t.error) out.push(t.status === 'undecided' ? `  ${t.error}` : `  error: ${t.error}`);
+    const why = t.error ?? t.reason;
+    if (why) out.push(t.status === 'undecided' ? `  ${why}` : `  error: ${why}`);
     out.push(...strategyLines(t.strategy, '  '));
     out.push(...leftOutLines(t, '  '));
     if (a) {

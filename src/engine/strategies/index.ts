@@ -2,6 +2,6 @@
 // a task is decided in registry.ts; the kinds' own executors are in ../executors.
 export { runCompetitive } from './competitive';
 export { runConsensus, undecidedReason, voterModel } from './consensus';
-export { chooseAttempt, type ChooseAttemptResult } from './chooseAttempt';
+export { chooseAttempt, chooseAttemptOf, type ChooseAttemptResult } from './chooseAttempt';
 export { parseScore, pickWinner, compareAttempts, tallyVotes, renderVoteOutput, topByCommand, type WinnerChoice } from './scoring';
 export { leftOutLines, strategyJson, strategyLines } from './report';

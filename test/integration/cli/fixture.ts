@@ -3,7 +3,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { main } from '../../../src/cli/main';
-import { createRunId, currentOwner, openRepo, snapshotWorkingTree, writeJournal, type RunJournal } from '../../../src/git';
+import type { JournalV1 } from '../../../src/engine';
+import { createRunId, currentOwner, openRepo, snapshotWorkingTree, writeJournal } from '../../../src/git';
 import { captureIO } from '../../unit/cli/helpers';
 
 /** The CLI in this process (a process each would take a second on a busy machine). */
@@ -25,15 +26,15 @@ export function writeTaskFile(dir: string, tasks: Record<string, { run: string; 
 }
 
 /**
- * A finished run of `dir`'s repository as its journal says, over a real base snapshot of
+ * A finished run of `dir`'s repository as its (version 1) journal says, over a real base snapshot of
  * the working tree; `tasks(base)` gets the base commit (for tasks that "changed nothing").
  */
-export async function recordRun(dir: string, status: RunJournal['status'], tasks: (base: string) => RunJournal['tasks']): Promise<string> {
+export async function recordRun(dir: string, status: JournalV1['status'], tasks: (base: string) => JournalV1['tasks']): Promise<string> {
   const repo = await openRepo(dir);
   const runId = createRunId();
   const base = await snapshotWorkingTree(repo, runId);
   const now = new Date().toISOString();
-  await writeJournal(repo, {
+  const journal: JournalV1 = {
     version: 1,
     runId,
     startedAt: now,
@@ -44,6 +45,7 @@ export async function recordRun(dir: string, status: RunJournal['status'], tasks
     concurrency: 3,
     taskFile: '.agents/tasks.yaml',
     tasks: tasks(base),
-  });
+  };
+  await writeJournal(repo, journal);
   return runId;
 }

@@ -18,7 +18,8 @@ describe('cli: an undecided task in runs and show', () => {
     assert.match(runs.out, new RegExp(`${runId}\\s+undecided\\s+.*0/2 ok, 1 undecided`));
     const show = await cliIn(t.dir, 'show', 'last');
     assert.equal(show.code, 0);
-    assert.match(show.out, /^pick \(agent\): undecided$/m);
+    // The record always counts tokens (a hand-written v1 journal without them reads as 0).
+    assert.match(show.out, /^pick \(agent\): undecided, 0 tokens, \$0\.0000$/m);
     assert.match(show.out, /^ {2}did not decide: a tie/m);
     assert.doesNotMatch(show.out, /error: did not decide|✓/);
   });

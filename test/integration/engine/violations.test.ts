@@ -6,7 +6,8 @@ import * as assert from 'node:assert/strict';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { main } from '../../../src/cli/main';
-import { openRepo, readJournal } from '../../../src/git';
+import { readRunRecord, taskOf } from '../../../src/engine';
+import { openRepo } from '../../../src/git';
 import { captureIO } from '../../unit/cli/helpers';
 import { exampleRepo, git } from './fixture';
 
@@ -36,9 +37,9 @@ describe('engine: ignored outputs, writes outside the workspace, violations left
     assert.deepEqual(t.ignoredOutputs, { count: 2, sample: ['gen/a.h', 'gen/b.h'] });
     assert.deepEqual(t.outsideWrites, ['../stray-outside.txt']);
     assert.deepEqual(r.j.violations, [{ task: 'gen', path: '../stray-outside.txt', outsideWorkspace: true }]);
-    const j = await readJournal(await openRepo(repo.dir), r.j.runId);
-    assert.deepEqual(j.tasks['gen']!.ignoredOutputs, { count: 2, sample: ['gen/a.h', 'gen/b.h'] });
-    assert.deepEqual(j.tasks['gen']!.outsideWrites, ['../stray-outside.txt']);
+    const j = await readRunRecord(await openRepo(repo.dir), r.j.runId);
+    assert.deepEqual(taskOf(j, 'gen')!.ignoredOutputs, { count: 2, sample: ['gen/a.h', 'gen/b.h'] });
+    assert.deepEqual(taskOf(j, 'gen')!.outsideWrites, ['../stray-outside.txt']);
     assert.ok(!existsSync(path.join(repo.dir, '.git/parallel-agents/worktrees', r.j.runId, 'stray-outside.txt')), 'not left inside .git/parallel-agents');
   });
 

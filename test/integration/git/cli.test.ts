@@ -7,7 +7,8 @@ import { runsCommand } from '../../../src/cli/commands/runs';
 import { showCommand } from '../../../src/cli/commands/show';
 import { undoCommand } from '../../../src/cli/commands/undo';
 import { CliError, type CliCommand, type CliIO } from '../../../src/cli/io';
-import { currentOwner, writeJournal, type RunJournal } from '../../../src/git/journal';
+import type { JournalV1 } from '../../../src/engine';
+import { currentOwner, writeJournal } from '../../../src/git/journal';
 import { cleanupRepos, makeRepo } from './helpers';
 import { Scenario } from './scenario';
 
@@ -39,7 +40,7 @@ describe('git/CLI runs, show, apply, undo', () => {
     try {
       await s.task('agentA', ['f.txt'], { 'f.txt': 'one\nTWO A\nthree\n' });
       await s.task('fmt', ['f.txt'], { 'f.txt': 'one\nTWO fmt\nthree\n', 'g.txt': 'G\n' });
-      const journal: RunJournal = {
+      const journal: JournalV1 = {
         version: 1,
         runId: s.runId,
         startedAt: new Date(Date.now() - 5000).toISOString(),
@@ -51,7 +52,7 @@ describe('git/CLI runs, show, apply, undo', () => {
         taskFile: '.agents/tasks.yaml',
         tasks: Object.fromEntries(
           s.tasks.map((x) => [x.id, { status: 'succeeded', kind: 'agent', owns: x.owns, baseCommit: x.baseCommit, resultCommit: x.resultCommit, ms: 1200, output: `${x.id} done` }]),
-        ) as RunJournal['tasks'],
+        ) as JournalV1['tasks'],
       };
       await writeJournal(s.repo, journal);
 

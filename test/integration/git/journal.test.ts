@@ -4,21 +4,12 @@ import { promises as fsp, readdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { GitError } from '../../../src/git/errors';
 import { createRunId } from '../../../src/git/ids';
-import {
-  appendTranscript,
-  currentOwner,
-  journalPath,
-  listRuns,
-  readJournal,
-  recoverInterruptedRuns,
-  transcriptPath,
-  writeJournal,
-  type RunJournal,
-} from '../../../src/git/journal';
+import { appendTranscript, currentOwner, journalPath, transcriptPath, writeJournal } from '../../../src/git/journal';
+import { listRunRecords, readRunRecord, recoverInterruptedRuns, taskOf, type JournalV1 } from '../../../src/engine';
 import { openRepo } from '../../../src/git/repo';
 import { cleanupRepos, makeRepo } from './helpers';
 
-function journal(runId: string, startedAt: string, over: Partial<RunJournal> = {}): RunJournal {
+function journal(runId: string, startedAt: string, over: Partial<JournalV1> = {}): JournalV1 {
   return {
     version: 1,
     runId,
@@ -42,7 +33,7 @@ function deadPid(): number {
   return Number(r.stdout);
 }
 
-describe('git/journal', () => {
+describe('git/journal (read as run records)', () => {
   after(cleanupRepos);
 
   it('writes atomically, reads back and lists newest first', async () => {
@@ -56,10 +47,10 @@ describe('git/journal', () => {
     // many quick writes: last wins, no temp files left
     for (let i = 0; i < 20; i++) void writeJournal(repo, journal(r1, '2026-01-01T10:00:00.000Z', { concurrency: i }));
     await writeJournal(repo, journal(r1, '2026-01-01T10:00:00.000Z', { concurrency: 7 }));
-    assert.equal((await readJournal(repo, r1)).concurrency, 7);
-    assert.deepEqual((await listRuns(repo)).map((j) => j.runId), [r2, r1]);
+    assert.equal((await readRunRecord(repo, r1)).concurrency, 7);
+    assert.deepEqual((await listRunRecords(repo)).map((j) => j.runId), [r2, r1]);
     assert.deepEqual(readdirSync(path.dirname(journalPath(repo, r1))).sort(), [`${r1}.json`, `${r2}.json`].sort());
-    await assert.rejects(readJournal(repo, '20200101-000000-0000'), (e: unknown) => e instanceof GitError && /runs/.test(e.message));
+    await assert.rejects(readRunRecord(repo, '20200101-000000-0000'), (e: unknown) => e instanceof GitError && /runs/.test(e.message));
     await appendTranscript(repo, r1, 'a', [{ at: 1, type: 'user', data: 'hi' }]);
     await appendTranscript(repo, r1, 'a', { at: 2, type: 'assistant', data: 'yo' });
     const lines = (await fsp.readFile(transcriptPath(repo, r1, 'a'), 'utf8')).trim().split('\n');
@@ -78,18 +69,18 @@ describe('git/journal', () => {
     writeFileSync(tmp, '{"version": 1, "runId": "' + runId.slice(0, 5));
     const liveId = createRunId();
     await writeJournal(repo, journal(liveId, new Date().toISOString()));
-    const loaded = await readJournal(repo, runId);
+    const loaded = await readRunRecord(repo, runId);
     assert.equal(loaded.status, 'running');
     const recovered = await recoverInterruptedRuns(repo);
     assert.deepEqual(recovered.map((j) => j.runId), [runId]);
-    const j = await readJournal(repo, runId);
+    const j = await readRunRecord(repo, runId);
     assert.equal(j.status, 'interrupted');
-    assert.equal(j.tasks.a?.status, 'succeeded');
-    assert.equal(j.tasks.a?.resultCommit, '1'.repeat(40));
-    assert.equal(j.tasks.b?.status, 'cancelled');
-    assert.match(j.tasks.b?.error ?? '', /interrupted/);
-    assert.equal(j.tasks.c?.status, 'cancelled');
-    assert.equal((await readJournal(repo, liveId)).status, 'running'); // our own process is alive
+    assert.equal(taskOf(j, 'a')?.status, 'succeeded');
+    assert.equal(taskOf(j, 'a')?.resultCommit, '1'.repeat(40));
+    assert.equal(taskOf(j, 'b')?.status, 'cancelled');
+    assert.match(taskOf(j, 'b')?.error ?? '', /interrupted/);
+    assert.equal(taskOf(j, 'c')?.status, 'cancelled');
+    assert.equal((await readRunRecord(repo, liveId)).status, 'running'); // our own process is alive
     assert.ok(!readdirSync(path.dirname(tmp)).some((n) => n.includes('.tmp-')));
   });
 });

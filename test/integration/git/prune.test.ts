@@ -6,7 +6,8 @@ import { applyRun } from '../../../src/git/apply';
 import { acquireApplyLock } from '../../../src/git/applyLock';
 import { writeApplyRecord } from '../../../src/git/applyRecord';
 import { createRunId } from '../../../src/git/ids';
-import { appendTranscript, currentOwner, writeJournal, type JournalTask, type RunJournal, type RunStatus } from '../../../src/git/journal';
+import type { JournalTaskV1, JournalV1, RunStatus } from '../../../src/engine';
+import { appendTranscript, currentOwner, writeJournal } from '../../../src/git/journal';
 import { pruneRuns } from '../../../src/git/prune';
 import { openRepo, type GitRepo } from '../../../src/git/repo';
 import { snapshotWorkingTree } from '../../../src/git/snapshot';
@@ -20,7 +21,7 @@ interface RunSpec {
   /** Hours ago it started. */
   readonly age: number;
   readonly status?: RunStatus;
-  readonly owner?: RunJournal['owner'];
+  readonly owner?: JournalV1['owner'];
   /** The one task's writes; empty: a task that changed nothing. */
   readonly writes?: Record<string, string>;
   readonly apply?: 'applied' | 'undone' | 'failed';
@@ -30,13 +31,13 @@ interface RunSpec {
 async function makeRun(t: TestRepo, spec: RunSpec): Promise<string> {
   const s = await Scenario.start(t);
   try {
-    const tasks: Record<string, JournalTask> = {};
+    const tasks: Record<string, JournalTaskV1> = {};
     if (spec.writes) {
       const task = await s.task('t1', ['**'], spec.writes);
       tasks.t1 = { status: 'succeeded', kind: 'command', baseCommit: task.baseCommit, resultCommit: task.resultCommit, changed: Object.keys(spec.writes) };
       await appendTranscript(s.repo, s.runId, 't1', { at: Date.now(), type: 'event', data: 'done' });
     }
-    await writeJournal(s.repo, {
+    const journal: JournalV1 = {
       version: 1,
       runId: s.runId,
       startedAt: new Date(Date.now() - spec.age * HOUR).toISOString(),
@@ -46,7 +47,8 @@ async function makeRun(t: TestRepo, spec: RunSpec): Promise<string> {
       concurrency: 1,
       taskFile: '.agents/tasks.yaml',
       tasks,
-    });
+    };
+    await writeJournal(s.repo, journal);
     if (spec.apply === 'failed') {
       await writeApplyRecord(s.repo, {
         version: 1,

@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { main } from '../../../src/cli/main';
 import { chooseAttempt } from '../../../src/engine/strategies';
-import { openRepo, readJournal } from '../../../src/git';
+import { readRunRecord, taskOf } from '../../../src/engine';
+import { openRepo } from '../../../src/git';
 import { captureIO } from '../../unit/cli/helpers';
 import { git } from '../engine/fixture';
 import { runJson } from './cliRun';
@@ -82,11 +83,11 @@ describe('strategies: competitive edge cases (CLI --json)', function () {
       assert.match(chooseIo.out, /Task tagline of run \S+: attempt 2 is now its result; apply with: parallel-agents apply/);
       assert.equal(await main(['choose', r.repo.dir, r.json.runId, 'tagline', 'two'], captureIO(r.repo.dir)), 2);
       assert.equal(git(r.repo.dir, 'rev-parse', `refs/parallel-agents/${r.json.runId}/tasks/tagline`).trim(), t.attempts[1].resultCommit);
-      const j = await readJournal(repo, r.json.runId);
-      assert.equal(j.tasks['tagline']!.status, 'succeeded');
+      const j = await readRunRecord(repo, r.json.runId);
+      assert.equal(taskOf(j, 'tagline')!.status, 'succeeded');
       assert.equal(j.status, 'succeeded');
-      assert.equal(j.tasks['tagline']!.resultCommit, t.attempts[1].resultCommit);
-      assert.deepEqual(j.tasks['tagline']!.strategy!.competitive!.attempts.map((a) => a.winner), [false, true]);
+      assert.equal(taskOf(j, 'tagline')!.resultCommit, t.attempts[1].resultCommit);
+      assert.deepEqual(taskOf(j, 'tagline')!.strategy!.competitive!.attempts.map((a) => a.winner), [false, true]);
       // …and apply uses it.
       const io = captureIO(r.repo.dir);
       assert.equal(await main(['apply', r.repo.dir, r.json.runId], io), 0, io.err);

@@ -1,15 +1,12 @@
 // One answer to "which tasks does apply take, in what order, owning what": applyInputs,
-// for a live run (RunView, workspace-relative globs under a prefix), its journal
-// (repository-relative globs) and the VS Code snapshot of either.
+// on the run record (live, or read from its journal: here a version 1 journal, migrated).
 import * as assert from 'node:assert/strict';
-import { analysisInputs, applyInputs } from '../../../src/engine';
-import type { RunView } from '../../../src/engine';
-import type { RunJournal } from '../../../src/git';
+import { analysisInputs, applyInputs, migrateV1, prefixGlobs, type JournalV1 } from '../../../src/engine';
 
 const commits = (id: string) => ({ baseCommit: `base-${id}`, resultCommit: `result-${id}` });
 
 // Listed dependents first: file order is not dependency order.
-const journal: RunJournal = {
+const v1: JournalV1 = {
   version: 1,
   runId: 'r1',
   startedAt: '2026-01-01T00:00:00.000Z',
@@ -26,6 +23,7 @@ const journal: RunJournal = {
     lint: { status: 'succeeded', kind: 'command', owns: ['pkg/lint.txt'], dependsOn: [] },
   },
 };
+const journal = migrateV1(v1, '/repo');
 
 describe('engine: applyInputs', () => {
   it('takes the succeeded tasks with results, each after what it builds on, from a journal', () => {
@@ -41,36 +39,8 @@ describe('engine: applyInputs', () => {
     assert.deepEqual(applyInputs(journal, { only: ['broken', 'nope'] }), []);
   });
 
-  it('a live run: globs under the workspace folder, `!` and `./` included', () => {
-    const task = (id: string, owns: string[], dependsOn: string[] = []) => ({
-      id,
-      kind: 'agent' as const,
-      dependsOn,
-      owns,
-      status: 'succeeded' as const,
-      attempt: 1,
-      tokens: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 },
-      costUsd: 0,
-      ...commits(id),
-    });
-    const view = {
-      prefix: 'pkg/',
-      tasks: [task('b', ['./docs/', '!./docs/gen/**'], ['a']), task('a', ['src/**', '!src/vendor/**'])],
-    } as unknown as RunView;
-    assert.deepEqual(applyInputs(view), [
-      { id: 'a', owns: ['pkg/src/**', '!pkg/src/vendor/**'], ...commits('a') },
-      { id: 'b', owns: ['pkg/docs/', '!pkg/docs/gen/**'], ...commits('b') },
-    ]);
-  });
-
-  it("a list of tasks whose globs are already repository-relative (VS Code's snapshot)", () => {
-    const snapshot = {
-      tasks: [
-        { id: 'late', status: 'succeeded' as const, owns: ['b/**'], dependsOn: ['early'], ...commits('late') },
-        { id: 'early', status: 'succeeded' as const, owns: ['a/**'], dependsOn: [], ...commits('early') },
-      ],
-    };
-    assert.deepEqual(applyInputs(snapshot).map((t) => [t.id, t.owns]), [['early', ['a/**']], ['late', ['b/**']]]);
+  it("startRun's globs under the workspace folder, `!` and `./` included (the record holds them so)", () => {
+    assert.deepEqual(prefixGlobs(['src/**', '!src/vendor/**', './docs/', '!./docs/gen/**'], 'pkg/'), ['pkg/src/**', '!pkg/src/vendor/**', 'pkg/docs/', '!pkg/docs/gen/**']);
   });
 
   it('analysisInputs: every task with a result, failed ones too, with its writes outside the workspace', () => {

@@ -1,9 +1,9 @@
-// Strategy details in the views' run snapshots: attempts' paths made repository-relative
-// (live runs know the workspace's folder; journals do not record it), choosable attempts.
+// The views' snapshot of a run record: what the window adds (live, its apply), the tool a
+// running task uses, choosable attempts; Apply Run hands the record itself to applyInputs.
 import * as assert from 'node:assert/strict';
 import type { AttemptRecord, StrategyOutcome } from '../../../src/core/strategyModel';
-import type { RunJournal } from '../../../src/git/journal';
-import { choosableAttempts, fromJournal, journalPrefix, strategySnapshot } from '../../../src/vscode/runSnapshot';
+import { applyInputs, migrateV1, repoRelativeStrategy, type JournalV1, type RunRecord, type TaskRecord } from '../../../src/engine';
+import { choosableAttempts, currentTool, snapshotOf } from '../../../src/vscode/runSnapshot';
 
 const ZERO = { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 };
 const attempt = (n: number, extra: Partial<AttemptRecord> = {}): AttemptRecord => ({
@@ -31,88 +31,68 @@ const competitive = (): StrategyOutcome => ({
   },
 });
 
-describe('vscode/runSnapshot strategies', () => {
-  it("prefixes attempts' paths with the workspace's folder, without touching the engine's record", () => {
+const task = (id: string, extra: Partial<TaskRecord> = {}): TaskRecord => ({ id, kind: 'command', dependsOn: [], owns: [], status: 'succeeded', attempt: 1, tokens: ZERO, costUsd: 0, ...extra });
+const record = (extra: Partial<RunRecord> = {}): RunRecord => ({
+  version: 2,
+  runId: 'r1',
+  owner: { pid: 1, hostname: 'h' },
+  repoRoot: '/repo',
+  prefix: 'pkg/',
+  taskFile: '/repo/pkg/.agents/tasks.yaml',
+  baseCommit: 'b',
+  concurrency: 2,
+  status: 'succeeded',
+  startedAt: 0,
+  tasks: [],
+  ...extra,
+});
+
+describe('vscode/runSnapshot', () => {
+  it("the engine's record of attempts is repository-relative; the original outcome is untouched", () => {
     const s = competitive();
-    const snap = strategySnapshot(s, 'pkg/');
+    const snap = repoRelativeStrategy(s, 'pkg/');
     assert.deepEqual(snap.competitive?.attempts.map((a) => a.changed), [['pkg/src/clamp.js'], [], ['pkg/src/clamp.js']]);
     assert.deepEqual(s.competitive?.attempts[0]?.changed, ['src/clamp.js']);
     const votes: StrategyOutcome = { votes: { tally: { MIT: 1 }, decision: 'MIT', tie: false, tied: [], weighted: false, majority: true, ballots: [] } };
-    assert.deepEqual(strategySnapshot(votes, 'pkg/'), votes);
+    assert.deepEqual(repoRelativeStrategy(votes, 'pkg/'), votes);
   });
 
-  it("infers a journal's workspace folder from the winner's paths", () => {
-    assert.equal(journalPrefix(['pkg/src/clamp.js'], competitive()), 'pkg/');
-    assert.equal(journalPrefix(['src/clamp.js'], competitive()), '');
-    assert.equal(journalPrefix(undefined, competitive()), '');
-    assert.equal(journalPrefix(['other.js'], competitive()), '');
+  it('only finished attempts with a result can be chosen; the current tool only while running', () => {
+    const clamp = task('clamp', { strategy: competitive() });
+    assert.deepEqual(choosableAttempts(clamp).map((a) => a.attempt), [1, 3]);
+    assert.deepEqual(choosableAttempts(task('plain')), []);
+    const progress = { taskId: 'x', currentTool: 'write_file', tokens: ZERO, costUsd: 0, turns: 1, elapsedMs: 5 };
+    assert.equal(currentTool(task('x', { status: 'running', progress })), 'write_file');
+    assert.equal(currentTool(task('x', { status: 'succeeded', progress })), undefined);
   });
 
-  it('reads the strategy from a journal; only finished attempts with a result can be chosen', () => {
-    const j: RunJournal = {
-      version: 1,
-      runId: 'r1',
-      startedAt: '2026-01-01T00:00:00.000Z',
-      status: 'succeeded',
-      owner: { pid: 1, hostname: 'h' },
-      root: '/repo',
-      baseCommit: 'b',
-      concurrency: 2,
-      taskFile: '.agents/tasks.yaml',
-      tasks: {
-        clamp: { status: 'succeeded', kind: 'agent', changed: ['pkg/src/clamp.js'], baseCommit: 'b', resultCommit: 'c3', strategy: competitive() },
-        plain: { status: 'succeeded', kind: 'command' },
-      },
-    };
-    const snap = fromJournal(j, '/elsewhere');
-    const [clamp, plain] = snap.tasks;
-    assert.deepEqual(clamp?.strategy?.competitive?.attempts[2]?.changed, ['pkg/src/clamp.js']);
-    assert.deepEqual(choosableAttempts(clamp!).map((a) => a.attempt), [1, 3]);
-    assert.equal(plain?.strategy, undefined);
-    assert.deepEqual(choosableAttempts(plain!), []);
+  it("the apply: the window's knowledge wins over the journal's; a failed apply is no apply", () => {
+    const applied = { at: '2026-01-01T00:00:00.000Z', beforeApplyCommit: 'b', tasks: ['a'] };
+    assert.deepEqual(snapshotOf(record({ applied }), false).applied, { at: Date.parse(applied.at), undone: false });
+    assert.deepEqual(snapshotOf(record({ applied: { ...applied, undoneAt: applied.at } }), false).applied?.undone, true);
+    assert.equal(snapshotOf(record({ applied: { ...applied, error: 'disk full' } }), false).applied, undefined);
+    assert.deepEqual(snapshotOf(record({ applied }), true, { at: 5, undone: true }).applied, { at: 5, undone: true });
   });
-});
 
-import { applyInputs } from '../../../src/engine';
-import type { RunView } from '../../../src/engine';
-import { applySourceOf, fromRunView } from '../../../src/vscode/runSnapshot';
-
-describe('vscode/runSnapshot: what Apply Run takes', () => {
-  // A workspace folder inside the repository (pkg/), with an exclusion and a ./ glob.
-  const view = {
-    runId: 'r1',
-    workspace: '/repo/pkg',
-    repoRoot: '/repo',
-    prefix: 'pkg/',
-    taskFile: '.agents/tasks.yaml',
-    baseCommit: 'b',
-    concurrency: 2,
-    plan: { predictedSpeedup: 1, expectedSpeedup: 1 },
-    status: 'succeeded',
-    startedAt: 0,
-    tasks: [
-      { id: 'docs', kind: 'command', status: 'succeeded', owns: ['./docs/**', '!docs/generated/**'], dependsOn: ['code'], tokens: ZERO, costUsd: 0, baseCommit: 'b', resultCommit: 'c-docs', changed: [] },
-      { id: 'code', kind: 'command', status: 'succeeded', owns: ['src/**'], dependsOn: [], tokens: ZERO, costUsd: 0, baseCommit: 'b', resultCommit: 'c-code', changed: [] },
-      { id: 'vote', kind: 'agent', status: 'undecided', owns: ['x'], dependsOn: [], tokens: ZERO, costUsd: 0, baseCommit: 'b', resultCommit: 'c-vote', changed: [] },
-    ],
-  } as unknown as RunView;
-
-  it("gives the engine's applyInputs the run as it is: globs prefixed the engine's way (! and ./), in dependency order", () => {
-    const inputs = applyInputs(applySourceOf(fromRunView(view)));
+  it('Apply Run takes the record as it is: repository-relative globs, dependency order, live or from a journal', () => {
+    const live = record({
+      tasks: [
+        task('docs', { owns: ['pkg/docs/**', '!pkg/docs/generated/**'], dependsOn: ['code'], baseCommit: 'b', resultCommit: 'c-docs' }),
+        task('code', { owns: ['pkg/src/**'], baseCommit: 'b', resultCommit: 'c-code' }),
+        task('vote', { kind: 'agent', status: 'undecided', owns: ['pkg/x'], baseCommit: 'b', resultCommit: 'c-vote' }),
+      ],
+    });
     assert.deepEqual(
-      inputs.map((t) => [t.id, t.owns]),
+      applyInputs(snapshotOf(live, true)).map((t) => [t.id, t.owns]),
       [
         ['code', ['pkg/src/**']],
         ['docs', ['pkg/docs/**', '!pkg/docs/generated/**']],
       ],
     );
-  });
-
-  it('from a journal, whose globs are repository-relative already', () => {
-    const j = {
+    const j: JournalV1 = {
       version: 1, runId: 'r2', startedAt: '2026-01-01T00:00:00.000Z', status: 'succeeded', owner: { pid: 1, hostname: 'h' }, baseCommit: 'b', concurrency: 1, taskFile: 't',
       tasks: { code: { status: 'succeeded', kind: 'command', owns: ['pkg/src/**', '!pkg/src/gen/**'], baseCommit: 'b', resultCommit: 'c' } },
-    } as RunJournal;
-    assert.deepEqual(applyInputs(applySourceOf(fromJournal(j, '/repo'))).map((t) => t.owns), [['pkg/src/**', '!pkg/src/gen/**']]);
+    };
+    assert.deepEqual(applyInputs(snapshotOf(migrateV1(j, '/repo'), false)).map((t) => t.owns), [['pkg/src/**', '!pkg/src/gen/**']]);
   });
 });

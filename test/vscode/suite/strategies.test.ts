@@ -159,8 +159,8 @@ describe('merge strategies against the scripted API', () => {
     assert.equal(git('rev-parse', ref), first.resultCommit);
     assert.equal(git('show', `${ref}:src/clamp.js`), CLAMP_GOOD.trimEnd());
 
-    // The run is now shown from its journal, with the choice.
-    assert.equal(run().live, false);
+    // The live run's own record has the choice: it stays live (not thrown away and re-read).
+    assert.equal(run().live, true);
     assert.equal(run().tasks.find((t) => t.id === 'clamp')?.resultCommit, first.resultCommit);
     assert.deepEqual(attempts('clamp').map((a) => item(a).label), ['★ Attempt 1', 'Attempt 2', 'Attempt 3']);
     assert.match(String(item(taskNode('clamp')).description), /★ attempt 1 of 3 \(chosen\)$/);

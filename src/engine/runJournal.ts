@@ -1,0 +1,119 @@
+// The run record on disk: the journal (`<git-common-dir>/parallel-agents/runs/<runId>.json`,
+// written atomically by the git layer). Written as version 2 (the record itself, without
+// its live-only fields); version 1 journals are read through migrateV1. Reading validates
+// the fields the front ends rely on, so a damaged or foreign file is refused saying where.
+import { TERMINAL_STATUSES, type TaskStatus } from '../core';
+import {
+  GitError,
+  journalPath,
+  ownerAlive,
+  readAllJournals,
+  readJournal,
+  removeStaleJournalTemps,
+  tryReadJournal,
+  writeJournal,
+  type GitRepo,
+  type StoredJournal,
+} from '../git';
+import { LIVE_ONLY, RECORD_VERSION, type RunRecord, type RunStatus, type TaskRecord } from './runRecord';
+import { migrateV1, type JournalV1 } from './runJournalV1';
+
+const RUN_STATUSES: ReadonlySet<string> = new Set<RunStatus>(['running', 'succeeded', 'failed', 'cancelled', 'interrupted', 'undecided']);
+const TASK_STATUSES: ReadonlySet<string> = new Set<TaskStatus>(['queued', 'running', ...TERMINAL_STATUSES]);
+
+const isStrings = (x: unknown): boolean => Array.isArray(x) && x.every((s) => typeof s === 'string');
+
+/** What is wrong with a version 2 record, or undefined when nothing the readers rely on is. */
+function problemOf(o: Record<string, unknown>): string | undefined {
+  if (typeof o['runId'] !== 'string') return 'no runId';
+  if (!RUN_STATUSES.has(o['status'] as string)) return `unknown status ${JSON.stringify(o['status'])}`;
+  if (typeof o['startedAt'] !== 'number') return 'startedAt is not a time';
+  if (typeof o['repoRoot'] !== 'string' || typeof o['prefix'] !== 'string' || typeof o['baseCommit'] !== 'string') return 'repoRoot, prefix or baseCommit missing';
+  if (!Array.isArray(o['tasks'])) return 'tasks is not a list';
+  for (const t of o['tasks'] as unknown[]) {
+    const x = (t ?? {}) as Record<string, unknown>;
+    if (typeof x['id'] !== 'string') return 'a task has no id';
+    if (!TASK_STATUSES.has(x['status'] as string)) return `task ${x['id']} has an unknown status ${JSON.stringify(x['status'])}`;
+    if (!isStrings(x['owns']) || !isStrings(x['dependsOn'])) return `task ${x['id']} has no owns or dependsOn list`;
+    if (x['changed'] !== undefined && !isStrings(x['changed'])) return `task ${x['id']}'s changed is not a list of paths`;
+  }
+  return undefined;
+}
+
+/**
+ * The run record in a journal's content, version 1 migrated. `repoRoot`: the repository
+ * the journal belongs to (version 1 journals may not say). Throws GitError naming `file`.
+ */
+export function parseRunRecord(content: unknown, file: string, repoRoot: string): RunRecord {
+  const o = (content ?? {}) as Record<string, unknown>;
+  if (o['version'] === 1) return migrateV1(o as unknown as JournalV1, repoRoot);
+  if (o['version'] !== RECORD_VERSION) {
+    throw new GitError(`The run journal ${file} has version ${JSON.stringify(o['version'])}, which this version of Parallel Agents cannot read; update the extension or CLI.`);
+  }
+  const problem = problemOf(o);
+  if (problem) throw new GitError(`The run journal ${file} is damaged (${problem}); \`parallel-agents prune --force\` removes it.`);
+  return o as unknown as RunRecord;
+}
+
+/** The record as it is written: without what only a live run has. */
+export function journalOf(record: RunRecord): StoredJournal {
+  const run: Record<string, unknown> = { ...record };
+  for (const k of LIVE_ONLY.run) delete run[k];
+  run['tasks'] = record.tasks.map((t) => {
+    const task: Record<string, unknown> = { ...t };
+    for (const k of LIVE_ONLY.task) delete task[k];
+    return task;
+  });
+  return run as unknown as StoredJournal;
+}
+
+export function writeRunRecord(repo: GitRepo, record: RunRecord): Promise<void> {
+  return writeJournal(repo, journalOf(record));
+}
+
+/** Reads a run's record; throws GitError (naming `runs`) when there is none, or it is damaged. */
+export async function readRunRecord(repo: GitRepo, runId: string): Promise<RunRecord> {
+  return parseRunRecord(await readJournal(repo, runId), journalPath(repo, runId), repo.root);
+}
+
+/** A run's record, or undefined when it has no journal. */
+export async function tryReadRunRecord(repo: GitRepo, runId: string): Promise<RunRecord | undefined> {
+  const j = await tryReadJournal(repo, runId);
+  return j && parseRunRecord(j, journalPath(repo, runId), repo.root);
+}
+
+/** Every readable run, newest first (damaged journals are left out). */
+export async function listRunRecords(repo: GitRepo): Promise<RunRecord[]> {
+  const out: RunRecord[] = [];
+  for (const j of await readAllJournals(repo)) {
+    try {
+      out.push(parseRunRecord(j, j.runId, repo.root));
+    } catch {
+      // damaged or from a newer version: skipped
+    }
+  }
+  return out.sort((a, b) => (a.startedAt === b.startedAt ? (a.runId < b.runId ? 1 : -1) : b.startedAt - a.startedAt));
+}
+
+/**
+ * Marks runs found `running` with no live owner as `interrupted`; their finished tasks
+ * are kept, tasks that were queued or running become `cancelled` with an error saying
+ * why. Also removes temp files left by interrupted journal writes. Returns what changed.
+ */
+export async function recoverInterruptedRuns(repo: GitRepo): Promise<RunRecord[]> {
+  await removeStaleJournalTemps(repo);
+  const recovered: RunRecord[] = [];
+  for (const r of await listRunRecords(repo)) {
+    if (r.status !== 'running' || ownerAlive(r.owner)) continue;
+    const now = Date.now();
+    const tasks = r.tasks.map((t): TaskRecord => {
+      if (t.status !== 'running' && t.status !== 'queued') return t;
+      const error = t.error ?? (t.status === 'running' ? 'interrupted: the process running it stopped' : 'interrupted before it started');
+      return { ...t, status: 'cancelled', error, finishedAt: t.finishedAt ?? now };
+    });
+    const next: RunRecord = { ...r, status: 'interrupted', finishedAt: r.finishedAt ?? now, tasks };
+    await writeRunRecord(repo, next);
+    recovered.push(next);
+  }
+  return recovered;
+}
