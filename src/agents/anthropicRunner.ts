@@ -26,7 +26,7 @@
 // a provider whose cost is unknown (`pricesKnown: false`) reports costUsd 0 and no usd budget.
 import type Anthropic from '@anthropic-ai/sdk';
 import type { BetaRunnableTool } from '@anthropic-ai/sdk/lib/tools/BetaRunnableTool';
-import type { Task, TaskWorkspace } from '../core';
+import type { CommandView, Task, TaskWorkspace } from '../core';
 import {
   addUsage,
   emptyUsage,
@@ -43,6 +43,7 @@ import { createWritePolicy } from './pathGuard';
 import { budgetTokens, costUsd, type PriceTable } from './pricing';
 import { buildSystemPrompt, firstUserMessage, type AgentInstance } from './systemPrompt';
 import { createFileTools, type ToolName } from './tools';
+import { toolLabel } from './commandTool';
 import { DEFAULT_MAX_TOKENS, DEFAULT_MODEL } from './models';
 
 export interface AgentTaskRequest {
@@ -77,6 +78,8 @@ export interface AgentTaskRequest {
   extraTools?: readonly BetaRunnableTool<any>[];
   /** Asked after each turn's tool calls ran: true ends the agent there as done (e.g. once it voted). */
   finishWhen?: () => boolean;
+  /** Where the agent's run_command tool runs (a task with `commands: true`); no tool without one. */
+  commandView?: CommandView;
 }
 
 export interface AgentTaskResult {
@@ -184,9 +187,11 @@ export async function runAgentTask(req: AgentTaskRequest): Promise<AgentTaskResu
     workspace: req.workspace,
     policy: createWritePolicy(task.owns, req.taskFilePath),
     signal: ac.signal,
+    ...(req.commandView !== undefined && { commandView: req.commandView, network: task.network === true }),
+    remainingTokens: () => (task.budget?.tokens !== undefined ? task.budget.tokens - budgetTokens(live()) : undefined),
     hooks: {
       onStart(name, id, input) {
-        currentTool = name;
+        currentTool = toolLabel(name, input);
         transcript('tool_use', { id, name, input });
         progress();
       },
@@ -204,6 +209,7 @@ export async function runAgentTask(req: AgentTaskRequest): Promise<AgentTaskResu
     taskFilePath: req.taskFilePath,
     dependencies: req.dependencies,
     ...(req.instance !== undefined && { instance: req.instance }),
+    commands: tools.some((t) => t.name === 'run_command'),
   });
   const userText = firstUserMessage(task);
   transcript('system', { model, system: system.map((b) => b.text).join('\n\n'), tools: tools.map((t) => t.name) });

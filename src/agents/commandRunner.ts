@@ -5,9 +5,10 @@
 // SIGKILL 2 s later if any member is left. The promise resolves only once the group is gone.
 // Members left running after the shell itself exits (e.g. `server &`) are ended the same way.
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
 import type { Task } from '../core';
-import { emptyUsage, type TaskProgress, type TranscriptEntry } from '../core';
+import { emptyUsage, killProcessGroup, type TaskProgress, type TranscriptEntry } from '../core';
+
+export { killProcessGroup, processGroupAlive } from '../core';
 
 export interface CommandTaskRequest {
   task: Task;
@@ -37,56 +38,6 @@ export interface CommandTaskResult {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Whether any live (non-zombie) process is in process group `pgid`. */
-export function processGroupAlive(pgid: number): boolean {
-  try {
-    process.kill(-pgid, 0);
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-  if (process.platform !== 'linux') return true;
-  // kill(…, 0) also succeeds for zombies, which nothing may reap in a container: ask /proc.
-  try {
-    for (const entry of readdirSync('/proc')) {
-      if (!/^\d+$/.test(entry)) continue;
-      let stat: string;
-      try {
-        stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      } catch {
-        continue;
-      }
-      // pid (comm) state ppid pgrp ...; comm may contain spaces and parentheses.
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(fields[2]) === pgid && fields[0] !== 'Z') return true;
-    }
-    return false;
-  } catch {
-    return true;
-  }
-}
-
-/** SIGTERM the group, SIGKILL it after `graceMs` if a member is left; resolves when it is gone. */
-export async function killProcessGroup(pgid: number, graceMs = 2000): Promise<void> {
-  const signalGroup = (sig: NodeJS.Signals) => {
-    try {
-      process.kill(-pgid, sig);
-    } catch {
-      /* gone already */
-    }
-  };
-  if (!processGroupAlive(pgid)) return;
-  signalGroup('SIGTERM');
-  const deadline = Date.now() + graceMs;
-  while (Date.now() < deadline) {
-    if (!processGroupAlive(pgid)) return;
-    await sleep(25);
-  }
-  signalGroup('SIGKILL');
-  // SIGKILL cannot be ignored; wait (bounded) for the kernel to finish the members off.
-  const hardDeadline = Date.now() + 5000;
-  while (processGroupAlive(pgid) && Date.now() < hardDeadline) await sleep(25);
-}
 
 export async function runCommandTask(req: CommandTaskRequest): Promise<CommandTaskResult> {
   const started = Date.now();

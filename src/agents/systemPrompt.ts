@@ -25,6 +25,13 @@ How to work:
 When you are done, reply with a short final answer (no tool call): what you did, which files you changed, and anything left for others. That answer is your task's output: tasks that depend on yours receive it.`;
 
 /**
+ * For agents with run_command only, so it lives in the task block: the shared block stays
+ * identical for every agent (the prompt cache's shared prefix).
+ */
+export const COMMANDS_NOTE = `# Running commands
+You have the run_command tool: it runs a shell command in your own view of the workspace, which already contains what you wrote. You can and should run the project's checks on your work (its tests, build, type checker or linter, e.g. the scripts in package.json) before you finish, fix what they report, and say in your final answer which checks you ran and their result. Changes a command makes outside what you own are undone and listed as not kept.`;
+
+/**
  * One of several agents working on the same task (a competitive attempt, a voter, a judge).
  * Its id shows in the task id line (`Task id: <task>#<id>`), so transcripts, logs and the
  * fake API tell them apart; the note tells the model its role.
@@ -39,6 +46,8 @@ export interface SystemPromptInput {
   instance?: AgentInstance;
   taskFilePath: string;
   dependencies: readonly TaskOutput[];
+  /** The agent has the run_command tool (a task with `commands: true`). */
+  commands?: boolean;
   /** Characters of each dependency's output kept (default 8000). */
   maxDependencyOutput?: number;
   /** Changed paths listed per dependency (default 200). */
@@ -61,6 +70,7 @@ export function buildTaskBlock(input: SystemPromptInput): string {
   parts.push(`# You own (may write)\n${task.owns.length ? task.owns.map((g) => `- ${g}`).join('\n') : '(nothing: you change no files)'}`);
   if (task.reads.length) parts.push(`# You read\n${task.reads.map((g) => `- ${g}`).join('\n')}`);
   parts.push(`# Task file\nThe run's task file is "${input.taskFilePath}".`);
+  if (input.commands) parts.push(COMMANDS_NOTE);
   if (input.dependencies.length) {
     const deps = input.dependencies.map((d) => {
       const files = d.changed.length ?

@@ -7,18 +7,15 @@ import { betaZodTool } from '@anthropic-ai/sdk/helpers/beta/zod';
 import { ToolError } from '@anthropic-ai/sdk/lib/tools/ToolError';
 import type { BetaRunnableTool } from '@anthropic-ai/sdk/lib/tools/BetaRunnableTool';
 import { z } from 'zod';
-import type { TaskWorkspace, WorkspaceEntry } from '../core';
+import type { TaskWorkspace, WorkspaceEntry, CommandView } from '../core';
 import { normalizeGlob, compileGlobSource, compileSearchRegex, evaluatePatterns, PatternCostError } from '../core';
 import { checkWrite, normalizeToolPath, type WritePolicy } from './pathGuard';
 import { resolveToolPath, throughLinks } from './pathResolve';
+import { createRunCommandTool } from './commandTool';
 
-export const TOOL_NAMES = ['read_file', 'list_files', 'search', 'write_file', 'edit_file', 'delete_file'] as const;
-export type ToolName = (typeof TOOL_NAMES)[number];
+import type { ToolHooks, ToolName } from './toolHooks';
 
-export interface ToolHooks {
-  onStart?(name: ToolName, id: string, input: unknown): void;
-  onEnd?(name: ToolName, id: string, content: string, isError: boolean): void;
-}
+export { TOOL_NAMES, type HookedToolName, type ToolHooks, type ToolName } from './toolHooks';
 
 export interface FileToolsOptions {
   workspace: TaskWorkspace;
@@ -41,6 +38,12 @@ export interface FileToolsOptions {
    * default 3 s, see core/patternWorker.ts). A pattern that needs longer is refused as too costly.
    */
   patternBudgetMs?: number;
+  /** Where run_command runs; without one the agent gets no run_command (commandTool.ts). */
+  commandView?: CommandView;
+  /** The task's `network: true`, for run_command. */
+  network?: boolean;
+  /** Tokens left of the task's budget (run_command's output shrinks to fit). */
+  remainingTokens?: () => number | undefined;
 }
 
 /**
@@ -273,7 +276,7 @@ export function createFileTools(opts: FileToolsOptions): FileTools {
   }
 
   const maxFileBytes = opts.maxFileBytes ?? MAX_FILE_BYTES;
-  const tools = [
+  const tools: BetaRunnableTool<any>[] = [
     define(
       'read_file',
       'Read a text file of the workspace. Paths are workspace-relative (e.g. "src/index.ts"). ' +
@@ -446,5 +449,19 @@ export function createFileTools(opts: FileToolsOptions): FileTools {
       },
     ),
   ];
+  if (opts.commandView) {
+    tools.push(
+      createRunCommandTool({
+        view: opts.commandView,
+        workspace: ws,
+        policy,
+        fence,
+        signal: opts.signal,
+        ...(hooks !== undefined && { hooks }),
+        ...(opts.network !== undefined && { network: opts.network }),
+        ...(opts.remainingTokens !== undefined && { remainingTokens: opts.remainingTokens }),
+      }),
+    );
+  }
   return { tools, fence };
 }

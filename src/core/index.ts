@@ -63,6 +63,8 @@ export type {
   WriteOptions,
 } from './workspace';
 export type { CommandView, CommandRunOptions, CommandRunResult, ViewChange } from './commandView';
+// Process groups: a command and everything it started end together (timeout, cancel).
+export { killProcessGroup, processGroupAlive, runInGroup, type GroupRunOptions, type GroupRunResult } from './processGroup';
 
 // Globs, and patterns a model writes (evaluated off the main thread, with a deadline).
 export { compileGlobs, normalizeGlob, normalizeRelPath, type GlobSet } from './glob';

@@ -144,9 +144,9 @@ function describeInput(v: unknown): string {
 
 const TASK_KEYS = [
   'title', 'prompt', 'promptFile', 'run', 'aggregate', 'owns', 'reads', 'dependsOn', 'model', 'maxTurns',
-  'timeoutSeconds', 'budget', 'strategy',
+  'timeoutSeconds', 'budget', 'strategy', 'commands', 'network',
 ];
-const TOP_KEYS = ['version', 'model', 'concurrency', 'tasks', '$schema'];
+const TOP_KEYS = ['version', 'model', 'concurrency', 'commands', 'mounts', 'setup', 'tasks', '$schema'];
 
 function suggestKey(p: readonly PathKey[], key: string): string {
   const candidates = p.length === 0 ? TOP_KEYS : p.length === 2 && p[0] === 'tasks' ? TASK_KEYS : [];
@@ -336,6 +336,8 @@ function toTaskFile(pos: Positions, file: string, spec: TaskFileSpec): TaskFile 
       ...(t.timeoutSeconds !== undefined && { timeoutSeconds: t.timeoutSeconds }),
       ...(t.budget !== undefined && { budget: t.budget }),
       ...(t.strategy !== undefined && { strategy: t.strategy }),
+      ...((t.commands ?? spec.commands) && kindOf(t) === 'agent' && { commands: true }),
+      ...(t.network !== undefined && { network: t.network }),
       line,
       column,
     });
@@ -344,6 +346,8 @@ function toTaskFile(pos: Positions, file: string, spec: TaskFileSpec): TaskFile 
     path: file,
     ...(spec.model !== undefined && { model: spec.model }),
     concurrency: spec.concurrency ?? DEFAULT_CONCURRENCY,
+    ...(spec.mounts !== undefined && { mounts: spec.mounts }),
+    ...(spec.setup !== undefined && { setup: spec.setup }),
     tasks,
   };
 }

@@ -89,6 +89,17 @@ export const taskSchema = z.strictObject({
   timeoutSeconds: z.number().positive().optional().describe('Command tasks: stop after this long.'),
   budget: budgetSchema.optional(),
   strategy: strategySchema.optional(),
+  commands: z
+    .boolean()
+    .optional()
+    .describe(
+      'Agent tasks: give the agent the run_command tool (bash in its own view of the workspace: tests, builds, linters). ' +
+        'What a command changes is kept only where the task owns it. Overrides the top-level `commands`. Default false.',
+    ),
+  network: z
+    .boolean()
+    .optional()
+    .describe("Agent tasks with commands: let the agent's commands reach the network (default false: only the view's own loopback)."),
 });
 
 export const taskFileSchema = z.strictObject({
@@ -101,6 +112,25 @@ export const taskFileSchema = z.strictObject({
     .min(1, 'concurrency must be at least 1')
     .max(MAX_CONCURRENCY, `concurrency is at most ${MAX_CONCURRENCY}`)
     .optional(),
+  commands: z
+    .boolean()
+    .optional()
+    .describe("Give every agent task the run_command tool (a task's own `commands` wins). Default false."),
+  mounts: z
+    .array(z.string().min(1, 'a mount cannot be empty'))
+    .optional()
+    .describe(
+      'Workspace-relative folders that are not in git (node_modules, .venv, …) made visible read-only to every agent\'s commands, ' +
+        'without copying. Default: [node_modules] when it exists.',
+    ),
+  setup: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'Shell command run once per run, before the agents start, in the run\'s base (e.g. `test -d node_modules || npm ci`); ' +
+        'what it writes is shared read-only by every task\'s commands.',
+    ),
   tasks: z.record(z.string(), taskSchema),
 });
 
@@ -129,6 +159,10 @@ export interface Task {
   readonly timeoutSeconds?: number;
   readonly budget?: { tokens?: number; usd?: number };
   readonly strategy?: Strategy;
+  /** Agent tasks: the run_command tool (the task's own `commands`, else the top-level one). */
+  readonly commands?: boolean;
+  /** Commands may use the network beyond their own loopback. */
+  readonly network?: boolean;
   /** 1-based line and column of the task's key in the task file (for CodeLens and messages). */
   readonly line: number;
   readonly column: number;
@@ -138,5 +172,9 @@ export interface TaskFile {
   readonly path: string;
   readonly model?: string;
   readonly concurrency: number;
+  /** Folders not in git mounted read-only into every command view (undefined: node_modules when it exists). */
+  readonly mounts?: readonly string[];
+  /** Run once per run before the agents, in the base view. */
+  readonly setup?: string;
   readonly tasks: readonly Task[];
 }

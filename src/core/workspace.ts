@@ -62,6 +62,12 @@ export interface TaskWorkspace {
   search(pattern: string, options?: SearchOptions): Promise<SearchHit[]>;
   /** Writes a regular file at exactly this path; rejects a link, a submodule, a folder, or a path below one. */
   writeFile(path: string, content: string | Uint8Array, options?: WriteOptions): Promise<void>;
+  /**
+   * Writes a symbolic link (its target as given, not followed) at exactly this path, over a
+   * file or a link; rejects a submodule, a folder, or a path below one. Optional: views that
+   * lack it keep no links (run_command then reports a link it made as not kept).
+   */
+  writeSymlink?(path: string, target: string): Promise<void>;
   /** Deletes the file or symbolic link (the link itself, never its target) at exactly this path. */
   deleteFile(path: string): Promise<void>;
   /** What this task has changed so far, in path order. */

@@ -9,7 +9,7 @@ import type { TaskRunContext } from './taskContext';
 export const READ_ONLY_TOOLS = ['read_file', 'list_files', 'search'] as const;
 
 /** What differs between the agents of a run; the rest comes from the context. */
-export interface AgentRequestParts extends Pick<AgentTaskRequest, 'instance' | 'fileTools' | 'extraTools' | 'finishWhen'> {
+export interface AgentRequestParts extends Pick<AgentTaskRequest, 'instance' | 'fileTools' | 'extraTools' | 'finishWhen' | 'commandView'> {
   readonly workspace: AgentTaskRequest['workspace'];
   readonly dependencies: readonly TaskOutput[];
   /** This instance's own model (an attempt's `models` entry, a voter's weighted model). */

@@ -7,6 +7,7 @@ export { migrateV1, type JournalTaskV1, type JournalV1 } from './runJournalV1';
 export { RunSetupError, prepareRun, startRun, runTokens, type PreparedRun } from './startRun';
 export { PrefixedWorkspace, prefixGlobs } from './prefixedWorkspace';
 export type { RunOptions, RunSummary } from './types';
+export type { SandboxChoice, SandboxFactory, SandboxViewRequest, RunCommandsConfig } from './commandViews';
 export { chooseAttempt, chooseAttemptOf, leftOutLines, strategyJson, strategyLines, type ChooseAttemptResult } from './strategies';
 // The git engine too, as one namespace: the extension loads this module lazily as one
 // chunk, so that both share one copy of the git layer (and its classes).

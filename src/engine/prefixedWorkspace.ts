@@ -60,6 +60,11 @@ export class PrefixedWorkspace implements TaskWorkspace {
     return this.inner.writeFile(this.toRepo(path), content, options);
   }
 
+  writeSymlink(path: string, target: string): Promise<void> {
+    if (!this.inner.writeSymlink) return Promise.reject(new Error('This view keeps no symbolic links.'));
+    return this.inner.writeSymlink(this.toRepo(path), target);
+  }
+
   deleteFile(path: string): Promise<void> {
     return this.inner.deleteFile(this.toRepo(path));
   }

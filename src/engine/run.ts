@@ -29,6 +29,7 @@ import { chooseAttemptOf, type ChooseAttemptResult } from './strategies/chooseAt
 import { undecidedReason } from './strategies/consensus';
 import { runTask } from './strategies/registry';
 import { modelResolver, type TaskRunResult } from './taskContext';
+import { RunCommandViews, type RunCommandsConfig } from './commandViews';
 import type { RunOptions } from './types';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -60,6 +61,7 @@ export class Run extends Disposable {
   private readonly byId: Map<string, LiveTask>;
   private readonly transcriptQueue = new Map<string, TranscriptEntry[]>();
   private journalTimer: NodeJS.Timeout | undefined;
+  private readonly commandViews: RunCommandViews;
 
   constructor(
     private readonly repo: GitRepo,
@@ -73,10 +75,23 @@ export class Run extends Disposable {
     private readonly reader: ObjectReader,
     private readonly options: RunOptions,
     client: () => Anthropic,
+    commands: RunCommandsConfig = {},
   ) {
     super();
     const view: LiveRecord = structuredClone(initial) as LiveRecord;
     this.state = view;
+    this.commandViews = new RunCommandViews({
+      repo,
+      runId: view.runId,
+      baseCommit: view.baseCommit,
+      prefix: view.prefix,
+      workspace,
+      ...commands,
+      ...(options.sandbox !== undefined && { choice: options.sandbox }),
+      ...(options.sandboxFactory !== undefined && { sandbox: options.sandboxFactory }),
+      log: (level, message) => this.log(level, message),
+      onMode: (m) => (view.commandSandbox = m),
+    });
     this.byId = new Map(view.tasks.map((t) => [t.id, t]));
     const bottomLevel = new Map(plan.tasks.map((t) => [t.id, plan.criticalPathLength - t.earliestStart]));
     const taskFilePath = path.relative(workspace, view.taskFile).split(path.sep).join('/');
@@ -111,6 +126,7 @@ export class Run extends Disposable {
               signal,
               onProgress: (p) => this.progress(task.id, p),
               onTranscript: (e) => this.transcript(task.id, e),
+              commandViews: this.commandViews,
             });
             this.recordResult(task.id, result);
             if (result.status === 'cancelled') throw new TaskCancelledError(result.error ?? 'cancelled');
@@ -310,6 +326,7 @@ export class Run extends Disposable {
 
   private async finish(): Promise<RunRecord> {
     const v = this.state;
+    await this.commandViews.dispose().catch((e: unknown) => this.log('warn', `could not remove the setup view: ${String(e)}`));
     try {
       v.analysis = await analyseRun(this.repo, { runId: v.runId, tasks: analysisInputs(v) });
     } catch (e) {
@@ -358,6 +375,7 @@ export class Run extends Disposable {
 
   override dispose(): void {
     if (this.journalTimer) clearTimeout(this.journalTimer);
+    void this.commandViews.dispose().catch(() => undefined);
     this.reader.dispose();
     this.gate.dispose();
     super.dispose();

@@ -75,6 +75,8 @@ export interface RunRecord {
   /** Where the agents' models came from ('vscode': VS Code's language models, cost unknown) and the model's name. */
   readonly modelSource?: ModelSource;
   readonly modelLabel?: string;
+  /** Where agents' commands run, once the first agent with `commands: true` started (reason: why the fallback). */
+  readonly commandSandbox?: { readonly mode: 'namespaces' | 'worktree'; readonly reason?: string };
   /** In the plan's order. */
   readonly tasks: readonly TaskRecord[];
   /** The apply's bookkeeping (the git layer mirrors its apply record here). */

@@ -28,6 +28,7 @@ import {
 } from '../git';
 import { prefixGlobs } from './prefixedWorkspace';
 import { Run } from './run';
+import type { RunCommandsConfig } from './commandViews';
 import { recoverInterruptedRuns, writeRunRecord } from './runJournal';
 import { RECORD_VERSION, type RunRecord } from './runRecord';
 import { listWorkspaceFiles } from './workspaceFiles';
@@ -52,6 +53,8 @@ export interface PreparedRun {
   readonly concurrency: number;
   /** The task file's top-level `model`, the default for agent tasks. */
   readonly defaultModel?: string;
+  /** The task file's top-level `mounts` and `setup`, for agents' commands. */
+  readonly commands: RunCommandsConfig;
 }
 
 export async function prepareRun(options: RunOptions): Promise<PreparedRun> {
@@ -92,7 +95,9 @@ export async function prepareRun(options: RunOptions): Promise<PreparedRun> {
   });
   const rel = path.relative(repo.root, workspace).split(path.sep).join('/');
   const prefix = rel ? `${rel}/` : '';
-  return { repo, workspace, taskFile, tasks, plan, prefix, concurrency, ...(loaded.taskFile.model !== undefined && { defaultModel: loaded.taskFile.model }) };
+  const { mounts, setup } = loaded.taskFile;
+  const commands = { ...(mounts !== undefined && { mounts }), ...(setup !== undefined && { setup }) };
+  return { repo, workspace, taskFile, tasks, plan, prefix, concurrency, commands, ...(loaded.taskFile.model !== undefined && { defaultModel: loaded.taskFile.model }) };
 }
 
 /** Checks, snapshots the workspace and starts the run. Nothing is written when it throws. */
@@ -154,7 +159,7 @@ export async function startRun(options: RunOptions): Promise<Run> {
   // `model` beats both (modelResolver in taskContext.ts has the whole rule).
   const model = p.defaultModel ?? options.model;
   const runOptions: RunOptions = { ...options, ...(model !== undefined && { model }) };
-  return new Run(p.repo, p.tasks, record, p.plan, p.workspace, new ApiGate(), new ObjectReader(p.repo), runOptions, getClient);
+  return new Run(p.repo, p.tasks, record, p.plan, p.workspace, new ApiGate(), new ObjectReader(p.repo), runOptions, getClient, p.commands);
 }
 
 /** Sum of tokens over a run's tasks. */

@@ -14,6 +14,7 @@ import type {
 } from '../core';
 import { DEFAULT_MODEL, type ApiGate, type ModelProvider, type PriceTable } from '../agents';
 import type { GitRepo, ObjectReader } from '../git';
+import type { TaskCommandViews } from './commandViews';
 
 export interface TaskRunContext {
   readonly repo: GitRepo;
@@ -36,6 +37,8 @@ export interface TaskRunContext {
   readonly signal: AbortSignal;
   readonly onProgress: (p: TaskProgress) => void;
   readonly onTranscript: (e: TranscriptEntry) => void;
+  /** Views for agents' run_command (tasks with `commands: true`); absent: no agent gets the tool. */
+  readonly commandViews?: TaskCommandViews;
 }
 
 /**

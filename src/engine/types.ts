@@ -1,5 +1,6 @@
 // How front ends start a run (the run itself is described by runRecord.ts).
 import type { ModelProvider, PriceTable } from '../agents';
+import type { SandboxChoice, SandboxFactory } from './commandViews';
 
 export interface RunOptions {
   /** The workspace folder (holding `.agents/`), or any folder when `taskFile` is given. */
@@ -31,6 +32,10 @@ export interface RunOptions {
   readonly maxRetries?: number;
   /** Engine log lines (the CLI's stderr in debug mode, the extension's LogOutputChannel). */
   readonly log?: (level: 'info' | 'warn' | 'error', message: string) => void;
+  /** Where agents' commands run: 'auto' (the sandbox when it works, default) or 'worktree' (the fallback, forced). */
+  readonly sandbox?: SandboxChoice;
+  /** The namespaces sandbox (engine/commandViews.ts); without one, commands use the worktree fallback. */
+  readonly sandboxFactory?: SandboxFactory;
 }
 
 export interface RunSummary {

@@ -6,6 +6,8 @@ export { snapshotWorkingTree, captureWorkingTree, type WorkingTreeCapture } from
 export { ObjectReader, type GitObject } from './catFileBatch';
 export { OverlayWorkspace, isBinary } from './overlayWorkspace';
 export { WorktreeWorkspace, worktreesRoot } from './worktreeWorkspace';
+export { createWorktreeCommandView, type WorktreeCommandViewOptions } from './worktreeCommandView';
+export { viewChangesBetween } from './viewChanges';
 export { commitOverlay, commitWorktree, mergeBase, type CommitTaskOptions, type MergedBase, type WorktreeCommit } from './resultCommit';
 export {
   analyseRun,

@@ -53,6 +53,8 @@ export interface OverlayFile {
   readonly content: Buffer;
   /** undefined: the mode the path has in the base (100644 for a new file). */
   readonly executable?: boolean;
+  /** A symbolic link (a command made it): `content` is its target. */
+  readonly symlink?: boolean;
 }
 
 type FolderListing = ReadonlyMap<string, TreeEntry>;
@@ -113,6 +115,7 @@ export class OverlayWorkspace implements TaskWorkspace {
     const p = normalizeRelPath(path);
     if (!p || p.startsWith('/')) return undefined;
     const o = this.overlay.get(p);
+    if (o?.symlink) return { kind: 'symlink', target: o.content.toString('utf8') };
     if (o) return { kind: 'file', executable: o.executable ?? (await this.baseEntry(p))?.mode === '100755' };
     if (this.writtenBelow.has(p)) return { kind: 'folder' };
     if (o === null) return undefined;
@@ -126,7 +129,10 @@ export class OverlayWorkspace implements TaskWorkspace {
 
   async readFile(path: string): Promise<Buffer | undefined> {
     const p = normalizeRelPath(path);
-    if (this.overlay.has(p)) return this.overlay.get(p)?.content;
+    if (this.overlay.has(p)) {
+      const o = this.overlay.get(p);
+      return o && !o.symlink ? o.content : undefined;
+    }
     if (!p || p.startsWith('/')) return undefined;
     // What a checkout would write (eol=crlf, smudge filters…), asked for together with the
     // blob's folder, which says whether it is a regular file or a symbolic link's target,
@@ -160,7 +166,8 @@ export class OverlayWorkspace implements TaskWorkspace {
     })();
     const out = new Map<string, string>();
     for (const [p, t] of await this.baseLinks) if (!this.overlay.has(p)) out.set(p, t);
-    return out;
+    for (const [p, o] of this.overlay) if (o?.symlink) out.set(p, o.content.toString('utf8'));
+    return new Map([...out].sort((a, b) => comparePaths(a[0], b[0])));
   }
 
   async writeFile(path: string, content: string | Uint8Array, options: WriteOptions = {}): Promise<void> {
@@ -174,6 +181,18 @@ export class OverlayWorkspace implements TaskWorkspace {
     const prev = this.overlay.get(p);
     const executable = options.executable ?? prev?.executable;
     this.overlay.set(p, executable === undefined ? { content: bytes } : { content: bytes, executable });
+    if (!prev) this.countBelow(p, 1);
+  }
+
+  async writeSymlink(path: string, target: string): Promise<void> {
+    const p = checkPath(path);
+    const [own, ...above] = await Promise.all([this.entry(p), ...ancestors(p).map(async (a) => ({ a, e: await this.entry(a) }))]);
+    for (const { a, e } of above) {
+      if (e && e.kind !== 'folder') throw new Error(`Cannot write “${p}”: “${a}” is ${KIND_WORDS[e.kind]}, not a folder.`);
+    }
+    if (own && own.kind !== 'file' && own.kind !== 'symlink') throw new Error(`Cannot make “${p}” a symbolic link: it is ${KIND_WORDS[own.kind]}.`);
+    const prev = this.overlay.get(p);
+    this.overlay.set(p, { content: Buffer.from(target, 'utf8'), symlink: true });
     if (!prev) this.countBelow(p, 1);
   }
 
@@ -214,7 +233,7 @@ export class OverlayWorkspace implements TaskWorkspace {
     const budget = patternBudget(pattern, options);
     const items: PatternItem[] = [];
     for (const [path, file] of this.overlay) {
-      if (file !== null && !isBinary(file.content)) items.push({ path, text: file.content.toString('utf8') });
+      if (file !== null && !file.symlink && !isBinary(file.content)) items.push({ path, text: file.content.toString('utf8') });
     }
     const hits: SearchHit[] = [];
     if (items.length) {

@@ -4,7 +4,7 @@
 import { GitError } from './errors';
 import { taskRef } from './ids';
 import { writeCleanBlobs } from './cleanBlobs';
-import { commitTree, QUIET_WRITE_CONFIG, treeWithUpdates, updateRef, type IndexUpdate } from './objects';
+import { commitTree, QUIET_WRITE_CONFIG, treeWithUpdates, updateRef, writeBlobs, type IndexUpdate } from './objects';
 import type { OverlayFile, OverlayWorkspace } from './overlayWorkspace';
 import type { GitRepo } from './repo';
 import { ignoredOutputs, takeOutsideWrites, type IgnoredOutputs } from './worktreeOutputs';
@@ -25,15 +25,18 @@ export async function commitOverlay(
   opts: CommitTaskOptions & { readonly workspace: OverlayWorkspace },
 ): Promise<string> {
   const entries = [...opts.workspace.entries()];
-  const written = entries.filter((e): e is [string, OverlayFile] => e[1] !== null);
+  const written = entries.filter((e): e is [string, OverlayFile] => e[1] !== null && !e[1].symlink);
+  // A link's blob is its target as given: never through clean filters.
+  const links = entries.filter((e): e is [string, OverlayFile] => e[1]?.symlink === true);
   const reader = opts.workspace.reader;
   // Modes of the files being overwritten (an executable stays executable unless the task
   // said otherwise), read through the run's cat-file process, folder by folder, in
   // parallel with writing the blobs.
   const folders = [...new Set(written.filter(([, f]) => f.executable === undefined).map(([p]) => p.slice(0, Math.max(0, p.lastIndexOf('/')))))];
-  const [listings, shas] = await Promise.all([
+  const [listings, shas, linkShas] = await Promise.all([
     Promise.all(folders.map((f) => reader.readFolder(opts.baseCommit, f))),
     writeCleanBlobs(repo, written.map(([path, f]) => ({ path, content: f.content }))),
+    writeBlobs(repo, links.map(([, f]) => f.content)),
   ]);
   const baseModes = new Map<string, string>();
   folders.forEach((f, i) => {
@@ -46,6 +49,7 @@ export async function commitOverlay(
     const executable = f.executable ?? baseModes.get(p) === '100755';
     updates.push({ path: p, mode: executable ? '100755' : '100644', sha: shas[i] as string });
   });
+  links.forEach(([p], i) => updates.push({ path: p, mode: '120000', sha: linkShas[i] as string }));
   for (const [p, c] of entries) if (c === null) updates.push({ path: p });
   const tree = await treeWithUpdates(repo, opts.baseCommit, updates, (treeish, dir) => reader.readFolder(treeish, dir));
   return storeResult(repo, opts, tree);

@@ -118,7 +118,11 @@ export function formatTranscript(entries: readonly TranscriptEntry[], o: Transcr
       }
       case 'tool_result': {
         const content = typeof d['content'] === 'string' ? d['content'] : JSON.stringify(d['content'], null, 2);
-        out.push(d['is_error'] === true ? '**Error:**' : 'Result:', fence(cut(content)));
+        if (d['name'] === 'run_command' && d['is_error'] !== true) {
+          // The command's outcome (exit code, time) leads; its output and changed files follow.
+          const [outcome, ...rest] = content.split('\n\n');
+          out.push(`**${outcome}**`, ...(rest.length ? [fence(cut(rest.join('\n\n')))] : []));
+        } else out.push(d['is_error'] === true ? '**Error:**' : 'Result:', fence(cut(content)));
         break;
       }
       case 'stdout':

@@ -1,12 +1,13 @@
 // An agent task (no strategy, or `additive`): one agent in an overlay of the base commit;
 // what it wrote becomes the task's result commit, even when it failed or was cancelled
 // (so the work stays reviewable; only `succeeded` tasks are applied by default).
-import type { TaskOutput, StrategyOutcome, Task } from '../../core';
+import type { TaskOutput, StrategyOutcome, Task, CommandView } from '../../core';
 import { runAgentTask, type AgentTaskResult } from '../../agents';
 import { commitOverlay } from '../../git';
 import { agentRequest } from '../agentRequest';
-import { commitMessage, overlayFor, type TaskView } from '../resultCommits';
+import { commitMessage, commitNothing, overlayFor, type TaskView } from '../resultCommits';
 import type { TaskExecutor, TaskRunContext, TaskRunResult } from '../taskContext';
+import { emptyUsage } from '../../core';
 
 /** What a caller of runAgentCommitted adds around the agent (an aggregate's summary). */
 export interface AgentExtras {
@@ -25,7 +26,13 @@ export async function runAgentCommitted(
   extras: AgentExtras,
 ): Promise<TaskRunResult> {
   const { overlay, view } = overlayFor(baseCommit, ctx);
-  const r = await runAgentTask(agentRequest(ctx, task, { workspace: view, dependencies }));
+  let commandView: CommandView | undefined;
+  try {
+    commandView = task.commands && ctx.commandViews ? await ctx.commandViews.forTask(task, baseCommit) : undefined;
+  } catch (e) {
+    return failedBeforeStart(task, baseCommit, ctx, e instanceof Error ? e.message : String(e));
+  }
+  const r = await runAgentTask(agentRequest(ctx, task, { workspace: view, dependencies, ...(commandView && { commandView }) })).finally(() => commandView?.dispose());
   await extras.beforeCommit?.(r, view);
   const resultCommit = await commitOverlay(ctx.repo, {
     runId: ctx.runId,
@@ -46,4 +53,10 @@ export async function runAgentCommitted(
     ...(r.error !== undefined && { error: r.error }),
     ...(extras.strategy && { strategy: extras.strategy }),
   };
+}
+
+/** A task whose agent never started (its command view could not be made): no changes, the reason as its error. */
+async function failedBeforeStart(task: Task, baseCommit: string, ctx: TaskRunContext, error: string): Promise<TaskRunResult> {
+  const resultCommit = await commitNothing(task, baseCommit, ctx, 'failed', error);
+  return { status: 'failed', output: '', changed: [], baseCommit, resultCommit, tokens: emptyUsage(), costUsd: 0, stopReason: 'error', error };
 }

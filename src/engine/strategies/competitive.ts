@@ -159,10 +159,13 @@ async function runAttempt(
   } else {
     model = ctx.resolveModel(task, attemptModel(s, i));
     const { overlay, view } = overlayFor(baseCommit, ctx);
+    // Each attempt runs its commands in a view of its own (a task's `commands: true`).
+    const commandView = task.commands ? await ctx.commandViews?.forTask(task, baseCommit, `${task.id}-attempt-${i}`) : undefined;
     const r = await runAgentTask(
       agentRequest(ctx, task, {
         workspace: view,
         dependencies,
+        ...(commandView && { commandView }),
         model,
         onProgress: fan.part(part),
         onTranscript: transcript,
@@ -171,7 +174,7 @@ async function runAttempt(
           note: `Attempt ${i} of ${s.attempts}: ${s.attempts} agents do this same task independently, each in its own copy of the workspace; the best result is kept.`,
         },
       }),
-    );
+    ).finally(() => commandView?.dispose());
     ({ status, output, tokens, costUsd } = r);
     error = r.error;
     fan.settle(part, tokens, costUsd);

@@ -38,6 +38,8 @@ describe('engine: the four-step example end to end (real SDK, fake API over HTTP
     // The changelog agent's prompt carried the tests' output.
     const changelogReq = fake.requests.find((r) => r.taskId === 'changelog');
     assert.ok(changelogReq?.systemText.includes(TESTS_SUMMARY), 'dependency output in the system prompt');
+    // The tests agent ran the tests it wrote (run_command) and reported the real result.
+    assert.match(t.get('tests')!.output ?? '', /Ran `node --test test\/`: 6 passed, 0 failed \(exit code 0\)\./);
 
     // The out-of-ownership write was refused as a tool error; the task still succeeded.
     const testsTurn3 = fake.requests.filter((r) => r.taskId === 'tests').at(-1)!;

@@ -1,6 +1,6 @@
 // Scripted turns for the four-step example's agents, served by the fake Messages API.
 // Used by the engine's integration tests, the CLI test and the benchmarks.
-import type { FakeScript } from '../../fake-anthropic';
+import type { ConversationView, FakeScript, FakeTurn } from '../../fake-anthropic';
 
 export const TESTS_SUMMARY = 'Covered 6 cases: words, accents, punctuation, separators, empty input, maxLength.';
 
@@ -17,19 +17,44 @@ test('empty', () => assert.strictEqual(slugify(''), ''));
 test('maxLength', () => assert.strictEqual(slugify('one two three', { maxLength: 8 }), 'one-two'));
 `;
 
+/** The command the tests agent runs on the tests it wrote (the example gives it `commands: true`). */
+export const TESTS_COMMAND = 'node --test test/';
+
+/** The text of the last tool result in a conversation (what run_command returned). */
+function lastToolResult(view: ConversationView): string {
+  const last = view.messages.at(-1) as { content?: unknown } | undefined;
+  const blocks = Array.isArray(last?.content) ? (last.content as { type?: string; content?: unknown }[]) : [];
+  const result = blocks.filter((b) => b.type === 'tool_result').at(-1)?.content;
+  if (typeof result === 'string') return result;
+  return Array.isArray(result) ? result.map((b: { text?: string }) => b.text ?? '').join('') : '';
+}
+
+/**
+ * The tests agent's last turn reports what `node --test` printed (the real counts and exit
+ * code from the tool result); nothing is made up: a turn of a test double, not a model.
+ */
+export function testsReport(view: ConversationView): string {
+  const result = lastToolResult(view);
+  const count = (name: string) => result.match(new RegExp(`^# ${name} (\\d+)$`, 'm'))?.[1] ?? '?';
+  const exit = result.match(/^Exit code (\d+)/)?.[1];
+  const outcome = exit === undefined ? `did not finish (${result.split('\n')[0] ?? 'no result'})` : `${count('pass')} passed, ${count('fail')} failed (exit code ${exit})`;
+  return `${TESTS_SUMMARY} Ran \`${TESTS_COMMAND}\`: ${outcome}.`;
+}
+
 export function fourStepScript(): FakeScript {
+  const tests: FakeTurn[] = [
+    { toolCalls: [{ name: 'read_file', input: { path: 'src/slugify.js' } }] },
+    {
+      toolCalls: [
+        // Outside what the task owns: refused as a tool error, the task goes on.
+        { name: 'write_file', input: { path: 'docs/api.md', content: 'overwritten' } },
+        { name: 'write_file', input: { path: 'test/slugify.test.js', content: TEST_FILE } },
+      ],
+    },
+    { toolCalls: [{ name: 'run_command', input: { command: TESTS_COMMAND } }] },
+  ];
   return {
-    tests: [
-      { toolCalls: [{ name: 'read_file', input: { path: 'src/slugify.js' } }] },
-      {
-        toolCalls: [
-          // Outside what the task owns: refused as a tool error, the task goes on.
-          { name: 'write_file', input: { path: 'docs/api.md', content: 'overwritten' } },
-          { name: 'write_file', input: { path: 'test/slugify.test.js', content: TEST_FILE } },
-        ],
-      },
-      { text: TESTS_SUMMARY },
-    ],
+    tests: (view) => tests[view.turn] ?? (view.turn === tests.length ? { text: testsReport(view) } : undefined),
     docs: [
       { toolCalls: [{ name: 'read_file', input: { path: 'docs/api.md' } }] },
       {

@@ -26,6 +26,28 @@ describe('task file: valid input', () => {
     const r = parseTaskFileText('t.json', '{"version": 1, "concurrency": 5, "tasks": {"a": {"prompt": "x", "owns": ["a/**"]}}}');
     assert.equal(r.taskFile?.concurrency, 5);
   });
+  it('commands: the top-level value for every agent task, a task\'s own value wins; mounts and setup kept', () => {
+    const r = parseTaskFileText(
+      't.yaml',
+      [
+        'version: 1',
+        'commands: true',
+        'mounts: [node_modules, .venv]',
+        'setup: npm ci',
+        'tasks:',
+        '  a: {prompt: x, owns: [a/**], network: true}',
+        '  b: {prompt: x, owns: [b/**], commands: false}',
+        '  c: {run: make, owns: [c/**]}',
+        '',
+      ].join('\n'),
+    );
+    assert.deepEqual(r.problems, []);
+    const f = r.taskFile!;
+    assert.deepEqual(f.tasks.map((t) => [t.id, t.commands ?? false, t.network ?? false]), [['a', true, true], ['b', false, false], ['c', false, false]]);
+    assert.deepEqual([f.mounts, f.setup], [['node_modules', '.venv'], 'npm ci']);
+    const off = parseTaskFileText('t.yaml', 'version: 1\ntasks:\n  a: {prompt: x, owns: [a/**]}\n  b: {prompt: x, owns: [b/**], commands: true}\n');
+    assert.deepEqual(off.taskFile!.tasks.map((t) => t.commands ?? false), [false, true]);
+  });
   it('treats aggregate `from` as dependencies', () => {
     const r = parseTaskFileText('t.yaml', 'version: 1\ntasks:\n  a: {prompt: x, owns: [a]}\n  r:\n    aggregate: {from: [a]}\n    owns: [r.md]\n');
     assert.deepEqual(r.problems, []);
@@ -223,7 +245,7 @@ describe('task file: every problem in one pass, the plan\'s too', () => {
   it('warnings of the plan are reported too', () => {
     const text = 'version: 1\ntasks:\n  a: {prompt: x, owns: [src/**], extra: 1}\n  w: {prompt: x, owns: [api/**]}\n  r: {prompt: x, owns: [r.md], reads: [api/x.ts]}\n';
     assert.deepEqual(problems(text), [
-      '3:34: task "a": unknown key "extra" (allowed: title, prompt, promptFile, run, aggregate, owns, reads, dependsOn, model, maxTurns, timeoutSeconds, budget, strategy)',
+      '3:34: task "a": unknown key "extra" (allowed: title, prompt, promptFile, run, aggregate, owns, reads, dependsOn, model, maxTurns, timeoutSeconds, budget, strategy, commands, network)',
       '5:3: warning: task "r" reads "api/x.ts", which task "w" may write, but nothing orders them; add `dependsOn: [w]` to "r" if it needs "w"\'s result',
     ]);
   });

@@ -1,6 +1,7 @@
 // The readable transcript (issue 10 §6: it opened as raw JSON lines with epoch-ms times).
 import * as assert from 'node:assert/strict';
 import { formatTranscript, parseTranscript } from '../../../src/vscode/transcriptFormat';
+import { formatCommandResult } from '../../../src/agents/commandTool';
 
 const T0 = new Date(2026, 2, 3, 14, 5, 0).getTime();
 const at = (s: number) => T0 + s * 1000;
@@ -56,6 +57,24 @@ describe('vscode/transcriptFormat', () => {
     assert.match(md, /## 14:05:03 · Ended: failed \(exit code 2\) after 3s\n\nexited with code 2/);
   });
 
+  it('run_command: the command in the heading, its exit code and time in bold, output and changed files in a block', () => {
+    const result = formatCommandResult(
+      { exitCode: 1, timedOut: false, cancelled: false, wallMs: 800, output: 'not ok 1 - words\n# fail 1\n', outputBytes: 24, changes: [] },
+      [],
+      [{ change: { path: 'docs/x.md', kind: 'delete' }, reason: 'outside what this task owns' }],
+      120_000,
+    );
+    const { entries } = parseTranscript(
+      jsonl(
+        { at: at(1), type: 'tool_use', data: { id: 'c1', name: 'run_command', input: { command: 'node --test test/' } } },
+        { at: at(2), type: 'tool_result', data: { id: 'c1', name: 'run_command', content: result, is_error: false } },
+      ),
+    );
+    const md = formatTranscript(entries, opts);
+    assert.match(md, /### 14:05:01 · run_command `node --test test\/`\n/);
+    assert.match(md, /\*\*Exit code 1 \(0\.8 s\)\.\*\*\n\n```+\nOutput:\nnot ok 1 - words\n# fail 1\n/);
+    assert.match(md, /NOT kept \(1\)[^\n]*\n- deleted docs\/x\.md: outside what this task owns\n```/);
+  });
   it('names the part of a strategy task each entry belongs to (attempt, voter, judge)', () => {
     const { entries } = parseTranscript(
       jsonl(

@@ -1,0 +1,197 @@
+// Where a run's agents run their commands (run_command): one CommandView per agent task
+// with `commands: true`, all of one kind for the whole run, chosen once at the first one:
+// - 'namespaces' (the sandbox layer's copy-on-write view) when RunOptions.sandbox is 'auto'
+//   (the default), a SandboxFactory is given and it detects that namespaces work;
+// - 'worktree' (git/worktreeCommandView.ts) otherwise, and always when forced by
+//   `sandbox: 'worktree'`. The run log says so once, with the reason; so do the tool's
+//   description (commandTool.ts) and the run view's `commandSandbox`.
+//
+// The task file's top-level `setup` runs once per run, before the first view is handed
+// out, in a view of the run's base. In the fallback that is a worktree of its own
+// (`_setup`), kept until the run ends: what it produced under the `mounts` folders
+// (e.g. node_modules from `npm ci`) is what every task's view links to; folders it did not
+// produce link to the user's workspace. (Links, not read-only mounts: the fallback does
+// not isolate; the sandbox mounts them read-only.) Setup's own changes to tracked files
+// reach no task. A setup that fails fails every agent task that asks for commands, with
+// setup's exit code and output tail.
+import { promises as fsp } from 'node:fs';
+import * as path from 'node:path';
+import type { CommandView, Task } from '../core';
+import { createWorktreeCommandView, type GitRepo } from '../git';
+
+export type SandboxChoice = 'auto' | 'worktree';
+
+/** What the sandbox layer is asked for one view (see core/commandView.ts for the view itself). */
+export interface SandboxViewRequest {
+  readonly repo: GitRepo;
+  readonly runId: string;
+  /** The run's base: the shared read-only tree. */
+  readonly runBaseCommit: string;
+  /** This view's base: the run's base, or the merge of its task's dependencies' results. */
+  readonly baseCommit: string;
+  /** A safe id, unique in the run (the task id, or `_setup`). */
+  readonly viewId: string;
+  /** Repository-relative workspace folder with a trailing slash, or ''. */
+  readonly prefix: string;
+  /** The user's workspace folder (absolute). */
+  readonly workspacePath: string;
+  /** Workspace-relative folders mounted read-only (only those that exist). */
+  readonly mounts: readonly string[];
+  /** The view setup ran in, once it ran (its outputs are shared read-only). */
+  readonly setupView?: CommandView;
+}
+
+/** The sandbox layer, as the engine uses it (the integrator adapts src/sandbox to it). */
+export interface SandboxFactory {
+  detect(): Promise<{ available: boolean; reason?: string }>;
+  createView(request: SandboxViewRequest): Promise<CommandView>;
+}
+
+/** The task file's top-level keys for agents' commands. */
+export interface RunCommandsConfig {
+  readonly mounts?: readonly string[];
+  readonly setup?: string;
+}
+
+export interface CommandViewsOptions extends RunCommandsConfig {
+  readonly repo: GitRepo;
+  readonly runId: string;
+  readonly baseCommit: string;
+  readonly prefix: string;
+  readonly workspace: string;
+  readonly choice?: SandboxChoice;
+  readonly sandbox?: SandboxFactory;
+  readonly log: (level: 'info' | 'warn' | 'error', message: string) => void;
+  /** Told once which kind of view the run uses. */
+  readonly onMode?: (mode: { mode: CommandView['mode']; reason?: string }) => void;
+}
+
+/** The one thing an executor needs: a view for a task with commands (the caller disposes it). */
+export interface TaskCommandViews {
+  forTask(task: Task, baseCommit: string, viewId?: string): Promise<CommandView>;
+}
+
+type Mode = { readonly mode: 'namespaces' } | { readonly mode: 'worktree'; readonly reason: string };
+
+interface SetupOutcome {
+  readonly view?: CommandView;
+  /** Why no task may run commands (setup failed). */
+  readonly failure?: string;
+}
+
+export const SETUP_VIEW_ID = '_setup';
+const SETUP_TIMEOUT_MS = 30 * 60 * 1000;
+
+export class RunCommandViews implements TaskCommandViews {
+  private mode: Promise<Mode> | undefined;
+  private setupRun: Promise<SetupOutcome> | undefined;
+  private cancelSetup = new AbortController();
+
+  constructor(private readonly opts: CommandViewsOptions) {}
+
+  private chooseMode(): Promise<Mode> {
+    this.mode ??= (async (): Promise<Mode> => {
+      const { opts } = this;
+      let mode: Mode;
+      if (opts.choice === 'worktree') mode = { mode: 'worktree', reason: 'the run was started with the worktree fallback forced (sandbox: worktree)' };
+      else if (!opts.sandbox) mode = { mode: 'worktree', reason: 'this build has no namespaces sandbox' };
+      else {
+        const d = await opts.sandbox.detect().catch((e: unknown) => ({ available: false, reason: e instanceof Error ? e.message : String(e) }));
+        mode = d.available ? { mode: 'namespaces' } : { mode: 'worktree', reason: d.reason ?? 'user namespaces are not available' };
+      }
+      if (mode.mode === 'worktree') {
+        opts.log('warn', `the sandbox is not available (${mode.reason}): agents' commands run in per-task git worktrees, without isolation from the rest of the machine`);
+        opts.onMode?.({ mode: 'worktree', reason: mode.reason });
+      } else {
+        opts.log('info', "agents' commands run in the namespaces sandbox");
+        opts.onMode?.({ mode: 'namespaces' });
+      }
+      return mode;
+    })();
+    return this.mode;
+  }
+
+  private async createView(mode: Mode, baseCommit: string, viewId: string, mounts: readonly { path: string; source: string }[], setupView?: CommandView): Promise<CommandView> {
+    const { opts } = this;
+    if (mode.mode === 'namespaces' && opts.sandbox) {
+      return opts.sandbox.createView({
+        repo: opts.repo,
+        runId: opts.runId,
+        runBaseCommit: opts.baseCommit,
+        baseCommit,
+        viewId,
+        prefix: opts.prefix,
+        workspacePath: opts.workspace,
+        mounts: mounts.map((m) => m.path),
+        ...(setupView !== undefined && { setupView }),
+      });
+    }
+    return createWorktreeCommandView({
+      repo: opts.repo,
+      baseCommit,
+      runId: opts.runId,
+      viewId,
+      prefix: opts.prefix,
+      mounts,
+      fallbackReason: mode.mode === 'worktree' ? mode.reason : 'the sandbox could not be used',
+    });
+  }
+
+  private runSetup(mode: Mode): Promise<SetupOutcome> {
+    this.setupRun ??= (async (): Promise<SetupOutcome> => {
+      const { setup } = this.opts;
+      if (!setup) return {};
+      // Setup sees no mounts: `npm ci` must fill its own node_modules, never the user's.
+      const view = await this.createView(mode, this.opts.baseCommit, SETUP_VIEW_ID, []);
+      this.opts.log('info', `setup: ${setup}`);
+      const r = await view.run(setup, { timeoutMs: SETUP_TIMEOUT_MS, network: true, maxOutputBytes: 8000, signal: this.cancelSetup.signal });
+      const status = r.timedOut ? 'timed out' : r.cancelled ? 'was cancelled' : `exit code ${r.exitCode}`;
+      if (r.exitCode !== 0) {
+        const failure = `the task file's setup command \`${setup}\` failed (${status}) before the agents started; fix it or remove \`setup\`. Its last output:\n${r.output.trimEnd().split('\n').slice(-10).join('\n')}`;
+        this.opts.log('error', failure);
+        return { view, failure };
+      }
+      this.opts.log('info', `setup finished in ${(r.wallMs / 1000).toFixed(1)} s`);
+      if (r.changes.length) {
+        this.opts.log('warn', `setup changed tracked files (${r.changes.slice(0, 5).map((c) => c.path).join(', ')}${r.changes.length > 5 ? ', …' : ''}); no task sees those changes`);
+      }
+      return { view };
+    })();
+    return this.setupRun;
+  }
+
+  /** Mount folders and where they come from: setup's output, else the user's workspace. */
+  private async mountsFor(setupView: CommandView | undefined): Promise<{ path: string; source: string }[]> {
+    const wanted = this.opts.mounts ?? ['node_modules'];
+    const out: { path: string; source: string }[] = [];
+    for (const m of wanted) {
+      const rel = m.replace(/\\/g, '/').replace(/^\.\/+|\/+$/g, '');
+      if (!rel || rel.split('/').some((s) => s === '..' || s === '.git')) continue;
+      for (const root of [setupView?.workspacePath, this.opts.workspace]) {
+        if (!root) continue;
+        const source = path.join(root, rel);
+        if (await fsp.stat(source).then((s) => s.isDirectory(), () => false)) {
+          out.push({ path: rel, source });
+          break;
+        }
+      }
+    }
+    return out;
+  }
+
+  async forTask(_task: Task, baseCommit: string, viewId = _task.id): Promise<CommandView> {
+    const mode = await this.chooseMode();
+    const setup = await this.runSetup(mode);
+    if (setup.failure) throw new Error(setup.failure);
+    return this.createView(mode, baseCommit, viewId, await this.mountsFor(setup.view), setup.view);
+  }
+
+  /** Ends a running setup and removes its view; a later forTask runs setup again. */
+  async dispose(): Promise<void> {
+    this.cancelSetup.abort();
+    const setup = await this.setupRun?.catch(() => undefined);
+    this.setupRun = undefined;
+    this.cancelSetup = new AbortController();
+    await setup?.view?.dispose();
+  }
+}
