@@ -49,7 +49,6 @@ async function probe(): Promise<SandboxAvailability> {
   const no = (reason: string): SandboxAvailability => ({ available: false, reason });
   if (process.platform !== 'linux') return no(`the sandbox needs Linux namespaces (this is ${process.platform})`);
   if (!syscallsKnown()) return no(`the sandbox does not support this processor architecture (${process.arch})`);
-  if (!onPath('unshare')) return no('`unshare` (util-linux) is not installed');
   if (!onPath('perl')) return no('`perl` is not installed');
 
   const dir = mkdtempSync(path.join(os.tmpdir(), 'pa-sandbox-check-'));
@@ -67,7 +66,6 @@ async function probe(): Promise<SandboxAvailability> {
       viewMounts: [],
     });
     const r = await runInNamespaces({
-      unshareArgs: ['--user', '--map-root-user', '--mount', '--pid', '--fork', '--kill-child', '--net'],
       initArgs: namespaceInitArgs(plan, { loopbackOnly: true, cwd: target, command: 'cat probe.txt && rm probe.txt' }),
       env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
       timeoutMs: 20_000,
@@ -76,7 +74,8 @@ async function probe(): Promise<SandboxAvailability> {
     const out = r.output.toString('utf8');
     if (r.exitCode !== 0) {
       const setup = r.stderrTail.split('\n').find((l) => l.startsWith(SETUP_MARKER));
-      if (/unshare failed|Operation not permitted|Permission denied/i.test(out) && !setup) return no(userNamespacesOff() ?? `user namespaces are not permitted here (${out.trim()})`);
+      if (setup && /creating the namespaces|uid_map|gid_map|setgroups/.test(setup)) return no(userNamespacesOff() ?? `user namespaces are not permitted here (${setup.slice(SETUP_MARKER.length).trim()})`);
+      if (/Operation not permitted|Permission denied/i.test(out) && !setup) return no(userNamespacesOff() ?? `user namespaces are not permitted here (${out.trim()})`);
       if (setup && /overlay/.test(setup)) return no(`overlayfs is refused in a user namespace (${setup.slice(SETUP_MARKER.length).trim()})`);
       if (setup) return no(setup.slice(SETUP_MARKER.length).trim());
       return no(`a test command in the sandbox failed (exit code ${r.exitCode ?? r.signal}): ${out.trim().slice(-300)}`);

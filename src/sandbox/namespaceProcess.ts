@@ -1,14 +1,15 @@
-// One sandboxed command as a process: `unshare` makes the namespaces and forks the namespace's
-// pid 1 (perl setting up the mounts, then bash running the command). Ending it is clean
+// One sandboxed command as a process: perl (namespaceInit.ts) makes the namespaces and forks the
+// namespace's pid 1 (perl setting up the mounts, then bash running the command). Ending it is clean
 // because of the pid namespace: when pid 1 dies, the kernel kills everything else in it, even
-// a daemon that left the process group (setsid), and unshare's wait returns only once the
-// namespace is empty. A timeout or a cancel sends SIGKILL to pid 1 (and to unshare's process
+// a daemon that left the process group (setsid), and the parent's wait returns only once the
+// namespace is empty. A timeout or a cancel sends SIGKILL to pid 1 (and to the parent's process
 // group, in case pid 1 does not exist yet); run() resolves after pid 1 is gone.
 //
 // Output: stdout and stderr as they arrive, interleaved; only the last maxOutputBytes are
 // kept, every byte is counted.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { accessSync, constants, readFileSync, statSync } from 'node:fs';
+import * as path from 'node:path';
 
 export interface NamespaceRun {
   readonly exitCode: number | null;
@@ -23,13 +24,29 @@ export interface NamespaceRun {
 }
 
 export interface NamespaceRunOptions {
-  readonly unshareArgs: readonly string[];
   readonly initArgs: readonly string[];
   readonly env: NodeJS.ProcessEnv;
   readonly timeoutMs: number;
   readonly signal?: AbortSignal;
   readonly maxOutputBytes: number;
   readonly onOutput?: (chunk: string) => void;
+}
+
+let perl: string | undefined;
+
+/** perl's absolute path, found once (a PATH search per command costs a failed exec per entry). */
+export function perlPath(): string {
+  perl ??= (process.env.PATH ?? '').split(':').map((d) => (d ? path.join(d, 'perl') : '')).find((p) => p && isExecutable(p)) ?? 'perl';
+  return perl;
+}
+
+function isExecutable(p: string): boolean {
+  try {
+    accessSync(p, constants.X_OK);
+    return statSync(p).isFile();
+  } catch {
+    return false;
+  }
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -72,7 +89,7 @@ class TailBuffer {
 export function runInNamespaces(opts: NamespaceRunOptions): Promise<NamespaceRun> {
   const started = Date.now();
   return new Promise((resolve) => {
-    const child = spawn('unshare', [...opts.unshareArgs, 'perl', ...opts.initArgs], {
+    const child = spawn(perlPath(), opts.initArgs, {
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
       env: opts.env,
@@ -122,7 +139,7 @@ export function runInNamespaces(opts: NamespaceRunOptions): Promise<NamespaceRun
     child.once('close', async (code, signal) => {
       clearTimeout(timer);
       opts.signal?.removeEventListener('abort', onAbort);
-      // unshare was killed before its wait returned: wait until pid 1 (and so the namespace) is gone.
+      // the parent was killed before its wait returned: wait until pid 1 (and so the namespace) is gone.
       const deadline = Date.now() + 10_000;
       while ([...pid1s].some(running) && Date.now() < deadline) await sleep(10);
       resolve({
@@ -131,7 +148,7 @@ export function runInNamespaces(opts: NamespaceRunOptions): Promise<NamespaceRun
         timedOut: ending === 'timeout',
         cancelled: ending === 'cancel',
         wallMs: Date.now() - started,
-        output: spawnError ? Buffer.from(`Could not start unshare: ${spawnError.message}\n`) : out.value(),
+        output: spawnError ? Buffer.from(`Could not start perl (the sandbox needs it): ${spawnError.message}\n`) : out.value(),
         outputBytes: out.total,
         stderrTail,
       });

@@ -157,9 +157,7 @@ class SandboxView implements CommandView {
       const env: NodeJS.ProcessEnv = {};
       for (const [k, v] of Object.entries(process.env)) if (v !== undefined && KEPT_ENV.test(k)) env[k] = v;
       Object.assign(env, { HOME: plan.writable[1]?.dst, TMPDIR: '/tmp', PA_SANDBOX: '1' }, options.env ?? {});
-      const unshareArgs = ['--user', '--map-root-user', '--mount', '--pid', '--fork', '--kill-child', ...(options.network ? [] : ['--net'])];
       const r = await runInNamespaces({
-        unshareArgs,
         initArgs: namespaceInitArgs(plan, { loopbackOnly: !options.network, cwd: this.workspacePath, command }),
         env,
         timeoutMs: options.timeoutMs,

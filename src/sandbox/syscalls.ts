@@ -1,12 +1,12 @@
 // The few system calls Node has no API for (mknod for overlayfs whiteouts, lgetxattr for its
-// opaque folders, and, in namespaceInit.ts, mount and pivot_root), made by one perl process
+// opaque folders, and, in namespaceInit.ts, unshare, mount and pivot_root), made by one perl process
 // per batch: perl-base is essential in Debian and present on every Linux distribution we
 // know of, and one process for a whole batch keeps the cost at a few milliseconds.
 import { spawn } from 'node:child_process';
 
 export const SYSCALLS = {
-  x64: { mount: 165, umount2: 166, pivotRoot: 155, mknodat: 259, lgetxattr: 192, lsetxattr: 189 },
-  arm64: { mount: 40, umount2: 39, pivotRoot: 41, mknodat: 33, lgetxattr: 9, lsetxattr: 6 },
+  x64: { unshare: 272, prctl: 157, mount: 165, umount2: 166, pivotRoot: 155, mknodat: 259, lgetxattr: 192, lsetxattr: 189 },
+  arm64: { unshare: 97, prctl: 167, mount: 40, umount2: 39, pivotRoot: 41, mknodat: 33, lgetxattr: 9, lsetxattr: 6 },
 } as const;
 
 export function syscallsKnown(arch: string = process.arch): boolean {
