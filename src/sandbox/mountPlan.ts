@@ -68,9 +68,9 @@ function unescapeMountinfo(s: string): string {
 }
 
 /** Mount points of this process's mount namespace (from /proc/self/mountinfo), with the flags a remount keeps. */
-export function hostMountPoints(): SubMount[] {
+function parseMountinfo(text: string): SubMount[] {
   try {
-    return readFileSync('/proc/self/mountinfo', 'utf8')
+    return text
       .split('\n')
       .filter(Boolean)
       .map((l) => {
@@ -96,9 +96,60 @@ function toolchainRoot(entry: string): string {
   return base === 'bin' || base === 'sbin' || base === 'shims' ? path.dirname(entry) : entry;
 }
 
+interface HostPart {
+  readonly readOnly: MountPlan['readOnly'];
+  readonly symlinks: MountPlan['symlinks'];
+  readonly folders: readonly string[];
+  readonly mountPoints: readonly SubMount[];
+}
+
+// The part of a plan that comes from the host (the walk of `/`, the mount table, PATH) is the
+// same for every view of a run; it is reused while the mount table and every folder the walk
+// listed are unchanged (a new mount must never be missed: it would be bound writable).
+let cached: { key: string; mountinfo: string; listed: ReadonlyMap<string, string>; part: HostPart } | undefined;
+
+function readMountinfo(): string {
+  try {
+    return readFileSync('/proc/self/mountinfo', 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+function folderVersion(dir: string): string {
+  try {
+    const st = lstatSync(dir, { bigint: true });
+    return `${st.ino}:${st.mtimeNs}:${st.ctimeNs}`;
+  } catch {
+    return '';
+  }
+}
+
 export function planMounts(input: MountPlanInput): MountPlan {
   const hidden = input.hidden.filter((h) => h !== '/').map((h) => path.resolve(h));
-  const mountPoints = hostMountPoints();
+  const key = JSON.stringify([hidden, input.pathEntries, input.overlay.target]);
+  const mountinfo = readMountinfo();
+  let c = cached;
+  if (!c || c.key !== key || c.mountinfo !== mountinfo || [...c.listed].some(([d, v]) => folderVersion(d) !== v)) {
+    const listed = new Map<string, string>();
+    c = cached = { key, mountinfo, listed, part: hostPart(input, hidden, parseMountinfo(mountinfo), listed) };
+  }
+  const { readOnly, symlinks, folders, mountPoints } = c.part;
+  return {
+    root: input.root,
+    overlay: input.overlay,
+    readOnly,
+    writable: [
+      { src: input.tmp, dst: '/tmp' },
+      { src: input.home.src, dst: input.home.dst },
+    ],
+    symlinks,
+    folders,
+    viewMounts: input.viewMounts.map((m) => ({ ...m, flags: flagsAt(mountPoints, m.src) })),
+  };
+}
+
+function hostPart(input: MountPlanInput, hidden: readonly string[], mountPoints: readonly SubMount[], listed: Map<string, string>): HostPart {
   const readOnly: { src: string; dst: string; flags: number; submounts: SubMount[] }[] = [];
   const symlinks: { path: string; target: string }[] = [];
   const folders = new Set<string>();
@@ -108,6 +159,7 @@ export function planMounts(input: MountPlanInput): MountPlan {
 
   // Walk down from `/`: bind whole what holds nothing hidden, descend into ancestors of hidden folders.
   const expose = (dir: string) => {
+    listed.set(dir, folderVersion(dir));
     let names: string[];
     try {
       names = readdirSync(dir);
@@ -154,16 +206,5 @@ export function planMounts(input: MountPlanInput): MountPlan {
     }
   }
 
-  return {
-    root: input.root,
-    overlay: input.overlay,
-    readOnly,
-    writable: [
-      { src: input.tmp, dst: '/tmp' },
-      { src: input.home.src, dst: input.home.dst },
-    ],
-    symlinks,
-    folders: [...folders],
-    viewMounts: input.viewMounts.map((m) => ({ ...m, flags: flagsAt(mountPoints, m.src) })),
-  };
+  return { readOnly, symlinks, folders: [...folders], mountPoints };
 }
