@@ -23,7 +23,7 @@ import type { Task } from '../core';
 import type { ApiGate } from '../agents';
 import { analyseRun, applyRun, appendTranscript, mergeBase, type GitRepo, type ObjectReader } from '../git';
 import { analysisInputs, applyInputs } from './runInputs';
-import { tryReadRunRecord, writeRunRecord } from './runJournal';
+import { RunJournalWriter, tryReadRunRecord } from './runJournal';
 import { repoRelativeStrategy, type RunRecord, type TaskRecord } from './runRecord';
 import { chooseAttemptOf, type ChooseAttemptResult } from './strategies/chooseAttempt';
 import { undecidedReason } from './strategies/consensus';
@@ -60,7 +60,7 @@ export class Run extends Disposable {
   private readonly scheduler: Scheduler<TaskRunResult>;
   private readonly byId: Map<string, LiveTask>;
   private readonly transcriptQueue = new Map<string, TranscriptEntry[]>();
-  private journalTimer: NodeJS.Timeout | undefined;
+  private readonly journal: RunJournalWriter;
   private readonly commandViews: RunCommandViews;
 
   constructor(
@@ -80,6 +80,7 @@ export class Run extends Disposable {
     super();
     const view: LiveRecord = structuredClone(initial) as LiveRecord;
     this.state = view;
+    this.journal = new RunJournalWriter(repo, () => this.state, (err) => this.log('error', `could not write the run journal: ${String(err)}`));
     this.commandViews = new RunCommandViews({
       repo,
       runId: view.runId,
@@ -293,16 +294,11 @@ export class Run extends Disposable {
   }
 
   private scheduleJournal(): void {
-    // Coalesce bursts of state changes into one atomic journal write.
-    if (this.journalTimer) return;
-    this.journalTimer = setTimeout(() => {
-      this.journalTimer = undefined;
-      void this.writeJournal();
-    }, 50);
+    this.journal.schedule();
   }
 
   private writeJournal(): Promise<void> {
-    return writeRunRecord(this.repo, this.state).catch((err: unknown) => this.log('error', `could not write the run journal: ${String(err)}`));
+    return this.journal.flush();
   }
 
   /**
@@ -334,8 +330,6 @@ export class Run extends Disposable {
     }
     v.status = settledRunStatus(v.tasks);
     v.finishedAt = Date.now();
-    if (this.journalTimer) clearTimeout(this.journalTimer);
-    this.journalTimer = undefined;
     await this.writeJournal();
     if (this.options.apply && v.status === 'succeeded') {
       await this.applyResults(v);
@@ -374,7 +368,7 @@ export class Run extends Disposable {
   }
 
   override dispose(): void {
-    if (this.journalTimer) clearTimeout(this.journalTimer);
+    this.journal.cancelTimer();
     void this.commandViews.dispose().catch(() => undefined);
     this.reader.dispose();
     this.gate.dispose();
