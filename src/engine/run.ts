@@ -21,9 +21,9 @@ import {
 } from '../core';
 import type { Task } from '../core';
 import type { ApiGate } from '../agents';
-import { analyseRun, applyRun, appendTranscript, mergeBase, type GitRepo, type ObjectReader } from '../git';
+import { analyseRun, applyRun, mergeBase, type GitRepo, type ObjectReader } from '../git';
 import { analysisInputs, applyInputs } from './runInputs';
-import { RunJournalWriter, tryReadRunRecord } from './runJournal';
+import { RunJournalWriter, TranscriptWriter, tryReadRunRecord } from './runJournal';
 import { repoRelativeStrategy, type RunRecord, type TaskRecord } from './runRecord';
 import { chooseAttemptOf, type ChooseAttemptResult } from './strategies/chooseAttempt';
 import { undecidedReason } from './strategies/consensus';
@@ -59,7 +59,7 @@ export class Run extends Disposable {
   private readonly state: LiveRecord;
   private readonly scheduler: Scheduler<TaskRunResult>;
   private readonly byId: Map<string, LiveTask>;
-  private readonly transcriptQueue = new Map<string, TranscriptEntry[]>();
+  private readonly transcripts: TranscriptWriter;
   private readonly journal: RunJournalWriter;
   private readonly commandViews: RunCommandViews;
 
@@ -81,6 +81,7 @@ export class Run extends Disposable {
     const view: LiveRecord = structuredClone(initial) as LiveRecord;
     this.state = view;
     this.journal = new RunJournalWriter(repo, () => this.state, (err) => this.log('error', `could not write the run journal: ${String(err)}`));
+    this.transcripts = new TranscriptWriter(repo, view.runId, (id, err) => this.log('warn', `could not write the transcript of ${id}: ${String(err)}`));
     this.commandViews = new RunCommandViews({
       repo,
       runId: view.runId,
@@ -256,20 +257,7 @@ export class Run extends Disposable {
   }
 
   private transcript(id: string, e: TranscriptEntry): void {
-    const q = this.transcriptQueue.get(id);
-    if (q) {
-      q.push(e);
-      return;
-    }
-    // Batch appends: one write per burst of entries.
-    this.transcriptQueue.set(id, [e]);
-    queueMicrotask(() => {
-      const batch = this.transcriptQueue.get(id) ?? [];
-      this.transcriptQueue.delete(id);
-      appendTranscript(this.repo, this.state.runId, id, batch).catch((err: unknown) =>
-        this.log('warn', `could not write the transcript of ${id}: ${String(err)}`),
-      );
-    });
+    this.transcripts.append(id, e);
   }
 
   private onTaskChange(e: TaskStateChange<TaskRunResult>): void {
@@ -330,6 +318,8 @@ export class Run extends Disposable {
     }
     v.status = settledRunStatus(v.tasks);
     v.finishedAt = Date.now();
+    // Every transcript entry is on disk before the record saying the run is over.
+    await this.transcripts.flush();
     await this.writeJournal();
     if (this.options.apply && v.status === 'succeeded') {
       await this.applyResults(v);

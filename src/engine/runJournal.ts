@@ -2,8 +2,9 @@
 // written atomically by the git layer). Written as version 2 (the record itself, without
 // its live-only fields); version 1 journals are read through migrateV1. Reading validates
 // the fields the front ends rely on, so a damaged or foreign file is refused saying where.
-import { TERMINAL_STATUSES, type TaskStatus } from '../core';
+import { TERMINAL_STATUSES, type TaskStatus, type TranscriptEntry } from '../core';
 import {
+  appendTranscript,
   GitError,
   journalPath,
   ownerAlive,
@@ -174,5 +175,59 @@ export class RunJournalWriter {
     const written = writeRunRecord(this.repo, this.record());
     this.costMs = performance.now() - t0;
     await written.catch(this.onError);
+  }
+}
+
+// Transcript entries of a task are appended in batches: one append per task at a time, the
+// entries that came meanwhile in the next one, after a short delay that gathers a turn's.
+const TRANSCRIPT_DELAY_MS = 100;
+
+interface TranscriptQueue {
+  readonly entries: TranscriptEntry[];
+  wake: () => void;
+  drained: Promise<void>;
+}
+
+export class TranscriptWriter {
+  private readonly queues = new Map<string, TranscriptQueue>();
+
+  constructor(
+    private readonly repo: GitRepo,
+    private readonly runId: string,
+    private readonly onError: (taskId: string, err: unknown) => void,
+  ) {}
+
+  append(taskId: string, entry: TranscriptEntry): void {
+    const q = this.queues.get(taskId);
+    if (q) {
+      q.entries.push(entry);
+      return;
+    }
+    const fresh: TranscriptQueue = { entries: [entry], wake: () => undefined, drained: Promise.resolve() };
+    this.queues.set(taskId, fresh);
+    fresh.drained = this.drain(taskId, fresh);
+  }
+
+  /** Resolves once every entry appended so far is on disk (or its failure reported). */
+  async flush(): Promise<void> {
+    const pending = [...this.queues.values()];
+    for (const q of pending) q.wake();
+    await Promise.all(pending.map((q) => q.drained));
+  }
+
+  private async drain(taskId: string, q: TranscriptQueue): Promise<void> {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, TRANSCRIPT_DELAY_MS);
+      q.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    // No await between the last check and the delete: an entry either is in a batch or starts a new queue.
+    while (q.entries.length > 0) {
+      const batch = q.entries.splice(0);
+      await appendTranscript(this.repo, this.runId, taskId, batch).catch((err: unknown) => this.onError(taskId, err));
+    }
+    this.queues.delete(taskId);
   }
 }

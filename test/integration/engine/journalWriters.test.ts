@@ -1,9 +1,11 @@
 // The live run's writers: the journal (coalesced, one write in flight) and the transcripts
 // (batched per task). Whatever was asked for before a flush is on disk when it resolves.
 import * as assert from 'node:assert/strict';
-import { openRepo, type GitRepo } from '../../../src/git';
+import { readFileSync } from 'node:fs';
+import type { TranscriptEntry } from '../../../src/core';
+import { openRepo, transcriptPath, type GitRepo } from '../../../src/git';
 import { readRunRecord, type RunRecord } from '../../../src/engine';
-import { RunJournalWriter } from '../../../src/engine/runJournal';
+import { RunJournalWriter, TranscriptWriter } from '../../../src/engine/runJournal';
 import { cleanupRepos, makeRepo } from '../git/helpers';
 
 function record(repo: GitRepo, n: number): RunRecord {
@@ -36,5 +38,21 @@ describe('engine: the run journal and transcript writers', () => {
     assert.equal(stored.tasks[0]?.status, 'succeeded');
     w.cancelTimer();
     assert.deepEqual(errors, []);
+  });
+
+  it('every transcript entry is on disk, in order, after a flush: also those appended while a batch was being written', async () => {
+    const repo = await openRepo(makeRepo({ 'a.txt': 'a\n' }).dir);
+    const w = new TranscriptWriter(repo, 'run-writers', (_id, e) => assert.fail(String(e)));
+    const entry = (k: number): TranscriptEntry => ({ at: k, type: 'event', data: { k } });
+    for (let k = 0; k < 30; k++) w.append(`t${k % 3}`, entry(k));
+    const flushing = w.flush();
+    for (let k = 30; k < 60; k++) w.append(`t${k % 3}`, entry(k));
+    await flushing;
+    await w.flush();
+    for (let t = 0; t < 3; t++) {
+      const lines = readFileSync(transcriptPath(repo, 'run-writers', `t${t}`), 'utf8').trim().split('\n');
+      const ks = lines.map((l) => (JSON.parse(l) as { data: { k: number } }).data.k);
+      assert.deepEqual(ks, Array.from({ length: 20 }, (_, i) => i * 3 + t));
+    }
   });
 });
