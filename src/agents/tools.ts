@@ -3,7 +3,6 @@
 // Each is a zod tool for the SDK's tool runner and works on the task's TaskWorkspace.
 // A refused or failed call throws a ToolError, which the runner sends back as a
 // `tool_result` with `is_error: true`; nothing is changed by a refused call.
-import { betaZodTool } from '@anthropic-ai/sdk/helpers/beta/zod';
 import { ToolError } from '@anthropic-ai/sdk/lib/tools/ToolError';
 import type { BetaRunnableTool } from '@anthropic-ai/sdk/lib/tools/BetaRunnableTool';
 import { z } from 'zod';
@@ -240,6 +239,25 @@ export interface FileTools {
   readonly fence: MutationFence;
 }
 
+type ToolRun<I> = BetaRunnableTool<I>['run'];
+
+// A tool's zod schema and its JSON schema are the same for every task: made once per tool
+// name (converting is ~3 ms per task's tools, seconds at 1,000 tasks). What betaZodTool
+// returns, with the conversion cached.
+const schemaCache = new Map<ToolName, { readonly zod: z.ZodObject; readonly json: { type: 'object'; [k: string]: unknown } }>();
+
+function cachedZodTool<S extends z.ZodObject>(name: ToolName, description: string, makeSchema: () => S, run: ToolRun<z.infer<S>>): BetaRunnableTool<z.infer<S>> {
+  let cached = schemaCache.get(name);
+  if (!cached) {
+    const zod = makeSchema();
+    const json = z.toJSONSchema(zod, { reused: 'ref' }) as { type: 'object'; [k: string]: unknown };
+    cached = { zod, json };
+    schemaCache.set(name, cached);
+  }
+  const zod = cached.zod as S;
+  return { type: 'custom', name, input_schema: cached.json, description, run, parse: (args: unknown) => zod.parse(args) as z.infer<S> };
+}
+
 export function createFileTools(opts: FileToolsOptions): FileTools {
   const { workspace: ws, policy, hooks } = opts;
   const fence = new MutationFence(opts.signal);
@@ -252,26 +270,21 @@ export function createFileTools(opts: FileToolsOptions): FileTools {
   function define<S extends z.ZodObject>(
     name: ToolName,
     description: string,
-    inputSchema: S,
+    makeSchema: () => S,
     impl: (input: z.infer<S>, signal: AbortSignal | undefined) => Promise<string>,
   ): BetaRunnableTool<z.infer<S>> {
-    return betaZodTool({
-      name,
-      description,
-      inputSchema,
-      run: async (input, context) => {
-        const id = context?.toolUse.id ?? '';
-        hooks?.onStart?.(name, id, input);
-        try {
-          const out = await impl(input, context?.signal ?? undefined);
-          hooks?.onEnd?.(name, id, out, false);
-          return out;
-        } catch (e) {
-          const msg = e instanceof Error ? e.message : String(e);
-          hooks?.onEnd?.(name, id, msg, true);
-          throw e instanceof ToolError ? e : new ToolError(`${name} failed: ${msg}`);
-        }
-      },
+    return cachedZodTool(name, description, makeSchema, async (input, context) => {
+      const id = context?.toolUse.id ?? '';
+      hooks?.onStart?.(name, id, input);
+      try {
+        const out = await impl(input, context?.signal ?? undefined);
+        hooks?.onEnd?.(name, id, out, false);
+        return out;
+      } catch (e) {
+        const msg = e instanceof Error ? e.message : String(e);
+        hooks?.onEnd?.(name, id, msg, true);
+        throw e instanceof ToolError ? e : new ToolError(`${name} failed: ${msg}`);
+      }
     });
   }
 
@@ -284,7 +297,8 @@ export function createFileTools(opts: FileToolsOptions): FileTools {
         'the result says how to read on. Binary files and files over 16 MB are refused (search those). ' +
         'A symbolic link is followed when its target is inside the workspace (the result says so); ' +
         'a link leading outside it, and anything inside a git submodule, is refused.',
-      z.object({
+      () =>
+        z.object({
         path: z.string().describe('Workspace-relative path of the file.'),
         offset: z.number().int().min(1).optional().describe('1-based line to start at (default 1).'),
         limit: z.number().int().min(1).optional().describe('How many lines to read at most (default 2000).'),
@@ -303,7 +317,8 @@ export function createFileTools(opts: FileToolsOptions): FileTools {
       'List the files of the workspace, optionally only those matching a glob (picomatch syntax: ' +
         '"src/**/*.ts", "docs/"). A plain directory name lists everything below it. ' +
         'Symbolic links are listed as "path -> target (symbolic link)"; git submodules are not part of the workspace and are not listed.',
-      z.object({
+      () =>
+        z.object({
         pattern: z.string().optional().describe('Glob of the files to list (default: every file).'),
       }),
       async ({ pattern }, signal) => {
@@ -350,7 +365,8 @@ export function createFileTools(opts: FileToolsOptions): FileTools {
         'A pattern that takes too long to evaluate (nested repetition such as "(a+)+" backtracks exponentially) ' +
         'is stopped and refused with an error; patterns are at most 2000 characters. ' +
         'Symbolic links are not searched (a target inside the workspace is, under its own path).',
-      z.object({
+      () =>
+        z.object({
         pattern: z.string().min(1).describe('JavaScript regular expression, e.g. "function\\\\s+parse".'),
         glob: z.string().optional().describe('Only search files matching this glob, e.g. "src/**/*.ts".'),
       }),
@@ -380,7 +396,8 @@ export function createFileTools(opts: FileToolsOptions): FileTools {
         'Set `executable` to true for a script that must run (mode 755), false to clear it; ' +
         'without it an existing file keeps its mode and a new file is not executable. ' +
         'Writing a symbolic link writes its target (inside the workspace and owned by this task); the link stays as it is.',
-      z.object({
+      () =>
+        z.object({
         path: z.string().describe('Workspace-relative path of the file.'),
         content: z.string().describe('The complete new content of the file.'),
         executable: z.boolean().optional().describe('true: executable (e.g. a shell script); false: not; omitted: keep the current mode.'),
@@ -402,7 +419,8 @@ export function createFileTools(opts: FileToolsOptions): FileTools {
       'Replace one exact piece of text in a file. `old_text` must occur exactly once in the file ' +
         '(include enough surrounding lines to make it unique); it is replaced by `new_text`. The file keeps its mode. ' +
         'Editing a symbolic link edits its target (inside the workspace and owned by this task).',
-      z.object({
+      () =>
+        z.object({
         path: z.string().describe('Workspace-relative path of the file.'),
         old_text: z.string().describe('The exact text to replace, including whitespace.'),
         new_text: z.string().describe('The text to put in its place.'),
@@ -438,7 +456,8 @@ export function createFileTools(opts: FileToolsOptions): FileTools {
     define(
       'delete_file',
       'Delete a file. Only paths this task owns can be deleted. Deleting a symbolic link deletes the link, not its target.',
-      z.object({ path: z.string().describe('Workspace-relative path of the file.') }),
+      () =>
+        z.object({ path: z.string().describe('Workspace-relative path of the file.') }),
       async ({ path: raw }) => {
         const path = guardWrite(raw, policy, 'delete_file');
         const target = await writeTarget(ws, path, policy, 'delete_file', false);

@@ -21,9 +21,9 @@ import {
 } from '../core';
 import type { Task } from '../core';
 import type { ApiGate } from '../agents';
-import { analyseRun, applyRun, appendTranscript, mergeBase, type GitRepo, type ObjectReader } from '../git';
+import { analyseRun, applyRun, mergeBase, type GitRepo, type ObjectReader } from '../git';
 import { analysisInputs, applyInputs } from './runInputs';
-import { tryReadRunRecord, writeRunRecord } from './runJournal';
+import { RunJournalWriter, TranscriptWriter, tryReadRunRecord } from './runJournal';
 import { repoRelativeStrategy, type RunRecord, type TaskRecord } from './runRecord';
 import { chooseAttemptOf, type ChooseAttemptResult } from './strategies/chooseAttempt';
 import { undecidedReason } from './strategies/consensus';
@@ -59,9 +59,8 @@ export class Run extends Disposable {
   private readonly state: LiveRecord;
   private readonly scheduler: Scheduler<TaskRunResult>;
   private readonly byId: Map<string, LiveTask>;
-  private readonly transcriptQueue = new Map<string, TranscriptEntry[]>();
-  private readonly transcriptWrites = new Map<string, Promise<void>>();
-  private journalTimer: NodeJS.Timeout | undefined;
+  private readonly transcripts: TranscriptWriter;
+  private readonly journal: RunJournalWriter;
   private readonly commandViews: RunCommandViews;
 
   constructor(
@@ -81,6 +80,8 @@ export class Run extends Disposable {
     super();
     const view: LiveRecord = structuredClone(initial) as LiveRecord;
     this.state = view;
+    this.journal = new RunJournalWriter(repo, () => this.state, (err) => this.log('error', `could not write the run journal: ${String(err)}`));
+    this.transcripts = new TranscriptWriter(repo, view.runId, (id, err) => this.log('warn', `could not write the transcript of ${id}: ${String(err)}`));
     this.commandViews = new RunCommandViews({
       repo,
       runId: view.runId,
@@ -256,34 +257,7 @@ export class Run extends Disposable {
   }
 
   private transcript(id: string, e: TranscriptEntry): void {
-    const q = this.transcriptQueue.get(id);
-    if (q) {
-      q.push(e);
-      return;
-    }
-    // Batch appends: one write per burst of entries. A task's writes are chained, one after
-    // the other: two appends in flight at once may land in either order.
-    this.transcriptQueue.set(id, [e]);
-    queueMicrotask(() => {
-      const batch = this.transcriptQueue.get(id) ?? [];
-      this.transcriptQueue.delete(id);
-      const previous = this.transcriptWrites.get(id) ?? Promise.resolve();
-      const written = previous.then(() =>
-        appendTranscript(this.repo, this.state.runId, id, batch).catch((err: unknown) =>
-          this.log('warn', `could not write the transcript of ${id}: ${String(err)}`),
-        ),
-      );
-      this.transcriptWrites.set(id, written);
-      void written.then(() => {
-        if (this.transcriptWrites.get(id) === written) this.transcriptWrites.delete(id);
-      });
-    });
-  }
-
-  /** Resolves once every transcript entry queued so far is on disk. */
-  private async flushTranscripts(): Promise<void> {
-    await Promise.resolve(); // the batches queued in this tick start their writes first
-    await Promise.all([...this.transcriptWrites.values()]);
+    this.transcripts.append(id, e);
   }
 
   private onTaskChange(e: TaskStateChange<TaskRunResult>): void {
@@ -308,16 +282,11 @@ export class Run extends Disposable {
   }
 
   private scheduleJournal(): void {
-    // Coalesce bursts of state changes into one atomic journal write.
-    if (this.journalTimer) return;
-    this.journalTimer = setTimeout(() => {
-      this.journalTimer = undefined;
-      void this.writeJournal();
-    }, 50);
+    this.journal.schedule();
   }
 
   private writeJournal(): Promise<void> {
-    return writeRunRecord(this.repo, this.state).catch((err: unknown) => this.log('error', `could not write the run journal: ${String(err)}`));
+    return this.journal.flush();
   }
 
   /**
@@ -349,9 +318,8 @@ export class Run extends Disposable {
     }
     v.status = settledRunStatus(v.tasks);
     v.finishedAt = Date.now();
-    if (this.journalTimer) clearTimeout(this.journalTimer);
-    this.journalTimer = undefined;
-    await this.flushTranscripts();
+    // Every transcript entry is on disk before the record saying the run is over.
+    await this.transcripts.flush();
     await this.writeJournal();
     if (this.options.apply && v.status === 'succeeded') {
       await this.applyResults(v);
@@ -390,7 +358,7 @@ export class Run extends Disposable {
   }
 
   override dispose(): void {
-    if (this.journalTimer) clearTimeout(this.journalTimer);
+    this.journal.cancelTimer();
     void this.commandViews.dispose().catch(() => undefined);
     this.reader.dispose();
     this.gate.dispose();

@@ -1,11 +1,15 @@
 // Long-lived `git cat-file --batch` processes per run: every read of a base file by every
 // agent goes through one, so reading a file costs a pipe round trip, not a process. A
-// second one (`--filters`, started on first use) gives the bytes git would check out.
+// second one (`--filters`) gives the bytes git would check out; it starts only when a read
+// needs filtering: a path with a checkout attribute, or `core.autocrlf` (most repositories
+// have neither, and then a checkout writes the blob as it is stored).
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { checkoutAttributes, type CheckoutAttributes } from './attributeProcess';
 import { GitError } from './errors';
 import { listTree, parseTreeObject, type TreeEntry } from './objects';
 import { gitEnv, type GitRepo } from './repo';
+import { writeConfig } from './writeConfig';
 
 export interface GitObject {
   readonly sha: string;
@@ -172,6 +176,8 @@ class BatchProcess {
   }
 }
 
+const anySet = (a: CheckoutAttributes): boolean => Object.values(a).some((v) => v !== 'unspecified');
+
 export class ObjectReader {
   private readonly plain: BatchProcess;
   /** `--filters`: the bytes a checkout would write (smudge, eol, working-tree-encoding). */
@@ -212,6 +218,10 @@ export class ObjectReader {
    */
   async readFiltered(blob: string, path: string): Promise<Buffer | undefined> {
     if (this.disposed) throw new GitError('The object reader of this run has been disposed.');
+    // The stored bytes are read meanwhile: they are the answer unless a filter applies.
+    const stored = path.includes('\n') ? undefined : this.readBlob(blob);
+    stored?.catch(() => undefined);
+    if (!(await this.checkoutFilters(path))) return stored ?? this.readBlob(blob);
     if (path.includes('\n')) {
       // the batch input is line-based; such a path is rare enough for a process of its own
       const r = await this.repo.exec(['cat-file', '--filters', `--path=${path}`, blob], { anyExitCode: true });
@@ -219,6 +229,16 @@ export class ObjectReader {
     }
     const o = await this.filtered.request(`${blob} ${path}`);
     return o && o.type === 'blob' ? o.content : undefined;
+  }
+
+  /** Whether a checkout may write other bytes than the blob's at `path` (when unsure: yes). */
+  private async checkoutFilters(path: string): Promise<boolean> {
+    try {
+      const [attrs, config] = await Promise.all([checkoutAttributes(this.repo, path), writeConfig(this.repo)]);
+      return config.autocrlf || anySet(attrs);
+    } catch {
+      return true;
+    }
   }
 
   /** One folder's entries (non-recursive) through the batch process; undefined when it is not a folder. */
