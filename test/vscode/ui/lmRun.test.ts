@@ -11,6 +11,7 @@ import type { Locator, Page } from 'playwright-core';
 import { TESTS_COMMAND, TESTS_SUMMARY, TEST_FILE, fourStepScript } from '../../integration/engine/fourStepScript';
 import type { LmScript, ScriptedTurn } from '../lmTestExtension/extension';
 import { openCodeServer, repoRoot, screenshotPath, type Session } from './codeServer';
+import { pane, row, widenSidebar } from './viewLocators';
 
 const MODEL = 'VS Code · Scripted Model (pa-scripted/scripted-1)';
 // Each turn waits this long, so that the run is still going when the status bar is checked.
@@ -32,25 +33,6 @@ function lmScript(): LmScript {
   ];
   const slow = (turns: ScriptedTurn[]) => turns.map((t) => ({ ...t, delayMs: TURN_DELAY_MS }));
   return { tests: slow(tests), docs: slow(fixed('docs')), changelog: slow(fixed('changelog')) };
-}
-
-function pane(page: Page, title: string): Locator {
-  return page.locator('.pane', { has: page.locator('.pane-header', { hasText: title }) }).first();
-}
-
-function row(p: Locator, label: string): Locator {
-  return p.locator('.monaco-list-row', { has: p.page().locator('.label-name', { hasText: new RegExp(`^${label}$`) }) }).first();
-}
-
-/** Drags the sidebar's edge so that the tree descriptions fit (for the screenshot). */
-async function widenSidebar(page: Page, width: number): Promise<void> {
-  const box = await page.locator('.part.sidebar').boundingBox();
-  if (!box || box.width >= width) return;
-  const y = box.y + box.height / 2;
-  await page.mouse.move(box.x + box.width - 1, y);
-  await page.mouse.down();
-  await page.mouse.move(box.x + width, y, { steps: 8 });
-  await page.mouse.up();
 }
 
 /** VS Code may ask whether this extension may use the model: the user allows it. */
