@@ -14,6 +14,7 @@
 //     maxInputTokens, maxOutputTokens, isUserSelectable?, capabilities?: { toolCalling? } }
 // (the shape in src/vs/workbench/api/common/extHostLanguageModels.ts of 1.100). @types/vscode
 // has no proposals, so the declaration below is that shape.
+import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 
 interface ChatResponseFragment2 {
@@ -206,6 +207,10 @@ export function activate(context: vscode.ExtensionContext): ScriptedLmApi {
   };
   setRegistered(true);
   context.subscriptions.push({ dispose: () => registration?.dispose() });
+  // The UI suite cannot reach this API from the browser: it hands the script over as a JSON
+  // file named in the extension host's environment.
+  const scriptFile = process.env['PA_SCRIPTED_LM_SCRIPT'];
+  if (scriptFile) script = JSON.parse(readFileSync(scriptFile, 'utf8')) as LmScript;
 
   return {
     modelId: MODEL_ID,

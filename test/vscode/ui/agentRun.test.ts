@@ -7,21 +7,13 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { startFakeAnthropic, type FakeAnthropic } from '../../fake-anthropic';
 import { fourStepScript } from '../../integration/engine/fourStepScript';
 import { openCodeServer, repoRoot, runCommand, screenshotPath, type Session } from './codeServer';
+import { pane, row, widenSidebar } from './viewLocators';
 
 const USER_CHANGELOG = '# Changelog\n\n## Unreleased\n- slugify keeps digits.\n\n## 1.0.0\n- First release: `slugify(text, options)` and `isSlug(text)`.\n';
-
-function pane(page: Page, title: string): Locator {
-  return page.locator('.pane', { has: page.locator('.pane-header', { hasText: title }) }).first();
-}
-
-/** A tree row by its label (the first word of the row's text). */
-function row(p: Locator, label: string): Locator {
-  return p.locator('.monaco-list-row', { has: p.page().locator('.label-name', { hasText: new RegExp(`^${label.replace(/\./g, '\\.')}$`) }) }).first();
-}
 
 async function waitForFile(file: string, ok: (text: string) => boolean, timeoutMs = 15_000): Promise<string> {
   const end = Date.now() + timeoutMs;
@@ -30,18 +22,6 @@ async function waitForFile(file: string, ok: (text: string) => boolean, timeoutM
     if (ok(text) || Date.now() > end) return text;
     await new Promise((r) => setTimeout(r, 200));
   }
-}
-
-/** Drags the sidebar's edge so that the tree descriptions fit (for the screenshots). */
-async function widenSidebar(page: Page, width: number): Promise<void> {
-  const box = await page.locator('.part.sidebar').boundingBox();
-  if (!box || box.width >= width) return;
-  const x = box.x + box.width;
-  const y = box.y + box.height / 2;
-  await page.mouse.move(x - 1, y);
-  await page.mouse.down();
-  await page.mouse.move(box.x + width, y, { steps: 8 });
-  await page.mouse.up();
 }
 
 async function clearNotifications(page: Page): Promise<void> {

@@ -1,8 +1,9 @@
 // Starts code-server (the whole product, as a person uses it) with the packaged .vsix
 // installed into a temporary extensions folder, and opens it in headless Chromium.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 // @ts-expect-error plain ESM helper shared with the scripts (no types)
 import * as lib from '../../../scripts/vscode/lib.mjs';
@@ -37,8 +38,36 @@ export interface Session {
   close(): Promise<void>;
 }
 
+export interface OpenOptions {
+  /**
+   * Also installs the scripted chat model provider (test/vscode/lmTestExtension, a test
+   * double built by scripts/vscode/build-tests.mjs), as test/vscode/runInServer.mjs does.
+   */
+  readonly lmTestExtension?: boolean;
+}
+
+/** The built scripted chat model provider, copied beside the .vsix as an installed extension. */
+function installLmTestExtension(extensions: string): void {
+  const built = join(repoRoot, 'out', 'test', 'vscode', 'lmTestExtension');
+  if (!existsSync(join(built, 'out', 'extension.js'))) throw new Error(`${built} is not built: run node scripts/vscode/build-tests.mjs first`);
+  const folder = 'pa-test.scripted-lm-0.0.1';
+  const location = join(extensions, folder);
+  cpSync(built, location, { recursive: true });
+  // Once --install-extension has written extensions.json, VS Code loads only what it lists.
+  const manifest = join(extensions, 'extensions.json');
+  const listed = existsSync(manifest) ? (JSON.parse(readFileSync(manifest, 'utf8')) as unknown[]) : [];
+  listed.push({
+    identifier: { id: 'pa-test.scripted-lm' },
+    version: '0.0.1',
+    location: { $mid: 1, fsPath: location, external: pathToFileURL(location).href, path: location, scheme: 'file' },
+    relativeLocation: folder,
+    metadata: { installedTimestamp: Date.now(), source: 'vsix' },
+  });
+  writeFileSync(manifest, JSON.stringify(listed));
+}
+
 /** `env` is added to code-server's environment (its extension host inherits it). */
-export async function openCodeServer(workspaceSource: string, settings: Record<string, unknown> = {}, env: Record<string, string> = {}): Promise<Session> {
+export async function openCodeServer(workspaceSource: string, settings: Record<string, unknown> = {}, env: Record<string, string> = {}, options: OpenOptions = {}): Promise<Session> {
   const pkg = L.ensureCodeServer();
   const bin = join(pkg, 'out', 'node', 'entry.js');
   const userData = L.tempDir('pa-ui-user-');
@@ -60,6 +89,7 @@ export async function openCodeServer(workspaceSource: string, settings: Record<s
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    if (options.lmTestExtension) installLmTestExtension(extensions);
     mkdirSync(join(userData, 'User'), { recursive: true });
     writeFileSync(
       join(userData, 'User', 'settings.json'),
