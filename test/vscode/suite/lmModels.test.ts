@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import { cpSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { TEST_FILE, TESTS_SUMMARY, fourStepScript } from '../../integration/engine/fourStepScript';
+import { TEST_FILE, TESTS_COMMAND, TESTS_SUMMARY, fourStepScript } from '../../integration/engine/fourStepScript';
 import type { ScriptedLmApi, ScriptedTurn } from '../lmTestExtension/extension';
 import type { AgentsNode } from '../../../src/vscode/agentsTree';
 import type { ParallelAgentsApi } from '../../../src/vscode/app';
@@ -129,7 +129,21 @@ describe("agents on VS Code's language models (vscode.lm, scripted provider)", (
       for (const f of EXAMPLE_FILES) cpSync(path.join(example, f), file(f).fsPath);
       await writeFile(taskFileUri(), readFileSync(path.join(example, '.agents', 'tasks.yaml'), 'utf8'));
       await setModelSource('vscode', lm.modelId);
-      lm.setScript(fourStepScript() as Record<string, ScriptedTurn[]>);
+      // The scripted provider plays plain turn lists: the tests agent's script (a function of
+      // the conversation on the Messages server) as fixed turns, its run_command included.
+      const four = fourStepScript() as Record<string, unknown>;
+      const tests: ScriptedTurn[] = [
+        { toolCalls: [{ name: 'read_file', input: { path: 'src/slugify.js' } }] },
+        {
+          toolCalls: [
+            { name: 'write_file', input: { path: 'docs/api.md', content: 'overwritten' } },
+            { name: 'write_file', input: { path: 'test/slugify.test.js', content: TEST_FILE } },
+          ],
+        },
+        { toolCalls: [{ name: 'run_command', input: { command: TESTS_COMMAND } }] },
+        { text: TESTS_SUMMARY },
+      ];
+      lm.setScript({ tests, docs: four['docs'] as ScriptedTurn[], changelog: four['changelog'] as ScriptedTurn[] });
     });
 
     it('runs all four tasks without an API key; the tree, the end-of-run message and the tooltip name the model; cost is unknown', async () => {
@@ -141,7 +155,11 @@ describe("agents on VS Code's language models (vscode.lm, scripted provider)", (
       assert.ok(ours.length >= 8, `only ${ours.length} requests reached the VS Code model`);
       assert.ok(ours.every((r) => r.outcome === 'served'), JSON.stringify(ours));
       // Every agent got the shared file tools as LanguageModelChatTools.
-      assert.deepEqual([...(ours[0]?.tools ?? [])].sort(), ['delete_file', 'edit_file', 'list_files', 'read_file', 'search', 'write_file']);
+      const fileTools = ['delete_file', 'edit_file', 'list_files', 'read_file', 'search', 'write_file'];
+      for (const r of ours) {
+        const extra = r.taskId === 'tests' ? ['run_command'] : []; // commands: true in the example
+        assert.deepEqual([...r.tools].sort(), [...fileTools, ...extra].sort(), `${r.taskId} turn ${r.turn}`);
+      }
       assert.equal(run.modelSource, 'vscode');
       assert.equal(run.modelLabel, 'VS Code · Scripted Model (pa-scripted/scripted-1)');
       const end = ended.shown.find((m) => m.message.includes(`run ${run.runId}`));
