@@ -172,6 +172,24 @@ describe('engine: agents run commands in the namespaces sandbox', function () {
     }
   });
 
+  it("a dependent task's commands see its dependencies' results", async () => {
+    const dir = sandboxRepo(root, {
+      '.agents/tasks.yaml': ['version: 1', 'commands: true', 'tasks:', '  a:', '    prompt: a', '    owns: [a/**]', '  b:', '    prompt: b', '    owns: [b/**]', '    dependsOn: [a]', ''].join('\n'),
+    });
+    fake = await startFakeAnthropic({
+      script: {
+        a: [{ toolCalls: [{ name: 'write_file', input: { path: 'a/x.txt', content: 'from a\n' } }] }, { text: 'a done' }],
+        b: [{ toolCalls: [run('cat a/x.txt src/a.js')] }, { text: 'b done' }],
+      },
+    });
+    const r = await startRun({ workspace: dir, apiKey: 'test-key', baseURL: fake.baseURL, maxRetries: 0, sandbox: 'auto' });
+    const view = await r.done;
+    r.dispose();
+    for (const t of view.tasks) assert.equal(t.status, 'succeeded', `${t.id}: ${t.error ?? ''}`);
+    assert.equal(view.commandSandbox?.mode, 'namespaces');
+    assert.match(lastResult(fake, 'b'), /Output:\\nfrom a\\nmodule\.exports = 1;/);
+  });
+
   it('cancelling the run leaves no process of a command behind', async () => {
     const dir = sandboxRepo(root, {
       '.agents/tasks.yaml': ['version: 1', 'commands: true', 'tasks:', '  slow:', '    prompt: slow', '    owns: [slow/**]', ''].join('\n'),
