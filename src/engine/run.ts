@@ -60,6 +60,7 @@ export class Run extends Disposable {
   private readonly scheduler: Scheduler<TaskRunResult>;
   private readonly byId: Map<string, LiveTask>;
   private readonly transcriptQueue = new Map<string, TranscriptEntry[]>();
+  private readonly transcriptWrites = new Map<string, Promise<void>>();
   private journalTimer: NodeJS.Timeout | undefined;
   private readonly commandViews: RunCommandViews;
 
@@ -260,15 +261,29 @@ export class Run extends Disposable {
       q.push(e);
       return;
     }
-    // Batch appends: one write per burst of entries.
+    // Batch appends: one write per burst of entries. A task's writes are chained, one after
+    // the other: two appends in flight at once may land in either order.
     this.transcriptQueue.set(id, [e]);
     queueMicrotask(() => {
       const batch = this.transcriptQueue.get(id) ?? [];
       this.transcriptQueue.delete(id);
-      appendTranscript(this.repo, this.state.runId, id, batch).catch((err: unknown) =>
-        this.log('warn', `could not write the transcript of ${id}: ${String(err)}`),
+      const previous = this.transcriptWrites.get(id) ?? Promise.resolve();
+      const written = previous.then(() =>
+        appendTranscript(this.repo, this.state.runId, id, batch).catch((err: unknown) =>
+          this.log('warn', `could not write the transcript of ${id}: ${String(err)}`),
+        ),
       );
+      this.transcriptWrites.set(id, written);
+      void written.then(() => {
+        if (this.transcriptWrites.get(id) === written) this.transcriptWrites.delete(id);
+      });
     });
+  }
+
+  /** Resolves once every transcript entry queued so far is on disk. */
+  private async flushTranscripts(): Promise<void> {
+    await Promise.resolve(); // the batches queued in this tick start their writes first
+    await Promise.all([...this.transcriptWrites.values()]);
   }
 
   private onTaskChange(e: TaskStateChange<TaskRunResult>): void {
@@ -336,6 +351,7 @@ export class Run extends Disposable {
     v.finishedAt = Date.now();
     if (this.journalTimer) clearTimeout(this.journalTimer);
     this.journalTimer = undefined;
+    await this.flushTranscripts();
     await this.writeJournal();
     if (this.options.apply && v.status === 'succeeded') {
       await this.applyResults(v);

@@ -27,6 +27,8 @@ export function fourStepTasks(): Record<string, ProposalTask> {
         'accents, punctuation, repeated separators, empty input and the maxLength option. End with one line saying how many ' +
         'cases you covered.',
       owns: ['test/**'],
+      // It runs the tests it wrote (run_command), as in examples/four-step.
+      commands: true,
       reads: ['src/**'],
     },
     docs: {
