@@ -82,7 +82,7 @@ export function namespacesSandbox(onSetupError: (message: string) => void): Sand
         mounts: r.mounts,
         taskDir: viewTaskDir(r.repo, r.runId, r.viewId),
       });
-      return new SetupErrorReporting(view, onSetupError);
+      return reportingSetupErrors(view, onSetupError);
     },
     async release() {
       const b = base;
@@ -92,7 +92,11 @@ export function namespacesSandbox(onSetupError: (message: string) => void): Sand
   };
 }
 
-/** Tells the run once when the sandbox fails to set up a command; the command fails with the reason. */
+/** Tells the run when the sandbox fails to set up a command; the command fails with the reason and what to do. */
+export function reportingSetupErrors(view: CommandView, onSetupError: (message: string) => void): CommandView {
+  return new SetupErrorReporting(view, onSetupError);
+}
+
 class SetupErrorReporting implements CommandView {
   readonly mode: CommandView['mode'];
   readonly workspacePath: string;
