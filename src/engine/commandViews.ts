@@ -14,10 +14,21 @@
 // not isolate; the sandbox mounts them read-only.) Setup's own changes to tracked files
 // reach no task. A setup that fails fails every agent task that asks for commands, with
 // setup's exit code and output tail.
+// In the sandbox, setup runs in a namespaces view of the run's base (network on); what it
+// produced under a `mounts` folder is read from that view's upper folder and bound read-only
+// into every task's view; folders it did not produce are bound from the user's workspace.
+//
+// Without a `sandboxFactory` the engine uses src/sandbox: one SharedBase per run (opened at
+// the first view, released when the run ends). A view whose sandbox cannot be set up for a
+// command (SandboxSetupError: the namespaces worked at detection, then a mount failed) fails
+// that command with a tool result saying so, and the run log says it once: switching a task
+// to a worktree halfway would lose what its earlier commands left under ignored paths, and
+// the model can go on with the file tools.
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import type { CommandView, Task } from '../core';
-import { createWorktreeCommandView, type GitRepo } from '../git';
+import type { CommandRunOptions, CommandRunResult, CommandView, Task, ViewChange } from '../core';
+import { createWorktreeCommandView, viewChangesBetween, worktreesRoot, type GitRepo } from '../git';
+import { createSandboxView, detectSandbox, SandboxSetupError, SharedBase, viewUpperDir } from '../sandbox';
 
 export type SandboxChoice = 'auto' | 'worktree';
 
@@ -35,8 +46,8 @@ export interface SandboxViewRequest {
   readonly prefix: string;
   /** The user's workspace folder (absolute). */
   readonly workspacePath: string;
-  /** Workspace-relative folders mounted read-only (only those that exist). */
-  readonly mounts: readonly string[];
+  /** Workspace-relative folders mounted read-only (only those that exist) and the host folder each comes from. */
+  readonly mounts: readonly { readonly path: string; readonly source: string }[];
   /** The view setup ran in, once it ran (its outputs are shared read-only). */
   readonly setupView?: CommandView;
 }
@@ -45,6 +56,75 @@ export interface SandboxViewRequest {
 export interface SandboxFactory {
   detect(): Promise<{ available: boolean; reason?: string }>;
   createView(request: SandboxViewRequest): Promise<CommandView>;
+  /** The run ended: let go of what the views shared. */
+  release?(): Promise<void>;
+}
+
+/** Where a view of the run keeps its state (the sandbox's task folder). */
+function viewTaskDir(repo: GitRepo, runId: string, viewId: string): string {
+  return path.join(worktreesRoot(repo), runId, viewId);
+}
+
+/** src/sandbox as a SandboxFactory for one run: the shared base is opened once, at the first view. */
+export function namespacesSandbox(onSetupError: (message: string) => void): SandboxFactory {
+  let base: Promise<SharedBase> | undefined;
+  return {
+    detect: detectSandbox,
+    async createView(r) {
+      base ??= SharedBase.open(r.repo, r.runBaseCommit);
+      const shared = await base;
+      const view = await createSandboxView({
+        repo: r.repo,
+        base: shared,
+        workspaceRel: r.prefix.replace(/\/$/, ''),
+        workspacePath: r.workspacePath,
+        dependencyChanges: r.baseCommit === r.runBaseCommit ? [] : await viewChangesBetween(r.repo, r.runBaseCommit, r.baseCommit, r.prefix),
+        mounts: r.mounts,
+        taskDir: viewTaskDir(r.repo, r.runId, r.viewId),
+      });
+      return reportingSetupErrors(view, onSetupError);
+    },
+    async release() {
+      const b = base;
+      base = undefined;
+      (await b?.catch(() => undefined))?.release();
+    },
+  };
+}
+
+/** Tells the run when the sandbox fails to set up a command; the command fails with the reason and what to do. */
+export function reportingSetupErrors(view: CommandView, onSetupError: (message: string) => void): CommandView {
+  return new SetupErrorReporting(view, onSetupError);
+}
+
+class SetupErrorReporting implements CommandView {
+  readonly mode: CommandView['mode'];
+  readonly workspacePath: string;
+  constructor(
+    private readonly view: CommandView,
+    private readonly onSetupError: (message: string) => void,
+  ) {
+    this.mode = view.mode;
+    this.workspacePath = view.workspacePath;
+  }
+  sync(changes: readonly ViewChange[]): Promise<void> {
+    return this.view.sync(changes);
+  }
+  revert(paths: readonly string[]): Promise<void> {
+    return this.view.revert(paths);
+  }
+  async run(command: string, options: CommandRunOptions): Promise<CommandRunResult> {
+    try {
+      return await this.view.run(command, options);
+    } catch (e) {
+      if (!(e instanceof SandboxSetupError)) throw e;
+      this.onSetupError(e.message);
+      throw new Error(`${e.message} The command did not run; go on with the file tools, or report that the project's checks could not be run.`);
+    }
+  }
+  dispose(): Promise<void> {
+    return this.view.dispose();
+  }
 }
 
 /** The task file's top-level keys for agents' commands. */
@@ -86,17 +166,29 @@ export class RunCommandViews implements TaskCommandViews {
   private mode: Promise<Mode> | undefined;
   private setupRun: Promise<SetupOutcome> | undefined;
   private cancelSetup = new AbortController();
+  private readonly sandbox: SandboxFactory | undefined;
+  private setupErrorLogged = false;
 
-  constructor(private readonly opts: CommandViewsOptions) {}
+  constructor(private readonly opts: CommandViewsOptions) {
+    this.sandbox =
+      opts.sandbox ??
+      (opts.choice === 'worktree'
+        ? undefined
+        : namespacesSandbox((message) => {
+            if (this.setupErrorLogged) return;
+            this.setupErrorLogged = true;
+            opts.log('error', `${message} Agents' commands in this run fail; their file tools still work.`);
+          }));
+  }
 
   private chooseMode(): Promise<Mode> {
     this.mode ??= (async (): Promise<Mode> => {
       const { opts } = this;
       let mode: Mode;
       if (opts.choice === 'worktree') mode = { mode: 'worktree', reason: 'the run was started with the worktree fallback forced (sandbox: worktree)' };
-      else if (!opts.sandbox) mode = { mode: 'worktree', reason: 'this build has no namespaces sandbox' };
+      else if (!this.sandbox) mode = { mode: 'worktree', reason: 'this build has no namespaces sandbox' };
       else {
-        const d = await opts.sandbox.detect().catch((e: unknown) => ({ available: false, reason: e instanceof Error ? e.message : String(e) }));
+        const d = await this.sandbox.detect().catch((e: unknown) => ({ available: false, reason: e instanceof Error ? e.message : String(e) }));
         mode = d.available ? { mode: 'namespaces' } : { mode: 'worktree', reason: d.reason ?? 'user namespaces are not available' };
       }
       if (mode.mode === 'worktree') {
@@ -113,8 +205,8 @@ export class RunCommandViews implements TaskCommandViews {
 
   private async createView(mode: Mode, baseCommit: string, viewId: string, mounts: readonly { path: string; source: string }[], setupView?: CommandView): Promise<CommandView> {
     const { opts } = this;
-    if (mode.mode === 'namespaces' && opts.sandbox) {
-      return opts.sandbox.createView({
+    if (mode.mode === 'namespaces' && this.sandbox) {
+      return this.sandbox.createView({
         repo: opts.repo,
         runId: opts.runId,
         runBaseCommit: opts.baseCommit,
@@ -122,7 +214,7 @@ export class RunCommandViews implements TaskCommandViews {
         viewId,
         prefix: opts.prefix,
         workspacePath: opts.workspace,
-        mounts: mounts.map((m) => m.path),
+        mounts,
         ...(setupView !== undefined && { setupView }),
       });
     }
@@ -161,13 +253,15 @@ export class RunCommandViews implements TaskCommandViews {
   }
 
   /** Mount folders and where they come from: setup's output, else the user's workspace. */
-  private async mountsFor(setupView: CommandView | undefined): Promise<{ path: string; source: string }[]> {
+  private async mountsFor(mode: Mode, setupView: CommandView | undefined): Promise<{ path: string; source: string }[]> {
+    // A sandbox view shows itself at the workspace's own path; what setup wrote is in its upper folder.
+    const setupOutput = setupView && (mode.mode === 'namespaces' ? viewUpperDir(viewTaskDir(this.opts.repo, this.opts.runId, SETUP_VIEW_ID)) : setupView.workspacePath);
     const wanted = this.opts.mounts ?? ['node_modules'];
     const out: { path: string; source: string }[] = [];
     for (const m of wanted) {
       const rel = m.replace(/\\/g, '/').replace(/^\.\/+|\/+$/g, '');
       if (!rel || rel.split('/').some((s) => s === '..' || s === '.git')) continue;
-      for (const root of [setupView?.workspacePath, this.opts.workspace]) {
+      for (const root of [setupOutput, this.opts.workspace]) {
         if (!root) continue;
         const source = path.join(root, rel);
         if (await fsp.stat(source).then((s) => s.isDirectory(), () => false)) {
@@ -183,7 +277,7 @@ export class RunCommandViews implements TaskCommandViews {
     const mode = await this.chooseMode();
     const setup = await this.runSetup(mode);
     if (setup.failure) throw new Error(setup.failure);
-    return this.createView(mode, baseCommit, viewId, await this.mountsFor(setup.view), setup.view);
+    return this.createView(mode, baseCommit, viewId, await this.mountsFor(mode, setup.view), setup.view);
   }
 
   /** Ends a running setup and removes its view; a later forTask runs setup again. */
@@ -193,5 +287,6 @@ export class RunCommandViews implements TaskCommandViews {
     this.setupRun = undefined;
     this.cancelSetup = new AbortController();
     await setup?.view?.dispose();
+    await this.sandbox?.release?.();
   }
 }

@@ -33,10 +33,21 @@ export interface SandboxViewOptions {
   /** The real workspace's absolute path (where commands see the view). */
   readonly workspacePath: string;
   readonly dependencyChanges?: readonly ViewChange[];
-  /** Workspace-relative folders bound read-only from the real workspace (node_modules, .venv). */
-  readonly mounts: readonly string[];
+  /** Workspace-relative folders bound read-only from the real workspace (node_modules, .venv), or from `source` (setup's output). */
+  readonly mounts: readonly (string | ViewMount)[];
   /** The task's own folder; the view keeps its state in <taskDir>/sandbox. */
   readonly taskDir: string;
+}
+
+/** A workspace-relative mount point and the host folder bound there read-only. */
+export interface ViewMount {
+  readonly path: string;
+  readonly source: string;
+}
+
+/** Where a view keeps what its commands wrote (setup's output is read from here). */
+export function viewUpperDir(taskDir: string): string {
+  return path.join(taskDir, 'sandbox', 'upper');
 }
 
 /** The sandbox could not be set up for a command (not the command's own failure). */
@@ -69,17 +80,20 @@ class SandboxView implements CommandView {
   constructor(private readonly opts: SandboxViewOptions) {
     this.workspacePath = path.resolve(opts.workspacePath);
     this.dir = path.join(opts.taskDir, 'sandbox');
-    this.upper = path.join(this.dir, 'upper');
+    this.upper = viewUpperDir(opts.taskDir);
+  }
+
+  private mountSources(): { rel: string; src: string }[] {
+    return this.opts.mounts.map((m) => (typeof m === 'string' ? { rel: m, src: path.join(this.workspacePath, m) } : { rel: m.path, src: m.source }));
   }
 
   async init(): Promise<void> {
     removeTree(this.dir);
     for (const d of ['upper', 'work', 'root', 'home', 'tmp']) mkdirSync(path.join(this.dir, d), { recursive: true });
-    for (const m of this.opts.mounts) {
-      const src = path.join(this.workspacePath, m);
+    for (const { rel, src } of this.mountSources()) {
       // The mount point must be a folder in the view; where the base has one already, it is used as it is.
-      if (isFolder(src) && this.baseKind(m) !== 'folder') {
-        mkdirSync(path.join(this.upper, m), { recursive: true });
+      if (isFolder(src) && this.baseKind(rel) !== 'folder') {
+        mkdirSync(path.join(this.upper, rel), { recursive: true });
       }
     }
     await this.write(this.opts.dependencyChanges ?? []);
@@ -150,9 +164,9 @@ class SandboxView implements CommandView {
         home: { src: path.join(this.dir, 'home'), dst: home && home !== '/' ? home : '/home/sandbox' },
         tmp: path.join(this.dir, 'tmp'),
         pathEntries: (process.env.PATH ?? '').split(':'),
-        viewMounts: this.opts.mounts
-          .filter((m) => isFolder(path.join(this.workspacePath, m)))
-          .map((m) => ({ src: path.join(this.workspacePath, m), dst: path.join(this.workspacePath, m) })),
+        viewMounts: this.mountSources()
+          .filter((m) => isFolder(m.src))
+          .map((m) => ({ src: m.src, dst: path.join(this.workspacePath, m.rel) })),
       });
       const env: NodeJS.ProcessEnv = {};
       for (const [k, v] of Object.entries(process.env)) if (v !== undefined && KEPT_ENV.test(k)) env[k] = v;

@@ -30,6 +30,7 @@ import { attemptContext, childrenOf, parentOf, runContext, taskContext, type Age
 import { Commands, TreeItemContexts } from './ids';
 import type { RunService } from './runService';
 import { currentTool, type RunSnapshot, type TaskSnapshot } from './runSnapshot';
+import { commandSandboxLine } from './commandSandboxLine';
 
 export type { AgentsNode } from './agentsTreeModel';
 
@@ -133,6 +134,8 @@ function runItem(r: RunSnapshot, demo: boolean): vscode.TreeItem {
   if (m) tip.appendMarkdown(`Speedup: measured ${formatSpeedup(m.speedup)}${r.expectedSpeedup ? `, expected ${formatSpeedup(r.expectedSpeedup)}` : ''}\n\n`);
   if (r.applied) tip.appendMarkdown(`${r.applied.undone ? 'Apply undone' : 'Applied'} at ${formatClock(r.applied.at)}\n\n`);
   if (r.stopReason) tip.appendMarkdown(`Stopped: ${inVsCodeWords(r.stopReason)}\n\n`);
+  const commands = commandSandboxLine(r.commandSandbox);
+  if (commands) tip.appendText(commands).appendMarkdown('\n\n');
   tip.appendMarkdown(`Base commit \`${r.baseCommit.slice(0, 10)}\``);
   if (demo) tip.appendMarkdown(`\n\n${DEMO_TOOLTIP}`);
   item.tooltip = tip;
