@@ -214,7 +214,7 @@ export class Run extends Disposable {
 
   private async baseFor(deps: readonly TaskRunResult[]): Promise<string> {
     if (!deps.length) return this.state.baseCommit;
-    const merged = await mergeBase(this.repo, this.state.baseCommit, deps.map((d) => d.resultCommit));
+    const merged = await mergeBase(this.repo, this.state.baseCommit, deps.map((d) => d.resultCommit), this.reader);
     if (merged.conflicts.length) {
       this.log('warn', `the results this task builds on conflict in ${merged.conflicts.join(', ')}; it starts from their merge with markers`);
     }
