@@ -95,7 +95,8 @@ export class Run extends Disposable {
       onMode: (m) => (view.commandSandbox = m),
     });
     this.byId = new Map(view.tasks.map((t) => [t.id, t]));
-    const bottomLevel = new Map(plan.tasks.map((t) => [t.id, plan.criticalPathLength - t.earliestStart]));
+    // The longest remaining path first, as the plan's list schedule (expectedMakespan) does.
+    const bottomLevel = new Map(plan.tasks.map((t) => [t.id, t.bottomLevel]));
     const taskFilePath = path.relative(workspace, view.taskFile).split(path.sep).join('/');
     const resolveModel = modelResolver(options.model);
     this.scheduler = this._register(
