@@ -5,6 +5,10 @@
 // wall-clock of the whole run (startRun() → done) is the efficiency. Target ≥ 0.95.
 // Also: the speedup over the same tasks one at a time (concurrency 1), next to Amdahl's
 // prediction (total work ÷ critical path).
+// The fake API runs in a child process (bench/fakeChild.ts): in the bench's own process its
+// HTTP and SSE work (about 1.4 ms per request) ran on the event loop it measures. An agent
+// whose script is a function (fourStep's tests agent) counts the turns it was served and
+// the wall time of its run_command calls (real work) as its known duration.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -13,7 +17,9 @@ import { planTasks, type Plan } from '../src/core/plan';
 import type { TaskFile } from '../src/core/taskSchema';
 import { startRun } from '../src/engine';
 import { openRepo, transcriptPath } from '../src/git';
-import { startFakeAnthropic, type FakeAnthropic, type FakeScript, type FakeTurn } from '../test/fake-anthropic';
+import { fork, type ChildProcess } from 'node:child_process';
+import type { FakeScript, FakeTurn } from '../test/fake-anthropic';
+import type { ServedRequest } from './fakeChild';
 import { exampleRepo } from '../test/integration/engine/fixture';
 import { fourStepScript } from '../test/integration/engine/fourStepScript';
 import { check, type BenchContext, type Metric, type Target } from './metric';
@@ -54,23 +60,40 @@ export function fourStep(): Graph {
 /** 16 agent tasks in 4 layers of 4; each depends on one or two tasks of the layer above; 2 or 3 turns. */
 export const LAYERED_TURNS = [2, 3, 2, 2, 3, 2, 2, 3, 2, 2, 3, 2, 2, 3, 2, 2];
 
-export function layered16(): Graph {
-  const dir = mkdtempSync(path.join(tmpdir(), 'pa-bench-layered-'));
-  const ids = (layer: number) => [0, 1, 2, 3].map((j) => `${'abcd'[layer]}${j + 1}`);
-  let yaml = 'version: 1\nconcurrency: 3\ntasks:\n';
+function layeredIds(layer: number): string[] {
+  return [0, 1, 2, 3].map((j) => `${'abcd'[layer]}${j + 1}`);
+}
+
+function layeredDeps(layer: number, j: number): string[] {
+  return layer === 0 ? [] : layer % 2 === 1 ? [layeredIds(layer - 1)[j] as string, layeredIds(layer - 1)[(j + 1) % 4] as string] : [layeredIds(layer - 1)[j] as string];
+}
+
+/** layered16's turns: a write_file, for the 3-turn tasks a read_file, then a summary. */
+export function layeredScript(): Record<string, FakeTurn[]> {
   const script: Record<string, FakeTurn[]> = {};
-  const known = new Map<string, number>();
   for (let layer = 0; layer < 4; layer++) {
-    ids(layer).forEach((id, j) => {
-      const deps = layer === 0 ? [] : layer % 2 === 1 ? [ids(layer - 1)[j], ids(layer - 1)[(j + 1) % 4]] : [ids(layer - 1)[j]];
-      yaml += `  ${id}:\n    prompt: Write out/${id}.txt.\n    owns: [out/${id}.txt]\n`;
-      if (deps.length) yaml += `    dependsOn: [${deps.join(', ')}]\n`;
+    layeredIds(layer).forEach((id, j) => {
       const turns = LAYERED_TURNS[layer * 4 + j] as number;
       const t: FakeTurn[] = [{ toolCalls: [{ name: 'write_file', input: { path: `out/${id}.txt`, content: `${id}\n` } }] }];
       if (turns === 3) t.push({ toolCalls: [{ name: 'read_file', input: { path: `out/${id}.txt` } }] });
       t.push({ text: `Wrote out/${id}.txt.` });
       script[id] = t;
-      known.set(id, turns * LATENCY_MS);
+    });
+  }
+  return script;
+}
+
+export function layered16(): Graph {
+  const dir = mkdtempSync(path.join(tmpdir(), 'pa-bench-layered-'));
+  let yaml = 'version: 1\nconcurrency: 3\ntasks:\n';
+  const script = layeredScript();
+  const known = new Map<string, number>();
+  for (let layer = 0; layer < 4; layer++) {
+    layeredIds(layer).forEach((id, j) => {
+      const deps = layeredDeps(layer, j);
+      yaml += `  ${id}:\n    prompt: Write out/${id}.txt.\n    owns: [out/${id}.txt]\n`;
+      if (deps.length) yaml += `    dependsOn: [${deps.join(', ')}]\n`;
+      known.set(id, (script[id] as FakeTurn[]).length * LATENCY_MS);
     });
   }
   mkdirSync(path.join(dir, '.agents'), { recursive: true });
@@ -116,8 +139,43 @@ function commandToolMs(file: string): number {
   return ms;
 }
 
-async function runGraph(g: Graph, fake: FakeAnthropic, concurrency: number): Promise<RunMeasure> {
-  const firstRequest = fake.requests.length;
+/** The fake API of a graph in a child process (bench/fakeChild.ts): its CPU is not the engine's. */
+interface FakeApi {
+  readonly baseURL: string;
+  /** The requests it received from index `since` on, and how many it received in all. */
+  requests(since: number): Promise<{ requests: ServedRequest[]; count: number }>;
+  close(): Promise<void>;
+}
+
+async function startFakeApi(g: Graph): Promise<FakeApi> {
+  const child: ChildProcess = fork(path.join(__dirname, 'fakeChild.ts'), [g.name, String(LATENCY_MS)], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const next = <T>(): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      const onExit = (code: number | null) => reject(new Error(`the fake API of ${g.name} exited (code ${code})`));
+      child.once('exit', onExit);
+      child.once('message', (m) => {
+        child.off('exit', onExit);
+        resolve(m as T);
+      });
+    });
+  const { baseURL } = await next<{ baseURL: string }>();
+  return {
+    baseURL,
+    requests: (since) => {
+      const reply = next<{ requests: ServedRequest[]; count: number }>();
+      child.send({ since });
+      return reply;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.send({ close: true });
+      }),
+  };
+}
+
+async function runGraph(g: Graph, fake: FakeApi, concurrency: number): Promise<RunMeasure> {
+  const firstRequest = (await fake.requests(Number.MAX_SAFE_INTEGER)).count;
   const e0 = Date.now();
   const t0 = now();
   const run = await startRun({ workspace: g.dir, apiKey: 'bench-key', baseURL: fake.baseURL, maxRetries: 0, concurrency });
@@ -134,7 +192,7 @@ async function runGraph(g: Graph, fake: FakeAnthropic, concurrency: number): Pro
   const unknown = view.tasks.filter((t) => t.kind === 'agent' && !g.known.has(t.id));
   if (unknown.length) {
     const repo = await openRepo(g.dir);
-    const served = fake.requests.slice(firstRequest).filter((r) => r.status === 200);
+    const served = (await fake.requests(firstRequest)).requests.filter((r) => r.status === 200);
     for (const t of unknown) {
       const turns = served.filter((r) => r.taskId === t.id).length;
       agentWorkMs.set(t.id, turns * LATENCY_MS + commandToolMs(transcriptPath(repo, view.runId, t.id)));
@@ -177,7 +235,7 @@ function measuredDurations(g: Graph, ms: readonly RunMeasure[]): { durations: Ma
 async function benchGraph(ctx: BenchContext, g: Graph): Promise<Metric[]> {
   const file = await readTaskFile(g);
   const planFor = (concurrency: number, durations: Map<string, number>): Plan => planTasks(file, { history: durations, concurrency });
-  const fake = await startFakeAnthropic({ script: g.script, latencyMs: LATENCY_MS, apiKey: 'bench-key' });
+  const fake = await startFakeApi(g);
   const caps = [1, ...CAPS];
   const byCap = new Map<number, RunMeasure[]>(caps.map((c) => [c, []]));
   try {
