@@ -302,7 +302,7 @@ function median(xs: number[]): number {
  * task with the longest remaining path (ties by id). A task with N slots (attempts,
  * voters) runs as N jobs and finishes with the last of them.
  */
-function childrenOf(tasks: readonly Task[], deps: ReadonlyMap<string, readonly string[]>): Map<string, string[]> {
+function childrenOf(tasks: readonly Pick<Task, 'id'>[], deps: ReadonlyMap<string, readonly string[]>): Map<string, string[]> {
   const ids = new Set(tasks.map((t) => t.id));
   const children = new Map<string, string[]>();
   for (const t of tasks) for (const d of deps.get(t.id) ?? []) if (ids.has(d)) children.set(d, [...(children.get(d) ?? []), t.id]);
@@ -311,7 +311,7 @@ function childrenOf(tasks: readonly Task[], deps: ReadonlyMap<string, readonly s
 
 /** Each task's longest path to the end (its own estimate included) over `tasks`, which must be acyclic. */
 export function bottomLevels(
-  tasks: readonly Task[],
+  tasks: readonly Pick<Task, 'id'>[],
   deps: ReadonlyMap<string, readonly string[]>,
   estimate: ReadonlyMap<string, number>,
 ): Map<string, number> {

@@ -76,6 +76,8 @@ export class Run extends Disposable {
     private readonly options: RunOptions,
     client: () => Anthropic,
     commands: RunCommandsConfig = {},
+    /** The scheduler's order among ready tasks (runPriority.ts); default: the plan's bottom levels. */
+    priorities?: ReadonlyMap<string, number>,
   ) {
     super();
     const view: LiveRecord = structuredClone(initial) as LiveRecord;
@@ -96,7 +98,7 @@ export class Run extends Disposable {
     });
     this.byId = new Map(view.tasks.map((t) => [t.id, t]));
     // The longest remaining path first, as the plan's list schedule (expectedMakespan) does.
-    const bottomLevel = new Map(plan.tasks.map((t) => [t.id, t.bottomLevel]));
+    const bottomLevel = priorities ?? new Map(plan.tasks.map((t) => [t.id, t.bottomLevel]));
     const taskFilePath = path.relative(workspace, view.taskFile).split(path.sep).join('/');
     const resolveModel = modelResolver(options.model);
     this.scheduler = this._register(

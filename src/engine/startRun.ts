@@ -29,7 +29,8 @@ import {
 import { prefixGlobs } from './prefixedWorkspace';
 import { Run } from './run';
 import type { RunCommandsConfig } from './commandViews';
-import { recoverInterruptedRuns, writeRunRecord } from './runJournal';
+import { listRunRecords, recoverInterruptedRuns, writeRunRecord } from './runJournal';
+import { runPriorities, taskDurationHistory } from './runPriority';
 import { RECORD_VERSION, type RunRecord } from './runRecord';
 import { listWorkspaceFiles } from './workspaceFiles';
 import type { RunOptions } from './types';
@@ -113,7 +114,9 @@ export async function startRun(options: RunOptions): Promise<Run> {
   await assertNotApplying(p.repo).catch((e: Error) => {
     throw new RunSetupError(e.message);
   });
-  await recoverInterruptedRuns(p.repo);
+  const pastRuns = await listRunRecords(p.repo);
+  await recoverInterruptedRuns(p.repo, pastRuns);
+  const priorities = runPriorities(p.plan, taskDurationHistory(pastRuns));
   await WorktreeWorkspace.cleanupLeftovers(p.repo);
 
   const runId = createRunId();
@@ -159,7 +162,7 @@ export async function startRun(options: RunOptions): Promise<Run> {
   // `model` beats both (modelResolver in taskContext.ts has the whole rule).
   const model = p.defaultModel ?? options.model;
   const runOptions: RunOptions = { ...options, ...(model !== undefined && { model }) };
-  return new Run(p.repo, p.tasks, record, p.plan, p.workspace, new ApiGate(), new ObjectReader(p.repo), runOptions, getClient, p.commands);
+  return new Run(p.repo, p.tasks, record, p.plan, p.workspace, new ApiGate(), new ObjectReader(p.repo), runOptions, getClient, p.commands, priorities);
 }
 
 /** Sum of tokens over a run's tasks. */
