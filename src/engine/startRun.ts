@@ -64,6 +64,9 @@ export async function prepareRun(options: RunOptions): Promise<PreparedRun> {
     throw new RunSetupError(e.message);
   });
   const workspace = workspaceRootOf(taskFile);
+  // Opened while the task file is read and planned; a problem of the task file is still the one reported first.
+  const opening = openRepo(workspace);
+  opening.catch(() => undefined);
   const loaded = await loadTaskFile(taskFile, path.relative(process.cwd(), taskFile) || taskFile);
   if (!loaded.taskFile) throw new RunSetupError(loaded.problems.map(formatProblem).join('\n'));
   let tasks = loaded.taskFile.tasks;
@@ -91,7 +94,7 @@ export async function prepareRun(options: RunOptions): Promise<PreparedRun> {
   if (plan.errors.length) {
     throw new RunSetupError(plan.errors.map((e) => `${path.relative(process.cwd(), taskFile) || taskFile}:${e.line ?? 1}:${e.column ?? 1}: ${e.message}`).join('\n'));
   }
-  const repo = await openRepo(workspace).catch((e: Error) => {
+  const repo = await opening.catch((e: Error) => {
     throw new RunSetupError(e.message);
   });
   const rel = path.relative(repo.root, workspace).split(path.sep).join('/');
@@ -117,10 +120,10 @@ export async function startRun(options: RunOptions): Promise<Run> {
   const pastRuns = await listRunRecords(p.repo);
   await recoverInterruptedRuns(p.repo, pastRuns);
   const priorities = runPriorities(p.plan, taskDurationHistory(pastRuns));
-  await WorktreeWorkspace.cleanupLeftovers(p.repo);
-
   const runId = createRunId();
-  const baseCommit = await snapshotWorkingTree(p.repo, runId);
+  // Independent, each a git process or two: leftover worktrees are git's worktree
+  // administration, the snapshot a temp index of the main working tree.
+  const [baseCommit] = await Promise.all([snapshotWorkingTree(p.repo, runId), WorktreeWorkspace.cleanupLeftovers(p.repo)]);
   const byPlan = new Map(p.plan.tasks.map((t) => [t.id, t]));
   const record: RunRecord = {
     version: RECORD_VERSION,
