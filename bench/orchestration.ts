@@ -140,14 +140,14 @@ function commandToolMs(file: string): number {
 }
 
 /** The fake API of a graph in a child process (bench/fakeChild.ts): its CPU is not the engine's. */
-interface FakeApi {
+export interface FakeApi {
   readonly baseURL: string;
   /** The requests it received from index `since` on, and how many it received in all. */
   requests(since: number): Promise<{ requests: ServedRequest[]; count: number }>;
   close(): Promise<void>;
 }
 
-async function startFakeApi(g: Graph): Promise<FakeApi> {
+export async function startFakeApi(g: Graph): Promise<FakeApi> {
   const child: ChildProcess = fork(path.join(__dirname, 'fakeChild.ts'), [g.name, String(LATENCY_MS)], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const next = <T>(): Promise<T> =>
     new Promise<T>((resolve, reject) => {
