@@ -6,6 +6,7 @@
 import type { Task } from '../../core';
 import { emptyUsage } from '../../core';
 import { runCommandTaskInView, type ViewCommandTaskResult } from '../../agents';
+import { SandboxSetupError } from '../../sandbox';
 import { ViewSetupFailed } from '../commandViews';
 import { commitCommandChanges, commitMessage, commitNothing } from '../resultCommits';
 import { changedPaths } from '../resultDiffs';
@@ -71,8 +72,8 @@ export async function runInCommandView(
       ...(opts.onTranscript && { onTranscript: opts.onTranscript }),
       ...(opts.onProgress && { onProgress: opts.onProgress }),
       describeError: (e) =>
-        e instanceof ViewSetupFailed
-          ? `${e.reason} ${what} did not run; the run's other tasks go on. Check that this machine allows user namespaces and overlayfs, or start the run with the worktree fallback (the run option sandbox: 'worktree').`
+        e instanceof ViewSetupFailed || e instanceof SandboxSetupError
+          ? `${e instanceof ViewSetupFailed ? e.reason : e.message} ${what} did not run; the run's other tasks go on. Check that this machine allows user namespaces and overlayfs, or start the run with the worktree fallback (the run option sandbox: 'worktree').`
           : `${what} did not run: ${e instanceof Error ? e.message : String(e)}`,
     });
     return { result };
