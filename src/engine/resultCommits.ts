@@ -10,7 +10,10 @@ import type { LeftOutWrites, TaskRunContext } from './taskContext';
 /** The task's overlay as its agent sees it: from the workspace folder. */
 export type TaskView = PrefixedWorkspace | OverlayWorkspace;
 
-export function overlayFor(baseCommit: string, ctx: TaskRunContext): { overlay: OverlayWorkspace; view: TaskView } {
+/** What of the run's context a task's overlay and its result commit need. */
+export type CommitContext = Pick<TaskRunContext, 'repo' | 'reader' | 'runId' | 'prefix' | 'workspaceRoot'>;
+
+export function overlayFor(baseCommit: string, ctx: CommitContext): { overlay: OverlayWorkspace; view: TaskView } {
   const overlay = new OverlayWorkspace(ctx.repo, ctx.reader, baseCommit);
   const view = ctx.prefix ? new PrefixedWorkspace(overlay, ctx.prefix, ctx.workspaceRoot) : overlay;
   return { overlay, view };
@@ -40,7 +43,7 @@ const MAX_OUTSIDE = 200;
 export async function commitCommandChanges(
   task: Task,
   baseCommit: string,
-  ctx: TaskRunContext,
+  ctx: CommitContext,
   command: { readonly changes: readonly ViewChange[]; readonly ignored?: IgnoredWrites; readonly outside?: readonly string[] },
   opts: { readonly message: string; readonly refName?: string },
 ): Promise<{ resultCommit: string } & LeftOutWrites> {
