@@ -14,8 +14,8 @@
 // (e.g. node_modules from `npm ci`) is what every task's view links to; folders it did not
 // produce link to the user's workspace. (Links, not read-only mounts: the fallback does
 // not isolate; the sandbox mounts them read-only.) Setup's own changes to tracked files
-// reach no task. A setup that fails fails every agent task that asks for commands, with
-// setup's exit code and output tail.
+// reach no task. A setup that fails fails every agent task that asks for commands, and
+// every command task and score command, with setup's exit code and output tail.
 // In the sandbox, setup runs in a namespaces view of the run's base (network on); what it
 // produced under a `mounts` folder is read from that view's upper folder and bound read-only
 // into every task's view; folders it did not produce are bound from the user's workspace.
