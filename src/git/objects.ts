@@ -58,7 +58,7 @@ export function parseTreeObject(content: Buffer): TreeEntry[] {
 }
 
 /** Reads one folder's entries (non-recursive); undefined when the folder does not exist. */
-export type FolderReader = (treeish: string, folder: string) => Promise<TreeEntry[] | undefined>;
+export type FolderReader = (treeish: string, folder: string) => Promise<readonly TreeEntry[] | undefined>;
 
 /** Every entry of a commit's tree, recursively (`ls-tree -r -z --full-tree`). */
 export async function listTree(repo: GitRepo, treeish: string, paths?: readonly string[]): Promise<TreeEntry[]> {
@@ -204,7 +204,7 @@ export async function treeWithUpdatesIncremental(
   const dirs = [...changes.keys()];
   // A folder that does not exist yet (or a file becoming one) starts empty.
   const listed = await Promise.all(dirs.map(async (dir) => (await readFolder(baseTreeish, dir)) ?? []));
-  const entriesOf = new Map(dirs.map((d, i) => [d, listed[i] as TreeEntry[]]));
+  const entriesOf = new Map(dirs.map((d, i) => [d, listed[i] as readonly TreeEntry[]]));
   const built = new Map<string, string | null>(); // folder → new tree sha, null when empty
   const writeTree = (await canWriteObjects(repo))
     ? (entries: TreeEntry[]) => writeLooseObject(repo, 'tree', treeContent(entries.map((e) => ({ mode: e.mode, name: e.path, sha: e.sha }))))

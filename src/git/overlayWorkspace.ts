@@ -59,21 +59,39 @@ export interface OverlayFile {
 
 type FolderListing = ReadonlyMap<string, TreeEntry>;
 
-// A base commit's folders, read through the run's ObjectReader once and shared by every
-// overlay on that reader (trees are immutable, so the cache never goes stale).
-const folderCaches = new WeakMap<ObjectReader, Map<string, Promise<FolderListing | undefined>>>();
+interface CachedFolder {
+  readonly entries: readonly TreeEntry[];
+  readonly byName: FolderListing;
+}
 
-function baseFolder(reader: ObjectReader, commit: string, folder: string): Promise<FolderListing | undefined> {
+// A base commit's folders, read through the run's ObjectReader once and shared by every
+// overlay on that reader and by its result commit (trees are immutable, so the cache never
+// goes stale).
+const folderCaches = new WeakMap<ObjectReader, Map<string, Promise<CachedFolder | undefined>>>();
+
+function cachedFolder(reader: ObjectReader, commit: string, folder: string): Promise<CachedFolder | undefined> {
   let cache = folderCaches.get(reader);
   if (!cache) folderCaches.set(reader, (cache = new Map()));
   const key = `${commit}:${folder}`;
   let p = cache.get(key);
   if (!p) {
-    p = reader.readFolder(commit, folder).then((entries) => entries && new Map(entries.map((e) => [e.path, e])));
+    p = reader.readFolder(commit, folder).then((entries) => entries && { entries, byName: new Map(entries.map((e) => [e.path, e])) });
     cache.set(key, p);
     p.catch(() => cache.delete(key));
   }
   return p;
+}
+
+async function baseFolder(reader: ObjectReader, commit: string, folder: string): Promise<FolderListing | undefined> {
+  return (await cachedFolder(reader, commit, folder))?.byName;
+}
+
+/**
+ * One folder's entries in `commit` (undefined when it is not a folder), from the listings
+ * the task's overlay already read: a result commit re-reads none of them. Do not mutate.
+ */
+export async function baseFolderEntries(reader: ObjectReader, commit: string, folder: string): Promise<readonly TreeEntry[] | undefined> {
+  return (await cachedFolder(reader, commit, folder))?.entries;
 }
 
 function splitPath(p: string): { dir: string; name: string } {

@@ -7,7 +7,7 @@ import type { ObjectReader } from './catFileBatch';
 import { writeCleanBlobs } from './cleanBlobs';
 import { disjointMergeTree } from './disjointMerge';
 import { commitTree, QUIET_WRITE_CONFIG, treeWithUpdates, updateRef, writeBlobs, type IndexUpdate } from './objects';
-import type { OverlayFile, OverlayWorkspace } from './overlayWorkspace';
+import { baseFolderEntries, type OverlayFile, type OverlayWorkspace } from './overlayWorkspace';
 import type { GitRepo } from './repo';
 import { ignoredOutputs, takeOutsideWrites, type IgnoredOutputs } from './worktreeOutputs';
 import type { WorktreeWorkspace } from './worktreeWorkspace';
@@ -31,12 +31,14 @@ export async function commitOverlay(
   // A link's blob is its target as given: never through clean filters.
   const links = entries.filter((e): e is [string, OverlayFile] => e[1]?.symlink === true);
   const reader = opts.workspace.reader;
+  // Folders through the overlay's cache: the task's tools listed most of them already.
+  const readFolder = (treeish: string, dir: string) => baseFolderEntries(reader, treeish, dir);
   // Modes of the files being overwritten (an executable stays executable unless the task
   // said otherwise), read through the run's cat-file process, folder by folder, in
   // parallel with writing the blobs.
   const folders = [...new Set(written.filter(([, f]) => f.executable === undefined).map(([p]) => p.slice(0, Math.max(0, p.lastIndexOf('/')))))];
   const [listings, shas, linkShas] = await Promise.all([
-    Promise.all(folders.map((f) => reader.readFolder(opts.baseCommit, f))),
+    Promise.all(folders.map((f) => readFolder(opts.baseCommit, f))),
     writeCleanBlobs(repo, written.map(([path, f]) => ({ path, content: f.content }))),
     writeBlobs(repo, links.map(([, f]) => f.content)),
   ]);
@@ -53,7 +55,7 @@ export async function commitOverlay(
   });
   links.forEach(([p], i) => updates.push({ path: p, mode: '120000', sha: linkShas[i] as string }));
   for (const [p, c] of entries) if (c === null) updates.push({ path: p });
-  const tree = await treeWithUpdates(repo, opts.baseCommit, updates, (treeish, dir) => reader.readFolder(treeish, dir));
+  const tree = await treeWithUpdates(repo, opts.baseCommit, updates, readFolder);
   return storeResult(repo, opts, tree);
 }
 
