@@ -9,7 +9,7 @@
 // walk, a folder turning into a file, a name that is not UTF-8 — answers undefined, and
 // the caller asks git.
 import type { ObjectReader } from './catFileBatch';
-import { canWriteObjects } from './looseObjects';
+import { canWriteObjects, writtenObject } from './looseObjects';
 import { parseTreeObject, treeWithUpdatesIncremental, type IndexUpdate, type TreeEntry } from './objects';
 import type { GitRepo } from './repo';
 
@@ -36,7 +36,27 @@ export async function disjointMergeTree(
   const [onto, changes] = mine.size <= other.size ? [theirs, mine] : [ours, other];
   if (changes.size === 0) return graph.treeOf(onto);
   const updates: IndexUpdate[] = [...changes].map(([path, e]) => ({ path, mode: e.mode, sha: e.sha }));
-  return treeWithUpdatesIncremental(repo, onto, updates, (treeish, dir) => reader.readFolder(treeish, dir));
+  return treeWithUpdatesIncremental(repo, onto, updates, (treeish, dir) => folderOf(reader, graph, treeish, dir));
+}
+
+/** An object by id: one this process wrote (most of a run's merge) without a round trip. */
+function readObject(reader: ObjectReader, sha: string): Promise<{ type: string; content: Buffer } | undefined> {
+  const o = writtenObject(sha);
+  return o ? Promise.resolve(o) : reader.read(sha);
+}
+
+/** `commit:dir`'s entries as `reader.readFolder` lists them, walked down from the commit's tree. */
+async function folderOf(reader: ObjectReader, graph: CommitGraph, commit: string, dir: string): Promise<TreeEntry[] | undefined> {
+  const root = await graph.treeOf(commit);
+  if (!root) return reader.readFolder(commit, dir);
+  let tree: string = root;
+  for (const name of dir ? dir.split('/') : []) {
+    const entries: TreeEntry[] | undefined = await readTree(reader, tree);
+    const e = entries?.find((x) => x.path === name);
+    if (e?.type !== 'tree') return undefined;
+    tree = e.sha;
+  }
+  return readTree(reader, tree);
 }
 
 interface CommitInfo {
@@ -60,7 +80,7 @@ class CommitGraph {
   commit(sha: string): Promise<CommitInfo | undefined> {
     let p = this.commits.get(sha);
     if (!p) {
-      p = this.reader.read(sha).then((o) => (o?.type === 'commit' ? parseCommit(o.content) : undefined));
+      p = readObject(this.reader, sha).then((o) => (o?.type === 'commit' ? parseCommit(o.content) : undefined));
       this.commits.set(sha, p);
     }
     return p;
@@ -155,7 +175,7 @@ async function addsAndEdits(reader: ObjectReader, from: string | undefined, to: 
 }
 
 async function readTree(reader: ObjectReader, sha: string): Promise<TreeEntry[] | undefined> {
-  const o = await reader.read(sha);
+  const o = await readObject(reader, sha);
   return o?.type === 'tree' ? parseTreeObject(o.content) : undefined;
 }
 

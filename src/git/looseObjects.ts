@@ -42,8 +42,40 @@ export function objectId(type: ObjectType, content: Uint8Array): string {
  */
 const SYNC_WRITE_LIMIT = 64 * 1024;
 
+/**
+ * The trees and commits this process wrote lately, by id: a dependent task's merge walks
+ * the commits and trees the run itself just wrote, and reads them here instead of one
+ * cat-file round trip after the other. An id names its content in every repository, so
+ * what is found here is what `git cat-file` would print. Bounded by bytes, oldest out first.
+ */
+const remembered = new Map<string, { readonly type: ObjectType; readonly content: Buffer }>();
+let rememberedBytes = 0;
+const REMEMBER_LIMIT = 8 * 1024 * 1024;
+
+function remember(sha: string, type: ObjectType, content: Uint8Array): void {
+  if (type === 'blob' || remembered.has(sha) || content.length > REMEMBER_LIMIT / 16) return;
+  remembered.set(sha, { type, content: Buffer.from(content) });
+  rememberedBytes += content.length;
+  for (const [old, o] of remembered) {
+    if (rememberedBytes <= REMEMBER_LIMIT) break;
+    remembered.delete(old);
+    rememberedBytes -= o.content.length;
+  }
+}
+
+/** A tree or commit this process wrote lately (see `remembered`), or undefined. */
+export function writtenObject(sha: string): { readonly type: ObjectType; readonly content: Buffer } | undefined {
+  return remembered.get(sha);
+}
+
 /** Writes one loose object (unless it already exists) and returns its id. */
 export async function writeLooseObject(repo: GitRepo, type: ObjectType, content: Uint8Array): Promise<string> {
+  const sha = await writeObjectFile(repo, type, content);
+  remember(sha, type, content);
+  return sha;
+}
+
+async function writeObjectFile(repo: GitRepo, type: ObjectType, content: Uint8Array): Promise<string> {
   if (content.length <= SYNC_WRITE_LIMIT) return writeLooseObjectSync(repo, type, content);
   const sha = objectId(type, content);
   const dir = path.join(repo.commonDir, 'objects', sha.slice(0, 2));

@@ -110,6 +110,18 @@ describe('git/disjoint merge of dependency results', () => {
     await expectSame(b1, c1, true);
   });
 
+  it('merges the engine’s own merge commits (walked from the objects it wrote) like git', async () => {
+    const a1 = side(base, { 'out/a1.txt': 'a1\n', 'src/lib/d.ts': 'd\n' });
+    const a2 = side(base, { 'out/a2.txt': 'a2\n' });
+    const a3 = side(base, { 'src/lib/e/f.ts': 'f\n' });
+    const m12 = (await mergeBase(repo, base, [a1, a2], reader)).commit;
+    const m23 = (await mergeBase(repo, base, [a2, a3], reader)).commit;
+    await expectSame(m12, a3, true);
+    await expectSame(m12, m23, true);
+    const m123 = (await mergeBase(repo, base, [m12, a3], reader)).commit;
+    await expectSame(side(m123, { 'src/lib/e/g.ts': 'g\n' }), side(m12, { 'docs/h.md': 'h\n' }), true);
+  });
+
   it('leaves conflicts, equal edits, deletions, renames and file/folder clashes to git', async () => {
     const conflictA = side(base, { 'src/a.ts': 'A1\n' });
     const conflictB = side(base, { 'src/a.ts': 'A2\n' });
