@@ -25,6 +25,7 @@ import type { ObjectReader } from './catFileBatch';
 import { workingTreeEncoding } from './encodingAttribute';
 import type { TreeEntry } from './objects';
 import { gitEnv, type GitRepo } from './repo';
+import { writtenFolder } from './writtenFolders';
 
 const DEFAULT_MAX_RESULTS = 1000;
 
@@ -75,7 +76,9 @@ function cachedFolder(reader: ObjectReader, commit: string, folder: string): Pro
   const key = `${commit}:${folder}`;
   let p = cache.get(key);
   if (!p) {
-    p = reader.readFolder(commit, folder).then((entries) => entries && { entries, byName: new Map(entries.map((e) => [e.path, e])) });
+    const known = writtenFolder(commit, folder);
+    const listed = known !== null ? Promise.resolve(known) : reader.readFolder(commit, folder);
+    p = listed.then((entries) => entries && { entries, byName: new Map(entries.map((e) => [e.path, e])) });
     cache.set(key, p);
     p.catch(() => cache.delete(key));
   }

@@ -2,12 +2,14 @@
 // be exactly git's: the same tree, the same conflicts; every case it cannot prove is
 // left to git. Each case is compared with `git merge-tree --write-tree` on a real repository.
 import { strict as assert } from 'node:assert';
+import { execFileSync } from 'node:child_process';
 import { chmodSync, symlinkSync } from 'node:fs';
 import * as path from 'node:path';
 import { ObjectReader } from '../../../src/git/catFileBatch';
 import { disjointMergeTree } from '../../../src/git/disjointMerge';
 import { openRepo, type GitRepo } from '../../../src/git/repo';
-import { mergeBase } from '../../../src/git/resultCommit';
+import { OverlayWorkspace } from '../../../src/git/overlayWorkspace';
+import { commitOverlay, mergeBase } from '../../../src/git/resultCommit';
 import { cleanupRepos, makeRepo, type TestRepo } from './helpers';
 
 type Change = string | null | { link: string } | { exec: string };
@@ -120,6 +122,30 @@ describe('git/disjoint merge of dependency results', () => {
     await expectSame(m12, m23, true);
     const m123 = (await mergeBase(repo, base, [m12, a3], reader)).commit;
     await expectSame(side(m123, { 'src/lib/e/g.ts': 'g\n' }), side(m12, { 'docs/h.md': 'h\n' }), true);
+  });
+
+  it('a task on a merged base the engine wrote sees its files and commits on it like git', async () => {
+    const a1 = side(base, { 'src/lib/d.ts': 'd\n', 'run.sh': { exec: '#!/bin/sh\n' } });
+    const a2 = side(base, { 'src/lib/e/f.ts': 'f\n' });
+    const m = (await mergeBase(repo, base, [a1, a2], reader)).commit;
+    const ws = new OverlayWorkspace(repo, reader, m);
+    assert.deepEqual(await ws.entry('src/lib'), { kind: 'folder' });
+    assert.deepEqual(await ws.entry('run.sh'), { kind: 'file', executable: true });
+    assert.equal(await ws.entry('src/lib/d.ts/x'), undefined);
+    assert.equal((await ws.readFile('src/lib/e/f.ts'))?.toString(), 'f\n');
+    await ws.writeFile('src/lib/e/g.ts', 'g\n');
+    await ws.writeFile('run.sh', '#!/bin/sh\necho\n');
+    await ws.deleteFile('src/lib/d.ts');
+    const c = await commitOverlay(repo, { runId: 'r1', taskId: 'on-merged', baseCommit: m, message: 'task', workspace: ws });
+    // git's answer: m's tree with the same three changes, through a scratch index
+    const env = { ...process.env, GIT_INDEX_FILE: path.join(t.dir, '.git', 'scratch-index') };
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: t.dir, env, encoding: 'utf8' });
+    git('read-tree', m);
+    const blob = (text: string) => execFileSync('git', ['hash-object', '-w', '--stdin'], { cwd: t.dir, input: text, encoding: 'utf8' }).trim();
+    git('update-index', '--add', '--cacheinfo', `100644,${blob('g\n')},src/lib/e/g.ts`);
+    git('update-index', '--cacheinfo', `100755,${blob('#!/bin/sh\necho\n')},run.sh`);
+    git('update-index', '--force-remove', 'src/lib/d.ts');
+    assert.equal(t.git('rev-parse', `${c}^{tree}`).trim(), git('write-tree').trim());
   });
 
   it('leaves conflicts, equal edits, deletions, renames and file/folder clashes to git', async () => {
