@@ -46,9 +46,19 @@ function describeError(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
+// One gated copy per client and run, not one per agent: every agent of a run shares it.
+const gated = new WeakMap<Anthropic, WeakMap<ApiGate, Anthropic>>();
+
 function withGate(client: Anthropic, gate: ApiGate): Anthropic {
-  const others = client.middleware.filter((m) => m !== gate.middleware);
-  return client.withOptions({ middleware: [...others, gate.middleware] });
+  let byGate = gated.get(client);
+  if (!byGate) gated.set(client, (byGate = new WeakMap()));
+  let copy = byGate.get(gate);
+  if (!copy) {
+    const others = client.middleware.filter((m) => m !== gate.middleware);
+    copy = client.withOptions({ middleware: [...others, gate.middleware] });
+    byGate.set(gate, copy);
+  }
+  return copy;
 }
 
 function turnOf(msg: BetaMessage): ModelTurn {
