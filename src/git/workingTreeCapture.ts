@@ -10,14 +10,14 @@
 // than the index file's own mtime. The copy must therefore carry the user's index's mtime
 // (a plain copy gets a new one, and git would trust every entry: issue 10 §0, a user's
 // edit overwritten by apply without a conflict).
-import { promises as fsp } from 'node:fs';
+import { lstatSync, promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import type { ObjectReader } from './catFileBatch';
 import { GitError } from './errors';
 import { makeTempDir } from './fsutil';
 import { commitTree, QUIET_WRITE_CONFIG, treeWithUpdates, updateIndex, withTempIndex, type IndexUpdate, type TreeEntry } from './objects';
 import type { GitRepo } from './repo';
-import { absPath, forEachLimited, lexists } from './worktreeFiles';
+import { absPath, yielder } from './worktreeFiles';
 
 export interface WorkingTreeCapture {
   readonly commit: string;
@@ -91,20 +91,21 @@ function parentOf(p: string): string {
 
 type DiskKind = 'missing' | 'file' | 'symlink' | 'folder' | 'repo' | 'other';
 
-async function diskKind(root: string, rel: string, folderCheck: boolean): Promise<DiskKind> {
-  let st: import('node:fs').Stats;
+/** What is on disk at a path (synchronous: see writeWorkingFile for why). */
+function diskKind(root: string, rel: string, folderCheck: boolean): DiskKind {
+  let st: import('node:fs').Stats | undefined;
   try {
-    st = await fsp.lstat(absPath(root, rel));
+    st = lstatSync(absPath(root, rel), { throwIfNoEntry: false });
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return 'missing';
+    if ((e as NodeJS.ErrnoException).code === 'ENOTDIR') return 'missing';
     throw e;
   }
+  if (!st) return 'missing';
   if (st.isSymbolicLink()) return 'symlink';
   if (st.isFile()) return 'file';
   if (!st.isDirectory()) return 'other';
   if (!folderCheck) return 'folder';
-  return (await lexists(absPath(root, `${rel}/.git`))) ? 'repo' : 'folder';
+  return lstatSync(absPath(root, `${rel}/.git`), { throwIfNoEntry: false }) ? 'repo' : 'folder';
 }
 
 /**
@@ -140,10 +141,12 @@ export async function captureWorkingTreePaths(
   };
   const folders = new Set<string>();
   for (const p of paths) for (let d = parentOf(p); d; d = parentOf(d)) folders.add(d);
+  const breathe = yielder();
   const folderKinds = new Map<string, DiskKind>();
-  await forEachLimited([...folders], 16, async (d) => {
-    folderKinds.set(d, await diskKind(repo.root, d, true));
-  });
+  for (const d of folders) {
+    folderKinds.set(d, diskKind(repo.root, d, true));
+    await breathe();
+  }
   const input: string[] = []; // paths update-index records from the disk
   const present: string[] = []; // those of them that exist (ignored ones come out again)
   const plainFolders: string[] = [];
@@ -160,13 +163,11 @@ export async function captureWorkingTreePaths(
     return false;
   };
   const pathKinds = new Map<string, DiskKind>();
-  await forEachLimited(
-    paths.filter((p) => !beyond(p)),
-    16,
-    async (p) => {
-      pathKinds.set(p, await diskKind(repo.root, p, false));
-    },
-  );
+  for (const p of paths) {
+    if (beyond(p)) continue;
+    pathKinds.set(p, diskKind(repo.root, p, false));
+    await breathe();
+  }
   for (const [p, kind] of pathKinds) {
     if (kind === 'folder' || kind === 'other') return full();
     input.push(p);
