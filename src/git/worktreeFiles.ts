@@ -74,8 +74,8 @@ const SYNC_WRITE_LIMIT = 256 * 1024;
 /**
  * Writes a file (or symlink for mode 120000) at `rel` with git mode `mode`.
  *
- * The file-system calls are synchronous, except the content write of a large file: each
- * takes microseconds on a file in the page cache, where a round trip through libuv's
+ * The file-system calls are synchronous, except the rename and the content write of a
+ * large file: the others take microseconds on a file in the page cache, where a round trip through libuv's
  * thread pool costs a context switch or two, milliseconds each on a loaded machine
  * (400 files took ~0.5 s that way). forEachLimited yields between files.
  */
@@ -97,7 +97,7 @@ export async function writeWorkingFile(root: string, rel: string, content: Uint8
       else fs.writeFileSync(tmp, content, { mode: perm });
       if (existing || mode === '100755') fs.chmodSync(tmp, perm); // else the umask decides, as for any new file
     }
-    fs.renameSync(tmp, file);
+    await fsp.rename(tmp, file); // (a rename costs ~0.6 ms here: on the thread pool, in parallel)
   } catch (e) {
     fs.rmSync(tmp, { force: true }); // a full disk must not leave half a temp file either
     throw e;
