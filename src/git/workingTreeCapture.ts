@@ -183,20 +183,19 @@ export async function captureWorkingTreePaths(
   try {
     tree = await (async () => {
       await copyIndexForRacyCheck(path.join(repo.gitDir, 'index'), indexFile);
-      const [, listed] = await Promise.all([
+      const nul = (b: Buffer) => b.toString('utf8').split('\0').filter(Boolean);
+      const [, matched] = await Promise.all([
         repo.exec([...QUIET_WRITE_CONFIG, 'update-index', '--add', '--remove', '--replace', '-z', '--stdin'], { env, input: z(input) }),
-        // the user's index: a tracked file is never ignored (check-ignore's own index look-up
-        // is slow, seconds for 400 paths on 100k files)
-        present.length ? repo.exec(['ls-files', '-z'], { env: { GIT_OPTIONAL_LOCKS: '0' } }) : undefined,
+        // which of the files match an ignore rule; then, of those few, which the user's index
+        // tracks (a tracked file is never ignored). check-ignore's own index look-up is slow:
+        // seconds for 400 paths on 100k files.
+        present.length ? repo.exec(['check-ignore', '--no-index', '-z', '--stdin'], { input: z(present), okExitCodes: [1] }) : undefined,
       ]);
-      const tracked = new Set(listed?.stdout.toString('utf8').split('\0'));
-      const untracked = present.filter((p) => !tracked.has(p));
-      const ignored = untracked.length
-        ? (await repo.exec(['check-ignore', '--no-index', '-z', '--stdin'], { input: z(untracked), okExitCodes: [1] })).stdout
-            .toString('utf8')
-            .split('\0')
-            .filter(Boolean)
-        : [];
+      const candidates = matched ? nul(matched.stdout) : [];
+      const tracked = new Set(
+        candidates.length ? nul((await repo.exec(['ls-files', '-z', '--', ...candidates.map((p) => `:(literal)${p}`)], { env: { GIT_OPTIONAL_LOCKS: '0' } })).stdout) : [],
+      );
+      const ignored = candidates.filter((p) => !tracked.has(p));
       if (ignored.length) await repo.exec(['update-index', '--force-remove', '-z', '--stdin'], { env, input: z(ignored) });
       return (await repo.git(['write-tree'], { env })).trim();
     })();
@@ -250,6 +249,7 @@ export async function entriesAt(reader: ObjectReader, commit: string, paths: rea
   };
   for (const p of paths) want(p);
   const out = new Map<string, TreeEntry>();
+  if (paths.length === 0) return out;
   const read = async (folder: string, treeish: string, peel: string): Promise<void> => {
     const names = wanted.get(folder) as Set<string>;
     const listing = (await reader.readFolder(treeish, peel)) ?? [];
