@@ -4,13 +4,19 @@
 //   sandbox.start8        8 command-capable views vs `git worktree add --detach` ×8, once the
 //                         shared base exists (the base's own first build is in the notes).
 //   sandbox.disk          disk per view after a command that changes one file.
+//   sandbox.commandTask   a one-line command task (`sed -i` of one file) with its result commit:
+//                         in a view (shared base already built) vs in a `git worktree add` of
+//                         the base (how command tasks ran before), side by side per round.
 //   sandbox.baseUpdate    bringing the shared base to a commit with 100 changed files vs one
 //                         `git status --porcelain`.
 import { execFileSync, spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import * as path from 'node:path';
+import { runCommandTask, runCommandTaskInView } from '../src/agents';
 import type { CommandView } from '../src/core/commandView';
-import { openRepo } from '../src/git';
+import type { Task } from '../src/core/taskSchema';
+import { commitCommandChanges } from '../src/engine/resultCommits';
+import { commitWorktree, ObjectReader, openRepo, WorktreeWorkspace, type GitRepo } from '../src/git';
 import { createSandboxView, detectSandbox, SharedBase } from '../src/sandbox';
 import { timeGitStatus } from './gitStatus';
 import { duKB } from './isolation';
@@ -54,6 +60,34 @@ function commitWithChanges(dir: string, head: string, n: number, round: number):
 
 function gitEnv(cwd: string, args: string[], env: Record<string, string>, input?: string): string {
   return execFileSync('git', args, { cwd, env: { ...process.env, ...env }, input, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+}
+
+/** One command task, as executors/command.ts runs it: a view of the base, the command, the result commit, the view removed. */
+async function commandTaskInView(repo: GitRepo, reader: ObjectReader, base: SharedBase, dir: string, task: Task, taskDir: string, head: string): Promise<number> {
+  const t = now();
+  const view = await createSandboxView({ repo, base, workspaceRel: '', workspacePath: dir, mounts: [], taskDir });
+  try {
+    const r = await runCommandTaskInView({ task, view, network: true, signal: new AbortController().signal });
+    if (r.status !== 'succeeded' || r.changes.length !== 1) throw new Error(`the command task in a view: ${r.status}, ${r.changes.length} changes: ${r.error ?? ''}`);
+    await commitCommandChanges(task, head, { repo, reader, runId: 'bench-sandbox', prefix: '', workspaceRoot: dir }, r, { message: 'bench' });
+  } finally {
+    await view.dispose();
+  }
+  return now() - t;
+}
+
+/** The same task as command tasks ran before: a worktree of the base, the command, `git add -A` and the commit, the worktree removed. */
+async function commandTaskInWorktree(repo: GitRepo, task: Task, head: string): Promise<number> {
+  const t = now();
+  const wt = await WorktreeWorkspace.create(repo, head, 'bench-sandbox', task.id);
+  try {
+    const r = await runCommandTask({ task, cwd: wt.path, signal: new AbortController().signal });
+    if (r.status !== 'succeeded') throw new Error(`the command task in a worktree: ${r.error ?? r.status}`);
+    await commitWorktree(repo, { runId: 'bench-sandbox', taskId: task.id, baseCommit: head, worktree: wt, message: 'bench' });
+  } finally {
+    await wt.dispose();
+  }
+  return now() - t;
 }
 
 export async function sandboxBench(ctx: BenchContext): Promise<BenchResult[]> {
@@ -150,6 +184,33 @@ export async function sandboxBench(ctx: BenchContext): Promise<BenchResult[]> {
       ok: diskPerViewKB <= 1024 + 4,
       notes: ['du -sk of the views’ private folders ÷ 8 (upper, work, private HOME and /tmp)'],
     });
+
+    // A one-line command task, in a view vs in a worktree, alternating per round.
+    const reader = new ObjectReader(repo);
+    const inView: number[] = [];
+    const inWorktree: number[] = [];
+    try {
+      for (let i = 0; i < ctx.runs; i++) {
+        const task: Task = { id: `sed${i}`, kind: 'command', run: `sed -i 's/^/edited /' ${fileName(i, i)}`, owns: ['**'], reads: [], dependsOn: [], line: 1, column: 1 };
+        inView.push(await commandTaskInView(repo, reader, base, dir, task, path.join(tasksRoot, `sed${i}`), head));
+        inWorktree.push(await commandTaskInWorktree(repo, task, head));
+        ctx.log(`sandbox: command task round ${i + 1}/${ctx.runs}: view ${(inView[i] as number).toFixed(0)} ms, worktree ${(inWorktree[i] as number).toFixed(0)} ms`);
+      }
+    } finally {
+      reader.close();
+    }
+    results.push(
+      compare({
+        name: 'sandbox.commandTask',
+        group: 'sandbox',
+        title: 'A one-line command task (sed -i of one file) with its result commit, shared base already built',
+        value: sample(inView),
+        baseline: sample(inWorktree),
+        baselineTitle: 'the same task in a git worktree add of the base (+ git add -A, commit, remove): how command tasks ran before',
+        ratio: 'baseline/value',
+        target: { of: 'ratio', op: '>=', limit: 50, text: '≥ 50× faster' },
+      }),
+    );
 
     // The shared base brought to a commit with 100 changed files.
     await timeGitStatus(dir); // warm-up

@@ -1,12 +1,18 @@
-// Command tasks (`run:`): `sh -c <run>` in a directory the caller provides (a worktree of the
-// task's base). stdout and stderr go to the transcript as they arrive; exit code 0 succeeds,
-// anything else fails. The command runs in its own process group (spawned detached), so a
-// timeout or a cancel ends the command *and everything it started*: SIGTERM to the group,
-// SIGKILL 2 s later if any member is left. The promise resolves only once the group is gone.
-// Members left running after the shell itself exits (e.g. `server &`) are ended the same way.
-import { spawn } from 'node:child_process';
-import type { Task } from '../core';
-import { emptyUsage, killProcessGroup, type TaskProgress, type TranscriptEntry } from '../core';
+// Command tasks (`run:`, and a competitive task's `score`): the user's command, with its
+// transcript, progress and outcome. stdout and stderr go to the transcript as they arrive;
+// exit code 0 succeeds, anything else fails. Two ways to run it, one report:
+// - runCommandTaskInView: `bash -c <run>` in a CommandView (core/commandView.ts), as agents'
+//   commands run: the sandbox's copy-on-write view, or the worktree fallback. The engine's
+//   command tasks use this; the result carries the view's changes and ignored writes.
+// - runCommandTask: `sh -c <run>` in a directory the caller provides.
+// Either way the command runs in its own process group (or pid namespace), so a timeout or a
+// cancel ends the command *and everything it started*, and the promise resolves only once
+// they are gone; members left running after the shell exits (`server &`) are ended too.
+//
+// Transcript: an 'event' {kind: 'start', command, cwd}, the 'stdout'/'stderr' chunks, an
+// 'event' {kind: 'end', status, exitCode, error?}. Progress: one event per chunk (textDelta).
+import type { CommandRunResult, CommandView, IgnoredWrites, Task, ViewChange } from '../core';
+import { emptyUsage, NO_TIMEOUT, runInGroup, type TaskProgress, type TranscriptEntry } from '../core';
 
 export { killProcessGroup, processGroupAlive } from '../core';
 
@@ -37,9 +43,42 @@ export interface CommandTaskResult {
   durationMs: number;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+export interface ViewCommandTaskRequest extends Omit<CommandTaskRequest, 'cwd' | 'killGraceMs'> {
+  /** Where the command runs (cwd: its workspacePath). The caller disposes it. */
+  view: CommandView;
+  /** Network beyond the view's own loopback. */
+  network: boolean;
+  /** The task's error when the view throws instead of running the command (default: the error's message). */
+  describeError?: (e: unknown) => string;
+}
 
-export async function runCommandTask(req: CommandTaskRequest): Promise<CommandTaskResult> {
+export interface ViewCommandTaskResult extends CommandTaskResult {
+  /** What the command changed in the view (tracked paths, workspace-relative); none when it did not run. */
+  changes: readonly ViewChange[];
+  /** Git-ignored files it wrote. */
+  ignored?: IgnoredWrites;
+  /** Files it wrote outside the workspace that the view saw (`../` paths), never kept. */
+  outside?: readonly string[];
+}
+
+/** How a command ended, whichever way it ran. */
+interface Ending {
+  readonly exitCode: number | null;
+  readonly signal?: string;
+  readonly timedOut: boolean;
+  readonly cancelled: boolean;
+  /** It could not be started, or the place it runs in could not be set up (the message says why). */
+  readonly notStarted?: string;
+}
+
+type Chunk = (text: string, stream: 'stdout' | 'stderr') => void;
+
+/** The transcript, progress and outcome of one command task, however it runs. */
+async function reportCommand<E extends Ending>(
+  req: Omit<CommandTaskRequest, 'cwd'>,
+  cwd: string,
+  start: (timeoutMs: number, onChunk: Chunk) => Promise<E>,
+): Promise<{ result: CommandTaskResult; ending?: E }> {
   const started = Date.now();
   const { task } = req;
   const maxChars = req.maxOutputChars ?? 16_000;
@@ -72,64 +111,82 @@ export async function runCommandTask(req: CommandTaskRequest): Promise<CommandTa
     return { status, exitCode, output: tail, durationMs: Date.now() - started, ...(error ? { error } : {}) };
   };
 
-  if (!task.run) return done('failed', null, `Task "${task.id}" has no run command.`);
-  if (req.signal.aborted) return done('cancelled', null, 'Cancelled before it started.');
+  if (!task.run) return { result: done('failed', null, `Task "${task.id}" has no run command.`) };
+  if (req.signal.aborted) return { result: done('cancelled', null, 'Cancelled before it started.') };
 
-  transcript('event', { kind: 'start', command: task.run, cwd: req.cwd });
-  const child = spawn('sh', ['-c', task.run], {
-    cwd: req.cwd,
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, ...req.env },
-  });
-
-  const onData = (type: 'stdout' | 'stderr') => (chunk: Buffer) => {
-    const text = chunk.toString('utf8');
+  transcript('event', { kind: 'start', command: task.run, cwd });
+  const ending = await start(timeoutMs ?? NO_TIMEOUT, (text, stream) => {
     tail = (tail + text).slice(-maxChars);
-    transcript(type, text);
+    transcript(stream, text);
     progress(text);
-  };
-  child.stdout?.on('data', onData('stdout'));
-  child.stderr?.on('data', onData('stderr'));
-
-  let ending: 'timeout' | 'cancel' | undefined;
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; spawnError?: Error }>((resolve) => {
-    child.once('error', (err) => resolve({ code: null, signal: null, spawnError: err }));
-    child.once('exit', (code, signal) => resolve({ code, signal }));
   });
-  const streamsClosed = new Promise<void>((resolve) => child.once('close', () => resolve()));
-
-  const pgid = child.pid;
-  let killing: Promise<void> | undefined;
-  const endGroup = (why: 'timeout' | 'cancel') => {
-    ending ??= why;
-    if (pgid !== undefined) killing ??= killProcessGroup(pgid, req.killGraceMs ?? 2000);
-  };
-  const onAbort = () => endGroup('cancel');
-  req.signal.addEventListener('abort', onAbort, { once: true });
-  const timer = timeoutMs !== undefined ? setTimeout(() => endGroup('timeout'), timeoutMs) : undefined;
-
-  try {
-    const exit = await exited;
-    if (exit.spawnError) return done('failed', null, `Could not start the command: ${exit.spawnError.message}`);
-    // The shell is gone; end whatever it left behind in its group, and wait until it is gone.
-    if (pgid !== undefined) killing ??= killProcessGroup(pgid, req.killGraceMs ?? 2000);
-    await killing;
-    // Output still buffered in the pipes arrives before 'close'; don't wait on an escaped holder.
-    await Promise.race([streamsClosed, sleep(500)]);
-    child.stdout?.destroy();
-    child.stderr?.destroy();
-
-    if (ending === 'cancel') return done('cancelled', exit.code, 'Cancelled; the command and its child processes were ended.');
-    if (ending === 'timeout') {
-      return done('failed', exit.code, `Timed out after ${Math.round((timeoutMs ?? 0) / 100) / 10} s; the command and its child processes were ended.`);
+  const outcome = (): CommandTaskResult => {
+    if (ending.notStarted !== undefined) return done('failed', null, ending.notStarted);
+    if (ending.cancelled) return done('cancelled', ending.exitCode, 'Cancelled; the command and its child processes were ended.');
+    if (ending.timedOut) {
+      return done('failed', ending.exitCode, `Timed out after ${Math.round((timeoutMs ?? 0) / 100) / 10} s; the command and its child processes were ended.`);
     }
-    if (exit.code === 0) return done('succeeded', 0);
-    if (exit.code === null) return done('failed', null, `The command was ended by ${exit.signal ?? 'a signal'}.`);
+    if (ending.exitCode === 0) return done('succeeded', 0);
+    if (ending.exitCode === null) return done('failed', null, `The command was ended by ${ending.signal ?? 'a signal'}.`);
     const lastLines = tail.trimEnd().split('\n').slice(-5).join('\n');
-    return done('failed', exit.code, `Exit code ${exit.code}${lastLines ? `:\n${lastLines}` : ''}`);
-  } finally {
-    if (timer) clearTimeout(timer);
-    req.signal.removeEventListener('abort', onAbort);
-  }
+    return done('failed', ending.exitCode, `Exit code ${ending.exitCode}${lastLines ? `:\n${lastLines}` : ''}`);
+  };
+  return { result: outcome(), ending };
+}
+
+/** Runs the task's command with `sh -c` in `req.cwd`. */
+export async function runCommandTask(req: CommandTaskRequest): Promise<CommandTaskResult> {
+  const { result } = await reportCommand(req, req.cwd, async (timeoutMs, onChunk) => {
+    const r = await runInGroup({
+      argv: ['sh', '-c', req.task.run as string],
+      cwd: req.cwd,
+      env: { ...process.env, ...req.env },
+      timeoutMs,
+      signal: req.signal,
+      // The report keeps its own tail (in characters) from the chunks.
+      maxOutputBytes: 1024,
+      onOutput: onChunk,
+      ...(req.killGraceMs !== undefined && { killGraceMs: req.killGraceMs }),
+    });
+    return r.spawnError !== undefined ? { ...r, notStarted: `Could not start the command: ${r.spawnError}` } : r;
+  });
+  return result;
+}
+
+/** What of the user's environment a command task keeps in a view: all of it (the user wrote the command) but what the view sets itself. */
+function userEnvironment(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !VIEW_OWN_ENV.has(k)) env[k] = v;
+  return env;
+}
+// HOME and TMPDIR are the view's private ones; the rest describe the engine's own shell.
+const VIEW_OWN_ENV = new Set(['HOME', 'TMPDIR', 'PWD', 'OLDPWD', 'SHLVL', '_']);
+
+/** Runs the task's command in a command view. A view that cannot be set up fails the task with the view's reason. */
+export async function runCommandTaskInView(req: ViewCommandTaskRequest): Promise<ViewCommandTaskResult> {
+  const { result, ending } = await reportCommand(req, req.view.workspacePath, async (timeoutMs, onChunk) => {
+    try {
+      return await req.view.run(req.task.run as string, {
+        timeoutMs,
+        network: req.network,
+        signal: req.signal,
+        maxOutputBytes: 64_000,
+        env: { ...userEnvironment(), ...req.env },
+        onOutput: onChunk,
+      });
+    } catch (e) {
+      const notRun: Ending & CommandRunResult = {
+        exitCode: null,
+        timedOut: false,
+        cancelled: false,
+        wallMs: 0,
+        output: '',
+        outputBytes: 0,
+        changes: [],
+        notStarted: req.describeError?.(e) ?? (e instanceof Error ? e.message : String(e)),
+      };
+      return notRun;
+    }
+  });
+  return { ...result, changes: ending?.changes ?? [], ...(ending?.ignored && { ignored: ending.ignored }), ...(ending?.outside && { outside: ending.outside }) };
 }

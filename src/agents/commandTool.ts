@@ -153,7 +153,7 @@ export function createRunCommandTool(opts: RunCommandToolOptions): BetaRunnableT
   const fallbackNote =
     view.mode === 'worktree' ?
       ` Note: the sandbox is not available here (${view.fallbackReason ?? 'unknown reason'}), so commands run in a separate git checkout of your task's base, as the user, ` +
-      'with network access and without isolation from the rest of the machine: run only the project\'s own checks and touch nothing outside the workspace.'
+      'with the machine\'s network (even where your task has no network access: that cannot be enforced here) and without isolation from the rest of the machine: run only the project\'s own checks and touch nothing outside the workspace.'
     : opts.network ? ' Commands may use the network.'
     : ' Commands run in a sandbox without network access (their own loopback works: a test server can listen on any port).';
 

@@ -16,10 +16,13 @@ export { anthropicProvider } from './anthropicProvider';
 export { runTurnLoop, type ChatModel, type ChatMessage, type ChatPart, type ChatReply, type ChatToolSpec, type ChatTurnRequest, type TurnLoopOptions } from './turnLoop';
 export {
   runCommandTask,
+  runCommandTaskInView,
   killProcessGroup,
   processGroupAlive,
   type CommandTaskRequest,
   type CommandTaskResult,
+  type ViewCommandTaskRequest,
+  type ViewCommandTaskResult,
 } from './commandRunner';
 export { createAnthropicClient, type AnthropicClientOptions } from './client';
 export { ApiGate, ApiGateError, AUTH_MESSAGE, retryAfterMs, type ApiGateOptions, type ApiGateState, type ApiGateErrorKind } from './apiGate';

@@ -15,7 +15,10 @@ export type ViewChange =
   | { readonly path: string; readonly kind: 'delete' };
 
 export interface CommandRunOptions {
-  /** The command's whole process tree ends after this long (the tool result says so). */
+  /**
+   * The command's whole process tree ends after this long (the tool result says so).
+   * NO_TIMEOUT (or anything a timer cannot hold, over ~24 days) means none: a command task without `timeoutSeconds`.
+   */
   readonly timeoutMs: number;
   /** Cancel: the whole process tree ends; the promise resolves (never rejects) soon after. */
   readonly signal?: AbortSignal;
@@ -25,8 +28,8 @@ export interface CommandRunOptions {
   readonly maxOutputBytes: number;
   /** Extra environment (merged over the sandbox's own: private HOME and TMPDIR, the user's PATH). */
   readonly env?: Readonly<Record<string, string>>;
-  /** Live output chunks, for the UI. */
-  readonly onOutput?: (chunk: string) => void;
+  /** Live output chunks, for the UI, and which stream each came from (a command task's transcript keeps them apart). */
+  readonly onOutput?: (chunk: string, stream: 'stdout' | 'stderr') => void;
 }
 
 export interface CommandRunResult {
@@ -42,6 +45,28 @@ export interface CommandRunResult {
   readonly outputBytes: number;
   /** Tracked (not git-ignored) paths the command changed, in path order. Ignored paths stay in the view only. */
   readonly changes: readonly ViewChange[];
+  /**
+   * Files the command wrote outside the workspace folder that the view can see but never keeps,
+   * as `../`-relative paths (the sandbox: beside the workspace in its private /tmp or HOME).
+   * The worktree fallback reports such writes in `changes` instead.
+   */
+  readonly outside?: readonly string[];
+  /** Git-ignored files the command wrote (new or changed): how many, and the first few, workspace-relative. */
+  readonly ignored?: IgnoredWrites;
+}
+
+export interface IgnoredWrites {
+  readonly count: number;
+  /** The first few in path order. */
+  readonly sample: readonly string[];
+}
+
+/** No timeout (a command task without `timeoutSeconds`). */
+export const NO_TIMEOUT = Number.POSITIVE_INFINITY;
+
+/** Timers hold at most 2^31-1 ms; a longer timeout is none (Node would otherwise fire it after 1 ms). */
+export function timerDelay(timeoutMs: number): number | undefined {
+  return timeoutMs >= 0 && timeoutMs < 2 ** 31 ? timeoutMs : undefined;
 }
 
 export interface CommandView {

@@ -5,7 +5,7 @@
 // (git/worktreeCommandView.ts, the sandbox), which run `runInGroup`.
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import type { CommandRunResult } from './commandView';
+import { timerDelay, type CommandRunResult } from './commandView';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -68,7 +68,7 @@ export interface GroupRunOptions {
   readonly signal?: AbortSignal;
   /** Bytes of combined output kept (the tail). */
   readonly maxOutputBytes: number;
-  readonly onOutput?: (chunk: string) => void;
+  readonly onOutput?: (chunk: string, stream: 'stdout' | 'stderr') => void;
   /** Grace between SIGTERM and SIGKILL (default 2000 ms). */
   readonly killGraceMs?: number;
 }
@@ -92,7 +92,7 @@ export async function runInGroup(opts: GroupRunOptions): Promise<GroupRunResult>
   if (opts.signal?.aborted) return { ...base, exitCode: null, cancelled: true };
   const [program, ...args] = opts.argv;
   const child = spawn(program as string, args, { cwd: opts.cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: opts.env });
-  const onData = (chunk: Buffer) => {
+  const onData = (stream: 'stdout' | 'stderr') => (chunk: Buffer) => {
     total += chunk.length;
     chunks.push(chunk);
     kept += chunk.length;
@@ -104,13 +104,13 @@ export async function runInGroup(opts: GroupRunOptions): Promise<GroupRunResult>
       kept = tail.length;
     }
     try {
-      opts.onOutput?.(chunk.toString('utf8'));
+      opts.onOutput?.(chunk.toString('utf8'), stream);
     } catch {
       /* a listener never stops the command */
     }
   };
-  child.stdout?.on('data', onData);
-  child.stderr?.on('data', onData);
+  child.stdout?.on('data', onData('stdout'));
+  child.stderr?.on('data', onData('stderr'));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; spawnError?: Error }>((resolve) => {
     child.once('error', (err) => resolve({ code: null, signal: null, spawnError: err }));
     child.once('exit', (code, signal) => resolve({ code, signal }));
@@ -125,7 +125,8 @@ export async function runInGroup(opts: GroupRunOptions): Promise<GroupRunResult>
   };
   const onAbort = () => endGroup('cancel');
   opts.signal?.addEventListener('abort', onAbort, { once: true });
-  const timer = setTimeout(() => endGroup('timeout'), opts.timeoutMs);
+  const delay = timerDelay(opts.timeoutMs);
+  const timer = delay === undefined ? undefined : setTimeout(() => endGroup('timeout'), delay);
   try {
     const exit = await exited;
     if (pgid !== undefined) killing ??= killProcessGroup(pgid, opts.killGraceMs ?? 2000);

@@ -1,10 +1,12 @@
-// Where a run's agents run their commands (run_command): one CommandView per agent task
-// with `commands: true`, all of one kind for the whole run, chosen once at the first one:
+// Where a run's commands run: agents' run_command (one CommandView per agent task with
+// `commands: true`), command tasks (`run:`) and competitive `score` commands (a view each,
+// executors/command.ts). All views of a run are of one kind, chosen once at the first one:
 // - 'namespaces' (the sandbox layer's copy-on-write view) when RunOptions.sandbox is 'auto'
 //   (the default), a SandboxFactory is given and it detects that namespaces work;
 // - 'worktree' (git/worktreeCommandView.ts) otherwise, and always when forced by
 //   `sandbox: 'worktree'`. The run log says so once, with the reason; so do the tool's
-//   description (commandTool.ts) and the run view's `commandSandbox`.
+//   description (commandTool.ts) and the run view's `commandSandbox`. The fallback does not
+//   isolate: commands have the machine's network, so a task's `network: false` is not enforced.
 //
 // The task file's top-level `setup` runs once per run, before the first view is handed
 // out, in a view of the run's base. In the fallback that is a worktree of its own
@@ -12,8 +14,8 @@
 // (e.g. node_modules from `npm ci`) is what every task's view links to; folders it did not
 // produce link to the user's workspace. (Links, not read-only mounts: the fallback does
 // not isolate; the sandbox mounts them read-only.) Setup's own changes to tracked files
-// reach no task. A setup that fails fails every agent task that asks for commands, with
-// setup's exit code and output tail.
+// reach no task. A setup that fails fails every agent task that asks for commands, and
+// every command task and score command, with setup's exit code and output tail.
 // In the sandbox, setup runs in a namespaces view of the run's base (network on); what it
 // produced under a `mounts` folder is read from that view's upper folder and bound read-only
 // into every task's view; folders it did not produce are bound from the user's workspace.
@@ -97,6 +99,13 @@ export function reportingSetupErrors(view: CommandView, onSetupError: (message: 
   return new SetupErrorReporting(view, onSetupError);
 }
 
+/** A view's sandbox could not be set up for a command; `reason` says what and where, the message what an agent can do. */
+export class ViewSetupFailed extends Error {
+  constructor(readonly reason: string) {
+    super(`${reason} The command did not run; go on with the file tools, or report that the project's checks could not be run.`);
+  }
+}
+
 class SetupErrorReporting implements CommandView {
   readonly mode: CommandView['mode'];
   readonly workspacePath: string;
@@ -119,7 +128,7 @@ class SetupErrorReporting implements CommandView {
     } catch (e) {
       if (!(e instanceof SandboxSetupError)) throw e;
       this.onSetupError(e.message);
-      throw new Error(`${e.message} The command did not run; go on with the file tools, or report that the project's checks could not be run.`);
+      throw new ViewSetupFailed(e.message);
     }
   }
   dispose(): Promise<void> {
@@ -192,10 +201,14 @@ export class RunCommandViews implements TaskCommandViews {
         mode = d.available ? { mode: 'namespaces' } : { mode: 'worktree', reason: d.reason ?? 'user namespaces are not available' };
       }
       if (mode.mode === 'worktree') {
-        opts.log('warn', `the sandbox is not available (${mode.reason}): agents' commands run in per-task git worktrees, without isolation from the rest of the machine`);
+        opts.log(
+          'warn',
+          `the sandbox is not available (${mode.reason}): commands (agents' run_command, command tasks, score commands) run in per-task git worktrees, ` +
+            "without isolation from the rest of the machine and with its network (a task's network: false is not enforced)",
+        );
         opts.onMode?.({ mode: 'worktree', reason: mode.reason });
       } else {
-        opts.log('info', "agents' commands run in the namespaces sandbox");
+        opts.log('info', 'commands (agents\' run_command, command tasks, score commands) run in the namespaces sandbox');
         opts.onMode?.({ mode: 'namespaces' });
       }
       return mode;

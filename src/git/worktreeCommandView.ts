@@ -16,9 +16,14 @@
 //
 // Mounts (node_modules and the like, not in git) are symbolic links to their source folder,
 // excluded from the trees, so a command sees them and they never count as a change.
+//
+// Network: a task's `network: false` cannot be enforced here; commands have the user's network.
+//
+// Git-ignored files a command wrote (run()'s `ignored`): the ignored files in the workspace
+// folder whose size or modification time differ from before the command.
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import type { CommandRunOptions, CommandRunResult, CommandView, ViewChange } from '../core';
+import type { CommandRunOptions, CommandRunResult, CommandView, IgnoredWrites, ViewChange } from '../core';
 import { runInGroup } from '../core';
 import { QUIET_WRITE_CONFIG } from './objects';
 import type { GitRepo } from './repo';
@@ -59,6 +64,8 @@ class WorktreeCommandView implements CommandView {
   /** The tree before the last command: what revert() puts paths back to. */
   private beforeLastRun: string | undefined;
   private readonly tmpDir: string;
+  /** Ignored files in the workspace folder → size and mtime, as after the last command. */
+  private ignoredState = new Map<string, string>();
 
   constructor(private readonly opts: WorktreeCommandViewOptions) {
     this.fallbackReason = opts.fallbackReason;
@@ -80,6 +87,7 @@ class WorktreeCommandView implements CommandView {
       }
       await fsp.mkdir(this.tmpDir, { recursive: true });
       this.tree = await this.stage(wt);
+      this.ignoredState = await this.listIgnored();
       return wt;
     })();
     return this.worktree;
@@ -90,6 +98,27 @@ class WorktreeCommandView implements CommandView {
     const excludes = (this.opts.mounts ?? []).map((m) => `:(top,exclude,literal)${this.opts.prefix}${m.path}`);
     await this.opts.repo.exec([...QUIET_WRITE_CONFIG, 'add', '-A', '--', ':(top)', ...excludes], { cwd: wt.path });
     return (await this.opts.repo.git(['write-tree'], { cwd: wt.path })).trim();
+  }
+
+  /** The ignored files below the workspace folder (`ls-files` lists them relative to it) with their size and mtime. */
+  private async listIgnored(): Promise<Map<string, string>> {
+    const out = (await this.opts.repo.exec(['ls-files', '-z', '--others', '--ignored', '--exclude-standard'], { cwd: this.workspacePath })).stdout.toString('utf8');
+    const state = new Map<string, string>();
+    for (const p of out.split('\0')) {
+      if (!p) continue;
+      const st = await fsp.lstat(path.join(this.workspacePath, p)).catch(() => undefined);
+      if (st) state.set(p, `${st.size}:${st.mtimeMs}`);
+    }
+    return state;
+  }
+
+  private async ignoredWrites(): Promise<IgnoredWrites | undefined> {
+    const before = this.ignoredState;
+    this.ignoredState = await this.listIgnored();
+    const written = [...this.ignoredState].filter(([p, sig]) => before.get(p) !== sig).map(([p]) => p);
+    if (!written.length) return undefined;
+    written.sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+    return { count: written.length, sample: written.slice(0, 5) };
   }
 
   async sync(changes: readonly ViewChange[]): Promise<void> {
@@ -122,6 +151,7 @@ class WorktreeCommandView implements CommandView {
     this.beforeLastRun = before;
     this.tree = after;
     const changes = [...(await this.readChanges(wt, await this.treeChanges(before, after))), ...(await this.besideRepository(wt))];
+    const ignored = await this.ignoredWrites();
     const output = r.spawnError ? `Could not start bash: ${r.spawnError}` : r.output;
     return {
       exitCode: r.exitCode,
@@ -132,6 +162,7 @@ class WorktreeCommandView implements CommandView {
       output,
       outputBytes: r.spawnError ? output.length : r.outputBytes,
       changes,
+      ...(ignored && { ignored }),
     };
   }
 

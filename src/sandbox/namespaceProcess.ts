@@ -10,6 +10,7 @@
 import { spawn } from 'node:child_process';
 import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
+import { timerDelay } from '../core';
 
 export interface NamespaceRun {
   readonly exitCode: number | null;
@@ -29,7 +30,7 @@ export interface NamespaceRunOptions {
   readonly timeoutMs: number;
   readonly signal?: AbortSignal;
   readonly maxOutputBytes: number;
-  readonly onOutput?: (chunk: string) => void;
+  readonly onOutput?: (chunk: string, stream: 'stdout' | 'stderr') => void;
 }
 
 let perl: string | undefined;
@@ -100,7 +101,7 @@ export function runInNamespaces(opts: NamespaceRunOptions): Promise<NamespaceRun
       out.push(b);
       if (isErr) stderrTail = (stderrTail + b.toString('utf8')).slice(-2000);
       try {
-        opts.onOutput?.(b.toString('utf8'));
+        opts.onOutput?.(b.toString('utf8'), isErr ? 'stderr' : 'stdout');
       } catch {
         /* the UI's problem */
       }
@@ -130,7 +131,8 @@ export function runInNamespaces(opts: NamespaceRunOptions): Promise<NamespaceRun
     const onAbort = () => end('cancel');
     if (opts.signal?.aborted) queueMicrotask(onAbort);
     opts.signal?.addEventListener('abort', onAbort, { once: true });
-    const timer = setTimeout(() => end('timeout'), opts.timeoutMs);
+    const delay = timerDelay(opts.timeoutMs);
+    const timer = delay === undefined ? undefined : setTimeout(() => end('timeout'), delay);
 
     let spawnError: Error | undefined;
     child.once('error', (e) => {

@@ -11,11 +11,16 @@
 // State kept per view: `known`, the view's content that differs from the base as far as the
 // task is concerned (synced writes, kept command changes); revert(paths) puts a path back to
 // what `known` said before the last command.
+//
+// Writes outside the workspace fail (the rest of the file system is read-only), except where the
+// repository lies under /tmp or the home folder, which the command sees as private folders:
+// files that land there beside the workspace are reported in `outside` (besideWrites.ts), never kept.
 import { lstatSync, mkdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { CommandRunOptions, CommandRunResult, CommandView, ViewChange } from '../core';
 import type { GitRepo } from '../git';
+import { besideWrites } from './besideWrites';
 import { planMounts } from './mountPlan';
 import { removeTree } from './removeTree';
 import { namespaceInitArgs, SETUP_FAILED, SETUP_MARKER } from './namespaceInit';
@@ -57,6 +62,9 @@ export class SandboxSetupError extends Error {}
 // (API keys and tokens stay out; a task passes what it needs through `env`).
 const KEPT_ENV = /^(PATH|LANG|LANGUAGE|LC_[A-Z]+|TZ|USER|LOGNAME|SHELL|TERM|COLORTERM|NODE_OPTIONS|NODE_PATH|JAVA_HOME|GOPATH|GOROOT|CARGO_HOME|RUSTUP_HOME|PYENV_ROOT|NVM_DIR|VOLTA_HOME)$/;
 
+/** Ignored files named in a command's result (all are counted). */
+const IGNORED_SAMPLE = 5;
+
 /** A folder, or a link to one (node_modules often is). */
 function isFolder(p: string): boolean {
   try {
@@ -75,6 +83,8 @@ class SandboxView implements CommandView {
   private knownBeforeRun = new Map<string, ViewChange>();
   private snapshot: UpperSnapshot | undefined;
   private disposed = false;
+  /** Writes beside the workspace reported already (they stay in the private folders until the view goes). */
+  private readonly reportedBeside = new Set<string>();
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly opts: SandboxViewOptions) {
@@ -184,11 +194,15 @@ class SandboxView implements CommandView {
         throw new SandboxSetupError(`The command sandbox for ${this.workspacePath} could not be set up (${setupLine.slice(SETUP_MARKER.length).trim()}).`);
       }
       const after = await snapshotUpper(this.upper, before);
-      const changes = await changesBetween(
+      const { changes, ignored } = await changesBetween(
         { repo: this.opts.repo, base: this.opts.base, workspaceRel: this.opts.workspaceRel, upper: this.upper },
         before,
         after,
       );
+      const outside = besideWrites({ writable: plan.writable, repoRoot: path.resolve(this.opts.repo.root), workspacePath: this.workspacePath, home: plan.writable[1]?.dst ?? '' }).filter(
+        (p) => !this.reportedBeside.has(p),
+      );
+      for (const p of outside) this.reportedBeside.add(p);
       this.snapshot = after;
       this.knownBeforeRun = new Map(this.known);
       for (const c of changes) this.known.set(c.path, c);
@@ -201,6 +215,8 @@ class SandboxView implements CommandView {
         output: r.output.toString('utf8'),
         outputBytes: r.outputBytes,
         changes,
+        ...(outside.length > 0 && { outside }),
+        ...(ignored.length > 0 && { ignored: { count: ignored.length, sample: ignored.slice(0, IGNORED_SAMPLE) } }),
       };
     });
   }

@@ -87,7 +87,13 @@ export async function ignoredPaths(repo: GitRepo, repoPaths: readonly string[]):
   return new Set(r.stdout.toString('utf8').split('\0').filter(Boolean));
 }
 
-export async function changesBetween(ctx: ChangeContext, before: UpperSnapshot, after: UpperSnapshot): Promise<ViewChange[]> {
+/** What a command changed: the tracked changes, and the git-ignored files it wrote (workspace-relative, path order). */
+export interface CommandChanges {
+  readonly changes: ViewChange[];
+  readonly ignored: string[];
+}
+
+export async function changesBetween(ctx: ChangeContext, before: UpperSnapshot, after: UpperSnapshot): Promise<CommandChanges> {
   const candidates = new Set<string>();
   for (const key of new Set([...before.keys(), ...after.keys()])) {
     const b = before.get(key);
@@ -122,7 +128,12 @@ export async function changesBetween(ctx: ChangeContext, before: UpperSnapshot, 
 
   const untracked = changes.filter((c) => ctx.base.entry(repoPath(ctx, c.path)) === undefined).map((c) => repoPath(ctx, c.path));
   const ignored = await ignoredPaths(ctx.repo, untracked);
-  return changes
-    .filter((c) => !ignored.has(repoPath(ctx, c.path)))
-    .sort((x, y) => Buffer.compare(Buffer.from(x.path), Buffer.from(y.path)));
+  const byPath = (x: ViewChange, y: ViewChange) => Buffer.compare(Buffer.from(x.path), Buffer.from(y.path));
+  return {
+    changes: changes.filter((c) => !ignored.has(repoPath(ctx, c.path))).sort(byPath),
+    ignored: changes
+      .filter((c) => c.kind !== 'delete' && ignored.has(repoPath(ctx, c.path)))
+      .sort(byPath)
+      .map((c) => c.path),
+  };
 }

@@ -1,12 +1,13 @@
 // `strategy: {type: competitive, attempts: N, models?, score?, judge?}`: N independent
 // attempts at the same task, run in parallel inside the one scheduler task that holds N
-// slots, each in its own overlay (or worktree, for commands), each a result commit at
+// slots, each in its own overlay (or command view, for commands), each a result commit at
 // refs/parallel-agents/<run>/extra/<task>/attempts/<i>. Each finished attempt is scored;
 // the best becomes the task's result (its commit also at .../tasks/<task>), the others
 // stay reviewable with their scores (and `chooseAttempt` can pick another one).
 //
 // Scoring:
-// - `score: <command>` runs in a worktree of the attempt's result; exit 0 is required (else
+// - `score: <command>` runs in a command view of the attempt's result (network as for command
+//   tasks; what it changes there is dropped with the view); exit 0 is required (else
 //   the attempt is disqualified); the last number it prints is the score, higher is
 //   better. Exit 0 with no number: qualified, "scored by exit code alone" (ranked after
 //   attempts with a number).
@@ -15,22 +16,21 @@
 //   it only breaks a tie at the top. A judge that answers without the tool is asked once
 //   more; then the task fails, saying so (the attempts stay reviewable).
 // - remaining ties go to the smaller diff.
-import * as path from 'node:path';
 import type { AttemptRecord, CompetitiveOutcome, Task } from '../../core';
 import { emptyUsage, type TaskOutput } from '../../core';
 import {
   createRankAttemptsTool,
   runAgentTask,
-  runCommandTask,
   type RankedAttempt,
 } from '../../agents';
-import { commitOverlay, taskRef, WorktreeWorkspace, updateRef } from '../../git';
+import { commitOverlay, taskRef, updateRef } from '../../git';
 import type { LeftOutWrites, StrategyExecutor, TaskRunContext, TaskRunResult } from '../taskContext';
 import { parseScore, pickWinner, topByCommand } from './scoring';
 import { agentRequest, READ_ONLY_TOOLS } from '../agentRequest';
 import { ProgressFanIn, taggedTranscript } from '../fanIn';
 import { runInstances } from '../instances';
-import { commitCommand, commitMessage, commitNothing, overlayFor } from '../resultCommits';
+import { commitCommandChanges, commitMessage, commitNothing, overlayFor } from '../resultCommits';
+import { runInCommandView } from '../executors/command';
 import { changedPaths, diffLines, diffText } from '../resultDiffs';
 
 type Competitive = Extract<NonNullable<Task['strategy']>, { type: 'competitive' }>;
@@ -147,15 +147,11 @@ async function runAttempt(
   let tokens = emptyUsage();
   let costUsd = 0;
   if (task.kind === 'command') {
-    const wt = await WorktreeWorkspace.create(ctx.repo, baseCommit, ctx.runId, `${task.id}-attempt-${i}`);
-    try {
-      const r = await runCommandTask({ task, cwd: path.join(wt.path, ctx.prefix), signal: ctx.signal, onTranscript: transcript, onProgress: fan.part(part) });
-      ({ status, output } = r);
-      error = r.error;
-      ({ resultCommit, ...leftOut } = await commitCommand(ctx, { runId: ctx.runId, taskId: task.id, baseCommit, worktree: wt, refName, message: commitMessage(task, `attempt ${i}, ${status}`, output) }));
-    } finally {
-      await wt.dispose();
-    }
+    const run = await runInCommandView(task, baseCommit, ctx, { viewId: `${task.id}-attempt-${i}`, onTranscript: transcript, onProgress: fan.part(part) });
+    const r = 'result' in run ? run.result : { status: 'failed' as const, output: '', error: run.notRun, changes: [] };
+    ({ status, output } = r);
+    error = r.error;
+    ({ resultCommit, ...leftOut } = await commitCommandChanges(task, baseCommit, ctx, r, { refName, message: commitMessage(task, `attempt ${i}, ${status}`, output) }));
   } else {
     model = ctx.resolveModel(task, attemptModel(s, i));
     const { overlay, view } = overlayFor(baseCommit, ctx);
@@ -206,35 +202,34 @@ async function runAttempt(
 }
 
 async function scoreAttempt(task: Task, command: string, a: AttemptRecord, ctx: TaskRunContext): Promise<void> {
-  const wt = await WorktreeWorkspace.create(ctx.repo, a.resultCommit as string, ctx.runId, `${task.id}-score-${a.attempt}`);
-  try {
-    const r = await runCommandTask({
-      task: { ...task, kind: 'command', run: command },
-      cwd: path.join(wt.path, ctx.prefix),
-      signal: ctx.signal,
-      onTranscript: taggedTranscript(ctx.onTranscript, { attempt: a.attempt, score: true }),
-    });
-    if (r.status === 'cancelled') {
-      a.scoreNote = 'the score command was cancelled';
-      return;
-    }
-    if (r.exitCode !== 0) {
-      const tail = r.output.trim().split('\n').slice(-3).join(' | ');
-      a.scoreNote = `disqualified: the score command ${r.exitCode === null ? 'was ended by a signal' : `exited with ${r.exitCode}`}${tail ? ` (${tail})` : ''}`;
-      return;
-    }
-    a.qualified = true;
-    const n = parseScore(r.output);
-    if (n === undefined) {
-      a.scoreSource = 'exit-code';
-      a.scoreNote = 'the score command exited 0 but printed no number: scored by exit code alone';
-    } else {
-      a.score = n;
-      a.scoreSource = 'command';
-      a.scoreNote = `the score command printed ${n}`;
-    }
-  } finally {
-    await wt.dispose();
+  const run = await runInCommandView(task, a.resultCommit as string, ctx, {
+    viewId: `${task.id}-score-${a.attempt}`,
+    command,
+    onTranscript: taggedTranscript(ctx.onTranscript, { attempt: a.attempt, score: true }),
+  });
+  if ('notRun' in run) {
+    a.scoreNote = `not scored: ${run.notRun}`;
+    return;
+  }
+  const r = run.result;
+  if (r.status === 'cancelled') {
+    a.scoreNote = 'the score command was cancelled';
+    return;
+  }
+  if (r.exitCode !== 0) {
+    const tail = r.output.trim().split('\n').slice(-3).join(' | ');
+    a.scoreNote = `disqualified: the score command ${r.exitCode === null ? 'was ended by a signal' : `exited with ${r.exitCode}`}${tail ? ` (${tail})` : ''}`;
+    return;
+  }
+  a.qualified = true;
+  const n = parseScore(r.output);
+  if (n === undefined) {
+    a.scoreSource = 'exit-code';
+    a.scoreNote = 'the score command exited 0 but printed no number: scored by exit code alone';
+  } else {
+    a.score = n;
+    a.scoreSource = 'command';
+    a.scoreNote = `the score command printed ${n}`;
   }
 }
 

@@ -2,12 +2,13 @@
 // uncapped figure is only shown labelled so, one format (2.00×), and a cancelled run
 // claims none.
 import * as assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { main } from '../../../src/cli/main';
 import { captureIO } from '../../unit/cli/helpers';
 import { cleanupRepos, makeRepo, type TestRepo } from '../git/helpers';
+import { processesWith } from '../sandbox/helpers';
 import { writeTaskFile } from './fixture';
 
 const repoRoot = path.resolve(__dirname, '../../..');
@@ -52,16 +53,17 @@ describe('cli: speedups in plan and run', function () {
 
     it('a cancelled run\'s summary claims no speedup', async () => {
       const scratch = mkdtempSync(path.join(tmpdir(), 'pa-cli-cancel-'));
-      const mark = path.join(scratch, 'started');
+      // A sleep no other process has: the command may run in the sandbox, whose /tmp is its own.
+      const mark = `30.${process.pid}${Date.now() % 100000}`;
       try {
         writeTaskFile(t.dir, {
-          slow: { run: `touch '${mark}' && sleep 30`, owns: ['x.txt'] },
+          slow: { run: `sleep ${mark}`, owns: ['x.txt'] },
           quick: { run: 'echo q > q.txt', owns: ['q.txt'] },
         });
         const ctl = new AbortController();
         const io = captureIO(t.dir, {}, ctl.signal);
         const done = main(['run'], io);
-        while (!existsSync(mark)) await new Promise((r) => setTimeout(r, 20));
+        while (!processesWith(mark).length) await new Promise((r) => setTimeout(r, 20));
         ctl.abort('cancelled by the test');
         assert.equal(await done, 1);
         assert.match(io.out, /Run \S+: cancelled/);

@@ -67,4 +67,21 @@ describe('sandbox/processes: timeout, cancel, daemons, floods', function () {
     assert.match(r.output, /out/);
     assert.match(r.output, /err/);
   });
+
+  it('a timeout too large for a timer (none, for a command task) does not end the command at once', async () => {
+    const v = await f.view();
+    for (const timeoutMs of [Number.POSITIVE_INFINITY, 2 ** 40]) {
+      const r = await v.run('sleep 0.3; echo finished', { ...RUN, timeoutMs });
+      assert.equal(r.timedOut, false, `timeoutMs ${timeoutMs}`);
+      assert.equal(r.exitCode, 0);
+      assert.match(r.output, /finished/);
+    }
+  });
+
+  it('tells stdout from stderr in its live output', async () => {
+    const v = await f.view();
+    const seen: string[] = [];
+    await v.run('echo out; sleep 0.1; echo err >&2', { ...RUN, onOutput: (chunk, stream) => seen.push(`${stream}:${chunk}`) });
+    assert.deepEqual(seen, ['stdout:out\n', 'stderr:err\n']);
+  });
 });

@@ -88,6 +88,7 @@ describe('sandbox/view: what a command sees and what it changed', function () {
     const v = await f.view();
     const r = await v.run('mkdir -p build && echo out > build/out.js && echo log > run.log && echo t > src/t.ts', RUN);
     assert.deepEqual(summary(r.changes), ['+src/t.ts=t']);
+    assert.deepEqual(r.ignored, { count: 2, sample: ['build/out.js', 'run.log'] });
     const r2 = await v.run('cat build/out.js run.log', RUN);
     assert.equal(r2.exitCode, 0, r2.output);
     assert.match(r2.output, /out\nlog/);
