@@ -6,10 +6,13 @@
 import { strict as assert } from 'node:assert';
 import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { applyRun } from '../../../src/git/apply';
 import { ObjectReader } from '../../../src/git/catFileBatch';
 import { openRepo } from '../../../src/git/repo';
 import { captureWorkingTree, captureWorkingTreePaths, entriesAt } from '../../../src/git/workingTreeCapture';
-import { cleanupRepos, makeRepo, type TestRepo } from './helpers';
+import { undoApply } from '../../../src/git/undo';
+import { cleanupRepos, makeRepo, mapsEqual, type TestRepo } from './helpers';
+import { Scenario } from './scenario';
 
 function ancestors(paths: readonly string[]): string[] {
   const out = new Set<string>();
@@ -144,5 +147,35 @@ describe('git/snapshot of the paths an apply touches', () => {
     }
     assert.match(t.git('status', '--porcelain'), /UU c\.txt/);
     assert.deepEqual(await compare(t, ['a.txt']), { scoped: false });
+  });
+
+  it('apply on the scoped capture: a user edit is merged, files in the way are kept, undo is exact', async () => {
+    const t = makeRepo({ '.gitignore': '*.log\n', 'a.txt': 'one\ntwo\nthree\nfour\nfive\n', 'b.txt': 'b\n' });
+    const s = await Scenario.start(t);
+    try {
+      await s.task('agent', ['a.txt', 'new.txt', 'out.log', 'b.txt'], {
+        'a.txt': 'one\ntwo\nthree\nfour\nfive (agent)\n',
+        'new.txt': 'the agent\'s new file\n',
+        'out.log': 'the agent\'s log\n',
+        'b.txt': 'b (agent)\n',
+      });
+      // after the run's base: the user edits a touched file, puts files where the agent adds some
+      t.write('a.txt', 'one (user)\ntwo\nthree\nfour\nfive\n');
+      t.write('new.txt', 'the user\'s untracked file\n');
+      t.write('out.log', 'the user\'s ignored file\n');
+      const files = t.files();
+      const r = await applyRun(s.repo, { runId: s.runId, tasks: s.tasks, reader: s.reader });
+      assert.equal(t.text('a.txt'), 'one (user)\ntwo\nthree\nfour\nfive (agent)\n', 'merged, not overwritten');
+      assert.deepEqual(r.merged, ['a.txt']);
+      assert.equal(t.text('b.txt'), 'b (agent)\n');
+      assert.equal(t.text('out.log'), "the user's ignored file\n");
+      assert.deepEqual(r.skipped.map((x) => x.path), ['out.log']);
+      assert.match(t.text('new.txt'), /the user's untracked file/); // kept (as one side of a conflict)
+      assert.deepEqual(r.conflicts.map((c) => [c.path, c.tasks[0]]), [['new.txt', 'working tree']]);
+      await undoApply(s.repo, s.runId);
+      assert.deepEqual(mapsEqual(files, t.files()), []);
+    } finally {
+      s.dispose();
+    }
   });
 });
