@@ -5,6 +5,8 @@ export interface CliIO {
   readonly env: NodeJS.ProcessEnv;
   /** Whether stdout is an interactive terminal (live status lines) or a pipe (plain lines). */
   readonly isTTY: boolean;
+  /** The terminal's size now, when stdout is one (the live view fits its frames to it). */
+  terminalSize?(): { readonly rows: number; readonly columns: number };
   stdout(text: string): void;
   stderr(text: string): void;
   /** Fires on Ctrl-C. */

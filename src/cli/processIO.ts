@@ -34,6 +34,7 @@ export function processIO(): CliIO {
     cwd: process.cwd(),
     env: process.env,
     isTTY: Boolean(process.stdout.isTTY),
+    terminalSize: () => ({ rows: process.stdout.rows || 24, columns: process.stdout.columns || 80 }),
     stdout,
     stderr,
     interrupt: controller.signal,

@@ -1,7 +1,9 @@
 // The Agents view: runs → tasks → changed files and the transcript; a competitive task's
 // attempts (with their files) and a consensus task's voters. Elements are plain
 // data (snapshots from RunService); getTreeItem builds the items; contextValue drives
-// the inline actions in package.json; refreshes come coalesced from RunService.
+// the inline actions in package.json. Refreshes come coalesced from RunService and name
+// the runs that changed: VS Code then re-reads those runs' subtrees (a large run's groups
+// of done tasks stay closed), not the whole tree nor every task of every run.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Disposable, Emitter } from '../core';
@@ -26,10 +28,10 @@ import {
 } from './format';
 import { inVsCodeWords } from './applyMessages';
 import { taskCounts } from './runMessages';
-import { attemptContext, childrenOf, parentOf, runContext, taskContext, type AgentsNode } from './agentsTreeModel';
+import { attemptContext, childrenOf, OPEN_GROUPS, parentOf, runContext, taskContext, tasksByStatus, type AgentsNode } from './agentsTreeModel';
 import { Commands, TreeItemContexts } from './ids';
 import type { RunService } from './runService';
-import { currentTool, type RunSnapshot, type TaskSnapshot } from './runSnapshot';
+import { currentTool, type RunChanges, type RunSnapshot, type TaskSnapshot } from './runSnapshot';
 import { commandSandboxLine } from './commandSandboxLine';
 
 export type { AgentsNode } from './agentsTreeModel';
@@ -51,26 +53,64 @@ function icon(status: string): vscode.ThemeIcon {
   return new vscode.ThemeIcon(id, color ? new vscode.ThemeColor(color) : undefined);
 }
 
+type RunNode = { type: 'run'; run: RunSnapshot };
+
 export class AgentsTreeProvider extends Disposable implements vscode.TreeDataProvider<AgentsNode> {
-  private readonly _onDidChangeTreeData = this._register(new Emitter<AgentsNode | undefined>());
+  private readonly _onDidChangeTreeData = this._register(new Emitter<AgentsNode | AgentsNode[] | undefined>());
   readonly onDidChangeTreeData = this._onDidChangeTreeData.event;
   /** Demo mode: agent tasks say "demo model" (their replies come from a scripted server). */
   private readonly demo: boolean;
+  /**
+   * The run elements handed to VS Code, by run id: VS Code knows elements by identity, so a
+   * refresh of one run fires the very object it was given (kept up to date in place).
+   */
+  private runNodes = new Map<string, RunNode>();
 
   constructor(private readonly runs: RunService) {
     super();
     this.demo = runs.demo !== undefined;
-    this._register(runs.onDidChange(() => this._onDidChangeTreeData.fire(undefined)));
+    this._register(runs.onDidChange((c) => this.refresh(c)));
+  }
+
+  private refresh(c: RunChanges): void {
+    if (c.all) return this._onDidChangeTreeData.fire(undefined);
+    // A run VS Code was never given needs no refresh: it reads it fresh when it first asks.
+    const nodes = [...c.runs].flatMap((id) => this.runNodes.get(id) ?? []);
+    if (nodes.length) this._onDidChangeTreeData.fire(nodes);
   }
 
   getChildren(element?: AgentsNode): AgentsNode[] {
-    return childrenOf(element, () => this.runs.runs());
+    if (!element) {
+      const next = new Map<string, RunNode>();
+      for (const run of this.runs.runs()) {
+        const n = this.runNodes.get(run.runId) ?? { type: 'run', run };
+        n.run = run;
+        next.set(run.runId, n);
+      }
+      this.runNodes = next;
+      return [...next.values()];
+    }
+    return childrenOf(this.current(element), () => this.runs.runs());
   }
 
-  getTreeItem(n: AgentsNode): vscode.TreeItem {
+  /** A run element (and a group of one) as its run stands now: VS Code refreshes the elements it was given. */
+  private current(n: AgentsNode): AgentsNode {
+    if (n.type !== 'run' && n.type !== 'group') return n;
+    const run = this.runs.find(n.run.runId);
+    if (!run || run === n.run) return n;
+    if (n.type === 'group') return { ...n, run };
+    const own = this.runNodes.get(run.runId);
+    if (own) own.run = run;
+    return { type: 'run', run };
+  }
+
+  getTreeItem(element: AgentsNode): vscode.TreeItem {
+    const n = this.current(element);
     switch (n.type) {
       case 'run':
         return runItem(n.run, this.demo);
+      case 'group':
+        return groupItem(n.run, n.status);
       case 'task':
         return taskItem(n.run, n.task, this.demo);
       case 'file': {
@@ -111,11 +151,32 @@ export class AgentsTreeProvider extends Disposable implements vscode.TreeDataPro
   }
 }
 
+const GROUP_LABEL: Record<string, string> = {
+  queued: 'Queued',
+  running: 'Running',
+  succeeded: 'Succeeded',
+  failed: 'Failed',
+  cancelled: 'Cancelled',
+  skipped: 'Skipped',
+  undecided: 'Undecided',
+};
+
+function groupItem(r: RunSnapshot, status: TaskSnapshot['status']): vscode.TreeItem {
+  const count = tasksByStatus(r).get(status)?.length ?? 0;
+  const open = OPEN_GROUPS.has(status) ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed;
+  const item = new vscode.TreeItem(GROUP_LABEL[status] ?? status, open);
+  item.id = `${r.runId}/status/${status}`;
+  item.description = String(count);
+  item.iconPath = icon(status);
+  item.tooltip = `${count} of the run's ${r.tasks.length} tasks: ${status}`;
+  return item;
+}
+
 function runItem(r: RunSnapshot, demo: boolean): vscode.TreeItem {
   const when = new Date(r.startedAt);
   const item = new vscode.TreeItem(`Run ${when.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}`, vscode.TreeItemCollapsibleState.Expanded);
   item.id = r.runId;
-  const done = r.tasks.filter((t) => t.status === 'succeeded').length;
+  const done = tasksByStatus(r).get('succeeded')?.length ?? 0;
   const cost = r.tasks.reduce((s, t) => s + t.costUsd, 0);
   const wall = (r.finishedAt ?? Date.now()) - r.startedAt;
   const m = r.status === 'succeeded' ? measuredSpeedup(r.tasks, wall) : undefined;

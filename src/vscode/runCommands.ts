@@ -115,7 +115,7 @@ export class RunCommands extends Disposable {
   /** A file: its diff. A task (or the palette): every file it changed, in the multi-diff editor. */
   async openChanges(n?: AgentsNode): Promise<void> {
     if (n?.type === 'attemptFile') return this.openAttemptChange(n);
-    const target = n && n.type !== 'run' ? n : await this.pickTask((t) => (t.changed?.length ?? 0) > 0, 'Task whose changes to open');
+    const target = n && 'task' in n ? n : await this.pickTask((t) => (t.changed?.length ?? 0) > 0, 'Task whose changes to open');
     if (!target) return;
     const { run, task } = target;
     if (!task.baseCommit || !task.resultCommit) {
@@ -159,7 +159,7 @@ export class RunCommands extends Disposable {
     else if (arg && 'type' in arg && arg.type === 'attempt') choice = { runId: arg.run.runId, taskId: arg.task.id, attempt: arg.attempt.attempt };
     else {
       const target =
-        arg && 'type' in arg && arg.type !== 'run' ? arg : await this.pickTask((t) => t.strategy?.competitive !== undefined, 'Competitive task whose result to choose');
+        arg && 'type' in arg && 'task' in arg ? arg : await this.pickTask((t) => t.strategy?.competitive !== undefined, 'Competitive task whose result to choose');
       if (!target) return undefined;
       const attempt = await this.pickAttempt(target.run, target.task);
       if (attempt === undefined) return undefined;
@@ -227,7 +227,7 @@ export class RunCommands extends Disposable {
 
   /** The task's transcript as a readable document (turns, tool calls, output, local times). */
   async openTranscript(n?: AgentsNode): Promise<void> {
-    const target = n && n.type !== 'run' ? n : await this.pickTask((t) => t.status !== 'queued', 'Task whose transcript to open');
+    const target = n && 'task' in n ? n : await this.pickTask((t) => t.status !== 'queued', 'Task whose transcript to open');
     if (!target) return;
     if (!(await this.hasTranscript(target.run.runId, target.task.id))) return;
     await this.s.transcripts.open(target.run.runId, target.task.id);
@@ -238,7 +238,7 @@ export class RunCommands extends Disposable {
     const ids = (x: { run: RunSnapshot; task: TaskSnapshot } | undefined) => x && { runId: x.run.runId, taskId: x.task.id };
     const target =
       arg instanceof vscode.Uri ? transcriptRefOf(arg)
-      : arg && arg.type !== 'run' ? ids(arg)
+      : arg && 'task' in arg ? ids(arg)
       : ids(await this.pickTask((t) => t.status !== 'queued', 'Task whose raw transcript to open'));
     if (!target || !(await this.hasTranscript(target.runId, target.taskId))) return;
     await vscode.window.showTextDocument(await this.s.runs.transcriptUri(target.runId, target.taskId), { preview: true });

@@ -1,6 +1,8 @@
 // The runs the views show: live ones started in this window (the engine's Run) and past
 // ones from the journal. Starts, cancels, retries, applies and undoes through the engine,
-// which is loaded on first use. Views subscribe to one coalesced change event.
+// which is loaded on first use. Views subscribe to one coalesced change event, which says
+// which runs changed; a live run's snapshot is built once per change, not once per read
+// (a run of 1,000 tasks streams thousands of engine events).
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Disposable, DisposableStore, Emitter } from '../core';
@@ -15,7 +17,7 @@ import { demoEndpoint, type DemoEndpoint } from './demoMode';
 import { formatSpeedup, measuredSpeedup } from './format';
 import { readKept, writeKept } from './keptFiles';
 import { listRuns, normalisePrices } from './runList';
-import { snapshotOf, type RunSnapshot } from './runSnapshot';
+import { snapshotOf, taskStatuses, type RunChanges, type RunSnapshot } from './runSnapshot';
 import type { TaskFiles } from './taskFiles';
 
 type EngineModule = typeof import('../engine/index.js');
@@ -32,7 +34,8 @@ async function vscodeModelProvider(engine: EngineModule, preferred: string | und
 }
 
 const HISTORY_LIMIT = 10;
-const COALESCE_MS = 150;
+/** Views refresh at most this often while runs stream events (the last state always follows). */
+const COALESCE_MS = 100;
 
 /**
  * A run started in this window. Its listeners are one bundle, subscribed while it runs and
@@ -43,6 +46,10 @@ interface LiveRun {
   readonly run: Run;
   readonly taskFile: vscode.Uri;
   listeners: DisposableStore | undefined;
+  /** What the views read of it; undefined once an event made it stale (rebuilt on the next read). */
+  snapshot: RunSnapshot | undefined;
+  /** A task's status changed since the plan panel was last told. */
+  statusesChanged: boolean;
 }
 
 export interface RunFinished {
@@ -83,8 +90,8 @@ export interface UndoDone {
 }
 
 export class RunService extends Disposable {
-  private readonly _onDidChange = this._register(new Emitter<void>());
-  /** Something in some run changed; fired at most every COALESCE_MS. */
+  private readonly _onDidChange = this._register(new Emitter<RunChanges>());
+  /** Something in some run changed (which runs, or `all`); fired at most every COALESCE_MS. */
   readonly onDidChange = this._onDidChange.event;
   private readonly _onDidChangeStatuses = this._register(new Emitter<{ taskFile: vscode.Uri; tasks: Record<string, TaskStatus> }>());
   readonly onDidChangeStatuses = this._onDidChangeStatuses.event;
@@ -106,6 +113,9 @@ export class RunService extends Disposable {
   /** Applies, undos, prunes and run starts of this window take turns: they share the repository's apply lock. */
   private turn: Promise<unknown> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
+  /** What changed since the last onDidChange: runs come, go or are applied (`all`), or these runs' tasks. */
+  private pendingAll = false;
+  private pendingRuns = new Set<string>();
   private ticker: NodeJS.Timeout | undefined;
   /** Set in demo mode: agents talk to the scripted server, never with the stored key. */
   readonly demo: DemoEndpoint | undefined;
@@ -145,8 +155,12 @@ export class RunService extends Disposable {
 
   /** Live runs first, then past ones, newest first. */
   runs(): RunSnapshot[] {
-    const live = [...this.live.values()].map((l) => snapshotOf(l.run.record, true, this.applied.get(l.run.runId)));
+    const live = [...this.live.values()].map((l) => this.snapshot(l));
     return listRuns(live, this.past, this.applied);
+  }
+
+  private snapshot(l: LiveRun): RunSnapshot {
+    return (l.snapshot ??= snapshotOf(l.run.record, true, this.applied.get(l.run.runId)));
   }
 
   find(runId: string): RunSnapshot | undefined {
@@ -191,7 +205,7 @@ export class RunService extends Disposable {
     }
     const seen = new Set<string>();
     this.past = out.filter((r) => !seen.has(r.runId) && seen.add(r.runId)).sort((a, b) => b.startedAt - a.startedAt);
-    this.changed(true);
+    this.changed();
   }
 
   async start(options: { only?: readonly string[]; taskFile?: vscode.Uri } = {}): Promise<RunSnapshot> {
@@ -241,7 +255,7 @@ export class RunService extends Disposable {
   }
 
   private watch(run: Run, taskFile: vscode.Uri): void {
-    const l: LiveRun = { run, taskFile, listeners: undefined };
+    const l: LiveRun = { run, taskFile, listeners: undefined, snapshot: undefined, statusesChanged: true };
     this.live.set(run.runId, l);
     this.listen(l);
   }
@@ -252,16 +266,15 @@ export class RunService extends Disposable {
     const id = run.runId;
     const listeners = new DisposableStore();
     l.listeners = listeners;
-    const statuses = () => Object.fromEntries(run.record.tasks.map((t) => [t.id, t.status])) as Record<string, TaskStatus>;
     // Added by hand, not passed as the events' `disposables`: the engine is a bundle of its
     // own, with its own DisposableStore class, so `instanceof` there fails for this one.
     listeners.add(
       run.onDidChangeTask(() => {
-        this._onDidChangeStatuses.fire({ taskFile, tasks: statuses() });
-        this.changed();
+        l.statusesChanged = true;
+        this.touch(l);
       }),
     );
-    listeners.add(run.onDidProgress(() => this.changed()));
+    listeners.add(run.onDidProgress(() => this.touch(l)));
     listeners.add(
       run.onDidPause((m) => {
         if (m) void vscode.window.showWarningMessage(`Parallel Agents: run ${id} paused: ${m}`);
@@ -273,19 +286,23 @@ export class RunService extends Disposable {
         if (v.status === 'running') return;
         this.release(l);
         const snap = snapshotOf(v, true, this.applied.get(id));
+        l.statusesChanged = true;
         const m = measuredSpeedup(v.tasks, (v.finishedAt ?? Date.now()) - v.startedAt);
         this.log.info(`run ${id} ${v.status}${m ? `, measured speedup ${formatSpeedup(m.speedup)} (expected ${formatSpeedup(run.plan.expectedSpeedup)})` : ''}`);
-        this.changed(true);
+        this.changed();
         this._onDidFinish.fire({ run: snap, taskFile, ...(m && { measured: m }) });
       }),
     );
-    this._onDidChangeStatuses.fire({ taskFile, tasks: statuses() });
-    this.changed(true);
+    l.statusesChanged = true;
+    this.changed();
     if (!this.ticker) {
-      // Elapsed times of running tasks tick once a second while something runs.
+      // Elapsed times of running tasks tick once a second while something runs (times are
+      // computed when shown: the runs need refreshing, not rebuilding).
       this.ticker = setInterval(() => {
-        if (this.isRunning) this.changed();
-        else {
+        if (this.isRunning) {
+          for (const r of this.live.values()) if (r.run.status === 'running') this.pendingRuns.add(r.run.runId);
+          this.schedule();
+        } else {
           clearInterval(this.ticker);
           this.ticker = undefined;
         }
@@ -324,7 +341,7 @@ export class RunService extends Disposable {
     const gone = new Set(runIds);
     this.past = this.past.filter((r) => !gone.has(r.runId));
     this._onDidForget.fire(runIds);
-    this.changed(true);
+    this.changed();
   }
 
   liveRun(runId: string): Run | undefined {
@@ -332,13 +349,17 @@ export class RunService extends Disposable {
   }
 
   cancelTask(runId: string, taskId: string): boolean {
-    return this.live.get(runId)?.run.cancelTask(taskId) ?? false;
+    const l = this.live.get(runId);
+    const ok = l?.run.cancelTask(taskId) ?? false;
+    if (l && ok) this.touch(l);
+    return ok;
   }
 
   cancelRun(runId: string): boolean {
     const l = this.live.get(runId);
     if (!l || l.run.status !== 'running') return false;
     l.run.cancel();
+    this.touch(l);
     return true;
   }
 
@@ -348,8 +369,10 @@ export class RunService extends Disposable {
     const settled = l.listeners === undefined;
     if (settled) this.listen(l);
     const ok = l.run.retry(taskId);
+    // The run reopened (its status is running again) without an event of its own.
+    if (ok) this.touch(l);
     // Its end is announced by the run's own onDidFinish (whenIdle finishes the run again).
-    if (ok) void l.run.whenIdle().then(() => this.changed(true));
+    if (ok) void l.run.whenIdle().then(() => this.changed());
     else if (settled) this.release(l);
     return ok;
   }
@@ -395,7 +418,7 @@ export class RunService extends Disposable {
     this.log.info(`applied run ${runId}: ${result.applied.length} written, ${result.conflicts.length} conflicts, ${result.skipped.length} skipped, ${leftOut} ownership violations left out`);
     const applied = { runId, repoRoot: repo.root, result };
     this._onDidApply.fire(applied);
-    this.changed(true);
+    this.changed();
     return applied;
   }
 
@@ -430,7 +453,7 @@ export class RunService extends Disposable {
     this.applied.set(runId, { at: Date.now(), undone: true });
     this.log.info(`undid the apply of run ${runId}: ${result.restored.length} restored, ${result.removed.length} removed${keep.length ? `, ${keep.length} kept as they were` : ''}`);
     this._onDidUndo.fire({ runId });
-    this.changed(true);
+    this.changed();
     return { restored: result.restored.filter((p) => !kept.has(p)), removed: result.removed.filter((p) => !kept.has(p)), kept: [...keep], skipped: result.skipped };
   }
 
@@ -458,7 +481,7 @@ export class RunService extends Disposable {
       const snap = snapshotOf(await engine.readRunRecord(repo, runId), false);
       this.past = [snap, ...this.past.filter((x) => x.runId !== runId)].sort((a, b) => b.startedAt - a.startedAt);
     }
-    this.changed(true);
+    this.changed();
     return result;
   }
 
@@ -469,17 +492,38 @@ export class RunService extends Disposable {
     return vscode.Uri.file(g.transcriptPath(await this.repo(r.repoRoot), runId, taskId));
   }
 
-  private changed(now = false): void {
-    if (now) {
-      clearTimeout(this.timer);
-      this.timer = undefined;
-      this._onDidChange.fire();
-      return;
+  /** An engine event of a live run: its snapshot is stale; the views hear of it on the next beat. */
+  private touch(l: LiveRun): void {
+    l.snapshot = undefined;
+    this.pendingRuns.add(l.run.runId);
+    this.schedule();
+  }
+
+  /**
+   * Runs came, went, finished or were applied, undone or chosen from: every live snapshot
+   * is rebuilt on its next read and the views refresh everything, at once.
+   */
+  private changed(): void {
+    for (const l of this.live.values()) l.snapshot = undefined;
+    this.pendingAll = true;
+    this.flush();
+  }
+
+  private schedule(): void {
+    this.timer ??= setTimeout(() => this.flush(), COALESCE_MS);
+  }
+
+  private flush(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const changes: RunChanges = { all: this.pendingAll, runs: this.pendingRuns };
+    this.pendingAll = false;
+    this.pendingRuns = new Set();
+    for (const l of this.live.values()) {
+      if (!l.statusesChanged) continue;
+      l.statusesChanged = false;
+      this._onDidChangeStatuses.fire({ taskFile: l.taskFile, tasks: taskStatuses(this.snapshot(l)) });
     }
-    if (this.timer) return;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this._onDidChange.fire();
-    }, COALESCE_MS);
+    this._onDidChange.fire(changes);
   }
 }

@@ -1,7 +1,7 @@
 // What the views show of a run: the engine's run record (live from the Run, or read from
 // its journal; paths repository-relative either way), plus what only the window knows.
 // Pure.
-import type { AttemptRecord } from '../core';
+import type { AttemptRecord, TaskStatus } from '../core';
 import type { RunRecord, TaskRecord } from '../engine';
 
 export type TaskSnapshot = TaskRecord;
@@ -49,4 +49,18 @@ export function runCounts(runs: readonly RunSnapshot[]): { running: number; queu
     }
   }
   return { running, queued };
+}
+
+/** What changed since the views last heard: everything (runs came, went, were applied…), or these runs. */
+export interface RunChanges {
+  readonly all: boolean;
+  /** Runs whose tasks changed (statuses, progress) or whose times tick. */
+  readonly runs: ReadonlySet<string>;
+}
+
+/** Each task's status, by id (what the plan panel colours). */
+export function taskStatuses(r: RunSnapshot): Record<string, TaskStatus> {
+  const out: Record<string, TaskStatus> = {};
+  for (const t of r.tasks) out[t.id] = t.status;
+  return out;
 }

@@ -9,6 +9,7 @@ import { usageLine } from '../help';
 import { CliError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type CliCommand, type CliIO } from '../io';
 import { noKeyHint } from '../noKeyHint';
 import { violationLines } from './apply';
+import { LiveView } from '../liveView';
 
 const SPEC = commandSpec('run');
 
@@ -44,7 +45,7 @@ export const runCommand: CliCommand = async (argv, io) => {
     throw e;
   }
 
-  const display = json ? undefined : io.isTTY ? new LiveDisplay(io, run) : new PlainDisplay(io, run);
+  const display = json ? undefined : io.isTTY ? liveView(io, run) : new PlainDisplay(io, run);
   run.onDidPause((message) => {
     if (message === undefined) return;
     // Nobody can answer a prompt in a pipe: stop cleanly and keep what is finished.
@@ -173,43 +174,8 @@ class PlainDisplay {
   }
 }
 
-/** One live line per task, redrawn in place (at most 10 times a second). */
-class LiveDisplay {
-  private readonly subs: Array<{ dispose(): void }> = [];
-  private drawn = 0;
-  private timer: NodeJS.Timeout | undefined;
-  constructor(
-    private readonly io: CliIO,
-    private readonly run: Run,
-  ) {
-    const schedule = () => (this.timer ??= setTimeout(() => this.draw(), 100));
-    this.subs.push(run.onDidChangeTask(schedule), run.onDidProgress(schedule));
-    io.interrupt.addEventListener('abort', schedule, { once: true });
-    this.draw();
-  }
-  private draw(): void {
-    this.timer = undefined;
-    const now = Date.now();
-    const tasks = this.run.record.tasks;
-    const lines = tasks.map((t) => liveLine(t, now));
-    if (this.io.interrupt.aborted && tasks.some((t) => t.status === 'running')) {
-      lines.push('  Cancelling… finished work is kept (Ctrl-C again quits at once)');
-    }
-    const up = this.drawn ? `\x1b[${this.drawn}A` : '';
-    // Redraw in place; `\x1b[J` clears lines left over from a longer previous frame.
-    this.io.stdout(up + lines.map((l) => `\x1b[2K${l}\n`).join('') + '\x1b[J');
-    this.drawn = lines.length;
-  }
-  dispose(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.draw();
-    for (const s of this.subs) s.dispose();
-  }
-}
-
-function liveLine(t: TaskRecord, now: number): string {
-  const elapsed = t.ms ?? (t.startedAt !== undefined ? now - t.startedAt : 0);
-  const tokens = t.tokens.input + t.tokens.output;
-  const tool = t.status === 'running' && t.progress?.currentTool ? ` · ${t.progress.currentTool}` : '';
-  return `  ${statusMark(t.status)} ${t.id.padEnd(14)} ${t.status.padEnd(9)} ${formatMs(elapsed).padStart(7)} · ${tokens} tok · ${formatUsd(t.costUsd)}${tool}`;
+/** The live view on the terminal (24 × 80 when it does not say its size). */
+function liveView(io: CliIO, run: Run): LiveView {
+  const terminal = { write: (t: string) => io.stdout(t), size: () => io.terminalSize?.() ?? { rows: 24, columns: 80 } };
+  return new LiveView(terminal, run, { interrupt: io.interrupt });
 }

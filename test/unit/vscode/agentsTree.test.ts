@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AttemptRecord, Ballot } from '../../../src/core/strategyModel';
-import { attemptContext, childrenOf, parentOf, runContext, taskContext, type AgentsNode } from '../../../src/vscode/agentsTreeModel';
+import { attemptContext, childrenOf, GROUP_TASKS_OVER, parentOf, runContext, taskContext, tasksByStatus, type AgentsNode } from '../../../src/vscode/agentsTreeModel';
 import { Commands } from '../../../src/vscode/ids';
 import type { RunSnapshot, TaskSnapshot } from '../../../src/vscode/runSnapshot';
 
@@ -104,6 +104,30 @@ describe('vscode/agentsTreeModel', () => {
       const siblings = childrenOf(parent, () => [r]);
       assert.ok(siblings.some((s) => JSON.stringify(s) === JSON.stringify(n)), `${n.type} is not a child of its parent`);
     }
+  });
+
+  it('lists a large run by status, what to look at first, each group in the run order', () => {
+    const statuses: TaskSnapshot['status'][] = ['succeeded', 'queued', 'running', 'failed'];
+    const tasks = Array.from({ length: 1000 }, (_, i) => task(`t${i}`, { status: statuses[i % 4] as TaskSnapshot['status'] }));
+    const r = run({ status: 'running', tasks });
+    const groups = childrenOf({ type: 'run', run: r }, () => []);
+    assert.deepEqual(groups.map((g) => (g.type === 'group' ? `${g.status}:${g.count}` : g.type)), ['running:250', 'failed:250', 'queued:250', 'succeeded:250']);
+    const running = childrenOf(groups[0], () => []);
+    assert.deepEqual(running.slice(0, 3).map((n) => (n.type === 'task' ? n.task.id : n.type)), ['t2', 't6', 't10']);
+    // The grouping is computed once per snapshot: every group reads the same lists.
+    assert.equal(tasksByStatus(r), tasksByStatus(r));
+    // A task's parent is its group; a group's, the run.
+    const parent = parentOf(running[0] as AgentsNode);
+    assert.deepEqual(parent && parent.type === 'group' && [parent.status, parent.count], ['running', 250]);
+    assert.equal(parentOf(groups[0] as AgentsNode)?.type, 'run');
+  });
+
+  it('lists a run of up to GROUP_TASKS_OVER tasks flat', () => {
+    const r = run({ tasks: Array.from({ length: GROUP_TASKS_OVER }, (_, i) => task(`t${i}`)) });
+    const children = childrenOf({ type: 'run', run: r }, () => []);
+    assert.equal(children.length, GROUP_TASKS_OVER);
+    assert.ok(children.every((c) => c.type === 'task'));
+    assert.equal(parentOf(children[0] as AgentsNode)?.type, 'run');
   });
 
   it('marks a run by what can be done with it: cancel while running here, undo once applied, else apply', () => {
