@@ -78,7 +78,7 @@ export interface PathsCapture extends WorkingTreeCapture {
   readonly entries: ReadonlyMap<string, TreeEntry>;
   /** Whether only those paths were captured (else the whole working tree was). */
   readonly scoped: boolean;
-  /** The captured tree with these updates: git writes it from the capture's index when it still has it. */
+  /** The captured tree with these updates (call it once): git writes it from the capture's index. */
   treeWith(updates: readonly IndexUpdate[]): Promise<string>;
   /** Removes the capture's temp index. */
   dispose(): Promise<void>;
@@ -116,7 +116,8 @@ function diskKind(root: string, rel: string, folderCheck: boolean): DiskKind {
  * copyIndexForRacyCheck), `git update-index --add --remove --replace` records the paths and
  * the non-folders above them from the disk, exactly as `add` does (stat data, racy entries
  * re-read, clean filters, modes, symlinks), and the untracked ones that git ignores
- * (`check-ignore`), which `add -A` leaves out, are taken out again. The rest of the tree is the user's index.
+ * (`check-ignore`), which `add -A` leaves out, are taken out again. The rest of the tree
+ * is the user's index.
  *
  * Wherever the disk around the paths is not plain files and folders (a folder where a path
  * is, a nested repository, a folder where the index has a file, a special file) or git
@@ -176,6 +177,7 @@ export async function captureWorkingTreePaths(
   const z = (list: readonly string[]) => list.map((p) => `${p}\0`).join('');
   let tree: string;
   const head = repo.resolveCommit('HEAD');
+  head.catch(() => undefined); // awaited below; not unhandled when the capture falls back first
   const dir = await makeTempDir(repo.stateDir, 'index');
   const dispose = () => fsp.rm(dir, { recursive: true, force: true });
   const indexFile = path.join(dir, 'index');
