@@ -26,6 +26,7 @@ export {
   type Problem,
 } from './taskFile';
 export { planTasks, formatSpeedup, slotsOf, type Plan, type PlanDiagnostic } from './plan';
+export { bottomLevels } from './plan';
 export { readImportGraph, type ImportGraph } from './importGraph';
 export { weightedVoters } from './voteWeights';
 

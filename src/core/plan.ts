@@ -31,6 +31,11 @@ export interface PlannedTask {
   readonly slots: number;
   readonly earliestStart: number;
   readonly earliestFinish: number;
+  /**
+   * The longest path from this task's start to the end of the run, its own estimate
+   * included: the run starts ready tasks highest first (the list schedule of expectedMakespan).
+   */
+  readonly bottomLevel: number;
   readonly onCriticalPath: boolean;
 }
 
@@ -239,6 +244,7 @@ export function planTasks(file: TaskFile, options: PlanOptions = {}): Plan {
   const concurrency = options.concurrency ?? file.concurrency;
   const totalWork = acyclic.reduce((sum, t) => sum + (estimate.get(t.id) as number) * slotsOf(t), 0);
   const expectedMakespan = listScheduleMakespan(acyclic, deps, estimate, concurrency);
+  const bottom = bottomLevels(acyclic, deps, estimate);
   const ratio = (a: number, b: number) => (b > 0 ? a / b : 1);
 
   const maxWave = Math.max(0, ...wave.values());
@@ -255,6 +261,7 @@ export function planTasks(file: TaskFile, options: PlanOptions = {}): Plan {
       slots: slotsOf(t),
       earliestStart: start.get(t.id) ?? 0,
       earliestFinish: finish.get(t.id) ?? 0,
+      bottomLevel: bottom.get(t.id) ?? 0,
       onCriticalPath: critical.has(t.id),
     })),
     waves,
@@ -295,16 +302,20 @@ function median(xs: number[]): number {
  * task with the longest remaining path (ties by id). A task with N slots (attempts,
  * voters) runs as N jobs and finishes with the last of them.
  */
-export function listScheduleMakespan(
-  tasks: readonly Task[],
-  deps: ReadonlyMap<string, readonly string[]>,
-  estimate: ReadonlyMap<string, number>,
-  cap: number,
-): number {
-  if (!tasks.length) return 0;
+function childrenOf(tasks: readonly Pick<Task, 'id'>[], deps: ReadonlyMap<string, readonly string[]>): Map<string, string[]> {
   const ids = new Set(tasks.map((t) => t.id));
   const children = new Map<string, string[]>();
   for (const t of tasks) for (const d of deps.get(t.id) ?? []) if (ids.has(d)) children.set(d, [...(children.get(d) ?? []), t.id]);
+  return children;
+}
+
+/** Each task's longest path to the end (its own estimate included) over `tasks`, which must be acyclic. */
+export function bottomLevels(
+  tasks: readonly Pick<Task, 'id'>[],
+  deps: ReadonlyMap<string, readonly string[]>,
+  estimate: ReadonlyMap<string, number>,
+): Map<string, number> {
+  const children = childrenOf(tasks, deps);
   const bottom = new Map<string, number>();
   const bl = (id: string): number => {
     const k = bottom.get(id);
@@ -313,6 +324,21 @@ export function listScheduleMakespan(
     bottom.set(id, v);
     return v;
   };
+  for (const t of tasks) bl(t.id);
+  return bottom;
+}
+
+export function listScheduleMakespan(
+  tasks: readonly Task[],
+  deps: ReadonlyMap<string, readonly string[]>,
+  estimate: ReadonlyMap<string, number>,
+  cap: number,
+): number {
+  if (!tasks.length) return 0;
+  const ids = new Set(tasks.map((t) => t.id));
+  const children = childrenOf(tasks, deps);
+  const bottom = bottomLevels(tasks, deps, estimate);
+  const bl = (id: string): number => bottom.get(id) ?? 0;
   const remainingDeps = new Map(tasks.map((t) => [t.id, (deps.get(t.id) ?? []).filter((d) => ids.has(d)).length]));
   const jobsLeft = new Map(tasks.map((t) => [t.id, slotsOf(t)]));
   const queue: string[] = []; // one entry per job

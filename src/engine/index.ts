@@ -3,6 +3,7 @@ export { Run } from './run';
 export { analysisInputs, applyInputs, dependencyOrder, type ApplicableTask, type ApplySource } from './runInputs';
 export { RECORD_VERSION, repoRelativeStrategy, taskOf, workspacePath, type RunRecord, type RunStatus, type TaskRecord } from './runRecord';
 export { listRunRecords, parseRunRecord, readRunRecord, recoverInterruptedRuns, tryReadRunRecord, writeRunRecord } from './runJournal';
+export { taskDurationHistory } from './runPriority';
 export { migrateV1, type JournalTaskV1, type JournalV1 } from './runJournalV1';
 export { RunSetupError, prepareRun, startRun, runTokens, type PreparedRun } from './startRun';
 export { PrefixedWorkspace, prefixGlobs } from './prefixedWorkspace';

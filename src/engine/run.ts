@@ -76,6 +76,8 @@ export class Run extends Disposable {
     private readonly options: RunOptions,
     client: () => Anthropic,
     commands: RunCommandsConfig = {},
+    /** The scheduler's order among ready tasks (runPriority.ts); default: the plan's bottom levels. */
+    priorities?: ReadonlyMap<string, number>,
   ) {
     super();
     const view: LiveRecord = structuredClone(initial) as LiveRecord;
@@ -95,7 +97,8 @@ export class Run extends Disposable {
       onMode: (m) => (view.commandSandbox = m),
     });
     this.byId = new Map(view.tasks.map((t) => [t.id, t]));
-    const bottomLevel = new Map(plan.tasks.map((t) => [t.id, plan.criticalPathLength - t.earliestStart]));
+    // The longest remaining path first, as the plan's list schedule (expectedMakespan) does.
+    const bottomLevel = priorities ?? new Map(plan.tasks.map((t) => [t.id, t.bottomLevel]));
     const taskFilePath = path.relative(workspace, view.taskFile).split(path.sep).join('/');
     const resolveModel = modelResolver(options.model);
     this.scheduler = this._register(
@@ -214,7 +217,7 @@ export class Run extends Disposable {
 
   private async baseFor(deps: readonly TaskRunResult[]): Promise<string> {
     if (!deps.length) return this.state.baseCommit;
-    const merged = await mergeBase(this.repo, this.state.baseCommit, deps.map((d) => d.resultCommit));
+    const merged = await mergeBase(this.repo, this.state.baseCommit, deps.map((d) => d.resultCommit), this.reader);
     if (merged.conflicts.length) {
       this.log('warn', `the results this task builds on conflict in ${merged.conflicts.join(', ')}; it starts from their merge with markers`);
     }

@@ -97,14 +97,15 @@ export async function listRunRecords(repo: GitRepo): Promise<RunRecord[]> {
 }
 
 /**
+ * `records`: the runs as listRunRecords read them just before (read again when not given).
  * Marks runs found `running` with no live owner as `interrupted`; their finished tasks
  * are kept, tasks that were queued or running become `cancelled` with an error saying
  * why. Also removes temp files left by interrupted journal writes. Returns what changed.
  */
-export async function recoverInterruptedRuns(repo: GitRepo): Promise<RunRecord[]> {
+export async function recoverInterruptedRuns(repo: GitRepo, records?: readonly RunRecord[]): Promise<RunRecord[]> {
   await removeStaleJournalTemps(repo);
   const recovered: RunRecord[] = [];
-  for (const r of await listRunRecords(repo)) {
+  for (const r of records ?? (await listRunRecords(repo))) {
     if (r.status !== 'running' || ownerAlive(r.owner)) continue;
     const now = Date.now();
     const tasks = r.tasks.map((t): TaskRecord => {

@@ -29,7 +29,8 @@ import {
 import { prefixGlobs } from './prefixedWorkspace';
 import { Run } from './run';
 import type { RunCommandsConfig } from './commandViews';
-import { recoverInterruptedRuns, writeRunRecord } from './runJournal';
+import { listRunRecords, recoverInterruptedRuns, writeRunRecord } from './runJournal';
+import { runPriorities, taskDurationHistory } from './runPriority';
 import { RECORD_VERSION, type RunRecord } from './runRecord';
 import { listWorkspaceFiles } from './workspaceFiles';
 import type { RunOptions } from './types';
@@ -63,6 +64,9 @@ export async function prepareRun(options: RunOptions): Promise<PreparedRun> {
     throw new RunSetupError(e.message);
   });
   const workspace = workspaceRootOf(taskFile);
+  // Opened while the task file is read and planned; a problem of the task file is still the one reported first.
+  const opening = openRepo(workspace);
+  opening.catch(() => undefined);
   const loaded = await loadTaskFile(taskFile, path.relative(process.cwd(), taskFile) || taskFile);
   if (!loaded.taskFile) throw new RunSetupError(loaded.problems.map(formatProblem).join('\n'));
   let tasks = loaded.taskFile.tasks;
@@ -90,7 +94,7 @@ export async function prepareRun(options: RunOptions): Promise<PreparedRun> {
   if (plan.errors.length) {
     throw new RunSetupError(plan.errors.map((e) => `${path.relative(process.cwd(), taskFile) || taskFile}:${e.line ?? 1}:${e.column ?? 1}: ${e.message}`).join('\n'));
   }
-  const repo = await openRepo(workspace).catch((e: Error) => {
+  const repo = await opening.catch((e: Error) => {
     throw new RunSetupError(e.message);
   });
   const rel = path.relative(repo.root, workspace).split(path.sep).join('/');
@@ -113,11 +117,13 @@ export async function startRun(options: RunOptions): Promise<Run> {
   await assertNotApplying(p.repo).catch((e: Error) => {
     throw new RunSetupError(e.message);
   });
-  await recoverInterruptedRuns(p.repo);
-  await WorktreeWorkspace.cleanupLeftovers(p.repo);
-
+  const pastRuns = await listRunRecords(p.repo);
+  await recoverInterruptedRuns(p.repo, pastRuns);
+  const priorities = runPriorities(p.plan, taskDurationHistory(pastRuns));
   const runId = createRunId();
-  const baseCommit = await snapshotWorkingTree(p.repo, runId);
+  // Independent, each a git process or two: leftover worktrees are git's worktree
+  // administration, the snapshot a temp index of the main working tree.
+  const [baseCommit] = await Promise.all([snapshotWorkingTree(p.repo, runId), WorktreeWorkspace.cleanupLeftovers(p.repo)]);
   const byPlan = new Map(p.plan.tasks.map((t) => [t.id, t]));
   const record: RunRecord = {
     version: RECORD_VERSION,
@@ -159,7 +165,7 @@ export async function startRun(options: RunOptions): Promise<Run> {
   // `model` beats both (modelResolver in taskContext.ts has the whole rule).
   const model = p.defaultModel ?? options.model;
   const runOptions: RunOptions = { ...options, ...(model !== undefined && { model }) };
-  return new Run(p.repo, p.tasks, record, p.plan, p.workspace, new ApiGate(), new ObjectReader(p.repo), runOptions, getClient, p.commands);
+  return new Run(p.repo, p.tasks, record, p.plan, p.workspace, new ApiGate(), new ObjectReader(p.repo), runOptions, getClient, p.commands, priorities);
 }
 
 /** Sum of tokens over a run's tasks. */

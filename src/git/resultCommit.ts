@@ -3,7 +3,9 @@
 // merged with its dependencies' results (`git merge-tree --write-tree`, no worktree).
 import { GitError } from './errors';
 import { taskRef } from './ids';
+import type { ObjectReader } from './catFileBatch';
 import { writeCleanBlobs } from './cleanBlobs';
+import { disjointMergeTree } from './disjointMerge';
 import { commitTree, QUIET_WRITE_CONFIG, treeWithUpdates, updateRef, writeBlobs, type IndexUpdate } from './objects';
 import type { OverlayFile, OverlayWorkspace } from './overlayWorkspace';
 import type { GitRepo } from './repo';
@@ -92,6 +94,8 @@ async function storeResult(repo: GitRepo, opts: CommitTaskOptions, tree: string)
   return commit;
 }
 
+const MERGE_MESSAGE = 'parallel-agents: merged dependencies';
+
 export interface MergedBase {
   readonly commit: string;
   /** Paths where the dependencies' results conflicted (the tree holds conflict markers there). */
@@ -101,13 +105,25 @@ export interface MergedBase {
 /**
  * The base for a dependent task: the run base merged with its dependencies' result
  * commits. Result commits descend from the run base, so merging the results is enough.
+ * With the run's `reader`, results that change disjoint files are merged without a git
+ * process (disjointMerge.ts: the same tree git writes); every other merge is git's.
  */
-export async function mergeBase(repo: GitRepo, runBase: string, dependencyResultCommits: readonly string[]): Promise<MergedBase> {
+export async function mergeBase(
+  repo: GitRepo,
+  runBase: string,
+  dependencyResultCommits: readonly string[],
+  reader?: ObjectReader,
+): Promise<MergedBase> {
   const deps = [...new Set(dependencyResultCommits)];
   if (deps.length === 0) return { commit: runBase, conflicts: [] };
   let cur = deps[0] as string;
   const conflicts = new Set<string>();
   for (const next of deps.slice(1)) {
+    const inProcess = reader && (await disjointMergeTree(repo, reader, runBase, cur, next));
+    if (inProcess) {
+      cur = await commitTree(repo, inProcess, [cur, next], MERGE_MESSAGE);
+      continue;
+    }
     const r = await repo.exec(['merge-tree', '--write-tree', '-z', '--name-only', '--no-messages', cur, next], {
       okExitCodes: [1],
     });
@@ -122,7 +138,7 @@ export async function mergeBase(repo: GitRepo, runBase: string, dependencyResult
         conflicts.add(f);
       }
     }
-    cur = await commitTree(repo, tree, [cur, next], 'parallel-agents: merged dependencies');
+    cur = await commitTree(repo, tree, [cur, next], MERGE_MESSAGE);
   }
   return { commit: cur, conflicts: [...conflicts].sort() };
 }
