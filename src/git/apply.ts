@@ -11,7 +11,8 @@
 //
 // Order of events, so that a failure at any point is undoable:
 //   1. take the apply lock (no run may start, no other apply/undo);
-//   2. snapshot the working tree → refs/parallel-agents/<runId>/before-apply;
+//   2. snapshot the paths the results touch (the rest is the user's index: see
+//      captureWorkingTreePaths) → refs/parallel-agents/<runId>/before-apply;
 //   3. plan every file in memory (merge-file only where both sides changed);
 //   4. store the planned result as a tree → refs/parallel-agents/<runId>/after-apply, and
 //      the apply record (paths to be written);
@@ -27,12 +28,12 @@ import { parseRawZ, type RawChange } from './diffParse';
 import { GitError } from './errors';
 import { afterApplyRef, baseRef, beforeApplyRef } from './ids';
 import { mergeFile } from './mergeFile';
-import { commitTree, listTree, updateRef, treeWithUpdates, writeBlobs, type IndexUpdate } from './objects';
+import { commitTree, updateRef, writeBlobs, type IndexUpdate, type TreeEntry } from './objects';
 import { comparePaths, isBinary } from './overlayWorkspace';
 import { describeBlocker, findBlockers } from './pathGuards';
 import type { GitRepo } from './repo';
 import { recoverInterruptedApply } from './recovery';
-import { captureWorkingTree } from './snapshot';
+import { captureWorkingTreePaths, entriesAt } from './workingTreeCapture';
 import { absPath, deleteWorkingFile, forEachLimited, lexists, writeWorkingFile } from './worktreeFiles';
 import { keepWorktreeBytes } from './worktreeBytes';
 import * as path from 'node:path';
@@ -152,10 +153,8 @@ export async function applyRun(repo: GitRepo, opts: ApplyOptions): Promise<Apply
   }
   const release = await acquireApplyLock(repo, runId, 'apply');
   const reader = opts.reader ?? new ObjectReader(repo);
+  let disposeCapture: (() => Promise<void>) | undefined;
   try {
-    const before = await captureWorkingTree(repo, `parallel-agents: working tree before applying run ${runId}`);
-    await updateRef(repo, beforeApplyRef(runId), before.commit, `before applying run ${runId}`);
-
     const skipped: Array<{ path: string; reason: string }> = [];
     const skipSet = new Set((opts.skipPaths ?? []).map((p) => relSkip(repo.root, p)));
     const violations: Array<{ path: string; task: string; included: boolean }> = [];
@@ -184,9 +183,20 @@ export async function applyRun(repo: GitRepo, opts: ApplyOptions): Promise<Apply
       }
     });
     const paths = [...byPath.keys()].sort(comparePaths);
-    const [baseEntries, userEntries] = await Promise.all([listTree(repo, runBase, paths), listTree(repo, before.commit, paths)]);
-    const baseMap = new Map(baseEntries.map((e) => [e.path, { mode: e.mode, sha: e.sha } as Entry]));
-    const userMap = new Map(userEntries.map((e) => [e.path, { mode: e.mode, sha: e.sha } as Entry]));
+    // the working tree at the paths the results touch (and the folders above them)
+    const [before, baseEntries] = await Promise.all([
+      captureWorkingTreePaths(repo, reader, paths, `parallel-agents: working tree before applying run ${runId}`),
+      entriesAt(reader, runBase, paths),
+    ]);
+    disposeCapture = before.dispose;
+    await updateRef(repo, beforeApplyRef(runId), before.commit, `before applying run ${runId}`);
+    const fileEntries = (m: ReadonlyMap<string, TreeEntry>) =>
+      new Map(paths.flatMap((p) => {
+        const e = m.get(p);
+        return e && e.mode !== '040000' ? [[p, { mode: e.mode, sha: e.sha } as Entry] as const] : [];
+      }));
+    const baseMap = fileEntries(baseEntries);
+    const userMap = fileEntries(before.entries);
     // folders the results write into (a user's symlink there is being replaced by a folder)
     const resultFolders = new Set<string>();
     for (const p of paths) for (let d = p.lastIndexOf('/'); d > 0; d = p.lastIndexOf('/', d - 1)) resultFolders.add(p.slice(0, d));
@@ -335,7 +345,7 @@ export async function applyRun(repo: GitRepo, opts: ApplyOptions): Promise<Apply
     const updates: IndexUpdate[] = plan.map((x) =>
       x.target ? { path: x.path, mode: x.target.mode, sha: x.target.sha as string } : { path: x.path },
     );
-    const afterTree = await treeWithUpdates(repo, before.tree, updates, (treeish, dir) => reader.readFolder(treeish, dir));
+    const afterTree = await before.treeWith(updates);
     const afterCommit = await commitTree(repo, afterTree, [before.commit], `parallel-agents: working tree after applying run ${runId}`);
     await updateRef(repo, afterApplyRef(runId), afterCommit, `after applying run ${runId}`);
     await kept;
@@ -382,6 +392,7 @@ export async function applyRun(repo: GitRepo, opts: ApplyOptions): Promise<Apply
       violations,
     };
   } finally {
+    await disposeCapture?.().catch(() => undefined);
     if (!opts.reader) reader.dispose();
     await release();
   }

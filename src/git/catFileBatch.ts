@@ -59,6 +59,11 @@ class BatchProcess {
     return new Promise<GitObject | undefined>((resolve, reject) => {
       const child = this.ensureProcess();
       this.queue.push({ resolve, reject });
+      // requests made in one tick go out in one pipe write (400 writes cost ~0.1 s under load)
+      if (!child.stdin.writableCorked) {
+        child.stdin.cork();
+        process.nextTick(() => child.stdin.uncork());
+      }
       child.stdin.write(line + '\n' + this.endRequest);
     });
   }

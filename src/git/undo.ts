@@ -7,11 +7,10 @@ import { acquireApplyLock } from './applyLock';
 import { readApplyRecord, writeApplyRecord } from './applyRecord';
 import { ObjectReader } from './catFileBatch';
 import { GitError } from './errors';
-import { listTree } from './objects';
 import { describeBlocker, findBlockers } from './pathGuards';
 import type { GitRepo } from './repo';
 import { recoverInterruptedApply } from './recovery';
-import { captureWorkingTree } from './snapshot';
+import { captureWorkingTreePaths, entriesAt } from './workingTreeCapture';
 import { worktreeBytesCommit } from './worktreeBytes';
 import { deleteWorkingFile, forEachLimited, writeWorkingFile } from './worktreeFiles';
 
@@ -39,14 +38,18 @@ export async function undoApply(repo: GitRepo, runId: string, opts: UndoOptions 
   const release = await acquireApplyLock(repo, runId, 'undo');
   const reader = new ObjectReader(repo);
   try {
-    const now = await captureWorkingTree(repo, `parallel-agents: working tree before undoing run ${runId}`);
+    // the working tree at the recorded paths only (see captureWorkingTreePaths)
+    const now = await captureWorkingTreePaths(repo, reader, rec.paths, `parallel-agents: working tree before undoing run ${runId}`);
+    await now.dispose();
     const bytesCommit = await worktreeBytesCommit(repo, runId, rec.beforeApplyCommit);
-    const [before, after, current, bytes] = await Promise.all([
-      listTree(repo, rec.beforeApplyCommit, rec.paths),
-      listTree(repo, rec.afterApplyCommit, rec.paths),
-      listTree(repo, now.commit, rec.paths),
-      bytesCommit === rec.beforeApplyCommit ? undefined : listTree(repo, bytesCommit, rec.paths),
+    const files = async (commit: string) => [...(await entriesAt(reader, commit, rec.paths)).values()].filter((e) => e.mode !== '040000');
+    const [before, after, bytes] = await Promise.all([
+      files(rec.beforeApplyCommit),
+      files(rec.afterApplyCommit),
+      bytesCommit === rec.beforeApplyCommit ? undefined : files(bytesCommit),
     ]);
+    const recorded = new Set(rec.paths);
+    const current = [...now.entries.values()].filter((e) => e.mode !== '040000' && recorded.has(e.path));
     const key = (e: { mode: string; sha: string } | undefined) => (e ? `${e.mode} ${e.sha}` : 'none');
     const beforeMap = new Map(before.map((e) => [e.path, e]));
     const afterMap = new Map(after.map((e) => [e.path, e]));

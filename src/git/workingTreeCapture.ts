@@ -10,11 +10,14 @@
 // than the index file's own mtime. The copy must therefore carry the user's index's mtime
 // (a plain copy gets a new one, and git would trust every entry: issue 10 §0, a user's
 // edit overwritten by apply without a conflict).
-import { promises as fsp } from 'node:fs';
+import { lstatSync, promises as fsp } from 'node:fs';
 import * as path from 'node:path';
+import type { ObjectReader } from './catFileBatch';
 import { GitError } from './errors';
-import { commitTree, QUIET_WRITE_CONFIG, withTempIndex } from './objects';
+import { makeTempDir } from './fsutil';
+import { commitTree, QUIET_WRITE_CONFIG, treeWithUpdates, updateIndex, withTempIndex, type IndexUpdate, type TreeEntry } from './objects';
 import type { GitRepo } from './repo';
+import { absPath, yielder } from './worktreeFiles';
 
 export interface WorkingTreeCapture {
   readonly commit: string;
@@ -65,3 +68,202 @@ async function copyIndexForRacyCheck(from: string, to: string): Promise<void> {
   }
 }
 
+
+/** A capture for an apply or undo: the tree, and the entries of the paths asked for. */
+export interface PathsCapture extends WorkingTreeCapture {
+  /**
+   * The captured entries (folders included) at the paths asked for and at every folder
+   * above them. A path absent here is absent from the capture.
+   */
+  readonly entries: ReadonlyMap<string, TreeEntry>;
+  /** Whether only those paths were captured (else the whole working tree was). */
+  readonly scoped: boolean;
+  /** The captured tree with these updates (call it once): git writes it from the capture's index. */
+  treeWith(updates: readonly IndexUpdate[]): Promise<string>;
+  /** Removes the capture's temp index. */
+  dispose(): Promise<void>;
+}
+
+function parentOf(p: string): string {
+  const i = p.lastIndexOf('/');
+  return i < 0 ? '' : p.slice(0, i);
+}
+
+type DiskKind = 'missing' | 'file' | 'symlink' | 'folder' | 'repo' | 'other';
+
+/** What is on disk at a path (synchronous: see writeWorkingFile for why). */
+function diskKind(root: string, rel: string, folderCheck: boolean): DiskKind {
+  let st: import('node:fs').Stats | undefined;
+  try {
+    st = lstatSync(absPath(root, rel), { throwIfNoEntry: false });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOTDIR') return 'missing';
+    throw e;
+  }
+  if (!st) return 'missing';
+  if (st.isSymbolicLink()) return 'symlink';
+  if (st.isFile()) return 'file';
+  if (!st.isDirectory()) return 'other';
+  if (!folderCheck) return 'folder';
+  return lstatSync(absPath(root, `${rel}/.git`), { throwIfNoEntry: false }) ? 'repo' : 'folder';
+}
+
+/**
+ * What apply and undo need of the working tree: the paths they write, as `git add -A` would
+ * record them, and what the folders above those paths are. Capturing only those paths costs
+ * about as many file-system calls as there are paths, where the whole tree costs a
+ * `git status` (issue 14 §3): the user's index is copied (racy timestamps kept, see
+ * copyIndexForRacyCheck), `git update-index --add --remove --replace` records the paths and
+ * the non-folders above them from the disk, exactly as `add` does (stat data, racy entries
+ * re-read, clean filters, modes, symlinks), and the untracked ones that git ignores
+ * (`check-ignore`), which `add -A` leaves out, are taken out again. The rest of the tree
+ * is the user's index.
+ *
+ * Wherever the disk around the paths is not plain files and folders (a folder where a path
+ * is, a nested repository, a folder where the index has a file, a special file) or git
+ * refuses, the whole working tree is captured instead (captureWorkingTree): slower, never
+ * different.
+ */
+export async function captureWorkingTreePaths(
+  repo: GitRepo,
+  reader: ObjectReader,
+  paths: readonly string[],
+  message: string,
+): Promise<PathsCapture> {
+  const full = async (): Promise<PathsCapture> => {
+    const c = await captureWorkingTree(repo, message);
+    return {
+      ...c,
+      entries: await entriesAt(reader, c.commit, paths),
+      scoped: false,
+      treeWith: (updates) => treeWithUpdates(repo, c.tree, updates, (treeish, dir) => reader.readFolder(treeish, dir)),
+      dispose: async () => undefined,
+    };
+  };
+  const folders = new Set<string>();
+  for (const p of paths) for (let d = parentOf(p); d; d = parentOf(d)) folders.add(d);
+  const breathe = yielder();
+  const folderKinds = new Map<string, DiskKind>();
+  for (const d of folders) {
+    folderKinds.set(d, diskKind(repo.root, d, true));
+    await breathe();
+  }
+  const input: string[] = []; // paths update-index records from the disk
+  const present: string[] = []; // those of them that exist (ignored ones come out again)
+  const plainFolders: string[] = [];
+  for (const [d, kind] of folderKinds) {
+    if (kind === 'repo' || kind === 'other') return full();
+    if (kind === 'folder') plainFolders.push(d);
+    else {
+      input.push(d);
+      if (kind !== 'missing') present.push(d);
+    }
+  }
+  const beyond = (p: string) => {
+    for (let d = parentOf(p); d; d = parentOf(d)) if (folderKinds.get(d) === 'file' || folderKinds.get(d) === 'symlink') return true;
+    return false;
+  };
+  const pathKinds = new Map<string, DiskKind>();
+  for (const p of paths) {
+    if (beyond(p)) continue;
+    pathKinds.set(p, diskKind(repo.root, p, false));
+    await breathe();
+  }
+  for (const [p, kind] of pathKinds) {
+    if (kind === 'folder' || kind === 'other') return full();
+    input.push(p);
+    if (kind !== 'missing') present.push(p);
+  }
+  const z = (list: readonly string[]) => list.map((p) => `${p}\0`).join('');
+  let tree: string;
+  const head = repo.resolveCommit('HEAD');
+  head.catch(() => undefined); // awaited below; not unhandled when the capture falls back first
+  const dir = await makeTempDir(repo.stateDir, 'index');
+  const dispose = () => fsp.rm(dir, { recursive: true, force: true });
+  const indexFile = path.join(dir, 'index');
+  const env = { GIT_INDEX_FILE: indexFile };
+  try {
+    tree = await (async () => {
+      await copyIndexForRacyCheck(path.join(repo.gitDir, 'index'), indexFile);
+      const nul = (b: Buffer) => b.toString('utf8').split('\0').filter(Boolean);
+      const [, matched] = await Promise.all([
+        repo.exec([...QUIET_WRITE_CONFIG, 'update-index', '--add', '--remove', '--replace', '-z', '--stdin'], { env, input: z(input) }),
+        // which of the files match an ignore rule; then, of those few, which the user's index
+        // tracks (a tracked file is never ignored). check-ignore's own index look-up is slow:
+        // seconds for 400 paths on 100k files.
+        present.length ? repo.exec(['check-ignore', '--no-index', '-z', '--stdin'], { input: z(present), okExitCodes: [1] }) : undefined,
+      ]);
+      const candidates = matched ? nul(matched.stdout) : [];
+      const tracked = new Set(
+        candidates.length ? nul((await repo.exec(['ls-files', '-z', '--', ...candidates.map((p) => `:(literal)${p}`)], { env: { GIT_OPTIONAL_LOCKS: '0' } })).stdout) : [],
+      );
+      const ignored = candidates.filter((p) => !tracked.has(p));
+      if (ignored.length) await repo.exec(['update-index', '--force-remove', '-z', '--stdin'], { env, input: z(ignored) });
+      return (await repo.git(['write-tree'], { env })).trim();
+    })();
+  } catch (e) {
+    await dispose();
+    if (e instanceof GitError) return full();
+    throw e;
+  }
+  try {
+    const h = await head;
+    const commit = await commitTree(repo, tree, h ? [h] : [], message);
+    const entries = await entriesAt(reader, commit, [...paths, ...folders]);
+    // a folder on disk that the index has as a file or a link (replaced, not yet added)
+    if (plainFolders.some((d) => entries.get(d) && !FOLDER_MODES.has((entries.get(d) as TreeEntry).mode))) {
+      await dispose();
+      return full();
+    }
+    const treeWith = async (updates: readonly IndexUpdate[]) => {
+      // the index holds the captured tree: git rebuilds only the folders the updates touch
+      try {
+        await updateIndex(repo, indexFile, updates);
+        return (await repo.git(['write-tree'], { env })).trim();
+      } catch (e) {
+        if (!(e instanceof GitError)) throw e;
+        return treeWithUpdates(repo, tree, updates, (treeish, d) => reader.readFolder(treeish, d));
+      }
+    };
+    return { commit, tree, entries, scoped: true, treeWith, dispose };
+  } catch (e) {
+    await dispose();
+    throw e;
+  }
+}
+
+const FOLDER_MODES = new Set(['040000', '160000']);
+
+/**
+ * The entries (folders included) of a commit's tree at these paths: one read per folder,
+ * by the folder's own id (a `commit:path` request makes git walk from the root each time).
+ */
+export async function entriesAt(reader: ObjectReader, commit: string, paths: readonly string[]): Promise<Map<string, TreeEntry>> {
+  const wanted = new Map<string, Set<string>>(); // folder → names asked for in it
+  const want = (p: string) => {
+    const f = parentOf(p);
+    const names = wanted.get(f);
+    if (names) names.add(p.slice(f ? f.length + 1 : 0));
+    else {
+      wanted.set(f, new Set([p.slice(f ? f.length + 1 : 0)]));
+      if (f) want(f); // its parent is read first, for the folder's id
+    }
+  };
+  for (const p of paths) want(p);
+  const out = new Map<string, TreeEntry>();
+  if (paths.length === 0) return out;
+  const read = async (folder: string, treeish: string, peel: string): Promise<void> => {
+    const names = wanted.get(folder) as Set<string>;
+    const listing = (await reader.readFolder(treeish, peel)) ?? [];
+    const next: Array<Promise<void>> = [];
+    for (const e of listing) {
+      if (!names.has(e.path)) continue;
+      const p = folder ? `${folder}/${e.path}` : e.path;
+      out.set(p, { ...e, path: p });
+      if (e.mode === '040000' && wanted.has(p)) next.push(read(p, e.sha, ''));
+    }
+    await Promise.all(next);
+  };
+  await read('', commit, '');
+  return out;
+}
