@@ -8,7 +8,7 @@
 // refs/notes only with core.logAllRefUpdates=always; then each update gets its own process.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { GitError } from './errors';
-import { holdWhileBusy, idleAfterAnswers } from './processHold';
+import { perRepository, QuestionProcess } from './processHold';
 import { gitEnv, type GitRepo } from './repo';
 import { writeConfig } from './writeConfig';
 
@@ -23,29 +23,20 @@ interface Pending {
   reject(e: Error): void;
 }
 
-class RefUpdateProcess {
-  private child: ChildProcessWithoutNullStreams | undefined;
-  private idle: NodeJS.Timeout | undefined;
-  private queue: Pending[] = [];
+class RefUpdateProcess extends QuestionProcess<Pending> {
   private rest = '';
   private stderr = '';
 
-  constructor(private readonly repo: GitRepo) {}
-
-  update(ref: string, sha: string): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const child = this.ensure();
-      if (this.idle) clearTimeout(this.idle);
-      if (!this.queue.length) holdWhileBusy(child, true);
-      this.queue.push({ ref, sha, left: 2, resolve, reject });
-      child.stdin.write(`start\nupdate ${ref} ${sha}\ncommit\n`);
-    });
+  constructor(private readonly repo: GitRepo) {
+    super();
   }
 
-  private ensure(): ChildProcessWithoutNullStreams {
-    if (this.child) return this.child;
+  update(ref: string, sha: string): Promise<void> {
+    return new Promise((resolve, reject) => this.ask({ ref, sha, left: 2, resolve, reject }, `start\nupdate ${ref} ${sha}\ncommit\n`));
+  }
+
+  protected spawnProcess(): ChildProcessWithoutNullStreams {
     const child = spawn('git', ['update-ref', '--stdin'], { cwd: this.repo.root, env: gitEnv(), windowsHide: true });
-    this.child = child;
     this.rest = '';
     this.stderr = '';
     child.stdout.setEncoding('utf8');
@@ -61,36 +52,24 @@ class RefUpdateProcess {
           p.resolve();
         }
       }
-      if (!this.queue.length) this.idle = idleAfterAnswers(child, this.idle, () => this.end());
+      this.answered();
     });
     child.stderr.setEncoding('utf8');
     child.stderr.on('data', (s: string) => (this.stderr += s));
-    child.stdin.on('error', () => undefined);
-    const gone = (err?: Error) => {
-      if (this.child !== child) return;
-      this.child = undefined;
-      const why = (err?.message ?? this.stderr.trim().split('\n').slice(-2).join(' ')) || 'it stopped unexpectedly';
-      // The first waiting update is the one git refused; the others never ran: a new process runs them.
-      const [first, ...others] = this.queue.splice(0);
-      first?.reject(new GitError(`Could not update ${first.ref} in ${this.repo.root}: ${why}`, ['update-ref']));
-      if (err) for (const p of others) p.reject(new GitError(`Could not update ${p.ref} in ${this.repo.root}: ${why}`, ['update-ref']));
-      else for (const p of others) this.update(p.ref, p.sha).then(p.resolve, p.reject);
-    };
-    child.on('error', gone);
-    child.on('close', () => gone());
-    holdWhileBusy(child, false);
     return child;
   }
 
-  private end(): void {
-    if (this.queue.length) return;
-    const child = this.child;
-    this.child = undefined;
-    child?.stdin.end();
+  protected stopped(waiting: Pending[], err: Error | undefined): void {
+    const why = (err?.message ?? this.stderr.trim().split('\n').slice(-2).join(' ')) || 'it stopped unexpectedly';
+    // The first waiting update is the one git refused; the others never ran: a new process runs them.
+    const [first, ...others] = waiting;
+    first?.reject(new GitError(`Could not update ${first.ref} in ${this.repo.root}: ${why}`, ['update-ref']));
+    if (err) for (const p of others) p.reject(new GitError(`Could not update ${p.ref} in ${this.repo.root}: ${why}`, ['update-ref']));
+    else for (const p of others) this.update(p.ref, p.sha).then(p.resolve, p.reject);
   }
 }
 
-const processes = new WeakMap<GitRepo, RefUpdateProcess>();
+const processOf = perRepository((repo) => new RefUpdateProcess(repo));
 
 /** Points `ref` at `sha`; through the repository's update-ref process where that writes the same. */
 export async function updateRefBatched(repo: GitRepo, ref: string, sha: string, reason: string): Promise<void> {
@@ -98,10 +77,5 @@ export async function updateRefBatched(repo: GitRepo, ref: string, sha: string, 
     await repo.exec(['update-ref', '-m', `parallel-agents: ${reason}`, ref, sha]);
     return;
   }
-  let p = processes.get(repo);
-  if (!p) {
-    p = new RefUpdateProcess(repo);
-    processes.set(repo, p);
-  }
-  await p.update(ref, sha);
+  await processOf(repo).update(ref, sha);
 }
