@@ -21,7 +21,7 @@ import {
 } from '../core';
 import type { Task } from '../core';
 import type { ApiGate } from '../agents';
-import { analyseRun, applyRun, mergeBase, type GitRepo, type ObjectReader } from '../git';
+import { analyseRun, applyRun, mergeBase, warmAttributes, type GitRepo, type ObjectReader } from '../git';
 import { analysisInputs, applyInputs } from './runInputs';
 import { RunJournalWriter, TranscriptWriter, tryReadRunRecord } from './runJournal';
 import { repoRelativeStrategy, type RunRecord, type TaskRecord } from './runRecord';
@@ -31,6 +31,9 @@ import { runTask } from './strategies/registry';
 import { modelResolver, type TaskRunResult } from './taskContext';
 import { RunCommandViews, type RunCommandsConfig } from './commandViews';
 import type { RunOptions } from './types';
+
+/** How long after the first tasks start their git processes are started (see warmSoon). */
+const WARM_AFTER_MS = 100;
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 type LiveTask = Mutable<TaskRecord>;
@@ -62,6 +65,7 @@ export class Run extends Disposable {
   private readonly transcripts: TranscriptWriter;
   private readonly journal: RunJournalWriter;
   private readonly commandViews: RunCommandViews;
+  private warmTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly repo: GitRepo,
@@ -160,7 +164,29 @@ export class Run extends Disposable {
     );
     // Start on the next turn of the event loop, so that whoever called startRun() has
     // subscribed to the events before the first task starts.
-    this.done = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.scheduler.start()).then(() => this.finish());
+    this.done = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => {
+        this.warmSoon(tasks);
+        return this.scheduler.start();
+      })
+      .then(() => this.finish());
+  }
+
+  /**
+   * The git processes agent tasks read and commit through (cat-file, check-attr) start on their
+   * first use, and spawn() blocks the event loop for milliseconds: on the first read of a task
+   * (a tool call), with other agents waiting. Started instead a little after the first tasks
+   * started, when their requests are out and the loop waits for the API. Only an earlier
+   * start: a run that never uses them pays one idle process each, which ends when idle.
+   */
+  private warmSoon(tasks: readonly Task[]): void {
+    if (!tasks.some((t) => t.kind !== 'command')) return;
+    this.warmTimer = setTimeout(() => {
+      if (this.state.status !== 'running') return;
+      this.reader.warm();
+      warmAttributes(this.repo);
+    }, WARM_AFTER_MS);
+    this.warmTimer.unref();
   }
 
   /** A read-only copy of the run record as it stands. */
@@ -361,6 +387,7 @@ export class Run extends Disposable {
   }
 
   override dispose(): void {
+    clearTimeout(this.warmTimer);
     this.journal.cancelTimer();
     void this.commandViews.dispose().catch(() => undefined);
     this.reader.dispose();

@@ -25,6 +25,7 @@ import {
   snapshotWorkingTree,
   WorktreeWorkspace,
   type GitRepo,
+  warmRefUpdates,
 } from '../git';
 import { prefixGlobs } from './prefixedWorkspace';
 import { Run } from './run';
@@ -67,6 +68,9 @@ export async function prepareRun(options: RunOptions): Promise<PreparedRun> {
   // Opened while the task file is read and planned; a problem of the task file is still the one reported first.
   const opening = openRepo(workspace);
   opening.catch(() => undefined);
+  // The snapshot ends with the base ref's update: its process (and the config it depends on)
+  // starts meanwhile instead of after the snapshot's own git processes.
+  void opening.then((repo) => warmRefUpdates(repo)).catch(() => undefined);
   const loaded = await loadTaskFile(taskFile, path.relative(process.cwd(), taskFile) || taskFile);
   if (!loaded.taskFile) throw new RunSetupError(loaded.problems.map(formatProblem).join('\n'));
   let tasks = loaded.taskFile.tasks;
