@@ -339,15 +339,21 @@ export class Run extends Disposable {
 
   private async finish(): Promise<RunRecord> {
     const v = this.state;
-    await this.commandViews.dispose().catch((e: unknown) => this.log('warn', `could not remove the setup view: ${String(e)}`));
+    // Independent of each other, so side by side: the setup view's removal, the analysis
+    // (git reads of the result commits) and the transcripts' last batches (their own files).
+    const disposed = this.commandViews.dispose().catch((e: unknown) => this.log('warn', `could not remove the setup view: ${String(e)}`));
+    const flushed = this.transcripts.flush();
     try {
       v.analysis = await analyseRun(this.repo, { runId: v.runId, tasks: analysisInputs(v) });
     } catch (e) {
       this.log('error', `could not analyse the run: ${String(e)}`);
     }
+    await disposed;
     v.status = settledRunStatus(v.tasks);
     v.finishedAt = Date.now();
-    // Every transcript entry is on disk before the record saying the run is over.
+    // Every transcript entry is on disk before the record saying the run is over (the
+    // second flush takes what, if anything, came in after the first started).
+    await flushed;
     await this.transcripts.flush();
     await this.writeJournal();
     if (this.options.apply && v.status === 'succeeded') {
