@@ -121,13 +121,17 @@ export async function startRun(options: RunOptions): Promise<Run> {
   await assertNotApplying(p.repo).catch((e: Error) => {
     throw new RunSetupError(e.message);
   });
-  const pastRuns = await listRunRecords(p.repo);
-  await recoverInterruptedRuns(p.repo, pastRuns);
-  const priorities = runPriorities(p.plan, taskDurationHistory(pastRuns));
   const runId = createRunId();
-  // Independent, each a git process or two: leftover worktrees are git's worktree
-  // administration, the snapshot a temp index of the main working tree.
-  const [baseCommit] = await Promise.all([snapshotWorkingTree(p.repo, runId), WorktreeWorkspace.cleanupLeftovers(p.repo)]);
+  // Independent: the snapshot is a temp index of the main working tree and the base ref (git
+  // processes one after the other), leftover worktrees are git's worktree administration, and
+  // the earlier runs' journals (their durations order this run's tasks; the interrupted ones
+  // are marked so) are files of their own.
+  const pastRunsRead = listRunRecords(p.repo).then(async (pastRuns) => {
+    await recoverInterruptedRuns(p.repo, pastRuns);
+    return pastRuns;
+  });
+  const [baseCommit, , pastRuns] = await Promise.all([snapshotWorkingTree(p.repo, runId), WorktreeWorkspace.cleanupLeftovers(p.repo), pastRunsRead]);
+  const priorities = runPriorities(p.plan, taskDurationHistory(pastRuns));
   const byPlan = new Map(p.plan.tasks.map((t) => [t.id, t]));
   const record: RunRecord = {
     version: RECORD_VERSION,
