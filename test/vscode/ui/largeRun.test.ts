@@ -2,6 +2,7 @@
 // the packaged extension, answered by the scripted server (a test double, labelled "demo
 // model" in the UI): the Agents view groups the run's tasks by status with their counts,
 // the groups to look at open, and the counts follow the run to its end.
+// The plan panel, opened mid-run, marks each node with its live status.
 // Screenshot: agents-grouped.png.
 import * as assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -34,7 +35,7 @@ function script(): Record<string, FakeTurn[]> {
   );
 }
 
-describe('a large run in code-server: the Agents view groups tasks by status', function () {
+describe('a large run in code-server: the Agents view groups tasks by status, the plan shows live statuses', function () {
   this.timeout(180_000);
   let fake: FakeAnthropic;
   let s: Session;
@@ -70,10 +71,20 @@ describe('a large run in code-server: the Agents view groups tasks by status', f
     const seen = (await count('Running')) + (await count('Queued')) + (await count('Succeeded'));
     assert.ok(seen <= TASKS, `${seen} tasks in the groups`);
 
-    // The end: one group of 48, and the run's row says it succeeded.
+    // The plan, opened mid-run: all 48 nodes, the finished ones marked done as the run goes.
+    await runCommand(page, 'Parallel Agents: Show Plan');
+    const plan = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+    await plan.locator('g.node').first().waitFor({ timeout: 60_000 });
+    assert.equal(await plan.locator('g.node').count(), TASKS);
+    await plan.locator('g.node.status-succeeded .node-status', { hasText: 'done' }).first().waitFor({ timeout: 30_000 });
+
+    // The end: one group of 48, and the run's row says it succeeded; every node is done.
     await page.locator('.notification-toast', { hasText: /run \S+ succeeded/ }).waitFor({ timeout: 120_000 });
     await row(agents, 'Running').waitFor({ state: 'detached', timeout: 15_000 });
     assert.equal(await count('Succeeded'), TASKS);
     assert.equal(await row(agents, 'Queued').count(), 0);
+    await plan.locator('#summary', { hasText: `${TASKS} done` }).waitFor({ timeout: 15_000 });
+    assert.equal(await plan.locator('g.node.status-succeeded').count(), TASKS);
+    assert.equal(await plan.locator('g.node.status-running').count(), 0);
   });
 });
