@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import { renderSummary, summarize } from '../../../src/cli/runSummary';
 import type { RunRecord, TaskRecord } from '../../../src/engine';
-import { captureIO } from './helpers';
+import { captureIO, runRecord } from './helpers';
 
 const ZERO = { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 };
 const task = (id: string, extra: Partial<TaskRecord> = {}): TaskRecord => ({
@@ -23,21 +23,7 @@ const task = (id: string, extra: Partial<TaskRecord> = {}): TaskRecord => ({
   ...extra,
 });
 
-function record(tasks: TaskRecord[]): RunRecord {
-  return {
-    runId: 'r1',
-    status: tasks.some((t) => t.status === 'failed') ? 'failed' : 'succeeded',
-    version: 2,
-    owner: { pid: 1, hostname: 'h' },
-    repoRoot: '/repo',
-    prefix: '',
-    taskFile: '/repo/.agents/tasks.yaml',
-    concurrency: 32,
-    baseCommit: 'b'.repeat(40),
-    startedAt: 0,
-    tasks,
-  } as unknown as RunRecord;
-}
+const record = (tasks: TaskRecord[]) => runRecord(tasks, tasks.some((t) => t.status === 'failed') ? 'failed' : 'succeeded');
 
 const print = (v: RunRecord) => renderSummary(v, summarize(v), captureIO('/repo'));
 const taskLine = (out: string, id: string) => out.split('\n').filter((l) => new RegExp(`^ {2}\\S ${id} `).test(l));
