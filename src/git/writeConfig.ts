@@ -1,5 +1,6 @@
 // The few config values that decide whether the engine may write objects and refs itself
-// (looseObjects.ts, refUpdates.ts) and how agents' files are cleaned (cleanBlobs.ts): one
+// (looseObjects.ts, refUpdates.ts) and how agents' files are cleaned (cleanBlobs.ts,
+// attributeSources.ts): one
 // `git config` process, reused while none of the config files has changed (a run asks
 // once per result commit; a process per ask was one of the per-task spawns).
 import { promises as fsp } from 'node:fs';
@@ -18,10 +19,12 @@ export interface WriteConfig {
   readonly autocrlf: boolean;
   /** `core.logAllRefUpdates=always`: every ref update writes a reflog entry with its message. */
   readonly logAllRefs: boolean;
+  /** `core.attributesFile` as configured (not expanded); undefined when unset. */
+  readonly attributesFile: string | undefined;
 }
 
-const KEYS = /^(core\.autocrlf|core\.sharedrepository|extensions\.objectformat|i18n\.commitencoding|core\.logallrefupdates)$/;
-const REGEXP = '^(core\\.autocrlf|core\\.sharedrepository|extensions\\.objectformat|i18n\\.commitencoding|core\\.logallrefupdates)$';
+const KEYS = /^(core\.autocrlf|core\.sharedrepository|extensions\.objectformat|i18n\.commitencoding|core\.logallrefupdates|core\.attributesfile)$/;
+const REGEXP = '^(core\\.autocrlf|core\\.sharedrepository|extensions\\.objectformat|i18n\\.commitencoding|core\\.logallrefupdates|core\\.attributesfile)$';
 
 const cache = new WeakMap<GitRepo, { key: string; config: Promise<WriteConfig> }>();
 
@@ -89,5 +92,6 @@ async function readWriteConfig(repo: GitRepo): Promise<WriteConfig> {
     commitEncoding: encoding && !/^utf-?8$/i.test(encoding) ? encoding : undefined,
     autocrlf: bool(autocrlf) || autocrlf?.toLowerCase() === 'input',
     logAllRefs: values.get('core.logallrefupdates')?.toLowerCase() === 'always',
+    attributesFile: values.get('core.attributesfile'),
   };
 }
