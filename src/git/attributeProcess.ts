@@ -26,6 +26,7 @@ class AttributeProcess extends QuestionProcess<{ resolve: (value: CheckoutAttrib
   }
 
   attributesOf(path: string): Promise<CheckoutAttributes> {
+    questionsAsked++;
     if (path.includes('\0')) return Promise.resolve(UNSPECIFIED);
     return new Promise((resolve, reject) => this.ask({ resolve, reject }, path + '\0'));
   }
@@ -57,6 +58,13 @@ class AttributeProcess extends QuestionProcess<{ resolve: (value: CheckoutAttrib
     const e = new GitError(`git check-attr stopped unexpectedly in ${this.repo.root}${err ? `: ${err.message}` : ''}.`);
     for (const q of waiting) q.reject(e);
   }
+}
+
+let questionsAsked = 0;
+
+/** How many paths were asked about so far, in this process (tests and benches count them). */
+export function attributeQuestions(): number {
+  return questionsAsked;
 }
 
 const processOf = perRepository((repo) => new AttributeProcess(repo));

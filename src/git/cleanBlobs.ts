@@ -24,10 +24,15 @@ export interface FileToStore {
   readonly content: Buffer;
 }
 
-/** Writes the blobs of `files` (in order) as git would clean them at their paths; returns their ids. */
-export async function writeCleanBlobs(repo: GitRepo, files: readonly FileToStore[]): Promise<string[]> {
+/**
+ * Writes the blobs of `files` (in order) as git would clean them at their paths; returns
+ * their ids. `unattributed`: the caller knows no attributes can apply (attributeSources.ts),
+ * so check-attr is not asked: every attribute is unspecified, as it would answer.
+ */
+export async function writeCleanBlobs(repo: GitRepo, files: readonly FileToStore[], unattributed = false): Promise<string[]> {
   if (files.length === 0) return [];
-  const [attrs, config] = await Promise.all([Promise.all(files.map((f) => checkoutAttributes(repo, f.path))), writeConfig(repo)]);
+  const attributesOf = (f: FileToStore) => (unattributed ? undefined : checkoutAttributes(repo, f.path));
+  const [attrs, config] = await Promise.all([Promise.all(files.map(attributesOf)), writeConfig(repo)]);
   const filtered: number[] = [];
   const plain: number[] = [];
   files.forEach((f, i) => (needsCleaning(attrs[i], config.autocrlf, f.content) ? filtered : plain).push(i));

@@ -4,6 +4,7 @@
 import { GitError } from './errors';
 import { taskRef } from './ids';
 import type { ObjectReader } from './catFileBatch';
+import { noAttributesApply } from './attributeSources';
 import { writeCleanBlobs } from './cleanBlobs';
 import { disjointMergeTree } from './disjointMerge';
 import { commitTree, QUIET_WRITE_CONFIG, treeWithUpdates, updateRef, writeBlobs, type IndexUpdate } from './objects';
@@ -37,9 +38,12 @@ export async function commitOverlay(
   // said otherwise), read through the run's cat-file process, folder by folder, in
   // parallel with writing the blobs.
   const folders = [...new Set(written.filter(([, f]) => f.executable === undefined).map(([p]) => p.slice(0, Math.max(0, p.lastIndexOf('/')))))];
+  // Without any attributes file in reach, check-attr would answer "unspecified" for all.
+  const files = written.map(([path, f]) => ({ path, content: f.content }));
+  const unattributed = noAttributesApply(repo, files.map((f) => f.path), opts.workspace.entries().keys(), (dir) => readFolder(opts.baseCommit, dir));
   const [listings, shas, linkShas] = await Promise.all([
     Promise.all(folders.map((f) => readFolder(opts.baseCommit, f))),
-    writeCleanBlobs(repo, written.map(([path, f]) => ({ path, content: f.content }))),
+    unattributed.then((u) => writeCleanBlobs(repo, files, u)),
     writeBlobs(repo, links.map(([, f]) => f.content)),
   ]);
   const baseModes = new Map<string, string>();

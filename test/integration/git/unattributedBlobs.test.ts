@@ -1,0 +1,109 @@
+// A result commit asks check-attr nothing when no attributes file can reach its files
+// (attributeSources.ts), and its tree is still the one `git add -A` + `git write-tree` makes
+// in a worktree of the base with the task's files written: with no attributes, with a
+// .gitattributes in the base, info/attributes, core.attributesFile and core.autocrlf=true.
+// A .gitattributes the task wrote keeps check-attr asked.
+import { strict as assert } from 'node:assert';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { attributeQuestions } from '../../../src/git/attributeProcess';
+import { ObjectReader } from '../../../src/git/catFileBatch';
+import { createRunId } from '../../../src/git/ids';
+import { OverlayWorkspace } from '../../../src/git/overlayWorkspace';
+import { openRepo } from '../../../src/git/repo';
+import { commitOverlay } from '../../../src/git/resultCommit';
+import { cleanupRepos, makeRepo, type TestRepo } from './helpers';
+
+const CRLF = 'one\r\ntwo\r\n';
+
+/** The task's files committed by the engine and by git in a worktree of HEAD; check-attr questions asked meanwhile. */
+async function bothTrees(t: TestRepo, files: Record<string, string>): Promise<{ engine: string; git: string; questions: number }> {
+  const repo = await openRepo(t.dir);
+  const reader = new ObjectReader(repo);
+  const base = t.git('rev-parse', 'HEAD').trim();
+  let engine: string;
+  const before = attributeQuestions();
+  try {
+    const ws = new OverlayWorkspace(repo, reader, base);
+    for (const [p, c] of Object.entries(files)) await ws.writeFile(p, c);
+    const commit = await commitOverlay(repo, { runId: createRunId(), taskId: 't', baseCommit: base, workspace: ws, message: 'm' });
+    engine = t.git('rev-parse', `${commit}^{tree}`).trim();
+  } finally {
+    reader.dispose();
+  }
+  const questions = attributeQuestions() - before;
+  const wt = path.join(mkdtempSync(path.join(os.tmpdir(), 'pa-wt-')), 'wt');
+  t.git('worktree', 'add', '-q', '--detach', wt, base);
+  // .gitattributes first, as `git add` reads them from the working tree
+  const order = Object.keys(files).sort((a, b) => Number(b.endsWith('.gitattributes')) - Number(a.endsWith('.gitattributes')));
+  for (const p of order) {
+    const f = path.join(wt, p);
+    t.write(path.relative(t.dir, f), files[p] as string);
+  }
+  const inWt = (...args: string[]) => t.git('-C', wt, ...args);
+  inWt('add', '-A');
+  const git = inWt('write-tree').trim();
+  t.git('worktree', 'remove', '--force', wt);
+  return { engine, git, questions };
+}
+
+describe('git/result commits: no check-attr when no attributes can apply', function () {
+  this.timeout(30_000);
+  after(cleanupRepos);
+
+  it('no attributes anywhere: git\'s tree, and check-attr is not asked', async () => {
+    const t = makeRepo({ 'a.txt': 'a\n', 'deep/er/b.txt': 'b\n' });
+    const r = await bothTrees(t, { 'a.txt': CRLF, 'deep/er/b.txt': CRLF, 'deep/new/c.txt': 'c\n' });
+    assert.equal(r.engine, r.git);
+    assert.equal(r.questions, 0);
+  });
+
+  it('core.autocrlf=true without attributes: cleaned as git cleans, still without check-attr', async () => {
+    const t = makeRepo({ 'a.txt': 'a\n' });
+    t.git('config', 'core.autocrlf', 'true');
+    const r = await bothTrees(t, { 'a.txt': CRLF, 'sub/b.txt': CRLF });
+    assert.equal(r.engine, r.git);
+    assert.equal(r.questions, 0);
+  });
+
+  it('a .gitattributes in the base, above the file: asked, and git\'s tree', async () => {
+    const t = makeRepo({ 'sub/.gitattributes': '*.txt text\n', 'sub/a.txt': 'a\n', 'b.txt': 'b\n' });
+    const r = await bothTrees(t, { 'sub/deeper/a.txt': CRLF });
+    assert.equal(r.engine, r.git);
+    assert.ok(r.questions > 0);
+  });
+
+  it('a .gitattributes in the base beside other folders only: no question for files it cannot reach', async () => {
+    const t = makeRepo({ 'other/.gitattributes': '*.txt text\n', 'b.txt': 'b\n' });
+    const r = await bothTrees(t, { 'b.txt': CRLF, 'sub/c.txt': CRLF });
+    assert.equal(r.engine, r.git);
+    assert.equal(r.questions, 0);
+  });
+
+  it('a .gitattributes the task wrote: check-attr is asked', async () => {
+    const t = makeRepo({ 'b.txt': 'b\n' });
+    const r = await bothTrees(t, { 'sub/.gitattributes': '*.txt text\n', 'sub/a.txt': CRLF });
+    // Not git's tree yet: check-attr reads the working tree's .gitattributes, not the
+    // task's (known, older than the fast path: sub/a.txt keeps its CRs).
+    assert.ok(r.questions > 0);
+  });
+
+  it('$GIT_DIR/info/attributes: asked, and git\'s tree', async () => {
+    const t = makeRepo({ 'b.txt': 'b\n' });
+    t.write('.git/info/attributes', '*.txt text\n');
+    const r = await bothTrees(t, { 'a.txt': CRLF });
+    assert.equal(r.engine, r.git);
+    assert.ok(r.questions > 0);
+  });
+
+  it('core.attributesFile: asked, and git\'s tree', async () => {
+    const t = makeRepo({ 'b.txt': 'b\n' });
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'pa-attrs-')), 'attributes');
+    writeFileSync(file, '*.txt text\n');
+    t.git('config', 'core.attributesFile', file);
+    const r = await bothTrees(t, { 'a.txt': CRLF });
+    assert.equal(r.engine, r.git);
+    assert.ok(r.questions > 0);
+  });
+});
