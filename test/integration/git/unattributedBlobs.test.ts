@@ -4,7 +4,7 @@
 // .gitattributes in the base, info/attributes, core.attributesFile and core.autocrlf=true.
 // A .gitattributes the task wrote keeps check-attr asked.
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { attributeQuestions } from '../../../src/git/attributeProcess';
@@ -33,18 +33,17 @@ async function bothTrees(t: TestRepo, files: Record<string, string>): Promise<{ 
     reader.dispose();
   }
   const questions = attributeQuestions() - before;
-  const wt = path.join(mkdtempSync(path.join(os.tmpdir(), 'pa-wt-')), 'wt');
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'pa-wt-'));
+  const wt = path.join(tmp, 'wt');
   t.git('worktree', 'add', '-q', '--detach', wt, base);
-  // .gitattributes first, as `git add` reads them from the working tree
-  const order = Object.keys(files).sort((a, b) => Number(b.endsWith('.gitattributes')) - Number(a.endsWith('.gitattributes')));
-  for (const p of order) {
-    const f = path.join(wt, p);
-    t.write(path.relative(t.dir, f), files[p] as string);
+  for (const [p, c] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(wt, p)), { recursive: true });
+    writeFileSync(path.join(wt, p), c);
   }
-  const inWt = (...args: string[]) => t.git('-C', wt, ...args);
-  inWt('add', '-A');
-  const git = inWt('write-tree').trim();
+  t.git('-C', wt, 'add', '-A');
+  const git = t.git('-C', wt, 'write-tree').trim();
   t.git('worktree', 'remove', '--force', wt);
+  rmSync(tmp, { recursive: true, force: true });
   return { engine, git, questions };
 }
 
@@ -99,7 +98,7 @@ describe('git/result commits: no check-attr when no attributes can apply', funct
 
   it('core.attributesFile: asked, and git\'s tree', async () => {
     const t = makeRepo({ 'b.txt': 'b\n' });
-    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'pa-attrs-')), 'attributes');
+    const file = path.join(t.dir, '.git', 'global-attributes');
     writeFileSync(file, '*.txt text\n');
     t.git('config', 'core.attributesFile', file);
     const r = await bothTrees(t, { 'a.txt': CRLF });
