@@ -7,6 +7,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { checkoutAttributes, type CheckoutAttributes } from './attributeProcess';
 import { GitError } from './errors';
+import { rememberRead } from './looseObjects';
 import { listTree, parseTreeObject, type TreeEntry } from './objects';
 import { gitEnv, type GitRepo } from './repo';
 import { writeConfig } from './writeConfig';
@@ -211,7 +212,9 @@ export class ObjectReader {
       const entry = (await this.listTree(spec.slice(0, colon))).find((e) => e.path === spec.slice(colon + 1));
       return entry ? this.read(entry.sha) : undefined;
     }
-    return this.plain.request(spec);
+    const o = await this.plain.request(spec);
+    if (o) rememberRead(o.sha, o.type, o.content);
+    return o;
   }
 
   /** A blob's bytes, or undefined when it is missing or not a blob. */

@@ -43,7 +43,7 @@ export function objectId(type: ObjectType, content: Uint8Array): string {
 const SYNC_WRITE_LIMIT = 64 * 1024;
 
 /**
- * The trees and commits this process wrote lately, by id: a dependent task's merge walks
+ * The trees and commits this process wrote (or read, rememberRead) lately, by id: a dependent task's merge walks
  * the commits and trees the run itself just wrote, and reads them here instead of one
  * cat-file round trip after the other. An id names its content in every repository, so
  * what is found here is what `git cat-file` would print. Bounded by bytes, oldest out first.
@@ -63,7 +63,16 @@ function remember(sha: string, type: ObjectType, content: Uint8Array): void {
   }
 }
 
-/** A tree or commit this process wrote lately (see `remembered`), or undefined. */
+/**
+ * Remembers a tree or commit read through cat-file (ObjectReader): a run's merges walk its
+ * base's trees, which its tasks listed already. The id names the content, so it is the
+ * same answer as another read.
+ */
+export function rememberRead(sha: string, type: string, content: Buffer): void {
+  if ((type === 'tree' || type === 'commit') && /^[0-9a-f]{40}$/.test(sha)) remember(sha, type, content);
+}
+
+/** A tree or commit this process wrote or read lately (see `remembered`), or undefined. */
 export function writtenObject(sha: string): { readonly type: ObjectType; readonly content: Buffer } | undefined {
   return remembered.get(sha);
 }
