@@ -45,6 +45,7 @@ import { buildSystemPrompt, firstUserMessage, type AgentInstance } from './syste
 import { createFileTools, type ToolName } from './tools';
 import { toolLabel } from './commandTool';
 import { DEFAULT_MAX_TOKENS, DEFAULT_MODEL } from './models';
+import { traceAgent } from './agentTrace';
 
 export interface AgentTaskRequest {
   task: Task;
@@ -112,6 +113,8 @@ function providerOf(req: AgentTaskRequest): ModelProvider | undefined {
 export async function runAgentTask(req: AgentTaskRequest): Promise<AgentTaskResult> {
   const { task } = req;
   const started = Date.now();
+  const agent = req.instance ? `${task.id}#${req.instance.id}` : task.id;
+  traceAgent(agent, 'start');
   const provider = providerOf(req);
   const model = provider ? provider.modelFor(task.model ?? req.model ?? DEFAULT_MODEL) : (task.model ?? req.model ?? DEFAULT_MODEL);
   const priced = provider?.pricesKnown ?? true;
@@ -165,6 +168,7 @@ export async function runAgentTask(req: AgentTaskRequest): Promise<AgentTaskResu
       ...(error !== undefined ? { error } : {}),
     };
     transcript('event', { kind: 'end', status, stopReason, ...(error ? { error } : {}) });
+    traceAgent(agent, 'end');
     return r;
   };
 
@@ -191,6 +195,7 @@ export async function runAgentTask(req: AgentTaskRequest): Promise<AgentTaskResu
     remainingTokens: () => (task.budget?.tokens !== undefined ? task.budget.tokens - budgetTokens(live()) : undefined),
     hooks: {
       onStart(name, id, input) {
+        traceAgent(agent, 'toolStart');
         currentTool = toolLabel(name, input);
         transcript('tool_use', { id, name, input });
         progress();
@@ -199,6 +204,7 @@ export async function runAgentTask(req: AgentTaskRequest): Promise<AgentTaskResu
         transcript('tool_result', { id, name, content, is_error: isError });
         currentTool = undefined;
         progress();
+        traceAgent(agent, 'toolEnd');
       },
     },
   });
@@ -214,6 +220,7 @@ export async function runAgentTask(req: AgentTaskRequest): Promise<AgentTaskResu
   const userText = firstUserMessage(task);
   transcript('system', { model, system: system.map((b) => b.text).join('\n\n'), tools: tools.map((t) => t.name) });
   transcript('user', { text: userText });
+  traceAgent(agent, 'prompt');
 
   const budgetStop = (): StopReason | undefined => {
     if (task.maxTurns !== undefined && turns >= task.maxTurns) return 'maxTurns';
@@ -225,6 +232,7 @@ export async function runAgentTask(req: AgentTaskRequest): Promise<AgentTaskResu
   let lastText = '';
   const loop = (): Promise<ConversationEnd> =>
     provider.converse({
+      agent,
       model,
       system,
       userText,
