@@ -105,6 +105,10 @@ const BUDGET_NOTES: Partial<Record<StopReason, string>> = {
   usdBudget: 'the cost budget',
 };
 
+function sameUsage(a: TokenUsage, b: TokenUsage): boolean {
+  return a.input === b.input && a.output === b.output && a.cacheRead === b.cacheRead && a.cacheWrite === b.cacheWrite;
+}
+
 function providerOf(req: AgentTaskRequest): ModelProvider | undefined {
   if (req.provider) return req.provider;
   return req.client ? anthropicProvider(req.client) : undefined;
@@ -242,6 +246,8 @@ export async function runAgentTask(req: AgentTaskRequest): Promise<AgentTaskResu
       signal: ac.signal,
       gate: req.gate,
       onLiveUsage(usage) {
+        // Providers report it per stream event; most events (text and tool input) leave it as it was.
+        if (sameUsage(usage, liveTurn)) return;
         liveTurn = usage;
         progress();
       },
