@@ -203,6 +203,16 @@ function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
+/**
+ * Until performance.now() reaches `deadline`: a timer for all but the last millisecond (timers
+ * fire on the loop's millisecond clock, often a millisecond late), then checks between loop
+ * turns, so that a reply is neither early nor late by more than a fraction of a millisecond.
+ */
+async function sleepUntil(deadline: number): Promise<void> {
+  for (let left = deadline - performance.now(); left > 1; left = deadline - performance.now()) await sleep(left - 1);
+  while (performance.now() < deadline) await new Promise<void>((r) => setImmediate(r));
+}
+
 function chunks(s: string, size: number): string[] {
   if (s === '') return [''];
   const out: string[] = [];
@@ -530,9 +540,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
       return { message, store, events, cutAt };
     };
     const prepared = !fault || fault.kind === 'drop_stream' || fault.kind === 'stream_error' ? prepare() : undefined;
-    if (delay > 0) {
-      for (let left = arrived + delay - performance.now(); left > 0; left = arrived + delay - performance.now()) await sleep(left);
-    }
+    if (delay > 0) await sleepUntil(arrived + delay);
     if (res.destroyed || closing) return;
     rec.answeredAt = performance.timeOrigin + performance.now();
 
