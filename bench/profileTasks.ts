@@ -1,7 +1,7 @@
 // Profiling aid (not a bench row): runs a graph at one concurrency and prints each agent
 // task's overhead (measured − turns × latency), where its time goes phase by phase, and the
 // CPU the process spent per task and per request.
-//   npx tsx bench/profileTasks.ts [layered16|fourStep] [concurrency] [runs] [--in-process] [--profile=FILE] [--agents-only]
+//   npx tsx bench/profileTasks.ts [layered16|fourStep] [concurrency] [runs] [--in-process] [--profile=FILE] [--agents-only] [--tasks=a1,a2]
 // The latency from PA_BENCH_LATENCY_MS (default 500). The fake API runs in a child process
 // (bench/fakeChild.ts, as in the bench), so its HTTP/SSE/JSON work is not measured here;
 // `--in-process` runs it in this process instead. `--profile=FILE` writes a CPU profile of
@@ -10,7 +10,7 @@
 // `--agents-only` (layered16): no engine, no git: the 16 agents on in-memory workspaces, c at
 // a time, each on one shared client and gate (as a run has), so that the CPU measured per task
 // and per request is the agent side's alone. `--ab-fetch` (with --agents-only): even runs on
-// the built-in fetch, odd ones on the agents' nodeFetch.
+// the built-in fetch, odd ones on the agents' nodeFetch. `--tasks=a1,a2`: the phases of those tasks only.
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
@@ -130,6 +130,7 @@ async function main(): Promise<void> {
   const inProcess = process.argv.includes('--in-process');
   const agentsOnly = process.argv.includes('--agents-only');
   const abFetch = process.argv.includes('--ab-fetch');
+  const only = process.argv.find((a) => a.startsWith('--tasks='))?.slice('--tasks='.length).split(',');
   const profileTo = process.argv.find((a) => a.startsWith('--profile='))?.slice('--profile='.length);
   const session = profileTo ? new Session() : undefined;
   const { layered16, fourStep, startFakeApi } = await import('./orchestration');
@@ -182,7 +183,7 @@ async function main(): Promise<void> {
       const last = e0 + wall - Math.max(...view.tasks.map((t) => t.finishedAt ?? 0));
       const p = new Phases();
       for (const t of view.tasks) {
-        if (t.startedAt === undefined || t.finishedAt === undefined) continue;
+        if (t.startedAt === undefined || t.finishedAt === undefined || (only && !only.includes(t.id))) continue;
         const mine = marks.filter((m) => m.agent === t.id);
         const reqs = served.filter((r) => r.taskId === t.id);
         if (mine.length) phasesOf(p, mine, reqs, { startedAt: t.startedAt, finishedAt: t.finishedAt }, latency);
