@@ -26,6 +26,7 @@ import { ObjectReader } from './catFileBatch';
 import type { ChangedFile, RunAnalysis } from './analysis';
 import { parseRawZ, type RawChange } from './diffParse';
 import { GitError } from './errors';
+import { FolderListings } from './folderListings';
 import { afterApplyRef, baseRef, beforeApplyRef } from './ids';
 import { mergeFile } from './mergeFile';
 import { commitTree, updateRef, writeBlobs, type IndexUpdate, type TreeEntry } from './objects';
@@ -69,7 +70,11 @@ export interface ApplyOptions {
    * again. Any other task is.
    */
   readonly analysis?: RunAnalysis;
+  /** Called as each step of the apply ends, with its name (for the benchmark's breakdown). */
+  readonly onPhase?: (phase: ApplyPhase) => void;
 }
+
+export type ApplyPhase = 'started' | 'captured' | 'planned' | 'stored' | 'written';
 
 export interface ApplyConflict {
   readonly path: string;
@@ -152,6 +157,7 @@ export async function applyRun(repo: GitRepo, opts: ApplyOptions): Promise<Apply
     );
   }
   const release = await acquireApplyLock(repo, runId, 'apply');
+  opts.onPhase?.('started');
   const reader = opts.reader ?? new ObjectReader(repo);
   let disposeCapture: (() => Promise<void>) | undefined;
   try {
@@ -184,12 +190,15 @@ export async function applyRun(repo: GitRepo, opts: ApplyOptions): Promise<Apply
     });
     const paths = [...byPath.keys()].sort(comparePaths);
     // the working tree at the paths the results touch (and the folders above them)
+    // (the run base and the capture share most folders: each listing is read and parsed once)
+    const listings = new FolderListings(reader);
     const [before, baseEntries] = await Promise.all([
-      captureWorkingTreePaths(repo, reader, paths, `parallel-agents: working tree before applying run ${runId}`),
-      entriesAt(reader, runBase, paths),
+      captureWorkingTreePaths(repo, listings, paths, `parallel-agents: working tree before applying run ${runId}`),
+      entriesAt(listings, runBase, paths),
     ]);
     disposeCapture = before.dispose;
     await updateRef(repo, beforeApplyRef(runId), before.commit, `before applying run ${runId}`);
+    opts.onPhase?.('captured');
     const fileEntries = (m: ReadonlyMap<string, TreeEntry>) =>
       new Map(paths.flatMap((p) => {
         const e = m.get(p);
@@ -329,6 +338,7 @@ export async function applyRun(repo: GitRepo, opts: ApplyOptions): Promise<Apply
       }
     }
 
+    opts.onPhase?.('planned');
     // 4. the intended result, and the user's exact bytes, stored before the working tree is touched
     const fresh = plan.filter((x) => x.target && !x.target.sha);
     const overwritten = plan.flatMap((x) => {
@@ -361,6 +371,7 @@ export async function applyRun(repo: GitRepo, opts: ApplyOptions): Promise<Apply
     };
     await writeApplyRecord(repo, record);
 
+    opts.onPhase?.('stored');
     // 5. write: deletions first (a file may become a folder and back), then .gitattributes
     // (a checkout reads the new ones for the other files), then the rest; each write atomic
     const applied: string[] = [];
@@ -378,6 +389,7 @@ export async function applyRun(repo: GitRepo, opts: ApplyOptions): Promise<Apply
       );
     }
     applied.sort(comparePaths);
+    opts.onPhase?.('written');
     record.status = 'applied';
     await writeApplyRecord(repo, record);
     return {
