@@ -35,7 +35,7 @@ import { describeBlocker, findBlockers } from './pathGuards';
 import type { GitRepo } from './repo';
 import { recoverInterruptedApply } from './recovery';
 import { captureWorkingTreePaths, entriesAt } from './workingTreeCapture';
-import { absPath, deleteWorkingFile, forEachLimited, lexists, writeWorkingFile } from './worktreeFiles';
+import { absPath, deleteWorkingFile, forEachLimited, lexists, SpareFiles, writeWorkingFile } from './worktreeFiles';
 import { keepWorktreeBytes } from './worktreeBytes';
 import * as path from 'node:path';
 
@@ -444,10 +444,11 @@ async function writeInPhases(
   const deletions = plan.filter((x) => !x.target);
   const attributes = plan.filter((x) => x.target && isAttributesFile(x.path));
   const rest = plan.filter((x) => x.target && !isAttributesFile(x.path));
+  const spares = new SpareFiles();
   const run = async (items: typeof plan, r: ObjectReader) => {
     await forEachLimited(items, 16, async (x) => {
       try {
-        if (x.target) await writeWorkingFile(repo.root, x.path, await checkoutBytes(repo, r, x.path, x.target), x.target.mode);
+        if (x.target) await writeWorkingFile(repo.root, x.path, await checkoutBytes(repo, r, x.path, x.target), x.target.mode, spares);
         else await deleteWorkingFile(repo.root, x.path);
       } catch (e) {
         throw Object.assign(new Error((e as Error).message), { atPath: x.path });
@@ -455,15 +456,19 @@ async function writeInPhases(
       done(x.path);
     });
   };
-  await run(deletions, reader);
-  await run(attributes, reader);
-  if (attributes.length === 0) return run(rest, reader);
-  // git's filter process read the old .gitattributes once: a new one sees the new ones
-  const fresh = new ObjectReader(repo);
   try {
-    await run(rest, fresh);
+    await run(deletions, reader);
+    await run(attributes, reader);
+    if (attributes.length === 0) return await run(rest, reader);
+    // git's filter process read the old .gitattributes once: a new one sees the new ones
+    const fresh = new ObjectReader(repo);
+    try {
+      await run(rest, fresh);
+    } finally {
+      fresh.dispose();
+    }
   } finally {
-    fresh.dispose();
+    spares.dispose();
   }
 }
 
