@@ -434,6 +434,9 @@ function noRenames(changed: readonly ChangedFile[]): RawChange[] {
 
 const isAttributesFile = (p: string) => p === '.gitattributes' || p.endsWith('/.gitattributes');
 
+/** How many files' bytes are read ahead of the one being written (bounds the memory held). */
+const READ_AHEAD = 64;
+
 /** Writes the plan in its three phases (see step 5); `done` is called for each path written. */
 async function writeInPhases(
   repo: GitRepo,
@@ -446,9 +449,25 @@ async function writeInPhases(
   const rest = plan.filter((x) => x.target && !isAttributesFile(x.path));
   const spares = new SpareFiles();
   const run = async (items: typeof plan, r: ObjectReader) => {
-    await forEachLimited(items, 16, async (x) => {
+    // the bytes of the next files are asked for ahead, many at once: a round trip per file to
+    // check-attr and cat-file, 16 at a time, waited on the scheduler under load
+    const ahead = new Map<number, Promise<Buffer>>();
+    let asked = 0;
+    const bytesOf = (i: number): Promise<Buffer> => {
+      for (; asked < Math.min(items.length, i + READ_AHEAD); asked++) {
+        const x = items[asked] as (typeof items)[number];
+        if (!x.target) continue;
+        const bytes = checkoutBytes(repo, r, x.path, x.target);
+        bytes.catch(() => undefined); // awaited when its file is written; not unhandled if a write fails first
+        ahead.set(asked, bytes);
+      }
+      const bytes = ahead.get(i) as Promise<Buffer>;
+      ahead.delete(i);
+      return bytes;
+    };
+    await forEachLimited(items.map((x, i) => ({ x, i })), 16, async ({ x, i }) => {
       try {
-        if (x.target) await writeWorkingFile(repo.root, x.path, await checkoutBytes(repo, r, x.path, x.target), x.target.mode, spares);
+        if (x.target) await writeWorkingFile(repo.root, x.path, await bytesOf(i), x.target.mode, spares);
         else await deleteWorkingFile(repo.root, x.path);
       } catch (e) {
         throw Object.assign(new Error((e as Error).message), { atPath: x.path });
