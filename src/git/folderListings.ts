@@ -75,7 +75,7 @@ export class RawTree {
     const k = this.position(key);
     if (k === 0) return undefined;
     const c = k - 1;
-    return this.isFolder(c) === folder && this.keyAt(c).equals(key) ? c : undefined;
+    return this.isFolder(c) === folder && this.compareAt(c, key) === 0 ? c : undefined;
   }
 
   /** How many entries sort before or at `key`. */
@@ -84,7 +84,7 @@ export class RawTree {
     let hi = this.starts.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (Buffer.compare(this.keyAt(mid), key) <= 0) lo = mid + 1;
+      if (this.compareAt(mid, key) <= 0) lo = mid + 1;
       else hi = mid;
     }
     return lo;
@@ -94,10 +94,20 @@ export class RawTree {
     return (this.spaces[k] as number) - (this.starts[k] as number) === 5 && this.raw[this.starts[k] as number] === 0x34; // "40000"
   }
 
-  /** Entry k's sort key: its name, with '/' after a folder's. */
-  private keyAt(k: number): Buffer {
-    const name = this.raw.subarray((this.spaces[k] as number) + 1, this.nuls[k]);
-    return this.isFolder(k) ? Buffer.concat([name, SLASH]) : name;
+  /** Entry k's sort key (its name, with '/' after a folder's) compared with `key`, bytewise, without copying it. */
+  private compareAt(k: number, key: Buffer): number {
+    const from = (this.spaces[k] as number) + 1;
+    const n = (this.nuls[k] as number) - from;
+    const m = Math.min(n, key.length);
+    const c = this.raw.compare(key, 0, m, from, from + m);
+    if (c !== 0) return c;
+    const folder = this.isFolder(k);
+    if (n > key.length) return 1;
+    if (n === key.length) return folder ? 1 : 0;
+    if (!folder) return -1;
+    const slash = 0x2f - (key[n] as number);
+    if (slash !== 0) return slash < 0 ? -1 : 1;
+    return key.length === n + 1 ? 0 : -1;
   }
 
   /**
