@@ -171,6 +171,12 @@ export class FolderListings implements FolderSource {
     return sha ? this.tree(sha) : undefined;
   }
 
+  /** The commit `rev` names (e.g. HEAD), through the reader's cat-file process rather than a git process of its own. */
+  async commitOf(rev: string): Promise<string | undefined> {
+    const o = await this.reader.read(rev);
+    return o && o.type === 'commit' ? o.sha : undefined;
+  }
+
   /** The root tree id of a commit or tree, undefined when there is none. */
   rootOf(treeish: string): Promise<string | undefined> {
     if (this.trees.has(treeish)) return Promise.resolve(treeish);

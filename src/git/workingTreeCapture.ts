@@ -179,7 +179,7 @@ export async function captureWorkingTreePaths(
   }
   const z = (list: readonly string[]) => list.map((p) => `${p}\0`).join('');
   let tree: string;
-  const head = repo.resolveCommit('HEAD');
+  const head = reader.commitOf('HEAD');
   head.catch(() => undefined); // awaited below; not unhandled when the capture falls back first
   const dir = await makeTempDir(repo.stateDir, 'index');
   const dispose = () => fsp.rm(dir, { recursive: true, force: true });
