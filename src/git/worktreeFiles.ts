@@ -85,24 +85,24 @@ export class SpareFiles {
   private readonly spares: string[] = [];
 
   /**
-   * Moves a spare to `tmp` and opens it for writing, when it may become the file at a path
-   * whose file is `existing`: only its own link (nlink 1) and the same owner and group, so
-   * the written file is owned as the one it replaces. Else undefined (the spare is removed).
+   * A spare opened for writing, when it may become the file at a path whose file is
+   * `existing`: only its own link (nlink 1) and the same owner and group, so the written file
+   * is owned as the one it replaces. It keeps its temp name (made from the target it was
+   * kept from: removeTempFiles finds it) until it is renamed onto its new target. Else
+   * undefined (the spare is removed).
    */
-  openAs(tmp: string, existing: fs.Stats): number | undefined {
+  open(existing: fs.Stats): { path: string; fd: number } | undefined {
     const spare = this.spares.pop();
     if (spare === undefined) return undefined;
     let fd: number | undefined;
     try {
-      fs.renameSync(spare, tmp);
-      fd = fs.openSync(tmp, 'r+');
+      fd = fs.openSync(spare, 'r+');
       const st = fs.fstatSync(fd);
-      if (st.isFile() && st.nlink === 1 && st.uid === existing.uid && st.gid === existing.gid) return fd;
+      if (st.isFile() && st.nlink === 1 && st.uid === existing.uid && st.gid === existing.gid) return { path: spare, fd };
     } catch {
-      // moved or removed meanwhile, another file system, not writable: a new file instead
+      // removed meanwhile, not writable: a new file instead
     }
     if (fd !== undefined) fs.closeSync(fd);
-    fs.rmSync(tmp, { force: true });
     fs.rmSync(spare, { force: true });
     return undefined;
   }
@@ -143,10 +143,11 @@ export async function writeWorkingFile(root: string, rel: string, content: Uint8
   const existing = fs.lstatSync(file, { throwIfNoEntry: false });
   if (!existing) fs.mkdirSync(path.dirname(file), { recursive: true });
   else if (existing.isDirectory()) throw new Error(`a folder is in the way at ${rel}`);
-  const tmp = tempName(file);
+  const small = content.length <= SYNC_WRITE_LIMIT;
+  const spare = small && mode !== '120000' && existing?.isFile() ? spares?.open(existing) : undefined;
+  const tmp = spare?.path ?? tempName(file);
   let kept: string | undefined;
   try {
-    const small = content.length <= SYNC_WRITE_LIMIT;
     if (mode === '120000') {
       fs.symlinkSync(Buffer.from(content).toString('utf8'), tmp);
     } else {
@@ -154,14 +155,13 @@ export async function writeWorkingFile(root: string, rel: string, content: Uint8
       if (existing && !existing.isSymbolicLink()) perm = existing.mode & 0o777;
       if (mode === '100755') perm |= (perm & 0o444) >> 2;
       else perm &= ~0o111;
-      const fd = small && existing?.isFile() ? spares?.openAs(tmp, existing) : undefined;
-      if (fd !== undefined) {
+      if (spare) {
         try {
-          fs.writeSync(fd, content, 0, content.length, 0);
-          fs.ftruncateSync(fd, content.length);
-          fs.fchmodSync(fd, perm);
+          fs.writeSync(spare.fd, content, 0, content.length, 0);
+          fs.ftruncateSync(spare.fd, content.length);
+          fs.fchmodSync(spare.fd, perm);
         } finally {
-          fs.closeSync(fd);
+          fs.closeSync(spare.fd);
         }
       } else {
         if (small) fs.writeFileSync(tmp, content, { mode: perm });
