@@ -105,7 +105,7 @@ export function layered16(): Graph {
   return { name: 'layered16', dir, taskFile: path.join(dir, '.agents/tasks.yaml'), script, known, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-interface RunMeasure {
+export interface RunMeasure {
   readonly wallMs: number;
   /**
    * Agent tasks whose script is a function (their turns are not known in advance): the turns
@@ -174,11 +174,14 @@ export async function startFakeApi(g: Graph): Promise<FakeApi> {
   };
 }
 
-async function runGraph(g: Graph, fake: FakeApi, concurrency: number): Promise<RunMeasure> {
+/** startRun of this checkout, or of another one (bench/abOrchestration.ts). */
+export type StartRun = typeof startRun;
+
+export async function runGraph(g: Graph, fake: FakeApi, concurrency: number, start: StartRun = startRun): Promise<RunMeasure> {
   const firstRequest = (await fake.requests(Number.MAX_SAFE_INTEGER)).count;
   const e0 = Date.now();
   const t0 = now();
-  const run = await startRun({ workspace: g.dir, apiKey: 'bench-key', baseURL: fake.baseURL, maxRetries: 0, concurrency });
+  const run = await start({ workspace: g.dir, apiKey: 'bench-key', baseURL: fake.baseURL, maxRetries: 0, concurrency });
   const view = await run.done;
   const wallMs = now() - t0;
   run.dispose();
@@ -213,7 +216,7 @@ async function runGraph(g: Graph, fake: FakeApi, concurrency: number): Promise<R
   };
 }
 
-async function readTaskFile(g: Graph): Promise<TaskFile> {
+export async function readTaskFile(g: Graph): Promise<TaskFile> {
   const loaded = await loadTaskFile(g.taskFile);
   if (!loaded.taskFile) throw new Error(`${g.taskFile}: ${loaded.problems.map((p) => p.message).join('; ')}`);
   return loaded.taskFile;
@@ -223,7 +226,7 @@ async function readTaskFile(g: Graph): Promise<TaskFile> {
  * The task durations the bound is computed from: the known ones, and the median over these
  * runs of what was measured (command tasks' durations; function-scripted agents' work).
  */
-function measuredDurations(g: Graph, ms: readonly RunMeasure[]): { durations: Map<string, number>; cmdIds: Set<string>; measuredAgents: Set<string> } {
+export function measuredDurations(g: Graph, ms: readonly RunMeasure[]): { durations: Map<string, number>; cmdIds: Set<string>; measuredAgents: Set<string> } {
   const durations = new Map(g.known);
   const cmdIds = new Set(ms.flatMap((m) => [...m.commandMs.keys()]));
   for (const id of cmdIds) durations.set(id, median(ms.map((m) => m.commandMs.get(id) ?? 0)));

@@ -160,14 +160,20 @@
       root.append(g);
     }
     graphEl.append(root);
+    shown = new Map();
     applyStatuses();
     renderProblems(plan.problems);
   }
 
+  /** What each node shows now: a status message names every task, most of them unchanged. */
+  /** @type {Map<Element, string>} */ let shown = new Map();
+
   function applyStatuses() {
     for (const g of graphEl.querySelectorAll('g.node')) {
       const id = /** @type {SVGGElement} */ (g).dataset.task || '';
-      const s = statuses[id];
+      const s = statuses[id] || '';
+      if (shown.get(g) === s) continue;
+      shown.set(g, s);
       for (const c of [...g.classList]) if (c.startsWith('status-')) g.classList.remove(c);
       if (s) g.classList.add(`status-${s}`);
       const label = g.querySelector('.node-status');

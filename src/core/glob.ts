@@ -462,7 +462,7 @@ export interface OwnershipOverlap {
 const plainCache = new WeakMap<readonly string[], string[] | null>();
 
 /** The globs normalized, when every one is a plain path (matches itself only); else null. */
-function plainPaths(globs: readonly string[]): string[] | null {
+export function plainPaths(globs: readonly string[]): string[] | null {
   let v = plainCache.get(globs);
   if (v === undefined) {
     const n = globs.map(normalizeGlob);

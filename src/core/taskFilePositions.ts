@@ -29,6 +29,7 @@ export type PathKey = string | number;
 export class Positions {
   readonly lines = new LineCounter();
   readonly doc: Document.Parsed;
+  private readonly keyIndex = new WeakMap<object, Map<string, [number, number]>>();
 
   /** Parses `text` (YAML or JSON); syntax errors and duplicate keys are in `doc.errors`. */
   constructor(
@@ -62,11 +63,18 @@ export class Positions {
   keyRange(p: readonly PathKey[], key: string): [number, number] | undefined {
     const map = this.doc.getIn(p, true);
     if (isMap(map)) {
-      for (const item of map.items) {
-        if (isScalar(item.key) && String(item.key.value) === key && item.key.range) {
-          return [item.key.range[0], item.key.range[1]];
+      // Indexed once per map: a scan per key made checking 1,000 tasks quadratic.
+      let index = this.keyIndex.get(map);
+      if (!index) {
+        index = new Map();
+        for (const item of map.items) {
+          const k = item.key;
+          if (isScalar(k) && k.range && !index.has(String(k.value))) index.set(String(k.value), [k.range[0], k.range[1]]);
         }
+        this.keyIndex.set(map, index);
       }
+      const range = index.get(key);
+      if (range) return [range[0], range[1]];
     }
     return this.rangeAt(p);
   }

@@ -21,7 +21,7 @@ import {
 } from '../core';
 import type { Task } from '../core';
 import type { ApiGate } from '../agents';
-import { analyseRun, applyRun, mergeBase, type GitRepo, type ObjectReader } from '../git';
+import { analyseRun, applyRun, mergeBase, warmAttributes, type GitRepo, type ObjectReader } from '../git';
 import { analysisInputs, applyInputs } from './runInputs';
 import { RunJournalWriter, TranscriptWriter, tryReadRunRecord } from './runJournal';
 import { repoRelativeStrategy, type RunRecord, type TaskRecord } from './runRecord';
@@ -31,6 +31,9 @@ import { runTask } from './strategies/registry';
 import { modelResolver, type TaskRunResult } from './taskContext';
 import { RunCommandViews, type RunCommandsConfig } from './commandViews';
 import type { RunOptions } from './types';
+
+/** How long after the first tasks start their git processes are started (see warmSoon). */
+const WARM_AFTER_MS = 100;
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 type LiveTask = Mutable<TaskRecord>;
@@ -62,6 +65,7 @@ export class Run extends Disposable {
   private readonly transcripts: TranscriptWriter;
   private readonly journal: RunJournalWriter;
   private readonly commandViews: RunCommandViews;
+  private warmTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly repo: GitRepo,
@@ -160,7 +164,29 @@ export class Run extends Disposable {
     );
     // Start on the next turn of the event loop, so that whoever called startRun() has
     // subscribed to the events before the first task starts.
-    this.done = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.scheduler.start()).then(() => this.finish());
+    this.done = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => {
+        this.warmSoon(tasks);
+        return this.scheduler.start();
+      })
+      .then(() => this.finish());
+  }
+
+  /**
+   * The git processes agent tasks read and commit through (cat-file, check-attr) start on their
+   * first use, and spawn() blocks the event loop for milliseconds: on the first read of a task
+   * (a tool call), with other agents waiting. Started instead a little after the first tasks
+   * started, when their requests are out and the loop waits for the API. Only an earlier
+   * start: a run that never uses them pays one idle process each, which ends when idle.
+   */
+  private warmSoon(tasks: readonly Task[]): void {
+    if (!tasks.some((t) => t.kind !== 'command')) return;
+    this.warmTimer = setTimeout(() => {
+      if (this.state.status !== 'running') return;
+      this.reader.warm();
+      warmAttributes(this.repo);
+    }, WARM_AFTER_MS);
+    this.warmTimer.unref();
   }
 
   /** A read-only copy of the run record as it stands. */
@@ -313,15 +339,21 @@ export class Run extends Disposable {
 
   private async finish(): Promise<RunRecord> {
     const v = this.state;
-    await this.commandViews.dispose().catch((e: unknown) => this.log('warn', `could not remove the setup view: ${String(e)}`));
+    // Independent of each other, so side by side: the setup view's removal, the analysis
+    // (git reads of the result commits) and the transcripts' last batches (their own files).
+    const disposed = this.commandViews.dispose().catch((e: unknown) => this.log('warn', `could not remove the setup view: ${String(e)}`));
+    const flushed = this.transcripts.flush();
     try {
       v.analysis = await analyseRun(this.repo, { runId: v.runId, tasks: analysisInputs(v) });
     } catch (e) {
       this.log('error', `could not analyse the run: ${String(e)}`);
     }
+    await disposed;
     v.status = settledRunStatus(v.tasks);
     v.finishedAt = Date.now();
-    // Every transcript entry is on disk before the record saying the run is over.
+    // Every transcript entry is on disk before the record saying the run is over (the
+    // second flush takes what, if anything, came in after the first started).
+    await flushed;
     await this.transcripts.flush();
     await this.writeJournal();
     if (this.options.apply && v.status === 'succeeded') {
@@ -361,6 +393,7 @@ export class Run extends Disposable {
   }
 
   override dispose(): void {
+    clearTimeout(this.warmTimer);
     this.journal.cancelTimer();
     void this.commandViews.dispose().catch(() => undefined);
     this.reader.dispose();

@@ -25,6 +25,7 @@ import {
   snapshotWorkingTree,
   WorktreeWorkspace,
   type GitRepo,
+  warmRefUpdates,
 } from '../git';
 import { prefixGlobs } from './prefixedWorkspace';
 import { Run } from './run';
@@ -67,6 +68,9 @@ export async function prepareRun(options: RunOptions): Promise<PreparedRun> {
   // Opened while the task file is read and planned; a problem of the task file is still the one reported first.
   const opening = openRepo(workspace);
   opening.catch(() => undefined);
+  // The snapshot ends with the base ref's update: its process (and the config it depends on)
+  // starts meanwhile instead of after the snapshot's own git processes.
+  void opening.then((repo) => warmRefUpdates(repo)).catch(() => undefined);
   const loaded = await loadTaskFile(taskFile, path.relative(process.cwd(), taskFile) || taskFile);
   if (!loaded.taskFile) throw new RunSetupError(loaded.problems.map(formatProblem).join('\n'));
   let tasks = loaded.taskFile.tasks;
@@ -117,13 +121,17 @@ export async function startRun(options: RunOptions): Promise<Run> {
   await assertNotApplying(p.repo).catch((e: Error) => {
     throw new RunSetupError(e.message);
   });
-  const pastRuns = await listRunRecords(p.repo);
-  await recoverInterruptedRuns(p.repo, pastRuns);
-  const priorities = runPriorities(p.plan, taskDurationHistory(pastRuns));
   const runId = createRunId();
-  // Independent, each a git process or two: leftover worktrees are git's worktree
-  // administration, the snapshot a temp index of the main working tree.
-  const [baseCommit] = await Promise.all([snapshotWorkingTree(p.repo, runId), WorktreeWorkspace.cleanupLeftovers(p.repo)]);
+  // Independent: the snapshot is a temp index of the main working tree and the base ref (git
+  // processes one after the other), leftover worktrees are git's worktree administration, and
+  // the earlier runs' journals (their durations order this run's tasks; the interrupted ones
+  // are marked so) are files of their own.
+  const pastRunsRead = listRunRecords(p.repo).then(async (pastRuns) => {
+    await recoverInterruptedRuns(p.repo, pastRuns);
+    return pastRuns;
+  });
+  const [baseCommit, , pastRuns] = await Promise.all([snapshotWorkingTree(p.repo, runId), WorktreeWorkspace.cleanupLeftovers(p.repo), pastRunsRead]);
+  const priorities = runPriorities(p.plan, taskDurationHistory(pastRuns));
   const byPlan = new Map(p.plan.tasks.map((t) => [t.id, t]));
   const record: RunRecord = {
     version: RECORD_VERSION,

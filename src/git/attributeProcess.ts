@@ -61,6 +61,11 @@ class AttributeProcess extends QuestionProcess<{ resolve: (value: CheckoutAttrib
 
 const processOf = perRepository((repo) => new AttributeProcess(repo));
 
+/** Starts the repository's check-attr process ahead of the first question (see QuestionProcess.warm). */
+export function warmAttributes(repo: GitRepo): void {
+  processOf(repo).warm();
+}
+
 /** The checkout attributes of a repository-relative path, as the working tree's .gitattributes say. Rejects when git fails. */
 export function checkoutAttributes(repo: GitRepo, path: string): Promise<CheckoutAttributes> {
   return processOf(repo).attributesOf(path);

@@ -68,6 +68,10 @@ class BatchProcess {
     });
   }
 
+  warm(): void {
+    if (!this.disposed) this.ensureProcess();
+  }
+
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
@@ -261,6 +265,11 @@ export class ObjectReader {
       p.catch(() => this.trees.delete(commit));
     }
     return p;
+  }
+
+  /** Starts the plain cat-file process ahead of the first read, while the caller knows the event loop is idle. */
+  warm(): void {
+    if (!this.disposed) this.plain.warm();
   }
 
   /**

@@ -5,9 +5,8 @@ import * as path from 'node:path';
 
 /** Writes via a temp file in the same folder + rename, so readers see old or new, never half. */
 export async function writeFileAtomic(file: string, data: string | Uint8Array, mode?: number): Promise<void> {
-  await fsp.mkdir(path.dirname(file), { recursive: true });
   const tmp = `${file}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
-  const fh = await fsp.open(tmp, 'w', mode ?? 0o666);
+  const fh = await inFolder(file, () => fsp.open(tmp, 'w', mode ?? 0o666));
   try {
     await fh.writeFile(data);
     await fh.sync();
@@ -22,6 +21,21 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array, m
   } catch (e) {
     await fsp.rm(tmp, { force: true });
     throw e;
+  }
+}
+
+/**
+ * Runs `create` (which makes a file beside `file`), making the folder first only when the
+ * file system says it is missing: a journal or transcript is written many times a run into
+ * a folder that exists after the first, and each `mkdir -p` is a file-system call of its own.
+ */
+export async function inFolder<T>(file: string, create: () => Promise<T>): Promise<T> {
+  try {
+    return await create();
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    await fsp.mkdir(path.dirname(file), { recursive: true });
+    return create();
   }
 }
 

@@ -47,3 +47,5 @@ export {
 } from './journal';
 export type { ChangeStatus, Hunk } from './diffParse';
 export { updateRef } from './objects';
+export { warmRefUpdates } from './refUpdates';
+export { warmAttributes } from './attributeProcess';

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import type { TranscriptEntry } from '../core';
 import { GitError } from './errors';
 import { assertSafeId } from './ids';
-import { pidAlive, writeFileAtomic } from './fsutil';
+import { inFolder, pidAlive, writeFileAtomic } from './fsutil';
 import type { GitRepo } from './repo';
 
 export interface JournalOwner {
@@ -83,9 +83,9 @@ export async function appendTranscript(
   entries: TranscriptEntry | readonly TranscriptEntry[],
 ): Promise<void> {
   const file = transcriptPath(repo, runId, taskId);
-  await fsp.mkdir(path.dirname(file), { recursive: true });
   const list = Array.isArray(entries) ? entries : [entries as TranscriptEntry];
-  await fsp.appendFile(file, list.map((e) => JSON.stringify(e) + '\n').join(''));
+  const text = list.map((e) => JSON.stringify(e) + '\n').join('');
+  await inFolder(file, () => fsp.appendFile(file, text));
 }
 
 /** The owner record for journals written by this process. */

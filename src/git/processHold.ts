@@ -39,6 +39,16 @@ export abstract class QuestionProcess<Q> {
     child.stdin.write(text);
   }
 
+  /**
+   * Starts the process before the first question, at a moment the caller knows the event
+   * loop is idle: spawn() blocks the loop for milliseconds (it grows with the heap), and a
+   * question asked later then waits for a pipe round trip only. Ends when idle, as always.
+   */
+  warm(): void {
+    this.ensure();
+    this.answered();
+  }
+
   /** Call after answers were taken off the queue: once none waits, let go of Node and start the idle timer. */
   protected answered(): void {
     const child = this.child;

@@ -71,6 +71,11 @@ class RefUpdateProcess extends QuestionProcess<Pending> {
 
 const processOf = perRepository((repo) => new RefUpdateProcess(repo));
 
+/** Starts the repository's update-ref process ahead of the first update (see QuestionProcess.warm). */
+export async function warmRefUpdates(repo: GitRepo): Promise<void> {
+  if (!(await writeConfig(repo)).logAllRefs) processOf(repo).warm();
+}
+
 /** Points `ref` at `sha`; through the repository's update-ref process where that writes the same. */
 export async function updateRefBatched(repo: GitRepo, ref: string, sha: string, reason: string): Promise<void> {
   if (!ref.startsWith(OWN_REFS) || (await writeConfig(repo)).logAllRefs) {

@@ -28,7 +28,9 @@ export interface WorkingTreeCapture {
 
 /** Commits the working tree as it is (parent: HEAD, when there is one). Writes no ref. */
 export async function captureWorkingTree(repo: GitRepo, message: string): Promise<WorkingTreeCapture> {
-  const head = await repo.resolveCommit('HEAD');
+  // Read while the working tree is added (a process each, side by side): the parent is HEAD as the snapshot starts either way.
+  const heading = repo.resolveCommit('HEAD');
+  heading.catch(() => undefined);
   const tree = await withTempIndex(repo, async (indexFile) => {
     await copyIndexForRacyCheck(path.join(repo.gitDir, 'index'), indexFile);
     const env = { GIT_INDEX_FILE: indexFile };
@@ -47,6 +49,7 @@ export async function captureWorkingTree(repo: GitRepo, message: string): Promis
     }
     return (await repo.git(['write-tree'], { env })).trim();
   });
+  const head = await heading;
   const commit = await commitTree(repo, tree, head ? [head] : [], message);
   return { commit, tree };
 }

@@ -33,6 +33,13 @@ async function listWorktreePaths(repo: GitRepo): Promise<string[]> {
   return paths;
 }
 
+/** Whether git keeps records of linked worktrees (`<common dir>/worktrees/<name>`). */
+async function hasWorktreeAdministration(repo: GitRepo): Promise<boolean> {
+  const names = await fsp.readdir(path.join(repo.commonDir, 'worktrees')).catch((e: NodeJS.ErrnoException) => (e.code === 'ENOENT' || e.code === 'ENOTDIR' ? [] : undefined));
+  // unreadable: let git decide, as before
+  return names === undefined || names.length > 0;
+}
+
 export class WorktreeWorkspace {
   private disposed = false;
 
@@ -114,15 +121,19 @@ async function cleanupLeftoversNow(repo: GitRepo): Promise<string[]> {
     if (live) liveRuns.add(runId);
     return live;
   };
-  for (const wt of await listWorktreePaths(repo)) {
-    const r = real(wt);
-    if (!r.startsWith(root + path.sep)) continue;
-    const runId = path.relative(root, r).split(path.sep)[0] ?? '';
-    if (await isLive(runId)) continue;
-    await removeWorktree(repo, wt);
-    removed.push(wt);
+  // Without linked worktrees (no `<common dir>/worktrees` entries) `git worktree list` names
+  // only the main working tree and `prune` has nothing to prune: two processes a run start saves.
+  if (await hasWorktreeAdministration(repo)) {
+    for (const wt of await listWorktreePaths(repo)) {
+      const r = real(wt);
+      if (!r.startsWith(root + path.sep)) continue;
+      const runId = path.relative(root, r).split(path.sep)[0] ?? '';
+      if (await isLive(runId)) continue;
+      await removeWorktree(repo, wt);
+      removed.push(wt);
+    }
+    await repo.exec(['worktree', 'prune']);
   }
-  await repo.exec(['worktree', 'prune']);
   // folders of ours that git no longer knows about
   let runs: string[] = [];
   try {

@@ -145,18 +145,31 @@ export function formatDuration(value: number, unit: Plan['unit']): string {
   return unit === 'tasks' ? `${round(value)} task${value === 1 ? '' : 's'}` : formatMs(value);
 }
 
+/** Tasks named per wave before the rest are counted. */
+const WAVE_CAP = 20;
+
 export function renderPlan(file: string, plan: Plan): string {
   const lines: string[] = [];
   const n = plan.tasks.length;
   lines.push(`Plan for ${file}: ${n} task${n === 1 ? '' : 's'}, up to ${plan.concurrency} at once`, '');
   const deps = new Map(plan.tasks.map((t) => [t.id, t.dependsOn]));
+  const critical = new Set(plan.criticalPath);
+  let cut = false;
   plan.waves.forEach((wave, i) => {
-    const parts = wave.map((id) => {
+    // A wave of hundreds of tasks on one line is unreadable: name the critical path's task
+    // and the first others, count the rest (`--json` has every one).
+    const shown = wave.length <= WAVE_CAP ? wave : [...wave.filter((id) => critical.has(id)), ...wave.filter((id) => !critical.has(id))].slice(0, WAVE_CAP);
+    const parts = shown.map((id) => {
       const d = deps.get(id) ?? [];
       return d.length ? `${id} (after ${d.join(', ')})` : id;
     });
+    if (wave.length > shown.length) {
+      parts.push(`… and ${wave.length - shown.length} more`);
+      cut = true;
+    }
     lines.push(`  Wave ${i + 1}  ${parts.join('  ·  ')}`);
   });
+  if (cut) lines.push(`  (waves of more than ${WAVE_CAP} tasks are cut short; \`plan --json\` lists every task)`);
   const cyclic = plan.tasks.filter((t) => t.wave === 0).map((t) => t.id);
   if (cyclic.length) lines.push(`  Not schedulable (in or after a cycle): ${cyclic.join(', ')}`);
   lines.push('');

@@ -195,4 +195,26 @@ describe('git/worktree workspace', () => {
       execFileSync('git', ['worktree', 'remove', '--force', userWt], { cwd: t.dir, env: TEST_GIT_ENV });
     }
   });
+
+  it('cleans a crashed run\'s folders whether or not git still keeps records of its worktrees', async () => {
+    const t = makeRepo({ 'a.txt': 'a\n' });
+    const repo = await openRepo(t.dir);
+    const crashed = createRunId();
+    const base = await snapshotWorkingTree(repo, crashed);
+    const dead = Number(spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout);
+    await writeJournal(repo, {
+      version: 1, runId: crashed, startedAt: new Date().toISOString(), status: 'running',
+      owner: { pid: dead, hostname: currentOwner().hostname }, baseCommit: base, concurrency: 1, taskFile: 't', tasks: {},
+    });
+    // git forgot the first worktree (no records left at all); the second's folder is gone but git remembers it
+    const forgotten = await WorktreeWorkspace.create(repo, base, crashed, 'lint');
+    rmSync(path.join(repo.commonDir, 'worktrees'), { recursive: true });
+    assert.deepEqual(await WorktreeWorkspace.cleanupLeftovers(repo), [forgotten.taskDir]);
+    assert.ok(!existsSync(forgotten.taskDir));
+    const remembered = await WorktreeWorkspace.create(repo, base, crashed, 'test');
+    rmSync(remembered.taskDir, { recursive: true });
+    assert.ok(t.git('worktree', 'list', '--porcelain').includes(remembered.path));
+    await WorktreeWorkspace.cleanupLeftovers(repo);
+    assert.equal(t.git('worktree', 'list', '--porcelain').match(/^worktree /gm)?.length, 1);
+  });
 });

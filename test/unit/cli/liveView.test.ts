@@ -6,6 +6,7 @@ import * as assert from 'node:assert/strict';
 import { Emitter } from '../../../src/core';
 import { LiveView, liveFrame, type LiveSource } from '../../../src/cli/liveView';
 import type { RunRecord, TaskRecord } from '../../../src/engine';
+import { runRecord } from './helpers';
 
 const ZERO = { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 };
 const task = (id: string, extra: Partial<TaskRecord> = {}): TaskRecord => ({ id, kind: 'agent', status: 'queued', attempt: 1, tokens: ZERO, costUsd: 0, owns: [], dependsOn: [], ...extra });
@@ -18,19 +19,7 @@ function fakeRun(n: number): { source: LiveSource; tasks: TaskRecord[]; change(i
   const source = {
     get record(): RunRecord {
       reads++;
-      return {
-        runId: 'r1',
-        status: 'running',
-        version: 2,
-        owner: { pid: 1, hostname: 'h' },
-        repoRoot: '/repo',
-        prefix: '',
-        taskFile: '/repo/.agents/tasks.yaml',
-        concurrency: 32,
-        baseCommit: 'b'.repeat(40),
-        startedAt: 0,
-        tasks: tasks.map((t) => ({ ...t })),
-      } as RunRecord;
+      return runRecord(tasks);
     },
     get reads() {
       return reads;

@@ -23,6 +23,23 @@ describe('cli: plan', () => {
     assert.match(io.out, /Critical path\s+tests → changelog/);
   });
 
+  it('a wave of hundreds of tasks names 20 of them, the critical path first, and counts the rest', async () => {
+    let yaml = 'version: 1\ntasks:\n';
+    for (let i = 0; i < 300; i++) yaml += `  t${i}: {prompt: x, owns: [out/t${i}.txt]}\n`;
+    yaml += '  last: {prompt: x, owns: [out/last.txt], dependsOn: [t299]}\n';
+    writeFileSync(path.join(dir, '.agents/tasks.yaml'), yaml);
+    const io = captureIO(dir);
+    assert.equal(await main(['plan'], io), 0);
+    const wave1 = io.out.split('\n').find((l) => l.startsWith('  Wave 1 ')) ?? '';
+    assert.equal(wave1.split('  ·  ').length, 21, wave1);
+    assert.match(wave1, /^ {2}Wave 1 {2}t299 {2}· {2}t0 {2}· .* {2}· {2}… and 280 more$/);
+    assert.match(io.out, /^ {2}Wave 2 {2}last \(after t299\)$/m);
+    assert.match(io.out, /`plan --json` lists every task/);
+    const json = captureIO(dir);
+    assert.equal(await main(['plan', '--json'], json), 0);
+    assert.equal(JSON.parse(json.out).waves[0].length, 300);
+  });
+
   it('--json gives waves, critical path and predicted speedup', async () => {
     const io = captureIO(repoRoot);
     assert.equal(await main(['plan', 'examples/four-step', '--json'], io), 0);
