@@ -10,12 +10,21 @@ import {
   openRepo,
   OverlayWorkspace,
   snapshotWorkingTree,
+  type ApplyPhase,
   type GitRepo,
 } from '../src/git';
 import { timeGitStatus } from './gitStatus';
 import { compare, type BenchContext, type Metric } from './metric';
 import { fileContent, fileName, git, repo100k, resetRepo } from './repo100k';
 import { fmtSpread, now, sample } from './stats';
+
+const PHASE_TITLES: Record<ApplyPhase, string> = {
+  started: 'lock',
+  captured: 'before-apply capture',
+  planned: 'plan and merges',
+  stored: 'after-apply tree and record',
+  written: 'writing the files',
+};
 
 export const TASKS = 8;
 export const FILES_PER_TASK = 50;
@@ -63,6 +72,8 @@ export async function applyBench(ctx: BenchContext): Promise<Metric[]> {
   const head = git(dir, ['rev-parse', 'HEAD']).trim();
   let applied = 0;
   const split = { analyse: [] as number[], apply: [] as number[] };
+  // applyRun's steps, as they end (ApplyOptions.onPhase): where an apply's time goes
+  const steps = new Map<ApplyPhase, number[]>();
   const once = async () => {
     const runId = createRunId();
     // as the engine does: one object reader for the run, the analysis handed to apply
@@ -70,7 +81,13 @@ export async function applyBench(ctx: BenchContext): Promise<Metric[]> {
     const t0 = now();
     const analysis = await analyseRun(repo, { runId, tasks: results });
     const t1 = now();
-    const r = await applyRun(repo, { runId, tasks: results, runBase: base, reader, analysis });
+    let last = now();
+    const onPhase = (phase: ApplyPhase) => {
+      const at = now();
+      steps.set(phase, [...(steps.get(phase) ?? []), at - last]);
+      last = at;
+    };
+    const r = await applyRun(repo, { runId, tasks: results, runBase: base, reader, analysis, onPhase });
     const ms = now() - t0;
     reader.dispose();
     split.analyse.push(t1 - t0);
@@ -87,6 +104,7 @@ export async function applyBench(ctx: BenchContext): Promise<Metric[]> {
     await once(); // warm-up
     split.analyse.length = 0;
     split.apply.length = 0;
+    steps.clear();
     const a: number[] = [];
     const g: number[] = [];
     for (let i = 0; i < ctx.runs; i++) {
@@ -103,7 +121,10 @@ export async function applyBench(ctx: BenchContext): Promise<Metric[]> {
         baselineTitle: 'git status --porcelain (clean 100k tree)',
         ratio: 'value/baseline',
         target: { of: 'ratio', op: '<=', limit: 2, text: '≤ 2× git status' },
-        notes: [`of which analyseRun ${fmtSpread(sample(split.analyse))}, applyRun ${fmtSpread(sample(split.apply))}`],
+        notes: [
+          `of which analyseRun ${fmtSpread(sample(split.analyse))}, applyRun ${fmtSpread(sample(split.apply))}`,
+          `applyRun's steps: ${[...steps].map(([phase, ms]) => `${PHASE_TITLES[phase]} ${fmtSpread(sample(ms))}`).join(', ')}`,
+        ],
       }),
     ];
   } finally {

@@ -11,6 +11,9 @@ import { layeredScript } from './orchestration';
 export interface ServedRequest {
   readonly taskId: string | undefined;
   readonly status: number;
+  /** See RecordedRequest (test/fake-anthropic/server.ts). */
+  readonly receivedAt: number;
+  readonly answeredAt?: number;
 }
 
 async function main(): Promise<void> {
@@ -22,7 +25,7 @@ async function main(): Promise<void> {
       void fake.close().then(() => process.exit(0));
       return;
     }
-    const requests: ServedRequest[] = fake.requests.slice(m.since ?? 0).map((r) => ({ taskId: r.taskId, status: r.status }));
+    const requests: ServedRequest[] = fake.requests.slice(m.since ?? 0).map((r) => ({ taskId: r.taskId, status: r.status, receivedAt: r.receivedAt, ...(r.answeredAt !== undefined && { answeredAt: r.answeredAt }) }));
     process.send?.({ requests, count: fake.requests.length });
   });
   process.send?.({ baseURL: fake.baseURL });

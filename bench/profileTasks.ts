@@ -1,44 +1,209 @@
-// Profiling aid (not a bench row): runs a graph at one concurrency against the in-process
-// fake API and prints each agent task's overhead (measured − turns × latency).
-// `npx tsx bench/profileTasks.ts [layered16|fourStep] [concurrency] [runs]`; the latency from
-// PA_BENCH_LATENCY_MS (default 500). Add `node --cpu-prof --import tsx` for a CPU profile.
+// Profiling aid (not a bench row): runs a graph at one concurrency and prints each agent
+// task's overhead (measured − turns × latency), where its time goes phase by phase, and the
+// CPU the process spent per task and per request.
+//   npx tsx bench/profileTasks.ts [layered16|fourStep] [concurrency] [runs] [--in-process] [--profile=FILE] [--agents-only] [--tasks=a1,a2]
+// The latency from PA_BENCH_LATENCY_MS (default 500). The fake API runs in a child process
+// (bench/fakeChild.ts, as in the bench), so its HTTP/SSE/JSON work is not measured here;
+// `--in-process` runs it in this process instead. `--profile=FILE` writes a CPU profile of
+// every run after the first (no module loading, no first-time compilation) to FILE. The agent side's phases come from the agents' trace channel
+// (src/agents/agentTrace.ts), the fake's arrival and answer times from the fake itself.
+// `--agents-only` (layered16): no engine, no git: the 16 agents on in-memory workspaces, c at
+// a time, each on one shared client and gate (as a run has), so that the CPU measured per task
+// and per request is the agent side's alone. `--ab-fetch` (with --agents-only): even runs on
+// the built-in fetch, odd ones on the agents' nodeFetch. `--tasks=a1,a2`: the phases of those tasks only.
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import type { AgentTraceMark } from '../src/agents/agentTrace';
+import type { ServedRequest } from './fakeChild';
+
+interface Served extends ServedRequest {
+  readonly taskId: string | undefined;
+}
+
+const med = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+const sum = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0);
+
+/** Per phase: the values of all tasks (or turns) of a run. */
+class Phases {
+  readonly values = new Map<string, number[]>();
+  add(name: string, v: number | undefined): void {
+    if (v === undefined || !Number.isFinite(v)) return;
+    const xs = this.values.get(name) ?? [];
+    xs.push(v);
+    this.values.set(name, xs);
+  }
+  print(): string {
+    return [...this.values].map(([k, xs]) => `    ${k.padEnd(44)} median ${med(xs).toFixed(2).padStart(7)} ms   sum ${sum(xs).toFixed(0).padStart(5)} ms   n=${xs.length}`).join('\n');
+  }
+}
+
+/**
+ * One agent's timeline: its trace marks in order and the requests the fake served it. Turn k
+ * of the agent is its k-th 'turn' mark and its k-th request (no retries at these settings).
+ */
+function phasesOf(p: Phases, marks: readonly AgentTraceMark[], reqs: readonly Served[], task: { startedAt: number; finishedAt: number }, latency: number): void {
+  const at = (phase: AgentTraceMark['phase']) => marks.filter((m) => m.phase === phase).map((m) => m.at);
+  const [start] = at('start');
+  const [prompt] = at('prompt');
+  const [end] = at('end');
+  const turn = at('turn');
+  const connect = at('connect');
+  const parsed = at('parsed');
+  const toolStart = at('toolStart');
+  const toolEnd = at('toolEnd');
+  p.add('engine: task start → runAgentTask (ms clock)', start !== undefined ? start - task.startedAt : undefined);
+  p.add('agent: runAgentTask → prompt and tools built', prompt !== undefined && start !== undefined ? prompt - start : undefined);
+  p.add('agent: prompt built → first turn started (runner)', turn[0] !== undefined && prompt !== undefined ? turn[0] - prompt : undefined);
+  for (let k = 0; k < turn.length; k++) {
+    const r = reqs[k];
+    const t = turn[k] as number;
+    const first = k === 0 ? 'first' : 'next';
+    if (r) p.add(`agent: turn started → ${first} request at the fake`, r.receivedAt - t);
+    if (r?.answeredAt !== undefined && connect[k] !== undefined) p.add('wire: fake answered → response headers (connect)', (connect[k] as number) - r.answeredAt);
+    if (r?.answeredAt !== undefined) p.add('fake: received → answered − latency', r.answeredAt - r.receivedAt - latency);
+    if (connect[k] !== undefined && parsed[k] !== undefined) p.add('agent: headers → reply parsed (SSE, message)', (parsed[k] as number) - (connect[k] as number));
+    if (k + 1 < turn.length && parsed[k] !== undefined) {
+      // Tools ran between the reply and the next turn (one tool call per turn in these graphs).
+      const ts = toolStart[k];
+      const te = toolEnd[k];
+      if (ts !== undefined && te !== undefined) {
+        p.add('agent: reply parsed → tool start', ts - (parsed[k] as number));
+        p.add('agent: tool start → tool end', te - ts);
+        p.add('agent: tool end → next turn started', (turn[k + 1] as number) - te);
+      }
+      p.add('agent: reply parsed → next turn started', (turn[k + 1] as number) - (parsed[k] as number));
+    }
+    if (k + 1 < reqs.length && r?.answeredAt !== undefined) p.add('both: answered → next request at the fake', (reqs[k + 1] as Served).receivedAt - r.answeredAt);
+  }
+  if (end !== undefined && parsed.length) p.add('agent: last reply parsed → runAgentTask returned', end - (parsed.at(-1) as number));
+  if (end !== undefined) p.add('engine: runAgentTask returned → task finished (ms clock)', task.finishedAt - end);
+  const lastAnswer = reqs.at(-1)?.answeredAt;
+  if (lastAnswer !== undefined) p.add('both: last answer → task finished (ms clock)', task.finishedAt - lastAnswer);
+  if (reqs[0]) p.add('both: task start → first request at the fake (ms clock)', reqs[0].receivedAt - task.startedAt);
+}
+
+interface TaskTimes {
+  readonly tasks: ReadonlyArray<{ id: string; ms?: number; startedAt?: number; finishedAt?: number }>;
+}
+
+async function runEngine(startRun: typeof import('../src/engine').startRun, dir: string, baseURL: string, concurrency: number): Promise<TaskTimes> {
+  const run = await startRun({ workspace: dir, apiKey: 'bench-key', baseURL, maxRetries: 0, concurrency });
+  const view = await run.done;
+  run.dispose();
+  return view;
+}
+
+async function runAgentsOnly(g: { known: Map<string, number> }, baseURL: string, concurrency: number, builtinFetch: boolean): Promise<TaskTimes> {
+  const { runAgentTask, createAnthropicClient, ApiGate, MemoryWorkspace } = await import('../src/agents');
+  const client = createAnthropicClient({ apiKey: 'bench-key', baseURL, maxRetries: 0, ...(builtinFetch && { fetch: globalThis.fetch }) });
+  const gate = new ApiGate();
+  const ids = [...g.known.keys()];
+  const tasks: Array<{ id: string; ms?: number; startedAt?: number; finishedAt?: number }> = [];
+  const signal = new AbortController().signal;
+  const worker = async () => {
+    for (let id = ids.shift(); id !== undefined; id = ids.shift()) {
+      const startedAt = Date.now();
+      const t0 = performance.now();
+      const r = await runAgentTask({
+        task: { id, kind: 'agent', prompt: `Write out/${id}.txt.`, owns: [`out/${id}.txt`], reads: [], dependsOn: [], line: 1, column: 1 },
+        workspace: new MemoryWorkspace({ 'README.md': '# layered\n' }),
+        taskFilePath: '.agents/tasks.yaml',
+        dependencies: [],
+        client,
+        gate,
+        signal,
+        onTranscript: () => undefined,
+        onProgress: () => undefined,
+      });
+      if (r.status !== 'succeeded') throw new Error(`${id}: ${r.status} ${r.error ?? ''}`);
+      tasks.push({ id, ms: Math.round(performance.now() - t0), startedAt, finishedAt: Date.now() });
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  gate.dispose();
+  return { tasks };
+}
+
 async function main(): Promise<void> {
-  const { layered16, fourStep } = await import('./orchestration');
+  const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+  const inProcess = process.argv.includes('--in-process');
+  const agentsOnly = process.argv.includes('--agents-only');
+  const abFetch = process.argv.includes('--ab-fetch');
+  const only = process.argv.find((a) => a.startsWith('--tasks='))?.slice('--tasks='.length).split(',');
+  const profileTo = process.argv.find((a) => a.startsWith('--profile='))?.slice('--profile='.length);
+  const session = profileTo ? new Session() : undefined;
+  const { layered16, fourStep, startFakeApi } = await import('./orchestration');
   const { startRun } = await import('../src/engine');
-  const { startFakeAnthropic } = await import('../test/fake-anthropic');
-  const which = process.argv[2] ?? 'layered16';
-  const concurrency = Number(process.argv[3] ?? 1);
-  const runs = Number(process.argv[4] ?? 2);
+  const { AGENT_TRACE_CHANNEL } = await import('../src/agents/agentTrace');
+  const which = args[0] ?? 'layered16';
+  const concurrency = Number(args[1] ?? 1);
+  const runs = Number(args[2] ?? 2);
   const latency = Number(process.env['PA_BENCH_LATENCY_MS'] ?? 500);
   const g = which === 'fourStep' ? fourStep() : layered16();
-  const fake = await startFakeAnthropic({ script: g.script, latencyMs: latency, apiKey: 'bench-key' });
+  let requests: (since: number) => Promise<Served[]>;
+  let close: () => Promise<void>;
+  let baseURL: string;
+  if (inProcess) {
+    const { startFakeAnthropic } = await import('../test/fake-anthropic');
+    const fake = await startFakeAnthropic({ script: g.script, latencyMs: latency, apiKey: 'bench-key' });
+    requests = async (since) => fake.requests.slice(since);
+    close = () => fake.close();
+    baseURL = fake.baseURL;
+  } else {
+    const fake = await startFakeApi(g);
+    requests = async (since) => (await fake.requests(since)).requests;
+    close = () => fake.close();
+    baseURL = fake.baseURL;
+  }
+  const marks: AgentTraceMark[] = [];
+  const onMark = (m: unknown) => marks.push(m as AgentTraceMark);
+  subscribe(AGENT_TRACE_CHANNEL, onMark);
+  process.stdout.write(`${g.name} at c${concurrency}, ${latency} ms per turn, fake API ${inProcess ? 'in this process' : 'in a child process'}\n`);
   try {
+    let seen = (await requests(0)).length;
     for (let i = 0; i < runs; i++) {
+      if (session && i === 1) {
+        session.connect();
+        await session.post('Profiler.enable');
+        await session.post('Profiler.setSamplingInterval', { interval: 250 });
+        await session.post('Profiler.start');
+      }
+      marks.length = 0;
+      const cpu0 = process.cpuUsage();
       const t0 = performance.now();
       const e0 = Date.now();
-      const run = await startRun({ workspace: g.dir, apiKey: 'bench-key', baseURL: fake.baseURL, maxRetries: 0, concurrency });
-      const view = await run.done;
+      const view = agentsOnly ? await runAgentsOnly(g, baseURL, concurrency, abFetch && i % 2 === 0) : await runEngine(startRun, g.dir, baseURL, concurrency);
       const wall = performance.now() - t0;
-      run.dispose();
+      const cpu = process.cpuUsage(cpu0);
+      const served = await requests(seen);
+      seen += served.length;
       const over = view.tasks.filter((t) => g.known.has(t.id)).map((t) => (t.ms ?? 0) - (g.known.get(t.id) ?? 0) * (latency / 500));
-      const sorted = [...over].sort((a, b) => a - b);
       const first = Math.min(...view.tasks.map((t) => t.startedAt ?? Infinity)) - e0;
       const last = e0 + wall - Math.max(...view.tasks.map((t) => t.finishedAt ?? 0));
-      const phase = { start: [] as number[], between: [] as number[], end: [] as number[] };
+      const p = new Phases();
       for (const t of view.tasks) {
-        const reqs = fake.requests.filter((r) => r.taskId === t.id && r.at >= e0);
-        if (!reqs.length || t.startedAt === undefined || t.finishedAt === undefined) continue;
-        phase.start.push((reqs[0] as { at: number }).at - t.startedAt);
-        for (let k = 1; k < reqs.length; k++) phase.between.push((reqs[k] as { at: number }).at - (reqs[k - 1] as { at: number }).at - latency);
-        phase.end.push(t.finishedAt - (reqs.at(-1) as { at: number }).at - latency);
+        if (t.startedAt === undefined || t.finishedAt === undefined || (only && !only.includes(t.id))) continue;
+        const mine = marks.filter((m) => m.agent === t.id);
+        const reqs = served.filter((r) => r.taskId === t.id);
+        if (mine.length) phasesOf(p, mine, reqs, { startedAt: t.startedAt, finishedAt: t.finishedAt }, latency);
       }
-      const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
-      const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
-      process.stdout.write(`  phases (median, sum): task start → first request ${med(phase.start)} ms (${sum(phase.start)}); response → next request ${med(phase.between)} ms (${sum(phase.between)}); last response → finished ${med(phase.end)} ms (${sum(phase.end)})\n`);
-      process.stdout.write(`run ${i}: wall ${wall.toFixed(0)} ms; startRun → first ${first} ms; last → done ${last.toFixed(0)} ms; per task median ${sorted[Math.floor(sorted.length / 2)]?.toFixed(0)} ms [${over.map((x) => x.toFixed(0)).join(' ')}]\n`);
+      const cpuMs = (cpu.user + cpu.system) / 1000;
+      process.stdout.write(
+        `run ${i}${abFetch ? (i % 2 === 0 ? ' (built-in fetch)' : ' (nodeFetch)') : ''}: wall ${wall.toFixed(0)} ms; startRun → first ${first} ms; last → done ${last.toFixed(0)} ms; per task median ${med(over).toFixed(0)} ms [${over.map((x) => x.toFixed(0)).join(' ')}]\n` +
+          `  CPU of this process ${cpuMs.toFixed(0)} ms (user ${(cpu.user / 1000).toFixed(0)}, system ${(cpu.system / 1000).toFixed(0)}): ${(cpuMs / view.tasks.length).toFixed(1)} ms per task, ${(cpuMs / Math.max(1, served.length)).toFixed(1)} ms per request (${served.length} requests)\n` +
+          `${p.print()}\n`,
+      );
+    }
+    if (session && runs > 1) {
+      const { profile } = await session.post('Profiler.stop');
+      writeFileSync(profileTo as string, JSON.stringify(profile));
+      session.disconnect();
+      process.stdout.write(`CPU profile of runs 1–${runs - 1}: ${profileTo}\n`);
     }
   } finally {
-    await fake.close();
+    unsubscribe(AGENT_TRACE_CHANNEL, onMark);
+    await close();
     g.cleanup();
   }
 }

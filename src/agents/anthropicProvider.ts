@@ -11,6 +11,7 @@ import { APIError, APIUserAbortError } from '@anthropic-ai/sdk';
 import type { BetaMessage, BetaUsage } from '@anthropic-ai/sdk/resources/beta/messages/messages';
 import type { TokenUsage } from '../core';
 import { ApiGate, ApiGateError } from './apiGate';
+import { agentTraced, traceAgent } from './agentTrace';
 import type { Conversation, ConversationEnd, ModelProvider, ModelTurn } from './modelProvider';
 
 function usageOf(u: Partial<BetaUsage> | undefined): TokenUsage {
@@ -99,12 +100,19 @@ async function converse(baseClient: Anthropic, conv: Conversation): Promise<Conv
     try {
       let final: ModelTurn | undefined;
       for await (const stream of runner) {
+        const agent = conv.agent ?? '';
+        traceAgent(agent, 'turn');
+        if (agentTraced()) {
+          stream.on('connect', () => traceAgent(agent, 'connect'));
+          stream.once('streamEvent', () => traceAgent(agent, 'firstEvent'));
+        }
         stream.on('streamEvent', (_event, snapshot) => conv.onLiveUsage(usageOf(snapshot.usage)));
         stream.on('text', (delta) => conv.onTextDelta(delta));
         // On failure the body ends quietly: the runner then rethrows the error itself, and
         // stays iterable, so a broken-off turn can be sent again.
         const msg = await stream.finalMessage().catch(() => undefined);
         if (!msg) continue;
+        traceAgent(agent, 'parsed');
         final = turnOf(msg);
         conv.onTurn(final);
         if (msg.stop_reason === 'tool_use') {

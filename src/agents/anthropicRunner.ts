@@ -45,6 +45,7 @@ import { buildSystemPrompt, firstUserMessage, type AgentInstance } from './syste
 import { createFileTools, type ToolName } from './tools';
 import { toolLabel } from './commandTool';
 import { DEFAULT_MAX_TOKENS, DEFAULT_MODEL } from './models';
+import { traceAgent } from './agentTrace';
 
 export interface AgentTaskRequest {
   task: Task;
@@ -104,6 +105,10 @@ const BUDGET_NOTES: Partial<Record<StopReason, string>> = {
   usdBudget: 'the cost budget',
 };
 
+function sameUsage(a: TokenUsage, b: TokenUsage): boolean {
+  return a.input === b.input && a.output === b.output && a.cacheRead === b.cacheRead && a.cacheWrite === b.cacheWrite;
+}
+
 function providerOf(req: AgentTaskRequest): ModelProvider | undefined {
   if (req.provider) return req.provider;
   return req.client ? anthropicProvider(req.client) : undefined;
@@ -112,6 +117,8 @@ function providerOf(req: AgentTaskRequest): ModelProvider | undefined {
 export async function runAgentTask(req: AgentTaskRequest): Promise<AgentTaskResult> {
   const { task } = req;
   const started = Date.now();
+  const agent = req.instance ? `${task.id}#${req.instance.id}` : task.id;
+  traceAgent(agent, 'start');
   const provider = providerOf(req);
   const model = provider ? provider.modelFor(task.model ?? req.model ?? DEFAULT_MODEL) : (task.model ?? req.model ?? DEFAULT_MODEL);
   const priced = provider?.pricesKnown ?? true;
@@ -165,6 +172,7 @@ export async function runAgentTask(req: AgentTaskRequest): Promise<AgentTaskResu
       ...(error !== undefined ? { error } : {}),
     };
     transcript('event', { kind: 'end', status, stopReason, ...(error ? { error } : {}) });
+    traceAgent(agent, 'end');
     return r;
   };
 
@@ -191,6 +199,7 @@ export async function runAgentTask(req: AgentTaskRequest): Promise<AgentTaskResu
     remainingTokens: () => (task.budget?.tokens !== undefined ? task.budget.tokens - budgetTokens(live()) : undefined),
     hooks: {
       onStart(name, id, input) {
+        traceAgent(agent, 'toolStart');
         currentTool = toolLabel(name, input);
         transcript('tool_use', { id, name, input });
         progress();
@@ -199,6 +208,7 @@ export async function runAgentTask(req: AgentTaskRequest): Promise<AgentTaskResu
         transcript('tool_result', { id, name, content, is_error: isError });
         currentTool = undefined;
         progress();
+        traceAgent(agent, 'toolEnd');
       },
     },
   });
@@ -214,6 +224,7 @@ export async function runAgentTask(req: AgentTaskRequest): Promise<AgentTaskResu
   const userText = firstUserMessage(task);
   transcript('system', { model, system: system.map((b) => b.text).join('\n\n'), tools: tools.map((t) => t.name) });
   transcript('user', { text: userText });
+  traceAgent(agent, 'prompt');
 
   const budgetStop = (): StopReason | undefined => {
     if (task.maxTurns !== undefined && turns >= task.maxTurns) return 'maxTurns';
@@ -225,6 +236,7 @@ export async function runAgentTask(req: AgentTaskRequest): Promise<AgentTaskResu
   let lastText = '';
   const loop = (): Promise<ConversationEnd> =>
     provider.converse({
+      agent,
       model,
       system,
       userText,
@@ -234,6 +246,8 @@ export async function runAgentTask(req: AgentTaskRequest): Promise<AgentTaskResu
       signal: ac.signal,
       gate: req.gate,
       onLiveUsage(usage) {
+        // Providers report it per stream event; most events (text and tool input) leave it as it was.
+        if (sameUsage(usage, liveTurn)) return;
         liveTurn = usage;
         progress();
       },

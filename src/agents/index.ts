@@ -25,6 +25,8 @@ export {
   type ViewCommandTaskResult,
 } from './commandRunner';
 export { createAnthropicClient, type AnthropicClientOptions } from './client';
+export { nodeFetch } from './nodeFetch';
+export { AGENT_TRACE_CHANNEL, type AgentPhase, type AgentTraceMark } from './agentTrace';
 export { ApiGate, ApiGateError, AUTH_MESSAGE, retryAfterMs, type ApiGateOptions, type ApiGateState, type ApiGateErrorKind } from './apiGate';
 export { DEFAULT_PRICES, priceFor, costUsd, budgetTokens, type ModelPrice, type PriceTable } from './pricing';
 export { DEFAULT_MODEL, DEFAULT_MAX_TOKENS } from './models';

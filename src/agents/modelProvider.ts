@@ -52,6 +52,8 @@ export interface ModelTurn {
 
 /** One agent's conversation, as runAgentTask hands it to a provider. */
 export interface Conversation {
+  /** The agent's id for traces (agentTrace.ts): the task id, with `#instance` for one of several. */
+  readonly agent?: string;
   readonly model: string;
   readonly system: readonly SystemBlock[];
   readonly userText: string;

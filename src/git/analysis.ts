@@ -37,6 +37,8 @@ export interface TaskAnalysis {
   readonly id: string;
   readonly baseCommit: string;
   readonly resultCommit: string;
+  /** The ownership globs the violations were judged by. */
+  readonly owns?: readonly string[];
   readonly changed: ChangedFile[];
   readonly hunks: TaskHunk[];
   readonly additions: number;
@@ -154,7 +156,7 @@ function taskAnalysis(t: AnalysedTaskInput, out: Buffer): TaskAnalysis {
     deletions += p?.deletions ?? 0;
     for (const h of p?.hunks ?? []) hunks.push({ path: c.path, ...h });
   });
-  return { id: t.id, baseCommit: t.baseCommit, resultCommit: t.resultCommit, changed, hunks, additions, deletions };
+  return { id: t.id, baseCommit: t.baseCommit, resultCommit: t.resultCommit, owns: t.owns, changed, hunks, additions, deletions };
 }
 
 /**

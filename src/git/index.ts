@@ -21,7 +21,7 @@ export {
   type TaskHunk,
   type Violation,
 } from './analysis';
-export { applyRun, type ApplyConflict, type ApplyOptions, type ApplyResult, type ApplyTaskInput } from './apply';
+export { applyRun, type ApplyConflict, type ApplyOptions, type ApplyPhase, type ApplyResult, type ApplyTaskInput } from './apply';
 export { undoApply, type UndoOptions, type UndoResult } from './undo';
 export { readApplyRecord, type ApplyRecord } from './applyRecord';
 export { acquireApplyLock, assertNotApplying, readApplyLock, type ApplyLockInfo } from './applyLock';

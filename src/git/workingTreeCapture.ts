@@ -12,9 +12,11 @@
 // edit overwritten by apply without a conflict).
 import { lstatSync, promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import type { ObjectReader } from './catFileBatch';
 import { GitError } from './errors';
+import type { ObjectReader } from './catFileBatch';
+import { FolderListings } from './folderListings';
 import { makeTempDir } from './fsutil';
+import { canWriteObjects } from './looseObjects';
 import { commitTree, QUIET_WRITE_CONFIG, treeWithUpdates, updateIndex, withTempIndex, type IndexUpdate, type TreeEntry } from './objects';
 import type { GitRepo } from './repo';
 import { absPath, yielder } from './worktreeFiles';
@@ -129,17 +131,18 @@ function diskKind(root: string, rel: string, folderCheck: boolean): DiskKind {
  */
 export async function captureWorkingTreePaths(
   repo: GitRepo,
-  reader: ObjectReader,
+  source: ObjectReader | FolderListings,
   paths: readonly string[],
   message: string,
 ): Promise<PathsCapture> {
+  const reader = listingsOf(source);
   const full = async (): Promise<PathsCapture> => {
     const c = await captureWorkingTree(repo, message);
     return {
       ...c,
       entries: await entriesAt(reader, c.commit, paths),
       scoped: false,
-      treeWith: (updates) => treeWithUpdates(repo, c.tree, updates, (treeish, dir) => reader.readFolder(treeish, dir)),
+      treeWith: (updates) => reader.treeWith(repo, c.tree, updates),
       dispose: async () => undefined,
     };
   };
@@ -179,7 +182,7 @@ export async function captureWorkingTreePaths(
   }
   const z = (list: readonly string[]) => list.map((p) => `${p}\0`).join('');
   let tree: string;
-  const head = repo.resolveCommit('HEAD');
+  const head = reader.commitOf('HEAD');
   head.catch(() => undefined); // awaited below; not unhandled when the capture falls back first
   const dir = await makeTempDir(repo.stateDir, 'index');
   const dispose = () => fsp.rm(dir, { recursive: true, force: true });
@@ -219,7 +222,11 @@ export async function captureWorkingTreePaths(
       return full();
     }
     const treeWith = async (updates: readonly IndexUpdate[]) => {
-      // the index holds the captured tree: git rebuilds only the folders the updates touch
+      // The folders the updates touch were all read for `entries`: rebuilt from those
+      // listings and written here, without a second pass of git over the whole index. Where
+      // this process may not write objects, the index holds the captured tree and git
+      // rebuilds only the folders the updates touch.
+      if (await canWriteObjects(repo)) return reader.treeWith(repo, tree, updates);
       try {
         await updateIndex(repo, indexFile, updates);
         return (await repo.git(['write-tree'], { env })).trim();
@@ -237,11 +244,15 @@ export async function captureWorkingTreePaths(
 
 const FOLDER_MODES = new Set(['040000', '160000']);
 
+const listingsOf = (source: ObjectReader | FolderListings) => (source instanceof FolderListings ? source : new FolderListings(source));
+
 /**
  * The entries (folders included) of a commit's tree at these paths: one read per folder,
- * by the folder's own id (a `commit:path` request makes git walk from the root each time).
+ * by the folder's own id (a `commit:path` request makes git walk from the root each time),
+ * none for a folder the FolderListings passed in has read already.
  */
-export async function entriesAt(reader: ObjectReader, commit: string, paths: readonly string[]): Promise<Map<string, TreeEntry>> {
+export async function entriesAt(source: ObjectReader | FolderListings, commit: string, paths: readonly string[]): Promise<Map<string, TreeEntry>> {
+  const listings = listingsOf(source);
   const wanted = new Map<string, Set<string>>(); // folder → names asked for in it
   const want = (p: string) => {
     const f = parentOf(p);
@@ -255,18 +266,19 @@ export async function entriesAt(reader: ObjectReader, commit: string, paths: rea
   for (const p of paths) want(p);
   const out = new Map<string, TreeEntry>();
   if (paths.length === 0) return out;
-  const read = async (folder: string, treeish: string, peel: string): Promise<void> => {
-    const names = wanted.get(folder) as Set<string>;
-    const listing = (await reader.readFolder(treeish, peel)) ?? [];
+  const read = async (folder: string, sha: string | undefined): Promise<void> => {
+    const listing = sha === undefined ? undefined : await listings.tree(sha);
+    if (!listing) return;
     const next: Array<Promise<void>> = [];
-    for (const e of listing) {
-      if (!names.has(e.path)) continue;
-      const p = folder ? `${folder}/${e.path}` : e.path;
+    for (const name of wanted.get(folder) as Set<string>) {
+      const e = listing.get(name);
+      if (!e) continue;
+      const p = folder ? `${folder}/${name}` : name;
       out.set(p, { ...e, path: p });
-      if (e.mode === '040000' && wanted.has(p)) next.push(read(p, e.sha, ''));
+      if (e.mode === '040000' && wanted.has(p)) next.push(read(p, e.sha));
     }
     await Promise.all(next);
   };
-  await read('', commit, '');
+  await read('', await listings.rootOf(commit));
   return out;
 }

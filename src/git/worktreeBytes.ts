@@ -7,7 +7,7 @@
 // the before-apply commit, at refs/parallel-agents/<runId>/before-apply-bytes. Written
 // only when some file differs, which with no attributes or filters is never.
 import { createHash } from 'node:crypto';
-import { promises as fsp } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { beforeApplyBytesRef } from './ids';
 import { commitTree, treeWithUpdates, updateRef, writeBlobs, type TreeEntry } from './objects';
 import type { GitRepo } from './repo';
@@ -36,7 +36,13 @@ export async function keepWorktreeBytes(
     entries.filter((e) => e.mode === '100644' || e.mode === '100755'),
     16,
     async (e) => {
-      const content = await fsp.readFile(absPath(repo.root, e.path)).catch(() => undefined);
+      // (synchronous: a small file's read takes microseconds, a thread-pool round trip per call far more; see writeWorkingFile)
+      let content: Buffer | undefined;
+      try {
+        content = readFileSync(absPath(repo.root, e.path));
+      } catch {
+        content = undefined;
+      }
       if (content && blobId(content, e.sha) !== e.sha) differing.push({ path: e.path, mode: e.mode, content });
     },
   );

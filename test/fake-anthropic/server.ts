@@ -120,6 +120,9 @@ export interface FakeAnthropicOptions {
 export interface RecordedRequest {
   index: number;
   at: number;
+  /** When its body had arrived and when its response began (performance.timeOrigin + performance.now(): below 1 ms, comparable across processes). */
+  receivedAt: number;
+  answeredAt?: number;
   method: string;
   path: string;
   headers: Record<string, string | string[] | undefined>;
@@ -198,6 +201,16 @@ function cachePrefixes(tools: unknown[], system: unknown): unknown[][] {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
+}
+
+/**
+ * Until performance.now() reaches `deadline`: a timer for all but the last millisecond (timers
+ * fire on the loop's millisecond clock, often a millisecond late), then checks between loop
+ * turns, so that a reply is neither early nor late by more than a fraction of a millisecond.
+ */
+async function sleepUntil(deadline: number): Promise<void> {
+  for (let left = deadline - performance.now(); left > 1; left = deadline - performance.now()) await sleep(left - 1);
+  while (performance.now() < deadline) await new Promise<void>((r) => setImmediate(r));
 }
 
 function chunks(s: string, size: number): string[] {
@@ -324,7 +337,8 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     }
   }
 
-  async function handle(req: http.IncomingMessage, res: http.ServerResponse, raw: string): Promise<void> {
+  /** `arrived`: performance.now() when the request came in. */
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse, raw: string, arrived: number): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     if (req.method !== 'POST' || url.pathname !== '/v1/messages') {
       sendJson(res, 404, errorBody('not_found_error', `Not found: ${req.method} ${url.pathname}`));
@@ -342,6 +356,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     const rec: RecordedRequest = {
       index: requests.length,
       at: Date.now(),
+      receivedAt: performance.timeOrigin + arrived,
       method: req.method ?? 'POST',
       path: url.pathname + url.search,
       headers: { ...req.headers },
@@ -411,8 +426,123 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     const turn = turnFor(view);
     const fault = pickFault(view, rec, turn);
     const delay = (options.latencyMs ?? 0) + (turn.delayMs ?? 0);
-    if (delay > 0) await sleep(delay);
+    // The reply is made before the latency has passed, so that the time after it is only the
+    // writing: the latency runs from the request's arrival, as the real API's does.
+    const prepare = () => {
+      // Usage, with the simulated prompt cache: the longest cached breakpoint prefix is read,
+      // the rest up to the last breakpoint is written, and every breakpoint prefix is cached.
+      const prefixes = cachePrefixes(tools, system);
+      const keyOf = (prefix: unknown[]) =>
+        createHash('sha256').update(String(body['model'])).update(JSON.stringify(prefix)).digest('hex');
+      let cacheRead = 0;
+      let cacheWrite = 0;
+      const all = estTokens([...tools, ...(Array.isArray(system) ? system : system ? [system] : [])]);
+      let input = estTokens(messages) + all;
+      const longest = prefixes.at(-1);
+      if (longest) {
+        const hit = [...prefixes].reverse().find((pre) => cache.has(keyOf(pre)));
+        cacheRead = hit ? estTokens(hit) : 0;
+        cacheWrite = Math.max(0, estTokens(longest) - cacheRead);
+        for (const pre of prefixes) cache.add(keyOf(pre));
+        input = Math.max(1, input - cacheRead - cacheWrite);
+      }
+
+      const content: Array<Record<string, unknown>> = [];
+      if (turn.text !== undefined) content.push({ type: 'text', text: turn.text, citations: null });
+      for (const call of turn.toolCalls ?? []) {
+        content.push({ type: 'tool_use', id: call.id ?? id('toolu'), name: call.name, input: call.input });
+      }
+      const stopReason = turn.stopReason ?? (turn.toolCalls?.length ? 'tool_use' : 'end_turn');
+      const usage = {
+        input_tokens: turn.usage?.input_tokens ?? input,
+        output_tokens: turn.usage?.output_tokens ?? estTokens(content),
+        cache_read_input_tokens: turn.usage?.cache_read_input_tokens ?? cacheRead,
+        cache_creation_input_tokens: turn.usage?.cache_creation_input_tokens ?? cacheWrite,
+      };
+      const message = {
+        id: id('msg'),
+        type: 'message',
+        role: 'assistant',
+        model: String(body['model'] ?? 'unknown'),
+        content,
+        stop_reason: stopReason,
+        stop_sequence: null,
+        usage,
+      };
+      const store = () => {
+        rec.replyId = message.id;
+        if (thread?.type === 'continue') {
+          const held = threads.get(thread.previous_message_id ?? '');
+          if (held) held.continued = true;
+        }
+        if (thread) {
+          threads.set(message.id, {
+            system,
+            tools,
+            messages: [...messages, { role: 'assistant', content }],
+            continued: false,
+          });
+        }
+      };
+
+      // SSE, framed like the real API.
+      const events: Array<{ event: string; data: unknown }> = [];
+      events.push({
+        event: 'message_start',
+        data: {
+          type: 'message_start',
+          message: { ...message, content: [], stop_reason: null, usage: { ...usage, output_tokens: 1 } },
+        },
+      });
+      let midEvent = -1;
+      content.forEach((block, index) => {
+        if (block['type'] === 'text') {
+          events.push({ event: 'content_block_start', data: { type: 'content_block_start', index, content_block: { type: 'text', text: '' } } });
+          if (index === 0) events.push({ event: 'ping', data: { type: 'ping' } });
+          for (const c of chunks(String(block['text']), chunkSize)) {
+            events.push({ event: 'content_block_delta', data: { type: 'content_block_delta', index, delta: { type: 'text_delta', text: c } } });
+            if (midEvent < 0 && !turn.toolCalls?.length) midEvent = events.length;
+          }
+        } else {
+          events.push({
+            event: 'content_block_start',
+            data: { type: 'content_block_start', index, content_block: { type: 'tool_use', id: block['id'], name: block['name'], input: {} } },
+          });
+          for (const c of chunks(JSON.stringify(block['input'] ?? {}), chunkSize)) {
+            events.push({
+              event: 'content_block_delta',
+              data: { type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: c } },
+            });
+            if (midEvent < 0) midEvent = events.length; // after the first piece of tool input
+          }
+        }
+        events.push({ event: 'content_block_stop', data: { type: 'content_block_stop', index } });
+      });
+      events.push({
+        event: 'message_delta',
+        data: {
+          type: 'message_delta',
+          delta: { stop_reason: stopReason, stop_sequence: null },
+          usage: {
+            input_tokens: usage.input_tokens,
+            output_tokens: usage.output_tokens,
+            cache_read_input_tokens: usage.cache_read_input_tokens,
+            cache_creation_input_tokens: usage.cache_creation_input_tokens,
+          },
+        },
+      });
+      events.push({ event: 'message_stop', data: { type: 'message_stop' } });
+
+      const cutAt =
+        fault && (fault.kind === 'drop_stream' || fault.kind === 'stream_error') ?
+          (fault.dropAfterEvents ?? (midEvent > 0 ? midEvent : 2))
+        : -1;
+      return { message, store, events, cutAt };
+    };
+    const prepared = !fault || fault.kind === 'drop_stream' || fault.kind === 'stream_error' ? prepare() : undefined;
+    if (delay > 0) await sleepUntil(arrived + delay);
     if (res.destroyed || closing) return;
+    rec.answeredAt = performance.timeOrigin + performance.now();
 
     if (fault) {
       rec.fault = fault.kind;
@@ -423,121 +553,12 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
         return;
       }
     }
-
-    // Usage, with the simulated prompt cache: the longest cached breakpoint prefix is read,
-    // the rest up to the last breakpoint is written, and every breakpoint prefix is cached.
-    const prefixes = cachePrefixes(tools, system);
-    const keyOf = (prefix: unknown[]) =>
-      createHash('sha256').update(String(body['model'])).update(JSON.stringify(prefix)).digest('hex');
-    let cacheRead = 0;
-    let cacheWrite = 0;
-    const all = estTokens([...tools, ...(Array.isArray(system) ? system : system ? [system] : [])]);
-    let input = estTokens(messages) + all;
-    const longest = prefixes.at(-1);
-    if (longest) {
-      const hit = [...prefixes].reverse().find((pre) => cache.has(keyOf(pre)));
-      cacheRead = hit ? estTokens(hit) : 0;
-      cacheWrite = Math.max(0, estTokens(longest) - cacheRead);
-      for (const pre of prefixes) cache.add(keyOf(pre));
-      input = Math.max(1, input - cacheRead - cacheWrite);
-    }
-
-    const content: Array<Record<string, unknown>> = [];
-    if (turn.text !== undefined) content.push({ type: 'text', text: turn.text, citations: null });
-    for (const call of turn.toolCalls ?? []) {
-      content.push({ type: 'tool_use', id: call.id ?? id('toolu'), name: call.name, input: call.input });
-    }
-    const stopReason = turn.stopReason ?? (turn.toolCalls?.length ? 'tool_use' : 'end_turn');
-    const usage = {
-      input_tokens: turn.usage?.input_tokens ?? input,
-      output_tokens: turn.usage?.output_tokens ?? estTokens(content),
-      cache_read_input_tokens: turn.usage?.cache_read_input_tokens ?? cacheRead,
-      cache_creation_input_tokens: turn.usage?.cache_creation_input_tokens ?? cacheWrite,
-    };
-    const message = {
-      id: id('msg'),
-      type: 'message',
-      role: 'assistant',
-      model: String(body['model'] ?? 'unknown'),
-      content,
-      stop_reason: stopReason,
-      stop_sequence: null,
-      usage,
-    };
-    const store = () => {
-      rec.replyId = message.id;
-      if (thread?.type === 'continue') {
-        const held = threads.get(thread.previous_message_id ?? '');
-        if (held) held.continued = true;
-      }
-      if (thread) {
-        threads.set(message.id, {
-          system,
-          tools,
-          messages: [...messages, { role: 'assistant', content }],
-          continued: false,
-        });
-      }
-    };
-
+    const { message, store, events, cutAt } = prepared as ReturnType<typeof prepare>;
     if (!stream) {
       store();
       reply(200, message);
       return;
     }
-
-    // SSE, framed like the real API.
-    const events: Array<{ event: string; data: unknown }> = [];
-    events.push({
-      event: 'message_start',
-      data: {
-        type: 'message_start',
-        message: { ...message, content: [], stop_reason: null, usage: { ...usage, output_tokens: 1 } },
-      },
-    });
-    let midEvent = -1;
-    content.forEach((block, index) => {
-      if (block['type'] === 'text') {
-        events.push({ event: 'content_block_start', data: { type: 'content_block_start', index, content_block: { type: 'text', text: '' } } });
-        if (index === 0) events.push({ event: 'ping', data: { type: 'ping' } });
-        for (const c of chunks(String(block['text']), chunkSize)) {
-          events.push({ event: 'content_block_delta', data: { type: 'content_block_delta', index, delta: { type: 'text_delta', text: c } } });
-          if (midEvent < 0 && !turn.toolCalls?.length) midEvent = events.length;
-        }
-      } else {
-        events.push({
-          event: 'content_block_start',
-          data: { type: 'content_block_start', index, content_block: { type: 'tool_use', id: block['id'], name: block['name'], input: {} } },
-        });
-        for (const c of chunks(JSON.stringify(block['input'] ?? {}), chunkSize)) {
-          events.push({
-            event: 'content_block_delta',
-            data: { type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: c } },
-          });
-          if (midEvent < 0) midEvent = events.length; // after the first piece of tool input
-        }
-      }
-      events.push({ event: 'content_block_stop', data: { type: 'content_block_stop', index } });
-    });
-    events.push({
-      event: 'message_delta',
-      data: {
-        type: 'message_delta',
-        delta: { stop_reason: stopReason, stop_sequence: null },
-        usage: {
-          input_tokens: usage.input_tokens,
-          output_tokens: usage.output_tokens,
-          cache_read_input_tokens: usage.cache_read_input_tokens,
-          cache_creation_input_tokens: usage.cache_creation_input_tokens,
-        },
-      },
-    });
-    events.push({ event: 'message_stop', data: { type: 'message_stop' } });
-
-    const cutAt =
-      fault && (fault.kind === 'drop_stream' || fault.kind === 'stream_error') ?
-        (fault.dropAfterEvents ?? (midEvent > 0 ? midEvent : 2))
-      : -1;
 
     rec.status = 200;
     res.writeHead(200, {
@@ -545,6 +566,14 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
       'cache-control': 'no-cache',
       'request-id': id('req'),
     });
+    const frame = (e: { event: string; data: unknown }) => `event: ${e.event}\ndata: ${JSON.stringify(e.data)}\n\n`;
+    if (cutAt < 0 && !options.eventDelayMs) {
+      // Nothing between the events: the whole reply in one write, as it would arrive once the
+      // model had finished (the latency stands for the whole turn).
+      store();
+      res.end(events.map(frame).join(''));
+      return;
+    }
     for (let i = 0; i < events.length; i++) {
       if (i === cutAt) {
         if (fault?.kind === 'stream_error') {
@@ -559,19 +588,20 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
       const e = events[i] as { event: string; data: unknown };
       if (e.event === 'message_stop') store();
       if (res.destroyed) return;
-      await new Promise<void>((r) => res.write(`event: ${e.event}\ndata: ${JSON.stringify(e.data)}\n\n`, () => r()));
+      await new Promise<void>((r) => res.write(frame(e), () => r()));
       if (options.eventDelayMs) await sleep(options.eventDelayMs);
     }
     res.end();
   }
 
   const server = http.createServer((req, res) => {
+    const arrived = performance.now();
     open.add(res);
     res.on('close', () => open.delete(res));
     const parts: Buffer[] = [];
     req.on('data', (c: Buffer) => parts.push(c));
     req.on('end', () => {
-      handle(req, res, Buffer.concat(parts).toString('utf8')).catch((err: unknown) => {
+      handle(req, res, Buffer.concat(parts).toString('utf8'), arrived).catch((err: unknown) => {
         if (!res.headersSent) sendJson(res, 500, errorBody('api_error', `fake-anthropic: ${String(err)}`));
         else res.destroy();
       });

@@ -74,6 +74,19 @@ describe('agents/runAgentTask (fake API over HTTP)', function () {
     assert.ok(r.tokens.input > 0 && r.tokens.output > 0 && r.costUsd > 0);
   });
 
+  it('reports live usage when it changes, not once per stream event', async () => {
+    fake = await startFakeAnthropic({ script: { talk: [{ text: 'word '.repeat(40) }] }, chunkSize: 5 });
+    const rec = new Recorder();
+    const r = await runAgent(fake, agentTask('talk', []), new MemoryWorkspace(), { recorder: rec });
+    assert.equal(r.status, 'succeeded');
+    const deltas = rec.progress.filter((p) => p.textDelta !== undefined);
+    assert.equal(deltas.length, 40);
+    // message_start and message_delta carry usage, and the finished turn is reported once.
+    const others = rec.progress.filter((p) => p.textDelta === undefined);
+    assert.ok(others.length <= 3, `${others.length} usage-only progress reports for one turn`);
+    assert.ok((others.at(-1)?.tokens.output ?? 0) > 0);
+  });
+
   it('refuses a write outside what the task owns as a tool error, and the task still succeeds', async () => {
     fake = await startFakeAnthropic({
       script: {

@@ -2,6 +2,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import type { Task } from '../../../src/core/taskSchema';
 import type { TaskProgress, TranscriptEntry } from '../../../src/core/runModel';
+import { nodeFetch } from '../../../src/agents';
 
 export function agentTask(id: string, owns: string[], extra: Partial<Task> = {}): Task {
   return {
@@ -17,8 +18,9 @@ export function agentTask(id: string, owns: string[], extra: Partial<Task> = {})
   };
 }
 
+/** A client as createAnthropicClient makes it (nodeFetch), with the SDK's logging off. */
 export function fakeClient(baseURL: string, maxRetries = 2): Anthropic {
-  return new Anthropic({ apiKey: 'test-key', baseURL, maxRetries, logLevel: 'off' });
+  return new Anthropic({ apiKey: 'test-key', baseURL, maxRetries, logLevel: 'off', fetch: nodeFetch });
 }
 
 export class Recorder {

@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { acquireApplyLock } from '../../../src/git/applyLock';
+import { analyseRun } from '../../../src/git/analysis';
 import { applyRun } from '../../../src/git/apply';
 import { GitError } from '../../../src/git/errors';
 import { createRunId } from '../../../src/git/ids';
@@ -122,6 +123,27 @@ describe('git/apply and undo', () => {
       assert.ok(!t.exists('new dir é'));
       assert.deepEqual(t.userState(), state0);
       await assert.rejects(undoApply(s.repo, s.runId), /already undone/);
+    } finally {
+      s.dispose();
+    }
+  });
+
+  it("takes the analysis's ownership verdicts only when it judged the task by the same globs", async () => {
+    const t = makeRepo({ 'a.txt': 'a\n', 'c.txt': 'c\n' });
+    const s = await Scenario.start(t);
+    try {
+      await s.task('ta', ['a.txt'], { 'a.txt': 'A\n', 'c.txt': 'C by ta\n' });
+      const same = await analyseRun(s.repo, { runId: s.runId, tasks: s.tasks });
+      const r = await applyRun(s.repo, { runId: s.runId, tasks: s.tasks, analysis: same });
+      assert.deepEqual(r.violations, [{ path: 'c.txt', task: 'ta', included: false }]);
+      assert.deepEqual(r.applied, ['a.txt']);
+      await undoApply(s.repo, s.runId);
+      // analysed with other globs (the plan changed since): apply judges by the task's own
+      const other = await analyseRun(s.repo, { runId: s.runId, tasks: s.tasks.map((x) => ({ ...x, owns: ['**'] })) });
+      assert.deepEqual(other.violations, []);
+      const r2 = await applyRun(s.repo, { runId: s.runId, tasks: s.tasks, analysis: other });
+      assert.deepEqual(r2.violations, [{ path: 'c.txt', task: 'ta', included: false }]);
+      assert.deepEqual([t.text('a.txt'), t.text('c.txt')], ['A\n', 'c\n']);
     } finally {
       s.dispose();
     }
