@@ -35,7 +35,7 @@ import { describeBlocker, findBlockers } from './pathGuards';
 import type { GitRepo } from './repo';
 import { recoverInterruptedApply } from './recovery';
 import { captureWorkingTreePaths, entriesAt } from './workingTreeCapture';
-import { absPath, deleteWorkingFile, forEachLimited, lexists, SpareFiles, writeWorkingFile } from './worktreeFiles';
+import { absPath, deleteWorkingFile, forEachLimited, lexists, writeWorkingFile } from './worktreeFiles';
 import { keepWorktreeBytes } from './worktreeBytes';
 import * as path from 'node:path';
 
@@ -463,7 +463,6 @@ async function writeInPhases(
   const deletions = plan.filter((x) => !x.target);
   const attributes = plan.filter((x) => x.target && isAttributesFile(x.path));
   const rest = plan.filter((x) => x.target && !isAttributesFile(x.path));
-  const spares = new SpareFiles();
   const run = async (items: typeof plan, r: ObjectReader) => {
     // the bytes of the next files are asked for ahead, many at once: a round trip per file to
     // check-attr and cat-file, 16 at a time, waited on the scheduler under load
@@ -483,7 +482,7 @@ async function writeInPhases(
     };
     await forEachLimited(items.map((x, i) => ({ x, i })), 16, async ({ x, i }) => {
       try {
-        if (x.target) await writeWorkingFile(repo.root, x.path, await bytesOf(i), x.target.mode, spares);
+        if (x.target) await writeWorkingFile(repo.root, x.path, await bytesOf(i), x.target.mode);
         else await deleteWorkingFile(repo.root, x.path);
       } catch (e) {
         throw Object.assign(new Error((e as Error).message), { atPath: x.path });
@@ -491,19 +490,15 @@ async function writeInPhases(
       done(x.path);
     });
   };
+  await run(deletions, reader);
+  await run(attributes, reader);
+  if (attributes.length === 0) return run(rest, reader);
+  // git's filter process read the old .gitattributes once: a new one sees the new ones
+  const fresh = new ObjectReader(repo);
   try {
-    await run(deletions, reader);
-    await run(attributes, reader);
-    if (attributes.length === 0) return await run(rest, reader);
-    // git's filter process read the old .gitattributes once: a new one sees the new ones
-    const fresh = new ObjectReader(repo);
-    try {
-      await run(rest, fresh);
-    } finally {
-      fresh.dispose();
-    }
+    await run(rest, fresh);
   } finally {
-    spares.dispose();
+    fresh.dispose();
   }
 }
 

@@ -12,7 +12,7 @@ import type { GitRepo } from './repo';
 import { recoverInterruptedApply } from './recovery';
 import { captureWorkingTreePaths, entriesAt } from './workingTreeCapture';
 import { worktreeBytesCommit } from './worktreeBytes';
-import { deleteWorkingFile, forEachLimited, SpareFiles, writeWorkingFile } from './worktreeFiles';
+import { deleteWorkingFile, forEachLimited, writeWorkingFile } from './worktreeFiles';
 
 export interface UndoResult {
   readonly runId: string;
@@ -87,7 +87,6 @@ export async function undoApply(repo: GitRepo, runId: string, opts: UndoOptions 
       await deleteWorkingFile(repo.root, p);
       removed.push(p);
     });
-    const spares = new SpareFiles();
     await forEachLimited(
       todo.filter((p) => beforeMap.has(p)),
       16,
@@ -95,10 +94,10 @@ export async function undoApply(repo: GitRepo, runId: string, opts: UndoOptions 
         const b = bytesMap.get(p) ?? (beforeMap.get(p) as NonNullable<ReturnType<typeof beforeMap.get>>);
         const content = await reader.readBlob(b.sha);
         if (!content) throw new GitError(`Cannot undo: object ${b.sha} (${p}) is missing from ${repo.root}.`);
-        await writeWorkingFile(repo.root, p, content, b.mode, spares);
+        await writeWorkingFile(repo.root, p, content, b.mode);
         restored.push(p);
       },
-    ).finally(() => spares.dispose());
+    );
     restored.sort();
     removed.sort();
     rec.status = 'undone';

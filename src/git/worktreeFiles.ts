@@ -71,82 +71,20 @@ function tempPrefix(name: string): string {
 /** Contents up to this size are written with synchronous calls (see writeWorkingFile). */
 const SYNC_WRITE_LIMIT = 256 * 1024;
 
-const tempName = (file: string) => path.join(path.dirname(file), `${tempPrefix(path.basename(file))}.pa-${randomBytes(4).toString('hex')}.tmp`);
-
-/**
- * The files a series of writes replaced, kept (by a hard link under a temp name, see
- * removeTempFiles) to be the next writes' temp files. Making a file and freeing one cost
- * ~0.4 ms of kernel time each on this machine's ext4 (`discard`), where renaming, linking
- * and overwriting a file in place cost ~0.02 ms: 400 writes took ~250 ms, ~60 ms this way.
- * Every write is still a complete temp file renamed over its target: a crash never leaves a
- * truncated file. Call `dispose` when the writes are done (the last spares are removed).
- */
-export class SpareFiles {
-  private readonly spares: string[] = [];
-
-  /**
-   * A spare opened for writing, when it may become the file at a path whose file is
-   * `existing`: only its own link (nlink 1) and the same owner and group, so the written file
-   * is owned as the one it replaces. It keeps its temp name (made from the target it was
-   * kept from: removeTempFiles finds it) until it is renamed onto its new target. Else
-   * undefined (the spare is removed).
-   */
-  open(existing: fs.Stats): { path: string; fd: number } | undefined {
-    const spare = this.spares.pop();
-    if (spare === undefined) return undefined;
-    let fd: number | undefined;
-    try {
-      fd = fs.openSync(spare, 'r+');
-      const st = fs.fstatSync(fd);
-      if (st.isFile() && st.nlink === 1 && st.uid === existing.uid && st.gid === existing.gid) return { path: spare, fd };
-    } catch {
-      // removed meanwhile, not writable: a new file instead
-    }
-    if (fd !== undefined) fs.closeSync(fd);
-    fs.rmSync(spare, { force: true });
-    return undefined;
-  }
-
-  /** Keeps the file at `file` (about to be replaced) as a spare, when it is a plain file with one link. */
-  keep(file: string, existing: fs.Stats | undefined): string | undefined {
-    if (!existing?.isFile() || existing.nlink !== 1 || this.spares.length >= 16) return undefined;
-    const name = tempName(file);
-    try {
-      fs.linkSync(file, name);
-      return name;
-    } catch {
-      return undefined;
-    }
-  }
-
-  add(spare: string): void {
-    this.spares.push(spare);
-  }
-
-  /** Removes the spares left. */
-  dispose(): void {
-    for (const s of this.spares.splice(0)) fs.rmSync(s, { force: true });
-  }
-}
-
 /**
  * Writes a file (or symlink for mode 120000) at `rel` with git mode `mode`.
  *
- * The file-system calls are synchronous, except the content write of a large file and a
- * rename that frees the replaced file: the others take microseconds on a file in the page
- * cache, where a round trip through libuv's thread pool costs a context switch or two,
- * milliseconds each on a loaded machine (400 files took ~0.5 s that way). forEachLimited
- * yields between files. With `spares`, the temp file is a file an earlier write replaced.
+ * The file-system calls are synchronous, except the rename and the content write of a
+ * large file: the others take microseconds on a file in the page cache, where a round trip through libuv's
+ * thread pool costs a context switch or two, milliseconds each on a loaded machine
+ * (400 files took ~0.5 s that way). forEachLimited yields between files.
  */
-export async function writeWorkingFile(root: string, rel: string, content: Uint8Array, mode: string, spares?: SpareFiles): Promise<void> {
+export async function writeWorkingFile(root: string, rel: string, content: Uint8Array, mode: string): Promise<void> {
   const file = absPath(root, rel);
   const existing = fs.lstatSync(file, { throwIfNoEntry: false });
   if (!existing) fs.mkdirSync(path.dirname(file), { recursive: true });
   else if (existing.isDirectory()) throw new Error(`a folder is in the way at ${rel}`);
-  const small = content.length <= SYNC_WRITE_LIMIT;
-  const spare = small && mode !== '120000' && existing?.isFile() ? spares?.open(existing) : undefined;
-  const tmp = spare?.path ?? tempName(file);
-  let kept: string | undefined;
+  const tmp = path.join(path.dirname(file), `${tempPrefix(path.basename(file))}.pa-${randomBytes(4).toString('hex')}.tmp`);
   try {
     if (mode === '120000') {
       fs.symlinkSync(Buffer.from(content).toString('utf8'), tmp);
@@ -155,30 +93,15 @@ export async function writeWorkingFile(root: string, rel: string, content: Uint8
       if (existing && !existing.isSymbolicLink()) perm = existing.mode & 0o777;
       if (mode === '100755') perm |= (perm & 0o444) >> 2;
       else perm &= ~0o111;
-      if (spare) {
-        try {
-          fs.writeSync(spare.fd, content, 0, content.length, 0);
-          fs.ftruncateSync(spare.fd, content.length);
-          fs.fchmodSync(spare.fd, perm);
-        } finally {
-          fs.closeSync(spare.fd);
-        }
-      } else {
-        if (small) fs.writeFileSync(tmp, content, { mode: perm });
-        else await fsp.writeFile(tmp, content, { mode: perm });
-        if (existing || mode === '100755') fs.chmodSync(tmp, perm); // else the umask decides, as for any new file
-      }
+      if (content.length > SYNC_WRITE_LIMIT) await fsp.writeFile(tmp, content, { mode: perm });
+      else fs.writeFileSync(tmp, content, { mode: perm });
+      if (existing || mode === '100755') fs.chmodSync(tmp, perm); // else the umask decides, as for any new file
     }
-    kept = spares?.keep(file, existing);
-    // a rename that frees the replaced file costs ~0.5 ms: on the thread pool, in parallel
-    if (kept || !existing) fs.renameSync(tmp, file);
-    else await fsp.rename(tmp, file);
+    await fsp.rename(tmp, file); // (a rename costs ~0.6 ms here: on the thread pool, in parallel)
   } catch (e) {
     fs.rmSync(tmp, { force: true }); // a full disk must not leave half a temp file either
-    if (kept) fs.rmSync(kept, { force: true });
     throw e;
   }
-  if (kept) spares?.add(kept);
 }
 
 /**
