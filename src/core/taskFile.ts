@@ -391,7 +391,9 @@ export async function loadTaskFile(fullPath: string, displayPath = fullPath): Pr
   if (!result.taskFile) return result;
   const root = workspaceRootOf(fullPath);
   const problems = [...result.problems];
-  const pos = new Positions(displayPath, text);
+  // Parsed again only for a problem's position: most task files have no promptFile.
+  let positions: Positions | undefined;
+  const pos = () => (positions ??= new Positions(displayPath, text));
   const tasks: Task[] = [];
   for (const t of result.taskFile.tasks) {
     if (t.promptFile === undefined) {
@@ -403,17 +405,17 @@ export async function loadTaskFile(fullPath: string, displayPath = fullPath): Pr
       tasks.push({ ...t, prompt });
     } catch {
       problems.push(
-        pos.problem(
+        pos().problem(
           'error',
           `task ${JSON.stringify(t.id)}: promptFile ${JSON.stringify(t.promptFile)} not found (paths are relative to the workspace root ${root})`,
-          pos.rangeAt(['tasks', t.id, 'promptFile']),
+          pos().rangeAt(['tasks', t.id, 'promptFile']),
         ),
       );
     }
   }
   if (problems.some((p) => p.severity === 'error')) {
     // As in parseTaskFileText: no task file for the caller to plan, so the plan's problems come along.
-    return { problems: sortProblems([...problems, ...planProblems(pos, result.taskFile)]) };
+    return { problems: sortProblems([...problems, ...planProblems(pos(), result.taskFile)]) };
   }
   return { taskFile: { ...result.taskFile, tasks }, problems };
 }
