@@ -156,57 +156,56 @@ export function planTasks(file: TaskFile, options: PlanOptions = {}): Plan {
   const ordered = (a: string, b: string) => ancestors.get(a)?.has(b) || ancestors.get(b)?.has(a);
 
   const owns = ownsFile(tasks);
-  // Resource conflicts and inferred data dependencies, for every unordered pair.
+  // Resource conflicts and inferred data dependencies, for every pair that can have one
+  // (planPairs.ts; the others cannot clash, read each other's files or import them).
   for (const [i, j] of candidatePairs(tasks, options.imports, owns)) {
-    {
-      const a = tasks[i] as Task;
-      const b = tasks[j] as Task;
-      if (ordered(a.id, b.id)) continue;
-      const clash = ownershipOverlap(a.owns, b.owns, options.files);
-      if (clash) {
-        errors.push({
-          severity: 'error',
-          code: 'ownership-conflict',
+    const a = tasks[i] as Task;
+    const b = tasks[j] as Task;
+    if (ordered(a.id, b.id)) continue;
+    const clash = ownershipOverlap(a.owns, b.owns, options.files);
+    if (clash) {
+      errors.push({
+        severity: 'error',
+        code: 'ownership-conflict',
+        message:
+          `tasks "${a.id}" and "${b.id}" can run at the same time but both own ${JSON.stringify(clash.example)} ` +
+          `("${a.id}" owns ${JSON.stringify(clash.globA)}, "${b.id}" owns ${JSON.stringify(clash.globB)}); ` +
+          `split the ownership so no path matches both, or add \`dependsOn: [${a.id}]\` to "${b.id}"`,
+        tasks: [b.id, a.id],
+        path: clash.example,
+        ...at(b),
+      });
+    }
+    for (const [reader, writer] of [
+      [a, b],
+      [b, a],
+    ] as const) {
+      const shared = reader.reads.length ? ownershipOverlap(reader.reads, writer.owns, options.files) : undefined;
+      if (shared) {
+        warnings.push({
+          severity: 'warning',
+          code: 'inferred-dependency',
           message:
-            `tasks "${a.id}" and "${b.id}" can run at the same time but both own ${JSON.stringify(clash.example)} ` +
-            `("${a.id}" owns ${JSON.stringify(clash.globA)}, "${b.id}" owns ${JSON.stringify(clash.globB)}); ` +
-            `split the ownership so no path matches both, or add \`dependsOn: [${a.id}]\` to "${b.id}"`,
-          tasks: [b.id, a.id],
-          path: clash.example,
-          ...at(b),
+            `task "${reader.id}" reads ${JSON.stringify(shared.example)}, which task "${writer.id}" may write, but nothing orders them; ` +
+            `add \`dependsOn: [${writer.id}]\` to "${reader.id}" if it needs "${writer.id}"'s result`,
+          tasks: [reader.id, writer.id],
+          path: shared.example,
+          ...at(reader),
         });
       }
-      for (const [reader, writer] of [
-        [a, b],
-        [b, a],
-      ] as const) {
-        const shared = reader.reads.length ? ownershipOverlap(reader.reads, writer.owns, options.files) : undefined;
-        if (shared) {
-          warnings.push({
-            severity: 'warning',
-            code: 'inferred-dependency',
-            message:
-              `task "${reader.id}" reads ${JSON.stringify(shared.example)}, which task "${writer.id}" may write, but nothing orders them; ` +
-              `add \`dependsOn: [${writer.id}]\` to "${reader.id}" if it needs "${writer.id}"'s result`,
-            tasks: [reader.id, writer.id],
-            path: shared.example,
-            ...at(reader),
-          });
-        }
-        // What the code imports, when the declared reads did not already say so.
-        const edge = !shared && options.imports && importEdgeBetween(options.imports, reader.id, writer.id, owns);
-        if (edge) {
-          warnings.push({
-            severity: 'warning',
-            code: 'import-dependency',
-            message:
-              `task "${reader.id}" owns ${JSON.stringify(edge.file)}, which imports ${JSON.stringify(edge.imported)} that task "${writer.id}" owns, ` +
-              `but nothing orders them; add \`dependsOn: [${writer.id}]\` to "${reader.id}" if its change needs "${writer.id}"'s`,
-            tasks: [reader.id, writer.id],
-            path: edge.file,
-            ...at(reader),
-          });
-        }
+      // What the code imports, when the declared reads did not already say so.
+      const edge = !shared && options.imports && importEdgeBetween(options.imports, reader.id, writer.id, owns);
+      if (edge) {
+        warnings.push({
+          severity: 'warning',
+          code: 'import-dependency',
+          message:
+            `task "${reader.id}" owns ${JSON.stringify(edge.file)}, which imports ${JSON.stringify(edge.imported)} that task "${writer.id}" owns, ` +
+            `but nothing orders them; add \`dependsOn: [${writer.id}]\` to "${reader.id}" if its change needs "${writer.id}"'s`,
+          tasks: [reader.id, writer.id],
+          path: edge.file,
+          ...at(reader),
+        });
       }
     }
   }
