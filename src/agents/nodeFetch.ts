@@ -15,6 +15,7 @@
 // not http(s), go to the built-in fetch unchanged.
 import http from 'node:http';
 import https from 'node:https';
+import { StreamedResponse } from './streamedResponse';
 
 type FetchInput = string | URL | Request;
 
@@ -93,6 +94,13 @@ export const nodeFetch = (input: FetchInput, init: RequestInit = {}): Promise<Re
         res.resume();
         res.on('end', done);
         resolve(new Response(null, { status, statusText: res.statusMessage ?? '', headers }));
+        return;
+      }
+      if (status >= 200 && status <= 299 && headers.get('content-type')?.startsWith('text/event-stream')) {
+        const streamed = new StreamedResponse(res, { status, statusText: res.statusMessage ?? '', headers, url: '' }, done);
+        fail = (reason) => streamed.fail(reason);
+        // The SDK reads the body by async iteration only; StreamedResponse says why and what else it does.
+        resolve(streamed as unknown as Response);
         return;
       }
       const stream = new ReadableStream<Uint8Array>({

@@ -76,6 +76,105 @@ describe('agents/nodeFetch', () => {
     assert.equal(rest, 'event: two\n\n');
   });
 
+  describe('a successful event stream (the body the SDK iterates)', () => {
+    const sse = (res: http.ServerResponse) => res.writeHead(200, { 'content-type': 'text/event-stream' });
+    const decode = (c: Uint8Array) => new TextDecoder().decode(c);
+    const iterate = (res: Response) => (res.body as unknown as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]();
+
+    it('hands out the chunks by async iteration as they arrive, before the response has ended', async () => {
+      let finish: () => void = () => undefined;
+      handler = (_req, res) => {
+        sse(res);
+        res.write('event: one\n\n');
+        finish = () => res.end('event: two\n\n');
+      };
+      const res = await nodeFetch(`${base}/stream`, { method: 'POST', body: 'x' });
+      assert.equal(res.status, 200);
+      assert.equal(res.ok, true);
+      assert.equal(res.headers.get('content-type'), 'text/event-stream');
+      assert.equal(res.bodyUsed, false);
+      assert.equal(res.body?.locked, false);
+      const it = iterate(res);
+      const first = await it.next();
+      assert.equal(decode(first.value as Uint8Array), 'event: one\n\n');
+      assert.equal(res.bodyUsed, true);
+      assert.equal(res.body?.locked, true);
+      finish();
+      let rest = '';
+      for (let r = await it.next(); !r.done; r = await it.next()) rest += decode(r.value);
+      assert.equal(rest, 'event: two\n\n');
+      await assert.rejects(res.text(), TypeError);
+    });
+
+    it('reads the whole body with text(), json() and a clone, as fetch does', async () => {
+      handler = (_req, res) => {
+        sse(res);
+        res.end('{"a":1}');
+      };
+      assert.equal(await (await nodeFetch(`${base}/s`, { method: 'POST', body: 'x' })).text(), '{"a":1}');
+      assert.deepEqual(await (await nodeFetch(`${base}/s`, { method: 'POST', body: 'x' })).json(), { a: 1 });
+      const res = await nodeFetch(`${base}/s`, { method: 'POST', body: 'x' });
+      const copy = res.clone();
+      assert.equal(await copy.text(), '{"a":1}');
+      assert.equal(await res.text(), '{"a":1}');
+    });
+
+    it('errors the iteration with the abort reason when aborted while the body streams', async () => {
+      handler = (_req, res) => {
+        sse(res);
+        res.write('part');
+      };
+      const ac = new AbortController();
+      const res = await nodeFetch(`${base}/a`, { method: 'POST', body: 'x', signal: ac.signal });
+      const it = iterate(res);
+      await it.next();
+      const pending = it.next();
+      ac.abort();
+      await assert.rejects(pending, { name: 'AbortError' });
+      assert.deepEqual(await it.next(), { value: undefined, done: true });
+    });
+
+    it('errors the iteration when the connection breaks off mid-body', async () => {
+      handler = (_req, res) => {
+        sse(res);
+        res.write('part', () => setTimeout(() => res.socket?.destroy(), 20));
+      };
+      const res = await nodeFetch(`${base}/a`, { method: 'POST', body: 'x' });
+      const it = iterate(res);
+      assert.equal(decode((await it.next()).value as Uint8Array), 'part');
+      await assert.rejects(it.next(), /closed before the response was complete|aborted|socket hang up/);
+    });
+
+    it('closes the connection when the reader stops early', async () => {
+      let closed: () => void = () => undefined;
+      const wasClosed = new Promise<void>((r) => (closed = r));
+      handler = (_req, res) => {
+        sse(res);
+        res.write('part');
+        res.on('close', () => closed());
+      };
+      const res = await nodeFetch(`${base}/a`, { method: 'POST', body: 'x' });
+      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+        assert.equal(decode(chunk), 'part');
+        break;
+      }
+      await wasClosed;
+    });
+
+    it('lets a consumer take the body as a ReadableStream instead', async () => {
+      handler = (_req, res) => {
+        sse(res);
+        res.write('a');
+        setTimeout(() => res.end('b'), 10);
+      };
+      const res = await nodeFetch(`${base}/a`, { method: 'POST', body: 'x' });
+      const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+      let all = '';
+      for (let r = await reader.read(); !r.done; r = await reader.read()) all += decode(r.value);
+      assert.equal(all, 'ab');
+    });
+  });
+
   it('keeps the connection alive between requests', async () => {
     handler = (_req, res) => res.end('ok');
     for (let i = 0; i < 3; i++) assert.equal(await (await nodeFetch(`${base}/a`, { method: 'POST', body: String(i) })).text(), 'ok');
