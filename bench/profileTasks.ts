@@ -10,7 +10,8 @@
 // `--agents-only` (layered16): no engine, no git: the 16 agents on in-memory workspaces, c at
 // a time, each on one shared client and gate (as a run has), so that the CPU measured per task
 // and per request is the agent side's alone. `--ab-fetch` (with --agents-only): even runs on
-// the built-in fetch, odd ones on the agents' nodeFetch. `--tasks=a1,a2`: the phases of those tasks only.
+// the built-in fetch, odd ones on the agents' nodeFetch; `--ab-fetch=FILE`: even runs on the
+// `nodeFetch` that FILE exports (e.g. main's src/agents/nodeFetch.ts copied aside). `--tasks=a1,a2`: the phases of those tasks only.
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
@@ -94,9 +95,11 @@ async function runEngine(startRun: typeof import('../src/engine').startRun, dir:
   return view;
 }
 
-async function runAgentsOnly(g: { known: Map<string, number> }, baseURL: string, concurrency: number, builtinFetch: boolean): Promise<TaskTimes> {
+type Fetch = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
+
+async function runAgentsOnly(g: { known: Map<string, number> }, baseURL: string, concurrency: number, otherFetch: Fetch | undefined): Promise<TaskTimes> {
   const { runAgentTask, createAnthropicClient, ApiGate, MemoryWorkspace } = await import('../src/agents');
-  const client = createAnthropicClient({ apiKey: 'bench-key', baseURL, maxRetries: 0, ...(builtinFetch && { fetch: globalThis.fetch }) });
+  const client = createAnthropicClient({ apiKey: 'bench-key', baseURL, maxRetries: 0, ...(otherFetch && { fetch: otherFetch }) });
   const gate = new ApiGate();
   const ids = [...g.known.keys()];
   const tasks: Array<{ id: string; ms?: number; startedAt?: number; finishedAt?: number }> = [];
@@ -129,7 +132,11 @@ async function main(): Promise<void> {
   const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
   const inProcess = process.argv.includes('--in-process');
   const agentsOnly = process.argv.includes('--agents-only');
-  const abFetch = process.argv.includes('--ab-fetch');
+  const abArg = process.argv.find((a) => a === '--ab-fetch' || a.startsWith('--ab-fetch='));
+  const abFetch = abArg !== undefined;
+  const abFile = abArg?.startsWith('--ab-fetch=') ? abArg.slice('--ab-fetch='.length) : undefined;
+  const otherFetch: Fetch | undefined = abFile ? ((await import(abFile)) as { nodeFetch: Fetch }).nodeFetch : abFetch ? globalThis.fetch : undefined;
+  const otherName = abFile ? `nodeFetch of ${abFile}` : 'built-in fetch';
   const only = process.argv.find((a) => a.startsWith('--tasks='))?.slice('--tasks='.length).split(',');
   const profileTo = process.argv.find((a) => a.startsWith('--profile='))?.slice('--profile='.length);
   const session = profileTo ? new Session() : undefined;
@@ -173,7 +180,7 @@ async function main(): Promise<void> {
       const cpu0 = process.cpuUsage();
       const t0 = performance.now();
       const e0 = Date.now();
-      const view = agentsOnly ? await runAgentsOnly(g, baseURL, concurrency, abFetch && i % 2 === 0) : await runEngine(startRun, g.dir, baseURL, concurrency);
+      const view = agentsOnly ? await runAgentsOnly(g, baseURL, concurrency, i % 2 === 0 ? otherFetch : undefined) : await runEngine(startRun, g.dir, baseURL, concurrency);
       const wall = performance.now() - t0;
       const cpu = process.cpuUsage(cpu0);
       const served = await requests(seen);
@@ -190,7 +197,7 @@ async function main(): Promise<void> {
       }
       const cpuMs = (cpu.user + cpu.system) / 1000;
       process.stdout.write(
-        `run ${i}${abFetch ? (i % 2 === 0 ? ' (built-in fetch)' : ' (nodeFetch)') : ''}: wall ${wall.toFixed(0)} ms; startRun → first ${first} ms; last → done ${last.toFixed(0)} ms; per task median ${med(over).toFixed(0)} ms [${over.map((x) => x.toFixed(0)).join(' ')}]\n` +
+        `run ${i}${abFetch ? (i % 2 === 0 ? ` (${otherName})` : ' (nodeFetch)') : ''}: wall ${wall.toFixed(0)} ms; startRun → first ${first} ms; last → done ${last.toFixed(0)} ms; per task median ${med(over).toFixed(0)} ms [${over.map((x) => x.toFixed(0)).join(' ')}]\n` +
           `  CPU of this process ${cpuMs.toFixed(0)} ms (user ${(cpu.user / 1000).toFixed(0)}, system ${(cpu.system / 1000).toFixed(0)}): ${(cpuMs / view.tasks.length).toFixed(1)} ms per task, ${(cpuMs / Math.max(1, served.length)).toFixed(1)} ms per request (${served.length} requests)\n` +
           `${p.print()}\n`,
       );
