@@ -1,7 +1,7 @@
 // The Anthropic client the agents use. Credentials and endpoint come from the arguments,
 // else from the SDK's own environment variables (ANTHROPIC_API_KEY / ANTHROPIC_BASE_URL).
-// The run's ApiGate is not built in here: runAgentTask adds the gate's middleware to a
-// per-agent copy of the client (`client.withOptions`), so one client can serve several runs.
+// The run's ApiGate is not built in here: the agents add the gate's middleware to each of
+// their requests (anthropicProvider.ts), so one client can serve several runs.
 // Requests go through nodeFetch (nodeFetch.ts: node:http on keep-alive agents), which costs
 // the event loop a fraction of what the built-in fetch does per request. The SDK's
 // OpenTelemetry spans are off unless the environment asks for them (ANTHROPIC_OPEN_TELEMETRY,
