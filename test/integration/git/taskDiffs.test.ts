@@ -59,7 +59,6 @@ describe('git: task diffs through the long-lived diff-tree process', function ()
 
   it("keeps a result whose paths are its own id, or end in it after a newline, whole", async () => {
     const r = makeRepo({ 'a.txt': 'a\n' });
-    const base = r.git('rev-parse', 'HEAD').trim();
     // A commit whose tree holds files named after that commit cannot be made; a tree that
     // holds files named after the commit made from the same tree plus one more can: the id
     // is what the answer's header and its end are made of.
