@@ -50,3 +50,4 @@ export { updateRef } from './objects';
 export { warmRefUpdates } from './refUpdates';
 export { warmAttributes } from './attributeProcess';
 export { diffTask, warmTaskDiffs } from './taskDiffs';
+export { treesOfCommits } from './commitTrees';
