@@ -428,6 +428,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     const delay = (options.latencyMs ?? 0) + (turn.delayMs ?? 0);
     // The reply is made before the latency has passed, so that the time after it is only the
     // writing: the latency runs from the request's arrival, as the real API's does.
+    const frame = (e: { event: string; data: unknown }) => `event: ${e.event}\ndata: ${JSON.stringify(e.data)}\n\n`;
     const prepare = () => {
       // Usage, with the simulated prompt cache: the longest cached breakpoint prefix is read,
       // the rest up to the last breakpoint is written, and every breakpoint prefix is cached.
@@ -537,7 +538,10 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
         fault && (fault.kind === 'drop_stream' || fault.kind === 'stream_error') ?
           (fault.dropAfterEvents ?? (midEvent > 0 ? midEvent : 2))
         : -1;
-      return { message, store, events, cutAt };
+      // The whole reply as it goes out in one write, framed before the latency's sleep so that
+      // the answer leaves `latency` ms after the request arrived, not that plus the framing.
+      const wire = stream && cutAt < 0 && !options.eventDelayMs ? events.map(frame).join('') : undefined;
+      return { message, store, events, cutAt, wire };
     };
     const prepared = !fault || fault.kind === 'drop_stream' || fault.kind === 'stream_error' ? prepare() : undefined;
     if (delay > 0) await sleepUntil(arrived + delay);
@@ -553,7 +557,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
         return;
       }
     }
-    const { message, store, events, cutAt } = prepared as ReturnType<typeof prepare>;
+    const { message, store, events, cutAt, wire } = prepared as ReturnType<typeof prepare>;
     if (!stream) {
       store();
       reply(200, message);
@@ -566,12 +570,11 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
       'cache-control': 'no-cache',
       'request-id': id('req'),
     });
-    const frame = (e: { event: string; data: unknown }) => `event: ${e.event}\ndata: ${JSON.stringify(e.data)}\n\n`;
-    if (cutAt < 0 && !options.eventDelayMs) {
+    if (wire !== undefined) {
       // Nothing between the events: the whole reply in one write, as it would arrive once the
       // model had finished (the latency stands for the whole turn).
       store();
-      res.end(events.map(frame).join(''));
+      res.end(wire);
       return;
     }
     for (let i = 0; i < events.length; i++) {
