@@ -65,13 +65,15 @@ function phasesOf(p: Phases, marks: readonly AgentTraceMark[], reqs: readonly Se
     if (r?.answeredAt !== undefined) p.add('fake: received → answered − latency', r.answeredAt - r.receivedAt - latency);
     if (connect[k] !== undefined && parsed[k] !== undefined) p.add('agent: headers → reply parsed (SSE, message)', (parsed[k] as number) - (connect[k] as number));
     if (k + 1 < turn.length && parsed[k] !== undefined) {
-      // Tools ran between the reply and the next turn (one tool call per turn in these graphs).
-      const ts = toolStart[k];
-      const te = toolEnd[k];
+      // The turn's tools ran between its reply and the next turn: from the first start to the last end there.
+      const from = parsed[k] as number;
+      const to = turn[k + 1] as number;
+      const ts = toolStart.find((t) => t >= from && t <= to);
+      const te = toolEnd.filter((t) => t >= from && t <= to).at(-1);
       if (ts !== undefined && te !== undefined) {
-        p.add('agent: reply parsed → tool start', ts - (parsed[k] as number));
-        p.add('agent: tool start → tool end', te - ts);
-        p.add('agent: tool end → next turn started', (turn[k + 1] as number) - te);
+        p.add('agent: reply parsed → tool start', ts - from);
+        p.add('agent: tool start → tool end (all of the turn)', te - ts);
+        p.add('agent: tool end → next turn started', to - te);
       }
       p.add('agent: reply parsed → next turn started', (turn[k + 1] as number) - (parsed[k] as number));
     }
