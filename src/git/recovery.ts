@@ -9,6 +9,17 @@ import type { GitRepo } from './repo';
 export type { RecoveredApply } from './interruptedApply';
 
 /**
+ * Whether recoverInterruptedApply has something to do right now: a stale lock, or an
+ * interrupted apply record while nobody holds the lock. Reads only (the answer can change
+ * right after: whoever relies on it checks again).
+ */
+export async function applyRecoveryPending(repo: GitRepo): Promise<boolean> {
+  if (await readStaleApplyLock(repo)) return true;
+  if (await readApplyLock(repo)) return false;
+  return (await listApplyRecords(repo)).some(isInterrupted);
+}
+
+/**
  * Finishes or rolls back an apply or undo whose process died, under the apply lock.
  * Does nothing while a live process holds the lock (it recovers when it takes the lock).
  * Cheap when there is nothing to do: the lock file and the apply records are read.
