@@ -15,6 +15,7 @@ import * as path from 'node:path';
 import { GitError } from './errors';
 import type { ObjectReader } from './catFileBatch';
 import { FolderListings } from './folderListings';
+import { headCommit } from './headCommit';
 import { makeTempDir } from './fsutil';
 import { canWriteObjects } from './looseObjects';
 import { commitTree, QUIET_WRITE_CONFIG, treeWithUpdates, updateIndex, withTempIndex, type IndexUpdate, type TreeEntry } from './objects';
@@ -28,8 +29,8 @@ export interface WorkingTreeCapture {
 
 /** Commits the working tree as it is (parent: HEAD, when there is one). Writes no ref. */
 export async function captureWorkingTree(repo: GitRepo, message: string): Promise<WorkingTreeCapture> {
-  // Read while the working tree is added (a process each, side by side): the parent is HEAD as the snapshot starts either way.
-  const heading = repo.resolveCommit('HEAD');
+  // Read while the working tree is added: the parent is HEAD as the snapshot starts either way.
+  const heading = headCommit(repo);
   heading.catch(() => undefined);
   const tree = await withTempIndex(repo, async (indexFile) => {
     await copyIndexForRacyCheck(path.join(repo.gitDir, 'index'), indexFile);
