@@ -26,7 +26,6 @@ import {
   type PendingSnapshot,
   WorktreeWorkspace,
   type GitRepo,
-  warmRefUpdates,
 } from '../git';
 import { prefixGlobs } from './prefixedWorkspace';
 import { Run } from './run';
@@ -75,9 +74,6 @@ async function prepare(options: RunOptions, onRepo?: (repo: GitRepo) => void): P
   const opening = openRepo(workspace);
   opening.catch(() => undefined);
   if (onRepo) opening.then(onRepo, () => undefined);
-  // The snapshot ends with the base ref's update: its process (and the config it depends on)
-  // starts meanwhile instead of after the snapshot's own git processes.
-  void opening.then((repo) => warmRefUpdates(repo)).catch(() => undefined);
   const loaded = await loadTaskFile(taskFile, path.relative(process.cwd(), taskFile) || taskFile);
   if (!loaded.taskFile) throw new RunSetupError(loaded.problems.map(formatProblem).join('\n'));
   let tasks = loaded.taskFile.tasks;

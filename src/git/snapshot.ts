@@ -5,6 +5,7 @@ import { assertNotApplying } from './applyLock';
 import { baseRef } from './ids';
 import { updateRef } from './objects';
 import { applyRecoveryPending, recoverInterruptedApply } from './recovery';
+import { warmRefUpdates } from './refUpdates';
 import type { GitRepo } from './repo';
 import { captureWorkingTree, type WorkingTreeCapture } from './workingTreeCapture';
 
@@ -45,7 +46,8 @@ export function beginSnapshot(repo: GitRepo, runId: string): PendingSnapshot {
   const early = (async (): Promise<WorkingTreeCapture | undefined> => {
     if (await applyRecoveryPending(repo)) return undefined;
     await assertNotApplying(repo);
-    return captureWorkingTree(repo, baseMessage(runId));
+    // The ref update that ends the snapshot goes through a process of its own (refUpdates.ts): started while git adds.
+    return captureWorkingTree(repo, baseMessage(runId), () => void warmRefUpdates(repo).catch(() => undefined));
   })().catch(() => undefined);
   return {
     async keep() {

@@ -27,8 +27,12 @@ export interface WorkingTreeCapture {
   readonly tree: string;
 }
 
-/** Commits the working tree as it is (parent: HEAD, when there is one). Writes no ref. */
-export async function captureWorkingTree(repo: GitRepo, message: string): Promise<WorkingTreeCapture> {
+/**
+ * Commits the working tree as it is (parent: HEAD, when there is one). Writes no ref.
+ * `whileAdding`: called once `git add` runs, the longest wait of the capture (a moment for
+ * the caller's own spawns, which block the event loop, to happen during it).
+ */
+export async function captureWorkingTree(repo: GitRepo, message: string, whileAdding?: () => void): Promise<WorkingTreeCapture> {
   // Read while the working tree is added: the parent is HEAD as the snapshot starts either way.
   const heading = headCommit(repo);
   heading.catch(() => undefined);
@@ -36,7 +40,9 @@ export async function captureWorkingTree(repo: GitRepo, message: string): Promis
     await copyIndexForRacyCheck(path.join(repo.gitDir, 'index'), indexFile);
     const env = { GIT_INDEX_FILE: indexFile };
     try {
-      await repo.exec([...QUIET_WRITE_CONFIG, 'add', '-A', '--', '.'], { env });
+      const adding = repo.exec([...QUIET_WRITE_CONFIG, 'add', '-A', '--', '.'], { env });
+      whileAdding?.();
+      await adding;
     } catch (e) {
       if (e instanceof GitError) {
         throw new GitError(
