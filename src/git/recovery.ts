@@ -9,14 +9,19 @@ import type { GitRepo } from './repo';
 export type { RecoveredApply } from './interruptedApply';
 
 /**
- * Whether recoverInterruptedApply has something to do right now: a stale lock, or an
- * interrupted apply record while nobody holds the lock. Reads only (the answer can change
- * right after: whoever relies on it checks again).
+ * Whether an apply or undo is in the way of a run's snapshot: one in progress (the lock is
+ * held) or one to recover first (a stale lock, an interrupted record). Reads only, side by
+ * side; the answer can change right after, so whoever relies on it looks again.
  */
-export async function applyRecoveryPending(repo: GitRepo): Promise<boolean> {
-  if (await readStaleApplyLock(repo)) return true;
-  if (await readApplyLock(repo)) return false;
-  return (await listApplyRecords(repo)).some(isInterrupted);
+export async function applyInTheWay(repo: GitRepo): Promise<boolean> {
+  const [lock, records] = await Promise.all([applyLockInTheWay(repo), listApplyRecords(repo)]);
+  return lock || records.some(isInterrupted);
+}
+
+/** The lock alone: an apply or undo in progress, or one whose process died holding it. */
+export async function applyLockInTheWay(repo: GitRepo): Promise<boolean> {
+  const [stale, live] = await Promise.all([readStaleApplyLock(repo), readApplyLock(repo)]);
+  return stale !== undefined || live !== undefined;
 }
 
 /**

@@ -4,10 +4,11 @@
 import { assertNotApplying } from './applyLock';
 import { baseRef } from './ids';
 import { updateRef } from './objects';
-import { applyRecoveryPending, recoverInterruptedApply } from './recovery';
-import { warmRefUpdates } from './refUpdates';
+import { applyInTheWay, applyLockInTheWay, recoverInterruptedApply } from './recovery';
+import { warmRefUpdatesNow } from './refUpdates';
 import type { GitRepo } from './repo';
 import { captureWorkingTree, type WorkingTreeCapture } from './workingTreeCapture';
+import { writeConfig } from './writeConfig';
 
 export { captureWorkingTree, type WorkingTreeCapture } from './workingTreeCapture';
 
@@ -39,22 +40,32 @@ export interface PendingSnapshot {
  * names the capture by a ref. A run that never starts leaves at most unreferenced objects,
  * which `git gc` prunes. Whatever would make snapshotWorkingTree do more than capture (an
  * interrupted apply to recover: that writes the user's files) or refuse (an apply in
- * progress), and any failure of the capture, is left to `keep()`, which then runs
- * snapshotWorkingTree itself: the same result and the same errors, only not ahead of time.
+ * progress), found as the capture starts or once git has read the files, and any failure of
+ * the capture, is left to `keep()`, which then runs snapshotWorkingTree itself: the same
+ * result and the same errors, only not ahead of time.
  */
 export function beginSnapshot(repo: GitRepo, runId: string): PendingSnapshot {
+  let clearOnceAdded: Promise<boolean> = Promise.resolve(false);
+  // Looked for while the capture starts (git only reads the files): a capture it finds in the way is not kept.
+  const inTheWay = applyInTheWay(repo).catch(() => true);
   const early = (async (): Promise<WorkingTreeCapture | undefined> => {
-    if (await applyRecoveryPending(repo)) return undefined;
-    await assertNotApplying(repo);
-    // The ref update that ends the snapshot goes through a process of its own (refUpdates.ts): started while git adds.
-    return captureWorkingTree(repo, baseMessage(runId), () => void warmRefUpdates(repo).catch(() => undefined));
+    const captured = await captureWorkingTree(repo, baseMessage(runId), (added) => {
+      // The commit and the ref update that end the snapshot need the config and a process of
+      // their own (refUpdates.ts): both spawned while git adds, not one after the other behind it.
+      warmRefUpdatesNow(repo);
+      writeConfig(repo).catch(() => undefined);
+      // An apply that started (or died) while git read the files could have changed them.
+      clearOnceAdded = added.then(
+        async () => !(await applyLockInTheWay(repo)),
+        () => false,
+      );
+    });
+    return (await inTheWay) ? undefined : captured;
   })().catch(() => undefined);
   return {
     async keep() {
       const captured = await early;
-      // An apply that started, or died, meanwhile could have changed files: captured again after it.
-      if (!captured || (await applyRecoveryPending(repo))) return snapshotWorkingTree(repo, runId);
-      await assertNotApplying(repo);
+      if (!captured || !(await clearOnceAdded.catch(() => false))) return snapshotWorkingTree(repo, runId);
       await updateRef(repo, baseRef(runId), captured.commit, `base of run ${runId}`);
       return captured.commit;
     },

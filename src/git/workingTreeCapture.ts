@@ -30,9 +30,10 @@ export interface WorkingTreeCapture {
 /**
  * Commits the working tree as it is (parent: HEAD, when there is one). Writes no ref.
  * `whileAdding`: called once `git add` runs, the longest wait of the capture (a moment for
- * the caller's own spawns, which block the event loop, to happen during it).
+ * the caller's own spawns, which block the event loop, to happen during it), with a promise
+ * that settles when it has read the working tree.
  */
-export async function captureWorkingTree(repo: GitRepo, message: string, whileAdding?: () => void): Promise<WorkingTreeCapture> {
+export async function captureWorkingTree(repo: GitRepo, message: string, whileAdding?: (added: Promise<unknown>) => void): Promise<WorkingTreeCapture> {
   // Read while the working tree is added: the parent is HEAD as the snapshot starts either way.
   const heading = headCommit(repo);
   heading.catch(() => undefined);
@@ -41,7 +42,7 @@ export async function captureWorkingTree(repo: GitRepo, message: string, whileAd
     const env = { GIT_INDEX_FILE: indexFile };
     try {
       const adding = repo.exec([...QUIET_WRITE_CONFIG, 'add', '-A', '--', '.'], { env });
-      whileAdding?.();
+      whileAdding?.(adding);
       await adding;
     } catch (e) {
       if (e instanceof GitError) {
