@@ -19,7 +19,7 @@ import { headCommit } from './headCommit';
 import { makeTempDir } from './fsutil';
 import { canWriteObjects } from './looseObjects';
 import { commitTree, QUIET_WRITE_CONFIG, treeWithUpdates, updateIndex, withTempIndex, type IndexUpdate, type TreeEntry } from './objects';
-import type { GitRepo } from './repo';
+import { runGitChain, type GitRepo } from './repo';
 import { absPath, yielder } from './worktreeFiles';
 
 export interface WorkingTreeCapture {
@@ -41,9 +41,10 @@ export async function captureWorkingTree(repo: GitRepo, message: string, whileAd
     await copyIndexForRacyCheck(path.join(repo.gitDir, 'index'), indexFile);
     const env = { GIT_INDEX_FILE: indexFile };
     try {
-      const adding = repo.exec([...QUIET_WRITE_CONFIG, 'add', '-A', '--', '.'], { env });
+      // One process start for both (runGitChain): add, then the tree of what it added.
+      const adding = runGitChain([[...QUIET_WRITE_CONFIG, 'add', '-A', '--', '.'], ['write-tree']], repo.root, { env });
       whileAdding?.(adding);
-      await adding;
+      return (await adding).stdout.toString('utf8').trim();
     } catch (e) {
       if (e instanceof GitError) {
         throw new GitError(
@@ -55,7 +56,6 @@ export async function captureWorkingTree(repo: GitRepo, message: string, whileAd
       }
       throw e;
     }
-    return (await repo.git(['write-tree'], { env })).trim();
   });
   const head = await heading;
   const commit = await commitTree(repo, tree, head ? [head] : [], message);
