@@ -22,10 +22,10 @@ import {
   ObjectReader,
   openRepo,
   currentOwner,
-  snapshotWorkingTree,
+  beginSnapshot,
+  type PendingSnapshot,
   WorktreeWorkspace,
   type GitRepo,
-  warmRefUpdates,
 } from '../git';
 import { prefixGlobs } from './prefixedWorkspace';
 import { Run } from './run';
@@ -59,7 +59,12 @@ export interface PreparedRun {
   readonly commands: RunCommandsConfig;
 }
 
-export async function prepareRun(options: RunOptions): Promise<PreparedRun> {
+export function prepareRun(options: RunOptions): Promise<PreparedRun> {
+  return prepare(options);
+}
+
+/** `onRepo`: called with the repository as soon as it is open, while the task file is still read and planned. */
+async function prepare(options: RunOptions, onRepo?: (repo: GitRepo) => void): Promise<PreparedRun> {
   const start = path.resolve(options.workspace);
   const taskFile = await findTaskFile(start, options.taskFile).catch((e: Error) => {
     throw new RunSetupError(e.message);
@@ -68,9 +73,7 @@ export async function prepareRun(options: RunOptions): Promise<PreparedRun> {
   // Opened while the task file is read and planned; a problem of the task file is still the one reported first.
   const opening = openRepo(workspace);
   opening.catch(() => undefined);
-  // The snapshot ends with the base ref's update: its process (and the config it depends on)
-  // starts meanwhile instead of after the snapshot's own git processes.
-  void opening.then((repo) => warmRefUpdates(repo)).catch(() => undefined);
+  if (onRepo) opening.then(onRepo, () => undefined);
   const loaded = await loadTaskFile(taskFile, path.relative(process.cwd(), taskFile) || taskFile);
   if (!loaded.taskFile) throw new RunSetupError(loaded.problems.map(formatProblem).join('\n'));
   let tasks = loaded.taskFile.tasks;
@@ -110,7 +113,12 @@ export async function prepareRun(options: RunOptions): Promise<PreparedRun> {
 
 /** Checks, snapshots the workspace and starts the run. Nothing is written when it throws. */
 export async function startRun(options: RunOptions): Promise<Run> {
-  const p = await prepareRun(options);
+  const runId = createRunId();
+  // The snapshot's git processes run while the task file is read and planned; its base ref
+  // is written only once the run is known to start (beginSnapshot).
+  let pending: PendingSnapshot | undefined;
+  const p = await prepare(options, (repo) => (pending = beginSnapshot(repo, runId)));
+  const snapshot = pending ?? beginSnapshot(p.repo, runId);
   const needsModel = p.tasks.some((t) => t.kind === 'agent' || (t.kind === 'aggregate' && t.aggregate?.mode === 'summarize'));
   const apiKey = options.apiKey ?? process.env['ANTHROPIC_API_KEY'];
   if (needsModel && !apiKey && !options.modelProvider) {
@@ -121,7 +129,6 @@ export async function startRun(options: RunOptions): Promise<Run> {
   await assertNotApplying(p.repo).catch((e: Error) => {
     throw new RunSetupError(e.message);
   });
-  const runId = createRunId();
   // Independent: the snapshot is a temp index of the main working tree and the base ref (git
   // processes one after the other), leftover worktrees are git's worktree administration, and
   // the earlier runs' journals (their durations order this run's tasks; the interrupted ones
@@ -130,7 +137,7 @@ export async function startRun(options: RunOptions): Promise<Run> {
     await recoverInterruptedRuns(p.repo, pastRuns);
     return pastRuns;
   });
-  const [baseCommit, , pastRuns] = await Promise.all([snapshotWorkingTree(p.repo, runId), WorktreeWorkspace.cleanupLeftovers(p.repo), pastRunsRead]);
+  const [baseCommit, , pastRuns] = await Promise.all([snapshot.keep(), WorktreeWorkspace.cleanupLeftovers(p.repo), pastRunsRead]);
   const priorities = runPriorities(p.plan, taskDurationHistory(pastRuns));
   const byPlan = new Map(p.plan.tasks.map((t) => [t.id, t]));
   const record: RunRecord = {

@@ -2,7 +2,7 @@
 export { GitError } from './errors';
 export { openRepo, GitRepo, runGit, ENGINE_IDENTITY_ENV, type GitRunOptions, type GitResult } from './repo';
 export { createRunId, isRunId, baseRef, beforeApplyRef, afterApplyRef, taskRef, REF_PREFIX } from './ids';
-export { snapshotWorkingTree, captureWorkingTree, type WorkingTreeCapture } from './snapshot';
+export { snapshotWorkingTree, beginSnapshot, captureWorkingTree, type PendingSnapshot, type WorkingTreeCapture } from './snapshot';
 export { ObjectReader, type GitObject } from './catFileBatch';
 export { OverlayWorkspace, isBinary } from './overlayWorkspace';
 export { WorktreeWorkspace, worktreesRoot } from './worktreeWorkspace';

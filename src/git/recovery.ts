@@ -9,6 +9,22 @@ import type { GitRepo } from './repo';
 export type { RecoveredApply } from './interruptedApply';
 
 /**
+ * Whether an apply or undo is in the way of a run's snapshot: one in progress (the lock is
+ * held) or one to recover first (a stale lock, an interrupted record). Reads only, side by
+ * side; the answer can change right after, so whoever relies on it looks again.
+ */
+export async function applyInTheWay(repo: GitRepo): Promise<boolean> {
+  const [lock, records] = await Promise.all([applyLockInTheWay(repo), listApplyRecords(repo)]);
+  return lock || records.some(isInterrupted);
+}
+
+/** The lock alone: an apply or undo in progress, or one whose process died holding it. */
+export async function applyLockInTheWay(repo: GitRepo): Promise<boolean> {
+  const [stale, live] = await Promise.all([readStaleApplyLock(repo), readApplyLock(repo)]);
+  return stale !== undefined || live !== undefined;
+}
+
+/**
  * Finishes or rolls back an apply or undo whose process died, under the apply lock.
  * Does nothing while a live process holds the lock (it recovers when it takes the lock).
  * Cheap when there is nothing to do: the lock file and the apply records are read.

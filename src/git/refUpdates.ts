@@ -76,6 +76,15 @@ export async function warmRefUpdates(repo: GitRepo): Promise<void> {
   if (!(await writeConfig(repo)).logAllRefs) processOf(repo).warm();
 }
 
+/**
+ * As warmRefUpdates, without waiting for the config: the spawn happens now, while the caller
+ * knows the loop would wait anyway. A repository that logs every ref update (rare) is left
+ * with an idle process, which ends when idle.
+ */
+export function warmRefUpdatesNow(repo: GitRepo): void {
+  processOf(repo).warm();
+}
+
 /** Points `ref` at `sha`; through the repository's update-ref process where that writes the same. */
 export async function updateRefBatched(repo: GitRepo, ref: string, sha: string, reason: string): Promise<void> {
   if (!ref.startsWith(OWN_REFS) || (await writeConfig(repo)).logAllRefs) {

@@ -15,10 +15,11 @@ import * as path from 'node:path';
 import { GitError } from './errors';
 import type { ObjectReader } from './catFileBatch';
 import { FolderListings } from './folderListings';
+import { headCommit } from './headCommit';
 import { makeTempDir } from './fsutil';
 import { canWriteObjects } from './looseObjects';
 import { commitTree, QUIET_WRITE_CONFIG, treeWithUpdates, updateIndex, withTempIndex, type IndexUpdate, type TreeEntry } from './objects';
-import type { GitRepo } from './repo';
+import { runGitChain, type GitRepo } from './repo';
 import { absPath, yielder } from './worktreeFiles';
 
 export interface WorkingTreeCapture {
@@ -26,16 +27,24 @@ export interface WorkingTreeCapture {
   readonly tree: string;
 }
 
-/** Commits the working tree as it is (parent: HEAD, when there is one). Writes no ref. */
-export async function captureWorkingTree(repo: GitRepo, message: string): Promise<WorkingTreeCapture> {
-  // Read while the working tree is added (a process each, side by side): the parent is HEAD as the snapshot starts either way.
-  const heading = repo.resolveCommit('HEAD');
+/**
+ * Commits the working tree as it is (parent: HEAD, when there is one). Writes no ref.
+ * `whileAdding`: called once `git add` runs, the longest wait of the capture (a moment for
+ * the caller's own spawns, which block the event loop, to happen during it), with a promise
+ * that settles when it has read the working tree.
+ */
+export async function captureWorkingTree(repo: GitRepo, message: string, whileAdding?: (added: Promise<unknown>) => void): Promise<WorkingTreeCapture> {
+  // Read while the working tree is added: the parent is HEAD as the snapshot starts either way.
+  const heading = headCommit(repo);
   heading.catch(() => undefined);
   const tree = await withTempIndex(repo, async (indexFile) => {
     await copyIndexForRacyCheck(path.join(repo.gitDir, 'index'), indexFile);
     const env = { GIT_INDEX_FILE: indexFile };
     try {
-      await repo.exec([...QUIET_WRITE_CONFIG, 'add', '-A', '--', '.'], { env });
+      // One process start for both (runGitChain): add, then the tree of what it added.
+      const adding = runGitChain([[...QUIET_WRITE_CONFIG, 'add', '-A', '--', '.'], ['write-tree']], repo.root, { env });
+      whileAdding?.(adding);
+      return (await adding).stdout.toString('utf8').trim();
     } catch (e) {
       if (e instanceof GitError) {
         throw new GitError(
@@ -47,7 +56,6 @@ export async function captureWorkingTree(repo: GitRepo, message: string): Promis
       }
       throw e;
     }
-    return (await repo.git(['write-tree'], { env })).trim();
   });
   const head = await heading;
   const commit = await commitTree(repo, tree, head ? [head] : [], message);

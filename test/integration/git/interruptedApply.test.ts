@@ -11,7 +11,7 @@ import { createRunId } from '../../../src/git/ids';
 import { currentOwner, writeJournal } from '../../../src/git/journal';
 import { openRepo } from '../../../src/git/repo';
 import { recoverInterruptedApply } from '../../../src/git/recovery';
-import { snapshotWorkingTree } from '../../../src/git/snapshot';
+import { beginSnapshot, snapshotWorkingTree } from '../../../src/git/snapshot';
 import { undoApply } from '../../../src/git/undo';
 import { removeTempFiles } from '../../../src/git/worktreeFiles';
 import type { KilledApplySpec } from './fixtures/killedApply';
@@ -28,7 +28,12 @@ function killedAt(s: Scenario, spec: Omit<KilledApplySpec, 'dir' | 'runId' | 'ta
   assert.equal(r.signal, 'SIGKILL', `the child was not killed (exit ${r.status}): ${r.stderr}`);
 }
 
-const temps = (files: Map<string, Buffer>) => [...files.keys()].filter((p) => TEMP.test(p));
+/** The paths of a commit's tree, as a set. */
+function treeFiles(t: TestRepo, commit: string): Map<string, true> {
+  return new Map(t.git('ls-tree', '-r', '-z', '--name-only', commit).split('\0').filter(Boolean).map((p) => [p, true] as const));
+}
+
+const temps = (files: ReadonlyMap<string, unknown>) => [...files.keys()].filter((p) => TEMP.test(p));
 
 /** A repository with 36 files in 3 folders, a user's dirty file and an untracked one. */
 function repoWithFiles(): TestRepo {
@@ -125,7 +130,7 @@ describe('git/interrupted apply: killed mid-way, then recovered', function () {
     }
   });
 
-  for (const recoverer of ['undo', 'a new run'] as const) {
+  for (const recoverer of ['undo', 'a new run', 'a run whose snapshot began ahead'] as const) {
     it(`undo killed after 9 files written; ${recoverer} finishes it`, async () => {
       const t = repoWithFiles();
       const s = await Scenario.start(t);
@@ -139,7 +144,15 @@ describe('git/interrupted apply: killed mid-way, then recovered', function () {
         if (recoverer === 'undo') {
           const u = await undoApply(s.repo, s.runId);
           assert.ok(u.restored.length > 0 && u.restored.length + u.removed.length <= 38 - 9, JSON.stringify(u));
-        } else await snapshotWorkingTree(s.repo, createRunId());
+        } else if (recoverer === 'a new run') await snapshotWorkingTree(s.repo, createRunId());
+        else {
+          // begun while the half-undone files are on disk: what keep() stores must not be them
+          const runId = createRunId();
+          const base = await beginSnapshot(s.repo, runId).keep();
+          assert.deepEqual(temps(treeFiles(s.t, base)), []);
+          assert.ok(!treeFiles(s.t, base).has('gen/new 0/out.txt'), 'the base is the undone tree, not the half-undone one');
+          assert.equal(s.t.git('rev-parse', `refs/parallel-agents/${runId}/base`).trim(), base);
+        }
         assert.deepEqual(mapsEqual(before, t.files()), []);
         assert.ok(!existsSync(path.join(t.dir, 'gen')));
         assert.equal((await readApplyRecord(s.repo, s.runId))?.status, 'undone');

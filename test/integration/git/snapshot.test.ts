@@ -1,11 +1,12 @@
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { GitError } from '../../../src/git/errors';
 import { createRunId } from '../../../src/git/ids';
 import { openRepo } from '../../../src/git/repo';
-import { snapshotWorkingTree } from '../../../src/git/snapshot';
+import { applyLockPath } from '../../../src/git/applyLock';
+import { beginSnapshot, snapshotWorkingTree } from '../../../src/git/snapshot';
 import { cleanupRepos, makeRepo, mapsEqual, type TestRepo } from './helpers';
 
 function treeOf(repo: TestRepo, commit: string): Map<string, string> {
@@ -89,6 +90,37 @@ describe('git/snapshot', () => {
     assert.ok(![...tree.keys()].some((k) => k.startsWith('sub/')));
     assert.equal(blob(t, sha, 'top.txt'), 'top changed\n');
     assert.deepEqual(t.userState(), before);
+  });
+
+  it('a snapshot begun ahead stores what snapshotWorkingTree would, under the base ref, only when kept', async () => {
+    const t = makeRepo({ 'a.txt': 'a\n', '.gitignore': '*.log\n' });
+    t.write('a.txt', 'a modified\n');
+    t.write('new/b.txt', 'untracked\n');
+    t.write('debug.log', 'ignored\n');
+    const before = t.userState();
+    const repo = await openRepo(t.dir);
+    const runId = createRunId();
+    const pending = beginSnapshot(repo, runId);
+    const other = await snapshotWorkingTree(repo, createRunId());
+    assert.equal(t.git('for-each-ref', `refs/parallel-agents/${runId}/`), '', 'no ref before keep()');
+    const sha = await pending.keep();
+    assert.equal(t.git('rev-parse', `refs/parallel-agents/${runId}/base`).trim(), sha);
+    assert.equal(t.git('rev-parse', `${sha}^{tree}`), t.git('rev-parse', `${other}^{tree}`));
+    assert.equal(t.git('rev-parse', `${sha}^`).trim(), t.git('rev-parse', 'HEAD').trim());
+    assert.equal(t.git('log', '-1', '--format=%s', sha).trim(), `parallel-agents: base of run ${runId}`);
+    assert.deepEqual(t.userState(), before);
+    t.git('fsck', '--strict', '--no-dangling');
+  });
+
+  it('a snapshot begun while an apply holds the lock is refused by keep(), naming the apply, and writes no ref', async () => {
+    const t = makeRepo({ 'a.txt': 'a\n' });
+    const repo = await openRepo(t.dir);
+    mkdirSync(path.dirname(applyLockPath(repo)), { recursive: true });
+    const lock = { pid: process.pid, hostname: os.hostname(), runId: 'r1', operation: 'apply', at: new Date().toISOString() };
+    writeFileSync(applyLockPath(repo), JSON.stringify(lock));
+    const runId = createRunId();
+    await assert.rejects(beginSnapshot(repo, runId).keep(), (e: unknown) => e instanceof GitError && /Cannot start a run: run r1 is being applied/.test(e.message));
+    assert.equal(t.git('for-each-ref', 'refs/parallel-agents/'), '');
   });
 
   it('fails clearly outside a repository', async () => {
