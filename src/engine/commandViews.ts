@@ -27,8 +27,8 @@
 // to a worktree halfway would lose what its earlier commands left under ignored paths, and
 // the model can go on with the file tools.
 //
-// An agent's view (forAgent) is made while the agent already works: its first command waits
-// for the view, a view that cannot be made fails its commands (not the task) with the reason.
+// An agent's view (forAgent) is made at its first command, not before the agent starts; a
+// view that cannot be made fails its commands (not the task) with the reason.
 // Command tasks and score commands get theirs before they start (forTask).
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
@@ -141,31 +141,31 @@ class SetupErrorReporting implements CommandView {
 }
 
 /**
- * An agent's view while it is still being made: mode and fallback reason are known (they are
- * the run's), everything else waits for the view. A view that could not be made fails each
- * command with the reason (the run log says it once), as a sandbox that fails to set up for a
- * command does; the agent goes on with its file tools and its work is kept.
+ * An agent's view, made at its first command: mode and fallback reason are known before (they
+ * are the run's). A view that could not be made fails each command with the reason (the run
+ * log says it once), as a sandbox that fails to set up for a command does; the agent goes on
+ * with its file tools and its work is kept.
  */
-class ViewInTheMaking implements AgentCommandView {
+class ViewOnFirstCommand implements AgentCommandView {
   readonly mode: CommandView['mode'];
   readonly fallbackReason?: string;
-  private readonly settled: Promise<{ view?: CommandView; error?: string }>;
+  private made: Promise<{ view?: CommandView; error?: string }> | undefined;
 
   constructor(
     mode: Mode,
-    view: Promise<CommandView>,
+    private readonly make: () => Promise<CommandView>,
     private readonly onSetupError: (message: string) => void,
   ) {
     this.mode = mode.mode;
     if (mode.mode === 'worktree') this.fallbackReason = mode.reason;
-    this.settled = view.then(
-      (v) => ({ view: v }),
-      (e: unknown) => ({ error: `The view this task's commands run in could not be made (${e instanceof Error ? e.message : String(e)}).` }),
-    );
   }
 
   private async view(): Promise<CommandView> {
-    const { view, error } = await this.settled;
+    this.made ??= this.make().then(
+      (v) => ({ view: v }),
+      (e: unknown) => ({ error: `The view this task's commands run in could not be made (${e instanceof Error ? e.message : String(e)}).` }),
+    );
+    const { view, error } = await this.made;
     if (view) return view;
     this.onSetupError(error as string);
     throw new ViewSetupFailed(error as string);
@@ -181,7 +181,7 @@ class ViewInTheMaking implements AgentCommandView {
     return (await this.view()).revert(paths);
   }
   async dispose(): Promise<void> {
-    await (await this.settled).view?.dispose();
+    await (await this.made)?.view?.dispose();
   }
 }
 
@@ -208,8 +208,8 @@ export interface CommandViewsOptions extends RunCommandsConfig {
 export interface TaskCommandViews {
   forTask(task: Task, baseCommit: string, viewId?: string): Promise<CommandView>;
   /**
-   * A view for an agent: resolves once setup has run (a failed setup rejects, as forTask does),
-   * while the view itself is still being made; the agent's first command waits for it.
+   * A view for an agent: resolves once setup has run (a failed setup rejects, as forTask does);
+   * the view itself is made at the agent's first command.
    */
   forAgent(task: Task, baseCommit: string, viewId?: string): Promise<AgentCommandView>;
 }
@@ -345,13 +345,14 @@ export class RunCommandViews implements TaskCommandViews {
     return this.createView(mode, baseCommit, viewId, await this.mountsFor(mode, setupView), setupView);
   }
 
-  // An agent's first command comes a model turn or more after it starts, and making a view
-  // (the shared base's lock and lease, the view's folders, or a worktree) takes 10–25 ms of
-  // the task's start otherwise.
+  // An agent's first command comes a model turn or more after it starts, and many agents run
+  // none: made before the agent starts, a view (the shared base's lock and lease, the view's
+  // folders, or a worktree) cost every such task 10–25 ms of its start; made beside the
+  // agent, it held up the first requests of the agents starting with it.
   async forAgent(task: Task, baseCommit: string, viewId = task.id): Promise<AgentCommandView> {
     const { mode, setupView } = await this.afterSetup();
-    const view = this.mountsFor(mode, setupView).then((mounts) => this.createView(mode, baseCommit, viewId, mounts, setupView));
-    return new ViewInTheMaking(mode, view, (message) => {
+    const make = async () => this.createView(mode, baseCommit, viewId, await this.mountsFor(mode, setupView), setupView);
+    return new ViewOnFirstCommand(mode, make, (message) => {
       if (this.setupErrorLogged) return;
       this.setupErrorLogged = true;
       this.opts.log('error', `task "${task.id}": ${message} Its agent's commands fail; its file tools still work.`);

@@ -1,6 +1,6 @@
-// An agent's command view is made while the agent already works (engine/commandViews.ts
-// forAgent): real runs (real SDK against the fake API, real git, a real worktree view behind
-// a sandbox factory that lets the test decide when the view is ready).
+// An agent's command view is made at its first command (engine/commandViews.ts forAgent):
+// real runs (real SDK against the fake API, real git, a real worktree view behind a sandbox
+// factory that records when it is asked for a view).
 import * as assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,15 +29,6 @@ const script = {
   ],
 };
 
-/** Resolves when `fake` has received a request from task `id`, or after `ms` with false. */
-async function requestArrives(fake: FakeAnthropic, id: string, ms: number): Promise<boolean> {
-  for (const end = Date.now() + ms; Date.now() < end; ) {
-    if (fake.requests.some((r) => r.taskId === id)) return true;
-    await new Promise((r) => setTimeout(r, 5));
-  }
-  return false;
-}
-
 /** The text of the tool result for the agent's run_command, from the request that carried it. */
 function commandResult(fake: FakeAnthropic): { text: string; isError: boolean } | undefined {
   for (const r of fake.requests) {
@@ -53,7 +44,7 @@ function commandResult(fake: FakeAnthropic): { text: string; isError: boolean } 
   return undefined;
 }
 
-describe('engine: an agent starts before its command view is made', function () {
+describe("engine: an agent's command view is made at its first command", function () {
   this.timeout(60_000);
   let fake: FakeAnthropic | undefined;
   let dir: string;
@@ -62,25 +53,28 @@ describe('engine: an agent starts before its command view is made', function () 
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('sends its first turn while the view is still being made; its first command waits for the view and sees its earlier writes', async () => {
+  it('the agent starts without it; its first command gets one that sees its earlier writes; an agent without commands gets none', async () => {
     dir = repo();
-    fake = await startFakeAnthropic({ script });
+    fake = await startFakeAnthropic({ script: { ...script, two: [{ text: 'nothing to run' }] } });
     const served = fake;
-    let requestCameFirst: boolean | undefined;
+    const asked: Array<{ viewId: string; turnsServed: number }> = [];
     const factory: SandboxFactory = {
       detect: async () => ({ available: true }),
       async createView(req) {
-        // Before forAgent, the agent waited for this view: no request came in 3 s.
-        requestCameFirst = await requestArrives(served, 'one', 3000);
+        asked.push({ viewId: req.viewId, turnsServed: served.requests.filter((r) => r.taskId === req.viewId).length });
         return createWorktreeCommandView({ ...req, fallbackReason: 'test' });
       },
     };
+    writeFileSync(path.join(dir, '.agents/tasks.yaml'), ['version: 1', 'commands: true', 'tasks:', '  one:', '    prompt: one', '    owns: [out/**]', '  two:', '    prompt: two', '    owns: [two/**]', ''].join('\n'));
+    git(dir, 'commit', '-q', '-am', 'two tasks');
     const run = await startRun({ workspace: dir, apiKey: 'k', baseURL: fake.baseURL, maxRetries: 0, sandbox: 'auto', sandboxFactory: factory });
     const view = await run.done;
     run.dispose();
     const t = view.tasks.find((x) => x.id === 'one');
     assert.equal(t?.status, 'succeeded', t?.error);
-    assert.equal(requestCameFirst, true);
+    assert.equal(view.tasks.find((x) => x.id === 'two')?.status, 'succeeded');
+    // Asked for once, by `one`, after its first two turns (the write, then the command).
+    assert.deepEqual(asked, [{ viewId: 'one', turnsServed: 2 }]);
     assert.equal(git(dir, 'show', `${t?.resultCommit}:out/seen.txt`), 'written before any command\na\n');
     assert.doesNotMatch(git(dir, 'worktree', 'list'), new RegExp(view.runId));
   });
