@@ -11,7 +11,7 @@
 // core.sharedRepository (git's permissions), commits without a non-UTF-8 i18n.commitEncoding
 // or a GIT_AUTHOR_DATE / GIT_COMMITTER_DATE override. Anything else goes through git.
 import { createHash, randomBytes } from 'node:crypto';
-import { linkSync, mkdirSync, promises as fsp, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, promises as fsp, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { deflate, deflateSync } from 'node:zlib';
@@ -118,12 +118,16 @@ function writeLooseObjectSync(repo: GitRepo, type: ObjectType, content: Uint8Arr
   const sha = objectId(type, content);
   const dir = path.join(repo.commonDir, 'objects', sha.slice(0, 2));
   const file = path.join(dir, sha.slice(2));
-  const now = new Date();
-  try {
-    utimesSync(file, now, now);
-    return sha;
-  } catch {
-    // not there yet
+  // Present already: refresh its time as git does. Asked first, because a miss (the usual
+  // case) through utimes alone costs a thrown Error.
+  if (existsSync(file)) {
+    try {
+      const now = new Date();
+      utimesSync(file, now, now);
+      return sha;
+    } catch {
+      // gone since (a prune): written again below
+    }
   }
   const data = deflateSync(Buffer.concat([Buffer.from(`${type} ${content.length}\0`), content]));
   const tmp = path.join(dir, `tmp_obj_pa${randomBytes(6).toString('hex')}`);

@@ -3,7 +3,7 @@
 // attributeSources.ts): one
 // `git config` process, reused while none of the config files has changed (a run asks
 // once per result commit; a process per ask was one of the per-task spawns).
-import { promises as fsp } from 'node:fs';
+import { statSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { GitRepo } from './repo';
@@ -41,9 +41,17 @@ function configFiles(repo: GitRepo): string[] {
   ];
 }
 
-async function filesKey(repo: GitRepo): Promise<string> {
-  const stats = await Promise.all(configFiles(repo).map((f) => fsp.stat(f).then((s) => `${s.mtimeMs}:${s.size}:${s.ino}`, () => '-')));
-  return stats.join('|');
+/** Synchronous stats: a missing file costs microseconds, not a pool round trip and an Error. */
+function filesKey(repo: GitRepo): string {
+  const stat = (f: string) => {
+    try {
+      const s = statSync(f, { throwIfNoEntry: false });
+      return s ? `${s.mtimeMs}:${s.size}:${s.ino}` : '-';
+    } catch {
+      return '-';
+    }
+  };
+  return configFiles(repo).map(stat).join('|');
 }
 
 /**
@@ -51,9 +59,9 @@ async function filesKey(repo: GitRepo): Promise<string> {
  * times in a row (blobs, trees, commit, ref), a run of 32 agents hundreds of times a second.
  */
 const STAT_REUSE_MS = 100;
-const recentKeys = new WeakMap<GitRepo, { at: number; key: Promise<string> }>();
+const recentKeys = new WeakMap<GitRepo, { at: number; key: string }>();
 
-function recentFilesKey(repo: GitRepo): Promise<string> {
+function recentFilesKey(repo: GitRepo): string {
   const now = Date.now();
   const hit = recentKeys.get(repo);
   if (hit && now - hit.at < STAT_REUSE_MS) return hit.key;
@@ -64,7 +72,7 @@ function recentFilesKey(repo: GitRepo): Promise<string> {
 
 /** The repository's write-relevant config, read again only after a config file changed. */
 export async function writeConfig(repo: GitRepo): Promise<WriteConfig> {
-  const key = await recentFilesKey(repo);
+  const key = recentFilesKey(repo);
   const hit = cache.get(repo);
   if (hit && hit.key === key) return hit.config;
   const config = readWriteConfig(repo);
