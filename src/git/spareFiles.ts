@@ -105,6 +105,11 @@ class SparePool {
     return this.folders.take();
   }
 
+  /** Starts making spare files before the first is needed. */
+  prime(): void {
+    this.files.refill();
+  }
+
   /** Resolves once the spares being made are ready (for tests). */
   async settled(): Promise<void> {
     await Promise.all([this.files.pending, this.folders.pending]);
@@ -133,6 +138,6 @@ class SparePool {
 }
 
 /** The repository's spare files and folders. */
-export const spareFiles: (repo: GitRepo) => Pick<SparePool, 'takeFile' | 'takeFolder' | 'settled'> = perRepository(
+export const spareFiles: (repo: GitRepo) => Pick<SparePool, 'takeFile' | 'takeFolder' | 'prime' | 'settled'> = perRepository(
   (repo) => new SparePool(path.join(repo.stateDir, 'spare-files')),
 );

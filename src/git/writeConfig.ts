@@ -21,10 +21,12 @@ export interface WriteConfig {
   readonly logAllRefs: boolean;
   /** `core.attributesFile` as configured (not expanded); undefined when unset. */
   readonly attributesFile: string | undefined;
+  /** Refs are loose files that git writes without a flush: no `extensions.refStorage` other than files, no `core.fsync`. */
+  readonly plainRefFiles: boolean;
 }
 
-const KEYS = /^(core\.autocrlf|core\.sharedrepository|extensions\.objectformat|i18n\.commitencoding|core\.logallrefupdates|core\.attributesfile)$/;
-const REGEXP = '^(core\\.autocrlf|core\\.sharedrepository|extensions\\.objectformat|i18n\\.commitencoding|core\\.logallrefupdates|core\\.attributesfile)$';
+const KEYS = /^(core\.autocrlf|core\.sharedrepository|extensions\.objectformat|i18n\.commitencoding|core\.logallrefupdates|core\.attributesfile|core\.fsync|extensions\.refstorage)$/;
+const REGEXP = '^(core\\.autocrlf|core\\.sharedrepository|extensions\\.objectformat|i18n\\.commitencoding|core\\.logallrefupdates|core\\.attributesfile|core\\.fsync|extensions\\.refstorage)$';
 
 const cache = new WeakMap<GitRepo, { key: string; config: Promise<WriteConfig> }>();
 
@@ -101,5 +103,6 @@ async function readWriteConfig(repo: GitRepo): Promise<WriteConfig> {
     autocrlf: bool(autocrlf) || autocrlf?.toLowerCase() === 'input',
     logAllRefs: values.get('core.logallrefupdates')?.toLowerCase() === 'always',
     attributesFile: values.get('core.attributesfile'),
+    plainRefFiles: (values.get('extensions.refstorage') ?? 'files').toLowerCase() === 'files' && !values.has('core.fsync'),
   };
 }
