@@ -119,22 +119,13 @@ function writeLooseObjectSync(repo: GitRepo, type: ObjectType, content: Uint8Arr
   const sha = objectId(type, content);
   const dir = path.join(repo.commonDir, 'objects', sha.slice(0, 2));
   const file = path.join(dir, sha.slice(2));
-  const data = deflateSync(Buffer.concat([Buffer.from(`${type} ${content.length}\0`), content]), { level: LOOSE_COMPRESSION });
-  // Through a spare, the link says whether the object is there already (rarely: results
-  // are new trees and commits), so no stat is spent on asking first.
-  const spare = placedThroughSpare(repo, dir, file, data);
-  if (spare === 'placed') return sha;
   // Present already: refresh its time as git does. Asked first, because a miss (the usual
   // case) through utimes alone costs a thrown Error.
-  if (spare === 'present' || existsSync(file)) {
-    try {
-      const now = new Date();
-      utimesSync(file, now, now);
-      return sha;
-    } catch {
-      // gone since (a prune): written again below
-    }
-  }
+  if (existsSync(file) && freshened(file)) return sha;
+  const data = deflateSync(Buffer.concat([Buffer.from(`${type} ${content.length}\0`), content]), { level: LOOSE_COMPRESSION });
+  // 'present': written meanwhile by another writer, which the spare's link found.
+  const spare = placedThroughSpare(repo, dir, file, data);
+  if (spare === 'placed' || (spare === 'present' && freshened(file))) return sha;
   const tmp = path.join(dir, `tmp_obj_pa${randomBytes(6).toString('hex')}`);
   try {
     writeFileSync(tmp, data, { mode: 0o444 });
@@ -153,6 +144,17 @@ function writeLooseObjectSync(repo: GitRepo, type: ObjectType, content: Uint8Arr
   }
   rmSync(tmp, { force: true });
   return sha;
+}
+
+/** Refreshes an object's time as git does, so that a concurrent prune keeps it; false when it is gone. */
+function freshened(file: string): boolean {
+  try {
+    const now = new Date();
+    utimesSync(file, now, now);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -15,12 +15,14 @@ import * as path from 'node:path';
 import { perRepository } from './processHold';
 import type { GitRepo } from './repo';
 
-/** Spare files kept ready per repository: a result commit takes 3–5. */
-const KEEP_FILES = 8;
+/** Spare files kept ready per repository: a result commit takes 4–6 (objects and its ref), and several may finish together. */
+const KEEP_FILES = 16;
 /** Spare folders, once an object folder was found missing (a young repository has few of the 256). */
 const KEEP_FOLDERS = 4;
 /** Spares older than this are a crashed process's: nobody will take them. */
 const SWEEP_AFTER_MS = 24 * 3600 * 1000;
+/** Spares are made again this long after the last one was taken. */
+const REFILL_AFTER_MS = 30;
 /** After a spare could not be made, wait this long before trying again. */
 const RETRY_AFTER_MS = 5000;
 
@@ -49,6 +51,7 @@ class Spares {
   private readonly paths: string[] = [];
   private making = 0;
   private failedAt = -Infinity;
+  private timer: NodeJS.Timeout | undefined;
   pending: Promise<void> = Promise.resolve();
 
   constructor(
@@ -60,8 +63,22 @@ class Spares {
   take(): string | undefined {
     const p = this.paths.pop();
     if (p !== undefined) ready.delete(p);
-    this.refill();
+    this.refillSoon();
     return p;
+  }
+
+  /**
+   * Refills a little after the last take, not at once: a result commit takes several in a
+   * row, and files made on the pool meanwhile would compete with it for the CPU and the
+   * file system's journal, and wake the loop in its middle.
+   */
+  private refillSoon(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.refill();
+    }, REFILL_AFTER_MS);
+    this.timer.unref();
   }
 
   refill(): void {
