@@ -52,7 +52,7 @@ class Spares {
   private making = 0;
   private failedAt = -Infinity;
   private timer: NodeJS.Timeout | undefined;
-  pending: Promise<void> = Promise.resolve();
+  private pending: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly kind: Kind,
@@ -79,6 +79,16 @@ class Spares {
       this.refill();
     }, REFILL_AFTER_MS);
     this.timer.unref();
+  }
+
+  /** Makes what a refill due soon would make, now; resolves once all being made are ready. */
+  async settle(): Promise<void> {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+      this.refill();
+    }
+    await this.pending;
   }
 
   refill(): void {
@@ -127,9 +137,9 @@ class SparePool {
     this.files.refill();
   }
 
-  /** Resolves once the spares being made are ready (for tests). */
+  /** Resolves once the spares due are made and ready (for tests). */
   async settled(): Promise<void> {
-    await Promise.all([this.files.pending, this.folders.pending]);
+    await Promise.all([this.files.settle(), this.folders.settle()]);
   }
 
   private madeFolder(): Promise<string> {
