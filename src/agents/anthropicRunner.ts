@@ -26,7 +26,7 @@
 // a provider whose cost is unknown (`pricesKnown: false`) reports costUsd 0 and no usd budget.
 import type Anthropic from '@anthropic-ai/sdk';
 import type { BetaRunnableTool } from '@anthropic-ai/sdk/lib/tools/BetaRunnableTool';
-import type { CommandView, Task, TaskWorkspace } from '../core';
+import type { AgentCommandView, Task, TaskWorkspace } from '../core';
 import {
   addUsage,
   emptyUsage,
@@ -80,7 +80,7 @@ export interface AgentTaskRequest {
   /** Asked after each turn's tool calls ran: true ends the agent there as done (e.g. once it voted). */
   finishWhen?: () => boolean;
   /** Where the agent's run_command tool runs (a task with `commands: true`); no tool without one. */
-  commandView?: CommandView;
+  commandView?: AgentCommandView;
 }
 
 export interface AgentTaskResult {

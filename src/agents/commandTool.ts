@@ -17,7 +17,7 @@ import { betaZodTool } from '@anthropic-ai/sdk/helpers/beta/zod';
 import { ToolError } from '@anthropic-ai/sdk/lib/tools/ToolError';
 import type { BetaRunnableTool } from '@anthropic-ai/sdk/lib/tools/BetaRunnableTool';
 import { z } from 'zod';
-import type { CommandRunResult, CommandView, ViewChange, TaskWorkspace } from '../core';
+import type { AgentCommandView, CommandRunResult, ViewChange, TaskWorkspace } from '../core';
 import { checkWrite, type WritePolicy } from './pathGuard';
 import type { HookedToolName, ToolHooks } from './toolHooks';
 
@@ -30,7 +30,7 @@ export const DEFAULT_COMMAND_OUTPUT_BYTES = 16_000;
 const MIN_OUTPUT_BYTES = 2_000;
 
 export interface RunCommandToolOptions {
-  readonly view: CommandView;
+  readonly view: AgentCommandView;
   readonly workspace: TaskWorkspace;
   readonly policy: WritePolicy;
   /** The file tools' fence (tools.ts MutationFence): kept changes are workspace writes like theirs (none after cancel). */

@@ -6,7 +6,7 @@
 import { ToolError } from '@anthropic-ai/sdk/lib/tools/ToolError';
 import type { BetaRunnableTool } from '@anthropic-ai/sdk/lib/tools/BetaRunnableTool';
 import { z } from 'zod';
-import type { TaskWorkspace, WorkspaceEntry, CommandView } from '../core';
+import type { TaskWorkspace, WorkspaceEntry, AgentCommandView } from '../core';
 import { normalizeGlob, compileGlobSource, compileSearchRegex, evaluatePatterns, PatternCostError } from '../core';
 import { checkWrite, normalizeToolPath, type WritePolicy } from './pathGuard';
 import { resolveToolPath, throughLinks } from './pathResolve';
@@ -38,7 +38,7 @@ export interface FileToolsOptions {
    */
   patternBudgetMs?: number;
   /** Where run_command runs; without one the agent gets no run_command (commandTool.ts). */
-  commandView?: CommandView;
+  commandView?: AgentCommandView;
   /** The task's `network: true`, for run_command. */
   network?: boolean;
   /** Tokens left of the task's budget (run_command's output shrinks to fit). */

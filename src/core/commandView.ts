@@ -85,3 +85,9 @@ export interface CommandView {
   /** Removes the view's private state (its upper layer or worktree). Idempotent. */
   dispose(): Promise<void>;
 }
+
+/**
+ * What an agent's run_command uses of a view: no workspacePath, so that the engine can hand an
+ * agent its view while it is still being made (engine/commandViews.ts forAgent).
+ */
+export type AgentCommandView = Omit<CommandView, 'workspacePath'>;

@@ -63,7 +63,7 @@ export type {
   WorkspaceEntry,
   WriteOptions,
 } from './workspace';
-export type { CommandView, CommandRunOptions, CommandRunResult, ViewChange } from './commandView';
+export type { AgentCommandView, CommandView, CommandRunOptions, CommandRunResult, ViewChange } from './commandView';
 export { NO_TIMEOUT, timerDelay, type IgnoredWrites } from './commandView';
 // Process groups: a command and everything it started end together (timeout, cancel).
 export { killProcessGroup, processGroupAlive, runInGroup, type GroupRunOptions, type GroupRunResult } from './processGroup';

@@ -26,9 +26,13 @@
 // that command with a tool result saying so, and the run log says it once: switching a task
 // to a worktree halfway would lose what its earlier commands left under ignored paths, and
 // the model can go on with the file tools.
+//
+// An agent's view (forAgent) is made while the agent already works: its first command waits
+// for the view, a view that cannot be made fails its commands (not the task) with the reason.
+// Command tasks and score commands get theirs before they start (forTask).
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import type { CommandRunOptions, CommandRunResult, CommandView, Task, ViewChange } from '../core';
+import type { AgentCommandView, CommandRunOptions, CommandRunResult, CommandView, Task, ViewChange } from '../core';
 import { createWorktreeCommandView, viewChangesBetween, worktreesRoot, type GitRepo } from '../git';
 import { createSandboxView, detectSandbox, SandboxSetupError, SharedBase, viewUpperDir } from '../sandbox';
 
@@ -136,6 +140,51 @@ class SetupErrorReporting implements CommandView {
   }
 }
 
+/**
+ * An agent's view while it is still being made: mode and fallback reason are known (they are
+ * the run's), everything else waits for the view. A view that could not be made fails each
+ * command with the reason (the run log says it once), as a sandbox that fails to set up for a
+ * command does; the agent goes on with its file tools and its work is kept.
+ */
+class ViewInTheMaking implements AgentCommandView {
+  readonly mode: CommandView['mode'];
+  readonly fallbackReason?: string;
+  private readonly settled: Promise<{ view?: CommandView; error?: string }>;
+
+  constructor(
+    mode: Mode,
+    view: Promise<CommandView>,
+    private readonly onSetupError: (message: string) => void,
+  ) {
+    this.mode = mode.mode;
+    if (mode.mode === 'worktree') this.fallbackReason = mode.reason;
+    this.settled = view.then(
+      (v) => ({ view: v }),
+      (e: unknown) => ({ error: `The view this task's commands run in could not be made (${e instanceof Error ? e.message : String(e)}).` }),
+    );
+  }
+
+  private async view(): Promise<CommandView> {
+    const { view, error } = await this.settled;
+    if (view) return view;
+    this.onSetupError(error as string);
+    throw new ViewSetupFailed(error as string);
+  }
+
+  async sync(changes: readonly ViewChange[]): Promise<void> {
+    return (await this.view()).sync(changes);
+  }
+  async run(command: string, options: CommandRunOptions): Promise<CommandRunResult> {
+    return (await this.view()).run(command, options);
+  }
+  async revert(paths: readonly string[]): Promise<void> {
+    return (await this.view()).revert(paths);
+  }
+  async dispose(): Promise<void> {
+    await (await this.settled).view?.dispose();
+  }
+}
+
 /** The task file's top-level keys for agents' commands. */
 export interface RunCommandsConfig {
   readonly mounts?: readonly string[];
@@ -158,6 +207,11 @@ export interface CommandViewsOptions extends RunCommandsConfig {
 /** The one thing an executor needs: a view for a task with commands (the caller disposes it). */
 export interface TaskCommandViews {
   forTask(task: Task, baseCommit: string, viewId?: string): Promise<CommandView>;
+  /**
+   * A view for an agent: resolves once setup has run (a failed setup rejects, as forTask does),
+   * while the view itself is still being made; the agent's first command waits for it.
+   */
+  forAgent(task: Task, baseCommit: string, viewId?: string): Promise<AgentCommandView>;
 }
 
 type Mode = { readonly mode: 'namespaces' } | { readonly mode: 'worktree'; readonly reason: string };
@@ -287,10 +341,28 @@ export class RunCommandViews implements TaskCommandViews {
   }
 
   async forTask(_task: Task, baseCommit: string, viewId = _task.id): Promise<CommandView> {
+    const { mode, setupView } = await this.afterSetup();
+    return this.createView(mode, baseCommit, viewId, await this.mountsFor(mode, setupView), setupView);
+  }
+
+  // An agent's first command comes a model turn or more after it starts, and making a view
+  // (the shared base's lock and lease, the view's folders, or a worktree) takes 10–25 ms of
+  // the task's start otherwise.
+  async forAgent(task: Task, baseCommit: string, viewId = task.id): Promise<AgentCommandView> {
+    const { mode, setupView } = await this.afterSetup();
+    const view = this.mountsFor(mode, setupView).then((mounts) => this.createView(mode, baseCommit, viewId, mounts, setupView));
+    return new ViewInTheMaking(mode, view, (message) => {
+      if (this.setupErrorLogged) return;
+      this.setupErrorLogged = true;
+      this.opts.log('error', `task "${task.id}": ${message} Its agent's commands fail; its file tools still work.`);
+    });
+  }
+
+  private async afterSetup(): Promise<{ mode: Mode; setupView?: CommandView }> {
     const mode = await this.chooseMode();
     const setup = await this.runSetup(mode);
     if (setup.failure) throw new Error(setup.failure);
-    return this.createView(mode, baseCommit, viewId, await this.mountsFor(mode, setup.view), setup.view);
+    return { mode, ...(setup.view && { setupView: setup.view }) };
   }
 
   /** Ends a running setup and removes its view; a later forTask runs setup again. */

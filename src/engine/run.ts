@@ -21,7 +21,7 @@ import {
 } from '../core';
 import type { Task } from '../core';
 import type { ApiGate } from '../agents';
-import { analyseRun, applyRun, mergeBase, warmAttributes, type GitRepo, type ObjectReader } from '../git';
+import { analyseRun, applyRun, diffTask, mergeBase, warmAttributes, warmTaskDiffs, type GitRepo, type ObjectReader } from '../git';
 import { analysisInputs, applyInputs } from './runInputs';
 import { RunJournalWriter, TranscriptWriter, tryReadRunRecord } from './runJournal';
 import { repoRelativeStrategy, type RunRecord, type TaskRecord } from './runRecord';
@@ -66,6 +66,8 @@ export class Run extends Disposable {
   private readonly journal: RunJournalWriter;
   private readonly commandViews: RunCommandViews;
   private warmTimer: NodeJS.Timeout | undefined;
+  /** Per task, the diff of its latest result, asked as it finished (see finish). */
+  private readonly diffsAhead = new Map<string, { readonly resultCommit: string; readonly baseCommit: string; readonly diff: Promise<Buffer> }>();
 
   constructor(
     private readonly repo: GitRepo,
@@ -173,7 +175,8 @@ export class Run extends Disposable {
   }
 
   /**
-   * The git processes agent tasks read and commit through (cat-file, check-attr) start on their
+   * The git processes agent tasks read and commit through (cat-file, check-attr), and the
+   * one that diffs each finished task for the analysis, start on their
    * first use, and spawn() blocks the event loop for milliseconds: on the first read of a task
    * (a tool call), with other agents waiting. Started instead a little after the first tasks
    * started, when their requests are out and the loop waits for the API. Only an earlier
@@ -185,6 +188,7 @@ export class Run extends Disposable {
       if (this.state.status !== 'running') return;
       this.reader.warm();
       warmAttributes(this.repo);
+      warmTaskDiffs(this.repo);
     }, WARM_AFTER_MS);
     this.warmTimer.unref();
   }
@@ -250,6 +254,13 @@ export class Run extends Disposable {
     return merged.commit;
   }
 
+  /** The diff asked when the task finished, taken out (the run keeps none after its analysis). */
+  private diffAhead(t: { readonly id: string; readonly resultCommit: string; readonly baseCommit: string }): Promise<Buffer> | undefined {
+    const d = this.diffsAhead.get(t.id);
+    this.diffsAhead.delete(t.id);
+    return d?.resultCommit === t.resultCommit && d.baseCommit === t.baseCommit ? d.diff : undefined;
+  }
+
   private recordResult(id: string, r: TaskRunResult): void {
     const t = this.byId.get(id) as LiveTask;
     const prefix = this.state.prefix;
@@ -257,6 +268,10 @@ export class Run extends Disposable {
     t.changed = r.changed.map((p) => prefix + p);
     t.baseCommit = r.baseCommit;
     t.resultCommit = r.resultCommit;
+    // Diffed now, while other tasks run, so that the run's analysis at its end has it.
+    const diff = diffTask(this.repo, r);
+    diff.catch(() => undefined);
+    this.diffsAhead.set(id, { resultCommit: r.resultCommit, baseCommit: r.baseCommit, diff });
     t.tokens = r.tokens;
     t.costUsd = r.costUsd;
     if (r.stopReason !== undefined) t.stopReason = r.stopReason;
@@ -344,7 +359,7 @@ export class Run extends Disposable {
     const disposed = this.commandViews.dispose().catch((e: unknown) => this.log('warn', `could not remove the setup view: ${String(e)}`));
     const flushed = this.transcripts.flush();
     try {
-      v.analysis = await analyseRun(this.repo, { runId: v.runId, tasks: analysisInputs(v) });
+      v.analysis = await analyseRun(this.repo, { runId: v.runId, tasks: analysisInputs(v), diffsAhead: (t) => this.diffAhead(t) });
     } catch (e) {
       this.log('error', `could not analyse the run: ${String(e)}`);
     }

@@ -5,6 +5,7 @@
 import { compileGlobs } from '../core';
 import { baseRange, parsePatchU0, parseRawZ, rangesMeet, type ChangeStatus, type FilePatch, type Hunk, type RawChange } from './diffParse';
 import type { GitRepo } from './repo';
+import { DIFF_TREE_ARGS, rawEnd } from './taskDiffs';
 
 export interface AnalysedTaskInput {
   readonly id: string;
@@ -95,13 +96,7 @@ export async function analyseTask(repo: GitRepo, t: AnalysedTaskInput): Promise<
 async function diffTasks(repo: GitRepo, tasks: readonly AnalysedTaskInput[]): Promise<Buffer[]> {
   if (tasks.length === 0) return [];
   const out = (
-    await repo.exec(
-      [
-        'diff-tree', '--stdin', '--always', '-r', '-M', '--no-ext-diff', '--no-textconv', '--no-color',
-        '-z', '--patch-with-raw', '-U0', '--src-prefix=a/', '--dst-prefix=b/',
-      ],
-      { input: tasks.map((t) => `${t.resultCommit} ${t.baseCommit}\n`).join('') },
-    )
+    await repo.exec(DIFF_TREE_ARGS, { input: tasks.map((t) => `${t.resultCommit} ${t.baseCommit}\n`).join('') })
   ).stdout;
   const parts: Buffer[] = [];
   let at = 0;
@@ -124,6 +119,17 @@ async function diffTasks(repo: GitRepo, tasks: readonly AnalysedTaskInput[]): Pr
     at = end;
   });
   return parts;
+}
+
+/** Diffs the caller asked as tasks finished (taskDiffs.ts diffTask), by task; undefined for a task it did not. */
+export type DiffsAhead = (t: AnalysedTaskInput) => Promise<Buffer> | undefined;
+
+/** Each task's diff: the one asked ahead where there is one (and it did not fail), the rest in one diff-tree. */
+async function diffsOf(repo: GitRepo, tasks: readonly AnalysedTaskInput[], diffsAhead: DiffsAhead | undefined): Promise<Buffer[]> {
+  const ahead = await Promise.all(tasks.map((t) => diffsAhead?.(t)?.catch(() => undefined)));
+  const rest = await diffTasks(repo, tasks.filter((_, i) => ahead[i] === undefined));
+  let next = 0;
+  return ahead.map((d) => d ?? (rest[next++] as Buffer));
 }
 
 function taskAnalysis(t: AnalysedTaskInput, out: Buffer): TaskAnalysis {
@@ -160,27 +166,6 @@ function taskAnalysis(t: AnalysedTaskInput, out: Buffer): TaskAnalysis {
 }
 
 /**
- * Where the raw records of `--patch-with-raw -z` end: each is `:<modes, ids, status>\0` and
- * one path (two for R and C) ending in \0; one more \0 separates them from the patch.
- */
-function rawEnd(out: Buffer, from: number): number {
-  let i = from;
-  while (i < out.length && out[i] === 0x3a /* : */) {
-    const head = out.indexOf(0, i);
-    if (head < 0) return out.length;
-    const letter = out[head - (out.subarray(i, head).toString('latin1').split(' ')[4]?.length ?? 1)];
-    let paths = letter === 0x52 /* R */ || letter === 0x43 /* C */ ? 2 : 1;
-    i = head + 1;
-    while (paths-- > 0) {
-      const end = out.indexOf(0, i);
-      if (end < 0) return out.length;
-      i = end + 1;
-    }
-  }
-  return i < out.length && out[i] === 0 ? i + 1 : i;
-}
-
-/**
  * The patch of each raw change, in order. A type change (file → symlink) is one raw record
  * but two patches (the old file deleted, the new one added): they are joined. When the
  * counts still disagree, no change gets a patch rather than the wrong one.
@@ -204,9 +189,9 @@ function patchesPerChange(changes: readonly RawChange[], patches: readonly FileP
 
 export async function analyseRun(
   repo: GitRepo,
-  opts: { readonly runId: string; readonly tasks: readonly AnalysedTaskInput[] },
+  opts: { readonly runId: string; readonly tasks: readonly AnalysedTaskInput[]; readonly diffsAhead?: DiffsAhead },
 ): Promise<RunAnalysis> {
-  const diffs = await diffTasks(repo, opts.tasks);
+  const diffs = await diffsOf(repo, opts.tasks, opts.diffsAhead);
   const tasks = opts.tasks.map((t, i) => taskAnalysis(t, diffs[i] as Buffer));
 
   // violations

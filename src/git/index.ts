@@ -49,3 +49,5 @@ export type { ChangeStatus, Hunk } from './diffParse';
 export { updateRef } from './objects';
 export { warmRefUpdates } from './refUpdates';
 export { warmAttributes } from './attributeProcess';
+export { diffTask, warmTaskDiffs } from './taskDiffs';
+export { treesOfCommits } from './commitTrees';

@@ -21,7 +21,7 @@
 import { randomBytes } from 'node:crypto';
 import { copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { GitRepo } from '../git';
+import { treesOfCommits, type GitRepo } from '../git';
 import { pidAlive, withBaseLock } from './baseLock';
 import { makeWhiteouts } from './syscalls';
 
@@ -29,6 +29,8 @@ const MAX_LAYERS = 12;
 
 interface CurrentBase {
   readonly commit: string;
+  /** The commit's tree (absent in a base written before it was kept). */
+  readonly tree?: string;
   /** Top first. */
   readonly layers: readonly string[];
 }
@@ -72,9 +74,13 @@ export class SharedBase {
       const current = readCurrent(dir);
       let next: CurrentBase;
       let update: BaseUpdate;
-      if (current && current.commit === commit && current.layers.every((l) => existsSync(path.join(dir, 'layers', l)))) {
-        next = current;
-        update = { kind: 'none', pathsWritten: 0 };
+      const whole = current?.layers.every((l) => existsSync(path.join(dir, 'layers', l)));
+      if (current && whole && (current.commit === commit || (await sameTree(repo, current, commit)))) {
+        // Each run's base is a commit of its own; most have the tree of the run before.
+        // current.json stays: its commit has this tree, so the next step's diff from it is the same.
+        const leaseFile = leaseFor(dir);
+        writeAtomically(leaseFile, JSON.stringify({ layers: current.layers }));
+        return new SharedBase(repo, commit, current.layers.map((l) => path.join(dir, 'layers', l)), { kind: 'none', pathsWritten: 0 }, leaseFile);
       } else if (current && current.layers.length < MAX_LAYERS && existsSync(path.join(dir, 'index'))) {
         const built = await buildIncrementalLayer(repo, dir, current.commit, commit);
         next = { commit, layers: [built.id, ...current.layers] };
@@ -84,8 +90,8 @@ export class SharedBase {
         next = { commit, layers: [built.id] };
         update = { kind: 'full', pathsWritten: built.paths };
       }
-      writeAtomically(path.join(dir, 'current.json'), JSON.stringify(next));
-      const leaseFile = path.join(dir, 'leases', `${process.pid}-${randomBytes(4).toString('hex')}.json`);
+      writeAtomically(path.join(dir, 'current.json'), JSON.stringify({ ...next, tree: (await treesOfCommits(repo, [commit]))[0] }));
+      const leaseFile = leaseFor(dir);
       writeAtomically(leaseFile, JSON.stringify({ layers: next.layers }));
       collectGarbage(dir, next.layers);
       return new SharedBase(repo, commit, next.layers.map((l) => path.join(dir, 'layers', l)), update, leaseFile);
@@ -149,6 +155,21 @@ export class SharedBase {
 function isFolder(p: string): boolean {
   try {
     return lstatSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** A new lease file's name for this process. */
+function leaseFor(dir: string): string {
+  return path.join(dir, 'leases', `${process.pid}-${randomBytes(4).toString('hex')}.json`);
+}
+
+/** Whether `commit` has the tree of the current base (false when that cannot be told). */
+async function sameTree(repo: GitRepo, current: CurrentBase, commit: string): Promise<boolean> {
+  try {
+    const [before, now] = current.tree !== undefined ? [current.tree, ...(await treesOfCommits(repo, [commit]))] : await treesOfCommits(repo, [current.commit, commit]);
+    return before === now;
   } catch {
     return false;
   }

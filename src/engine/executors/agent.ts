@@ -1,7 +1,7 @@
 // An agent task (no strategy, or `additive`): one agent in an overlay of the base commit;
 // what it wrote becomes the task's result commit, even when it failed or was cancelled
 // (so the work stays reviewable; only `succeeded` tasks are applied by default).
-import type { TaskOutput, StrategyOutcome, Task, CommandView } from '../../core';
+import type { TaskOutput, StrategyOutcome, Task, AgentCommandView } from '../../core';
 import { runAgentTask, type AgentTaskResult } from '../../agents';
 import { commitOverlay } from '../../git';
 import { agentRequest } from '../agentRequest';
@@ -26,9 +26,9 @@ export async function runAgentCommitted(
   extras: AgentExtras,
 ): Promise<TaskRunResult> {
   const { overlay, view } = overlayFor(baseCommit, ctx);
-  let commandView: CommandView | undefined;
+  let commandView: AgentCommandView | undefined;
   try {
-    commandView = task.commands && ctx.commandViews ? await ctx.commandViews.forTask(task, baseCommit) : undefined;
+    commandView = task.commands && ctx.commandViews ? await ctx.commandViews.forAgent(task, baseCommit) : undefined;
   } catch (e) {
     return failedBeforeStart(task, baseCommit, ctx, e instanceof Error ? e.message : String(e));
   }

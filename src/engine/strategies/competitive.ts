@@ -156,7 +156,7 @@ async function runAttempt(
     model = ctx.resolveModel(task, attemptModel(s, i));
     const { overlay, view } = overlayFor(baseCommit, ctx);
     // Each attempt runs its commands in a view of its own (a task's `commands: true`).
-    const commandView = task.commands ? await ctx.commandViews?.forTask(task, baseCommit, `${task.id}-attempt-${i}`) : undefined;
+    const commandView = task.commands ? await ctx.commandViews?.forAgent(task, baseCommit, `${task.id}-attempt-${i}`) : undefined;
     const r = await runAgentTask(
       agentRequest(ctx, task, {
         workspace: view,

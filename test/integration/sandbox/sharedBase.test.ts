@@ -50,6 +50,38 @@ describe('sandbox/shared base: materialised once, brought to a new commit increm
     }
   });
 
+  it('a new commit with the same tree (the next run\'s base, nothing changed) reuses the base, in this process and in a new one', async function () {
+    this.timeout(60_000); // a Node process with tsx
+    const sameTree = f.t.git('commit-tree', '-p', f.commit, '-m', 'the next run\'s base', `${f.commit}^{tree}`).trim();
+    const before = readFileSync(path.join(SharedBase.dir(f.repo), 'current.json'), 'utf8');
+    const again = await SharedBase.open(f.repo, sameTree);
+    try {
+      assert.equal(again.update.kind, 'none');
+      assert.deepEqual(again.layers, f.base.layers);
+      assert.equal(again.commit, sameTree);
+      assert.equal(readFileSync(path.join(SharedBase.dir(f.repo), 'current.json'), 'utf8'), before);
+    } finally {
+      again.release();
+    }
+    // Another process: nothing remembered, the tree comes from git (current.json keeps its own).
+    const script = `
+      const { openRepo } = require('./src/git');
+      const { SharedBase } = require('./src/sandbox');
+      openRepo(process.argv[1]).then((r) => SharedBase.open(r, process.argv[2])).then((b) => {
+        console.log(b.update.kind, b.layers.length);
+        b.release();
+      });`;
+    const out = await new Promise<string>((resolve, reject) => {
+      const c = spawn(process.execPath, ['--import', 'tsx', '-e', script, f.t.dir, sameTree], { cwd: path.resolve(__dirname, '../../..') });
+      let text = '';
+      let err = '';
+      c.stdout.on('data', (d: Buffer) => (text += d.toString()));
+      c.stderr.on('data', (d: Buffer) => (err += d.toString()));
+      c.on('close', (code) => (code === 0 ? resolve(text.trim()) : reject(new Error(err))));
+    });
+    assert.equal(out, `none ${f.base.layers.length}`);
+  });
+
   it('brings the base to a new commit by writing only the changed paths, atomically for its readers', async () => {
     const viewOnOld = await f.view();
     f.t.write('change.txt', 'new\n');
