@@ -6,7 +6,7 @@
 // round trip per result commit). Every doubt answers "they may apply": the fast path is
 // only ever taken when it provably gives what check-attr would.
 import { execFile } from 'node:child_process';
-import { promises as fsp } from 'node:fs';
+import { statSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { gitEnv, type GitRepo } from './repo';
@@ -37,12 +37,18 @@ function systemConfigDir(): Promise<string | undefined> {
   return systemDir;
 }
 
-/** Whether a file may be there: only "no such file" says it is not. */
-function mayExist(file: string): Promise<boolean> {
-  return fsp.stat(file).then(
-    () => true,
-    (e: NodeJS.ErrnoException) => e.code !== 'ENOENT' && e.code !== 'ENOTDIR',
-  );
+/**
+ * Whether a file may be there: only "no such file" says it is not. Synchronous: a missing
+ * file costs a few microseconds this way, while each stat on libuv's pool was a round trip
+ * through the loop and a rejected promise with an Error built for it (about 1 ms of a
+ * result commit for the six candidates).
+ */
+function mayExist(file: string): boolean {
+  try {
+    return statSync(file, { throwIfNoEntry: false }) !== undefined;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code !== 'ENOTDIR';
+  }
 }
 
 /** The global attributes file as git expands core.attributesFile; undefined when git's expansion is not this one's (`~user/`). */
@@ -73,7 +79,7 @@ export async function outsideAttributeFiles(repo: GitRepo): Promise<boolean> {
     if (global === undefined) return true;
     candidates.push(global);
   }
-  return (await Promise.all(candidates.map(mayExist))).some(Boolean);
+  return candidates.some(mayExist);
 }
 
 /** The folders whose .gitattributes apply to `p` ('' is the top folder). */

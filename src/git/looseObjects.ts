@@ -11,11 +11,12 @@
 // core.sharedRepository (git's permissions), commits without a non-UTF-8 i18n.commitEncoding
 // or a GIT_AUTHOR_DATE / GIT_COMMITTER_DATE override. Anything else goes through git.
 import { createHash, randomBytes } from 'node:crypto';
-import { linkSync, mkdirSync, promises as fsp, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fchmodSync, fstatSync, linkSync, mkdirSync, openSync, promises as fsp, renameSync, rmSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { deflate, deflateSync } from 'node:zlib';
 import type { GitRepo } from './repo';
+import { spareFiles } from './spareFiles';
 import { writeConfig } from './writeConfig';
 
 const deflateAsync = promisify(deflate);
@@ -92,7 +93,7 @@ async function writeObjectFile(repo: GitRepo, type: ObjectType, content: Uint8Ar
   // Present already: refresh its time as git does, so that a concurrent prune keeps it.
   const now = new Date();
   if (await fsp.utimes(file, now, now).then(() => true, () => false)) return sha;
-  const data = await deflateAsync(Buffer.concat([Buffer.from(`${type} ${content.length}\0`), content]));
+  const data = await deflateAsync(Buffer.concat([Buffer.from(`${type} ${content.length}\0`), content]), { level: LOOSE_COMPRESSION });
   const tmp = path.join(dir, `tmp_obj_pa${randomBytes(6).toString('hex')}`);
   // The folder almost always exists (256 of them); make it only when the write says so.
   await fsp.writeFile(tmp, data, { mode: 0o444 }).catch(async (e: NodeJS.ErrnoException) => {
@@ -118,20 +119,19 @@ function writeLooseObjectSync(repo: GitRepo, type: ObjectType, content: Uint8Arr
   const sha = objectId(type, content);
   const dir = path.join(repo.commonDir, 'objects', sha.slice(0, 2));
   const file = path.join(dir, sha.slice(2));
-  const now = new Date();
-  try {
-    utimesSync(file, now, now);
-    return sha;
-  } catch {
-    // not there yet
-  }
-  const data = deflateSync(Buffer.concat([Buffer.from(`${type} ${content.length}\0`), content]));
+  // Present already: refresh its time as git does. Asked first, because a miss (the usual
+  // case) through utimes alone costs a thrown Error.
+  if (existsSync(file) && freshened(file)) return sha;
+  const data = deflateSync(Buffer.concat([Buffer.from(`${type} ${content.length}\0`), content]), { level: LOOSE_COMPRESSION });
+  // 'present': written meanwhile by another writer, which the spare's link found.
+  const spare = placedThroughSpare(repo, dir, file, data);
+  if (spare === 'placed' || (spare === 'present' && freshened(file))) return sha;
   const tmp = path.join(dir, `tmp_obj_pa${randomBytes(6).toString('hex')}`);
   try {
     writeFileSync(tmp, data, { mode: 0o444 });
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-    mkdirSync(dir, { recursive: true });
+    makeObjectFolder(repo, dir);
     writeFileSync(tmp, data, { mode: 0o444 });
   }
   try {
@@ -144,6 +144,81 @@ function writeLooseObjectSync(repo: GitRepo, type: ObjectType, content: Uint8Arr
   }
   rmSync(tmp, { force: true });
   return sha;
+}
+
+/** Refreshes an object's time as git does, so that a concurrent prune keeps it; false when it is gone. */
+function freshened(file: string): boolean {
+  try {
+    const now = new Date();
+    utimesSync(file, now, now);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * git's compression of loose objects when core.looseCompression and core.compression are
+ * unset (best speed). Any level reads back the same; the id is of the uncompressed bytes.
+ */
+const LOOSE_COMPRESSION = 1;
+
+/**
+ * Puts `data` at `file` through one of the repository's spare files (spareFiles.ts): filled
+ * and closed, read-only as git makes objects, then linked into place, so the object is
+ * complete before its name exists. 'present' when a file had that name already (the caller
+ * refreshes its time); 'none' when no spare was ready or anything went wrong: then the
+ * caller writes a file of its own, as before.
+ */
+function placedThroughSpare(repo: GitRepo, dir: string, file: string, data: Buffer): 'placed' | 'present' | 'none' {
+  const spare = spareFiles(repo).takeFile();
+  if (spare === undefined) return 'none';
+  try {
+    const fd = openSync(spare, 'r+');
+    try {
+      writeFileSync(fd, data);
+      // What git's 0444 gives under this umask: the spare was made 0666 less the umask.
+      fchmodSync(fd, fstatSync(fd).mode & 0o444);
+    } finally {
+      closeSync(fd);
+    }
+    try {
+      linkSync(spare, file);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST') return 'present';
+      if (code !== 'ENOENT') throw e;
+      makeObjectFolder(repo, dir);
+      linkSync(spare, file);
+    }
+    return 'placed';
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EEXIST' ? 'present' : 'none';
+  } finally {
+    try {
+      unlinkSync(spare);
+    } catch {
+      // a sweep of another process took it (spareFiles.ts): nothing to undo
+    }
+  }
+}
+
+/**
+ * Makes a missing `objects/<2 hex>` folder: a spare folder renamed into place when one is
+ * ready (spareFiles.ts), else mkdir. The rename fails when the folder appeared meanwhile
+ * (not empty) and then changes nothing; over an empty one it is the same empty folder.
+ */
+function makeObjectFolder(repo: GitRepo, dir: string): void {
+  const spare = spareFiles(repo).takeFolder();
+  if (spare !== undefined) {
+    try {
+      renameSync(spare, dir);
+      return;
+    } catch {
+      rmSync(spare, { recursive: true, force: true });
+    }
+  }
+  mkdirSync(dir, { recursive: true });
 }
 
 export interface TreeItem {

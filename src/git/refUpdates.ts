@@ -1,4 +1,5 @@
-// The engine's own ref updates (refs/parallel-agents/…) through one long-lived
+// The engine's own ref updates (refs/parallel-agents/…) as loose ref files written here
+// (looseRefs.ts) where that is what git would write, else through one long-lived
 // `git update-ref --stdin` per repository, a `start`/`update`/`commit` transaction each,
 // instead of a process per update (one per finished task). git writes the ref exactly as
 // `git update-ref <ref> <sha>` would, locks and packed refs included.
@@ -10,7 +11,9 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { GitError } from './errors';
 import { perRepository, QuestionProcess } from './processHold';
 import { gitEnv, type GitRepo } from './repo';
-import { writeConfig } from './writeConfig';
+import { writeLooseRef } from './looseRefs';
+import { spareFiles } from './spareFiles';
+import { writeConfig, type WriteConfig } from './writeConfig';
 
 const OWN_REFS = 'refs/parallel-agents/';
 
@@ -71,25 +74,28 @@ class RefUpdateProcess extends QuestionProcess<Pending> {
 
 const processOf = perRepository((repo) => new RefUpdateProcess(repo));
 
-/** Starts the repository's update-ref process ahead of the first update (see QuestionProcess.warm). */
-export async function warmRefUpdates(repo: GitRepo): Promise<void> {
-  if (!(await writeConfig(repo)).logAllRefs) processOf(repo).warm();
-}
+/** Whether this repository's own refs are written as loose files here (looseRefs.ts) rather than by git. */
+const writesRefFiles = (c: WriteConfig) => c.plainRefFiles && !c.shared && process.platform !== 'win32';
 
 /**
- * As warmRefUpdates, without waiting for the config: the spawn happens now, while the caller
- * knows the loop would wait anyway. A repository that logs every ref update (rare) is left
- * with an idle process, which ends when idle.
+ * Gets the first update ready ahead of time: the spare files loose refs are written through
+ * (looseRefs.ts), else the repository's update-ref process (see QuestionProcess.warm). The
+ * process is then started only if a ref has to go through git after all.
  */
-export function warmRefUpdatesNow(repo: GitRepo): void {
-  processOf(repo).warm();
+export async function warmRefUpdates(repo: GitRepo): Promise<void> {
+  const c = await writeConfig(repo);
+  if (c.logAllRefs) return;
+  if (writesRefFiles(c)) spareFiles(repo).prime();
+  else processOf(repo).warm();
 }
 
-/** Points `ref` at `sha`; through the repository's update-ref process where that writes the same. */
+/** Points `ref` at `sha`; as a loose ref file or through the repository's update-ref process where that writes the same. */
 export async function updateRefBatched(repo: GitRepo, ref: string, sha: string, reason: string): Promise<void> {
-  if (!ref.startsWith(OWN_REFS) || (await writeConfig(repo)).logAllRefs) {
+  const c = await writeConfig(repo);
+  if (!ref.startsWith(OWN_REFS) || c.logAllRefs) {
     await repo.exec(['update-ref', '-m', `parallel-agents: ${reason}`, ref, sha]);
     return;
   }
+  if (writesRefFiles(c) && writeLooseRef(repo, ref, sha)) return;
   await processOf(repo).update(ref, sha);
 }

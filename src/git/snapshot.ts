@@ -5,10 +5,9 @@ import { assertNotApplying } from './applyLock';
 import { baseRef } from './ids';
 import { updateRef } from './objects';
 import { applyInTheWay, applyLockInTheWay, recoverInterruptedApply } from './recovery';
-import { warmRefUpdatesNow } from './refUpdates';
+import { warmRefUpdates } from './refUpdates';
 import type { GitRepo } from './repo';
 import { captureWorkingTree, type WorkingTreeCapture } from './workingTreeCapture';
-import { writeConfig } from './writeConfig';
 
 export { captureWorkingTree, type WorkingTreeCapture } from './workingTreeCapture';
 
@@ -50,10 +49,10 @@ export function beginSnapshot(repo: GitRepo, runId: string): PendingSnapshot {
   const inTheWay = applyInTheWay(repo).catch(() => true);
   const early = (async (): Promise<WorkingTreeCapture | undefined> => {
     const captured = await captureWorkingTree(repo, baseMessage(runId), (added) => {
-      // The commit and the ref update that end the snapshot need the config and a process of
-      // their own (refUpdates.ts): both spawned while git adds, not one after the other behind it.
-      warmRefUpdatesNow(repo);
-      writeConfig(repo).catch(() => undefined);
+      // The commit and the ref update that end the snapshot need the config and what the ref
+      // is written through (refUpdates.ts: spare files, or an update-ref process): got ready
+      // while git adds, not one after the other behind it.
+      warmRefUpdates(repo).catch(() => undefined);
       // An apply that started (or died) while git read the files could have changed them.
       clearOnceAdded = added.then(
         async () => !(await applyLockInTheWay(repo)),

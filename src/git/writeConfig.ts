@@ -3,7 +3,7 @@
 // attributeSources.ts): one
 // `git config` process, reused while none of the config files has changed (a run asks
 // once per result commit; a process per ask was one of the per-task spawns).
-import { promises as fsp } from 'node:fs';
+import { statSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { GitRepo } from './repo';
@@ -21,10 +21,12 @@ export interface WriteConfig {
   readonly logAllRefs: boolean;
   /** `core.attributesFile` as configured (not expanded); undefined when unset. */
   readonly attributesFile: string | undefined;
+  /** Refs are loose files that git writes without a flush: no `extensions.refStorage` other than files, no `core.fsync`. */
+  readonly plainRefFiles: boolean;
 }
 
-const KEYS = /^(core\.autocrlf|core\.sharedrepository|extensions\.objectformat|i18n\.commitencoding|core\.logallrefupdates|core\.attributesfile)$/;
-const REGEXP = '^(core\\.autocrlf|core\\.sharedrepository|extensions\\.objectformat|i18n\\.commitencoding|core\\.logallrefupdates|core\\.attributesfile)$';
+const KEYS = /^(core\.autocrlf|core\.sharedrepository|extensions\.objectformat|i18n\.commitencoding|core\.logallrefupdates|core\.attributesfile|core\.fsync|extensions\.refstorage)$/;
+const REGEXP = '^(core\\.autocrlf|core\\.sharedrepository|extensions\\.objectformat|i18n\\.commitencoding|core\\.logallrefupdates|core\\.attributesfile|core\\.fsync|extensions\\.refstorage)$';
 
 const cache = new WeakMap<GitRepo, { key: string; config: Promise<WriteConfig> }>();
 
@@ -41,9 +43,17 @@ function configFiles(repo: GitRepo): string[] {
   ];
 }
 
-async function filesKey(repo: GitRepo): Promise<string> {
-  const stats = await Promise.all(configFiles(repo).map((f) => fsp.stat(f).then((s) => `${s.mtimeMs}:${s.size}:${s.ino}`, () => '-')));
-  return stats.join('|');
+/** Synchronous stats: a missing file costs microseconds, not a pool round trip and an Error. */
+function filesKey(repo: GitRepo): string {
+  const stat = (f: string) => {
+    try {
+      const s = statSync(f, { throwIfNoEntry: false });
+      return s ? `${s.mtimeMs}:${s.size}:${s.ino}` : '-';
+    } catch {
+      return '-';
+    }
+  };
+  return configFiles(repo).map(stat).join('|');
 }
 
 /**
@@ -51,9 +61,9 @@ async function filesKey(repo: GitRepo): Promise<string> {
  * times in a row (blobs, trees, commit, ref), a run of 32 agents hundreds of times a second.
  */
 const STAT_REUSE_MS = 100;
-const recentKeys = new WeakMap<GitRepo, { at: number; key: Promise<string> }>();
+const recentKeys = new WeakMap<GitRepo, { at: number; key: string }>();
 
-function recentFilesKey(repo: GitRepo): Promise<string> {
+function recentFilesKey(repo: GitRepo): string {
   const now = Date.now();
   const hit = recentKeys.get(repo);
   if (hit && now - hit.at < STAT_REUSE_MS) return hit.key;
@@ -64,7 +74,7 @@ function recentFilesKey(repo: GitRepo): Promise<string> {
 
 /** The repository's write-relevant config, read again only after a config file changed. */
 export async function writeConfig(repo: GitRepo): Promise<WriteConfig> {
-  const key = await recentFilesKey(repo);
+  const key = recentFilesKey(repo);
   const hit = cache.get(repo);
   if (hit && hit.key === key) return hit.config;
   const config = readWriteConfig(repo);
@@ -93,5 +103,6 @@ async function readWriteConfig(repo: GitRepo): Promise<WriteConfig> {
     autocrlf: bool(autocrlf) || autocrlf?.toLowerCase() === 'input',
     logAllRefs: values.get('core.logallrefupdates')?.toLowerCase() === 'always',
     attributesFile: values.get('core.attributesfile'),
+    plainRefFiles: (values.get('extensions.refstorage') ?? 'files').toLowerCase() === 'files' && !values.has('core.fsync'),
   };
 }
