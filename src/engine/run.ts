@@ -268,8 +268,9 @@ export class Run extends Disposable {
     t.changed = r.changed.map((p) => prefix + p);
     t.baseCommit = r.baseCommit;
     t.resultCommit = r.resultCommit;
-    // Diffed now, while other tasks run, so that the run's analysis at its end has it.
-    const diff = diffTask(this.repo, r);
+    // Diffed while other tasks run, so that the run's analysis at its end has it; asked on the
+    // next turn of the loop, after the task has finished (the question is a pipe write).
+    const diff = new Promise((resolve) => setImmediate(resolve)).then(() => diffTask(this.repo, r));
     diff.catch(() => undefined);
     this.diffsAhead.set(id, { resultCommit: r.resultCommit, baseCommit: r.baseCommit, diff });
     t.tokens = r.tokens;
