@@ -52,13 +52,14 @@ function wholeAnswer(body: Buffer): boolean {
 
 /**
  * The end of the answer for `result` at the start of `buf` (header and closing header
- * included), or -1 when it has not all arrived.
+ * included), or -1 when it has not all arrived. `from`: no closing header starts before it
+ * (the caller looked there already: what came before a place does not change).
  */
-export function answerEnd(buf: Buffer, result: string): number {
+export function answerEnd(buf: Buffer, result: string, from = 0): number {
   const header = Buffer.from(`${result}\0`, 'latin1');
   if (buf.length < 2 * header.length) return -1;
   if (!buf.subarray(0, header.length).equals(header)) throw new Error(`unexpected output (expected the diff of ${result})`);
-  for (let at = buf.indexOf(header, header.length); at >= 0; at = buf.indexOf(header, at + 1)) {
+  for (let at = buf.indexOf(header, Math.max(header.length, from)); at >= 0; at = buf.indexOf(header, at + 1)) {
     if (wholeAnswer(buf.subarray(header.length, at))) return at + header.length;
   }
   return -1;
@@ -70,8 +71,16 @@ interface PendingDiff {
   reject(e: Error): void;
 }
 
+/** What the output buffer starts at, and goes back to once a larger answer has been taken. */
+const BUFFER_BYTES = 64 * 1024;
+
 class DiffTreeProcess extends QuestionProcess<PendingDiff> {
+  // The output so far, in a buffer that doubles when full: a large diff arrives in many
+  // chunks, and joining each to all before it, then searching it all again, was quadratic.
   private buf: Buffer = Buffer.alloc(0);
+  private len = 0;
+  /** Where the search for the first waiting answer's end goes on (see answerEnd's `from`). */
+  private searched = 0;
   private stderr = '';
 
   constructor(private readonly repo: GitRepo) {
@@ -85,23 +94,32 @@ class DiffTreeProcess extends QuestionProcess<PendingDiff> {
 
   protected spawnProcess(): ChildProcessWithoutNullStreams {
     const child = spawn('git', [...DIFF_TREE_ARGS], { cwd: this.repo.root, env: gitEnv(), windowsHide: true });
-    this.buf = Buffer.alloc(0);
+    this.buf = Buffer.alloc(BUFFER_BYTES);
+    this.len = 0;
+    this.searched = 0;
     this.stderr = '';
     child.stdout.on('data', (chunk: Buffer) => {
-      this.buf = this.buf.length ? Buffer.concat([this.buf, chunk]) : chunk;
+      this.append(chunk);
       for (let p = this.queue[0]; p; p = this.queue[0]) {
+        const out = this.buf.subarray(0, this.len);
+        const header = p.result.length + 1;
         let end: number;
         try {
-          end = answerEnd(this.buf, p.result);
+          end = answerEnd(out, p.result, this.searched);
         } catch {
           child.kill();
           return;
         }
-        if (end < 0) break;
-        const header = p.result.length + 1;
-        // A copy: the answer outlives the buffer it arrived in (the analysis keeps its hunks).
-        const diff = Buffer.from(this.buf.subarray(header, end - header));
-        this.buf = this.buf.subarray(end);
+        if (end < 0) {
+          this.searched = Math.max(0, this.len - header + 1);
+          break;
+        }
+        // A copy: the buffer is reused (the analysis keeps the answer's hunks).
+        const diff = Buffer.from(out.subarray(header, end - header));
+        this.buf.copyWithin(0, end, this.len);
+        this.len -= end;
+        this.searched = 0;
+        if (this.len === 0 && this.buf.length > BUFFER_BYTES) this.buf = Buffer.alloc(BUFFER_BYTES);
         this.queue.shift();
         p.resolve(diff);
       }
@@ -110,6 +128,16 @@ class DiffTreeProcess extends QuestionProcess<PendingDiff> {
     child.stderr.setEncoding('utf8');
     child.stderr.on('data', (s: string) => (this.stderr += s));
     return child;
+  }
+
+  private append(chunk: Buffer): void {
+    if (this.len + chunk.length > this.buf.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(2 * this.buf.length, this.len + chunk.length));
+      this.buf.copy(bigger, 0, 0, this.len);
+      this.buf = bigger;
+    }
+    chunk.copy(this.buf, this.len);
+    this.len += chunk.length;
   }
 
   protected stopped(waiting: PendingDiff[], err: Error | undefined): void {

@@ -11,7 +11,7 @@ import { cleanupRepos, makeRepo, TEST_GIT_ENV, type TestRepo } from './helpers';
 
 /** git's answer for one `<result> <base>` line, from a process of its own, without the header. */
 function oneShot(r: TestRepo, result: string, base: string): Buffer {
-  const out = execFileSync('git', [...DIFF_TREE_ARGS], { cwd: r.dir, env: TEST_GIT_ENV, input: `${result} ${base}\n` });
+  const out = execFileSync('git', [...DIFF_TREE_ARGS], { cwd: r.dir, env: TEST_GIT_ENV, input: `${result} ${base}\n`, maxBuffer: 1 << 28 });
   return out.subarray(result.length + 1);
 }
 
@@ -87,6 +87,20 @@ describe('git: task diffs through the long-lived diff-tree process', function ()
     const repo = await openRepo(r.dir);
     const diffs = await Promise.all(results.map((result) => diffTask(repo, { resultCommit: result, baseCommit: base })));
     diffs.forEach((d, i) => assert.deepEqual(d, oneShot(r, results[i] as string, base), `task ${i}`));
+  });
+
+  it('a diff of megabytes, arriving in many chunks, comes back whole, and so does the small one behind it', async () => {
+    const r = makeRepo({ 'a.txt': 'a\n' });
+    const base = r.git('rev-parse', 'HEAD').trim();
+    for (let i = 0; i < 120; i++) r.write(`big/f${i}.txt`, `${`line ${i} of a generated file\n`.repeat(1500)}`);
+    const big = r.commitAll('big');
+    r.write('a.txt', 'b\n');
+    const small = r.commitAll('small');
+    const repo = await openRepo(r.dir);
+    const [d1, d2] = await Promise.all([diffTask(repo, { resultCommit: big, baseCommit: base }), diffTask(repo, { resultCommit: small, baseCommit: big })]);
+    assert.ok((d1?.length ?? 0) > 3_000_000);
+    assert.deepEqual(d1, oneShot(r, big, base));
+    assert.deepEqual(d2, oneShot(r, small, big));
   });
 
   it('sees commits made after its process started', async () => {
