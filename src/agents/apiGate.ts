@@ -275,7 +275,7 @@ export class ApiGate implements IDisposable {
     }
   }
 
-  /** The SDK middleware; `runAgentTask` adds it to the client it uses. */
+  /** The SDK middleware; the agents add it to each of their requests (anthropicProvider.ts). */
   readonly middleware: Middleware = async (request, next) => {
     if (!isMessagesCall(request.url)) return next(request);
     const signal = request.signal ?? undefined;
