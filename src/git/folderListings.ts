@@ -11,6 +11,7 @@ import type { ObjectReader } from './catFileBatch';
 import { canWriteObjects, writeLooseObject } from './looseObjects';
 import { parseTreeObject, treeWithUpdates, type IndexUpdate, type TreeEntry } from './objects';
 import type { GitRepo } from './repo';
+import { entryEdit, folderDepth, planTreeEdits, type EntryChange } from './treeEditPlan';
 
 /** What reads folders: an ObjectReader, or a FolderListings in front of one. */
 export interface FolderSource {
@@ -144,9 +145,6 @@ export class RawTree {
   }
 }
 
-type Change = { mode: string; sha: string } | null | 'subtree';
-const isFileChange = (c: Change | undefined): c is { mode: string; sha: string } => typeof c === 'object' && c !== null;
-
 export class FolderListings implements FolderSource {
   /** tree id → its listing (undefined: not a tree) */
   private readonly trees = new Map<string, Promise<RawTree | undefined>>();
@@ -216,52 +214,19 @@ export class FolderListings implements FolderSource {
     // (git's route reads the folders with ls-tree: this scan knows SHA-1 ids only)
     if (!(await canWriteObjects(repo))) return treeWithUpdates(repo, base, updates);
     if (updates.length === 0) return (await this.rootOf(base)) as string;
-    const changes = new Map<string, Map<string, Change>>(); // folder ('' = root) → entry name → change
-    const at = (dir: string) => {
-      let m = changes.get(dir);
-      if (!m) changes.set(dir, (m = new Map()));
-      return m;
-    };
-    // paths deleted (folder → names): a file there goes even when a deletion below it made it a 'subtree'
-    const deleted = new Map<string, Set<string>>();
-    const isWrite = (u: IndexUpdate) => Boolean(u.sha && u.mode);
-    // writes first, so that a deletion below a path written as a file is seen to be moot
-    for (const u of [...updates.filter(isWrite), ...updates.filter((x) => !isWrite(x))]) {
-      const parts = u.path.split('/');
-      const name = parts.pop() as string;
-      if (!isWrite(u) && parts.some((_, i) => isFileChange(changes.get(parts.slice(0, i).join('/'))?.get(parts[i] as string)))) continue;
-      const dir = parts.join('/');
-      const own = at(dir);
-      if (!isWrite(u)) {
-        const names = deleted.get(dir) ?? new Set<string>();
-        deleted.set(dir, names.add(name));
-        if (own.get(name) === 'subtree') continue; // the folder below is rebuilt; the file goes (see below)
-      }
-      own.set(name, isWrite(u) ? { mode: u.mode as string, sha: u.sha as string } : null);
-      for (let i = parts.length; i > 0; i--) {
-        const m = at(parts.slice(0, i - 1).join('/'));
-        m.set(parts[i - 1] as string, 'subtree'); // (a file there is replaced by the folder, or deleted)
-      }
-    }
+    const { changes, deleted } = planTreeEdits(updates);
     const dirs = [...changes.keys()];
     const listed = await Promise.all(dirs.map((d) => this.folder(base, d)));
     const listingOf = new Map(dirs.map((d, i) => [d, listed[i]]));
     const built = new Map<string, string | null>(); // folder → its new tree id, null when empty
-    const depth = (d: string) => (d === '' ? 0 : d.split('/').length);
-    for (const dir of dirs.sort((a, b) => depth(b) - depth(a))) {
+    for (const dir of dirs.sort((a, b) => folderDepth(b) - folderDepth(a))) {
       const listing = listingOf.get(dir) ?? new RawTree(Buffer.alloc(0));
       const edits = new Map<string, { mode: string; sha: string } | null>();
       let removed = 0;
       let added = 0;
-      for (const [name, change] of changes.get(dir) as Map<string, Change>) {
+      for (const [name, change] of changes.get(dir) as Map<string, EntryChange>) {
         const old = listing.get(name);
-        let edit: { mode: string; sha: string } | null | undefined;
-        if (change === null) edit = old && old.type !== 'tree' ? null : undefined; // never a whole folder
-        else if (change === 'subtree') {
-          const sha = built.get(dir ? `${dir}/${name}` : name);
-          // an emptied folder goes; so does a file deleted where only deletions reach below it
-          edit = sha ? { mode: '040000', sha } : old && (old.type === 'tree' || deleted.get(dir)?.has(name)) ? null : undefined;
-        } else edit = change;
+        const edit = entryEdit(change, old, built.get(dir ? `${dir}/${name}` : name), deleted.get(dir)?.has(name) ?? false);
         if (edit === undefined) continue;
         if (old) removed++;
         if (edit) added++;

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { makeTempDir, randomSuffix } from './fsutil';
 import { canWriteCommits, canWriteObjects, commitContent, treeContent, writeLooseObject } from './looseObjects';
 import { updateRefBatched } from './refUpdates';
+import { entryEdit, folderDepth, planTreeEdits } from './treeEditPlan';
 import { ENGINE_IDENTITY_ENV, type GitRepo } from './repo';
 
 /** `-c` options for commands that write: no hooks, no embedded-repo advice. */
@@ -163,12 +164,10 @@ function foldersTouched(updates: readonly IndexUpdate[]): number {
   return folders.size;
 }
 
-type DirChange = { mode: string; sha: string } | null | 'subtree';
-const isFileChange = (c: DirChange | undefined): c is { mode: string; sha: string } => typeof c === 'object' && c !== null;
-
 /**
- * Rebuilds only the folders on the updates' paths: `ls-tree` of each (in parallel), then
- * `mktree` deepest first. A folder left empty disappears from its parent, as in git.
+ * Rebuilds only the folders on the updates' paths (planTreeEdits): each read through
+ * `readFolder` (ls-tree by default; in parallel), then written deepest first. A folder left
+ * empty disappears from its parent, as in git.
  */
 export async function treeWithUpdatesIncremental(
   repo: GitRepo,
@@ -177,30 +176,7 @@ export async function treeWithUpdatesIncremental(
   readFolder: FolderReader = (treeish, dir) => lsTreeFolder(repo, treeish, dir),
 ): Promise<string> {
   if (updates.length === 0) return treeOf(repo, baseTreeish);
-  const changes = new Map<string, Map<string, DirChange>>(); // folder ('' = root) → entry name → change
-  const at = (dir: string) => {
-    let m = changes.get(dir);
-    if (!m) changes.set(dir, (m = new Map()));
-    return m;
-  };
-  const isWrite = (u: IndexUpdate) => Boolean(u.sha && u.mode);
-  // Writes first, so that a deletion below a path written as a file is seen to be moot.
-  for (const u of [...updates.filter(isWrite), ...updates.filter((x) => !isWrite(x))]) {
-    const parts = u.path.split('/');
-    const name = parts.pop() as string;
-    if (!isWrite(u) && parts.some((_, i) => isFileChange(changes.get(parts.slice(0, i).join('/'))?.get(parts[i] as string)))) continue;
-    const own = at(parts.join('/'));
-    // Deleting a file named like a folder that other updates write into changes nothing.
-    if (!(u.sha && u.mode) && own.get(name) === 'subtree') continue;
-    own.set(name, u.sha && u.mode ? { mode: u.mode, sha: u.sha } : null);
-    for (let i = parts.length; i > 0; i--) {
-      const parent = parts.slice(0, i - 1).join('/');
-      const child = parts[i - 1] as string;
-      const m = at(parent);
-      if (m.get(child) !== undefined && m.get(child) !== 'subtree') m.delete(child); // a file replaced by a folder
-      m.set(child, 'subtree');
-    }
-  }
+  const { changes, deleted } = planTreeEdits(updates);
   const dirs = [...changes.keys()];
   // A folder that does not exist yet (or a file becoming one) starts empty.
   const listed = await Promise.all(dirs.map(async (dir) => (await readFolder(baseTreeish, dir)) ?? []));
@@ -210,25 +186,18 @@ export async function treeWithUpdatesIncremental(
     ? (entries: TreeEntry[]) => writeLooseObject(repo, 'tree', treeContent(entries.map((e) => ({ mode: e.mode, name: e.path, sha: e.sha }))))
     : async (entries: TreeEntry[]) =>
         (await repo.git(['mktree', '-z', '--missing'], { input: entries.map((e) => `${e.mode} ${e.type} ${e.sha}\t${e.path}\0`).join('') })).trim();
-  const depth = (d: string) => (d === '' ? 0 : d.split('/').length);
-  const byDepth = [...dirs].sort((a, b) => depth(b) - depth(a));
+  const byDepth = [...dirs].sort((a, b) => folderDepth(b) - folderDepth(a));
   for (let i = 0; i < byDepth.length; ) {
-    const level = depth(byDepth[i] as string);
+    const level = folderDepth(byDepth[i] as string);
     const batch: string[] = [];
-    while (i < byDepth.length && depth(byDepth[i] as string) === level) batch.push(byDepth[i++] as string);
+    while (i < byDepth.length && folderDepth(byDepth[i] as string) === level) batch.push(byDepth[i++] as string);
     await Promise.all(
       batch.map(async (dir) => {
         const entries = new Map((entriesOf.get(dir) ?? []).map((e) => [e.path, e]));
         for (const [name, change] of changes.get(dir) ?? []) {
-          if (change === null) {
-            // Deleting removes a file (or submodule) at that path, never a whole folder, as in the index.
-            if (entries.get(name)?.type !== 'tree') entries.delete(name);
-          }
-          else if (change === 'subtree') {
-            const sha = built.get(dir ? `${dir}/${name}` : name);
-            if (sha) entries.set(name, { mode: '040000', type: 'tree', sha, path: name });
-            else if (entries.get(name)?.type === 'tree') entries.delete(name); // emptied folder
-          } else entries.set(name, { mode: change.mode, type: change.mode === '160000' ? 'commit' : 'blob', sha: change.sha, path: name });
+          const edit = entryEdit(change, entries.get(name), built.get(dir ? `${dir}/${name}` : name), deleted.get(dir)?.has(name) ?? false);
+          if (edit === null) entries.delete(name);
+          else if (edit) entries.set(name, { mode: edit.mode, type: entryType(edit.mode), sha: edit.sha, path: name });
         }
         if (entries.size === 0 && dir !== '') {
           built.set(dir, null);
@@ -240,6 +209,8 @@ export async function treeWithUpdatesIncremental(
   }
   return built.get('') as string;
 }
+
+const entryType = (mode: string): TreeEntry['type'] => (mode === '040000' ? 'tree' : mode === '160000' ? 'commit' : 'blob');
 
 /** One folder of a tree through `git ls-tree` (a process per folder). */
 async function lsTreeFolder(repo: GitRepo, treeish: string, dir: string): Promise<TreeEntry[] | undefined> {

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { ObjectReader, openRepo } from '../../../src/git';
+import { FolderListings } from '../../../src/git/folderListings';
 import { treeWithUpdatesIncremental, treeWithUpdatesViaIndex, writeBlobs, type IndexUpdate } from '../../../src/git/objects';
 import { cleanupRepos, makeRepo } from './helpers';
 
@@ -21,6 +22,10 @@ describe('git/tree updates: incremental == temp index', function () {
       [{ path: 'a/b/c.txt' }, { path: 'a/d.txt' }],
       [{ path: 'f' }, { path: 'f/inside.txt', mode: '100644', sha: blob! }],
       [{ path: 'top.txt', mode: '100755', sha: blob! }, { path: 'missing.txt' }],
+      // A file deleted together with a path below it (found by the property below): the file goes.
+      [{ path: 'a/d.txt' }, { path: 'a/d.txt/x' }],
+      [{ path: 'a/d.txt/x' }, { path: 'a/d.txt' }],
+      [{ path: 'f' }, { path: 'f/x/y' }, { path: 'top.txt' }],
     ];
     for (const updates of cases) {
       const a = await treeWithUpdatesIncremental(repo, 'HEAD', updates);
@@ -58,8 +63,11 @@ describe('git/tree updates: incremental == temp index', function () {
         const b = await treeWithUpdatesViaIndex(repo, 'HEAD', updates);
         // …and with folders read through a cat-file --batch reader, as result commits do.
         const c = await treeWithUpdatesIncremental(repo, 'HEAD', updates, (t, d) => reader.readFolder(t, d));
+        // …and on raw listings, as apply does.
+        const d = await new FolderListings(reader).treeWith(repo, 'HEAD', updates);
         assert.equal(a, b, JSON.stringify(updates));
         assert.equal(c, b, JSON.stringify(updates));
+        assert.equal(d, b, JSON.stringify(updates));
       }),
       { numRuns: 150 },
     ).finally(() => reader.dispose());

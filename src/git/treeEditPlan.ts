@@ -1,0 +1,68 @@
+// What a list of index updates does to a tree, folder by folder, by the rules git's index
+// follows (`update-index --index-info`, then `write-tree`). The two in-process tree builders
+// (objects.ts, through git or a folder reader; folderListings.ts, on raw tree bytes) both plan
+// with this, so that they cannot disagree with each other or with git on an odd mix of
+// updates (a file deleted together with a path below it, a file replaced by a folder).
+import type { IndexUpdate } from './objects';
+
+/** A file written, an entry deleted (null), or a folder below with changes of its own. */
+export type EntryChange = { mode: string; sha: string } | null | 'subtree';
+
+export interface TreeEditPlan {
+  /** folder ('' = root) → entry name → change; the folders to rebuild are its keys */
+  readonly changes: Map<string, Map<string, EntryChange>>;
+  /** folder → names deleted there: the file goes even where a change below made the name a 'subtree' */
+  readonly deleted: Map<string, Set<string>>;
+}
+
+const isWrite = (u: IndexUpdate): u is IndexUpdate & { mode: string; sha: string } => Boolean(u.sha && u.mode);
+const isFileWrite = (c: EntryChange | undefined): boolean => typeof c === 'object' && c !== null;
+
+export function planTreeEdits(updates: readonly IndexUpdate[]): TreeEditPlan {
+  const changes = new Map<string, Map<string, EntryChange>>();
+  const deleted = new Map<string, Set<string>>();
+  const at = (dir: string) => {
+    let m = changes.get(dir);
+    if (!m) changes.set(dir, (m = new Map()));
+    return m;
+  };
+  // Writes first, so that a deletion below a path written as a file is seen to be moot.
+  for (const u of [...updates.filter(isWrite), ...updates.filter((x) => !isWrite(x))]) {
+    const parts = u.path.split('/');
+    const name = parts.pop() as string;
+    if (!isWrite(u) && parts.some((_, i) => isFileWrite(changes.get(parts.slice(0, i).join('/'))?.get(parts[i] as string)))) continue;
+    const dir = parts.join('/');
+    const own = at(dir);
+    if (!isWrite(u)) {
+      const names = deleted.get(dir) ?? new Set<string>();
+      deleted.set(dir, names.add(name));
+      if (own.get(name) === 'subtree') continue; // the folder below is rebuilt; the file goes (entryEdit)
+    }
+    own.set(name, isWrite(u) ? { mode: u.mode, sha: u.sha } : null);
+    // Every folder above has a change below it; a file written there is replaced by the folder.
+    for (let i = parts.length; i > 0; i--) at(parts.slice(0, i - 1).join('/')).set(parts[i - 1] as string, 'subtree');
+  }
+  return { changes, deleted };
+}
+
+/**
+ * The edit to one entry of a rebuilt folder: the entry to set, null to remove it, undefined
+ * to keep what is there. `old` is the entry in the base; `built` the rebuilt folder below
+ * (for a 'subtree': its tree id, or null when it ended empty).
+ */
+export function entryEdit(
+  change: EntryChange,
+  old: { readonly type: string } | undefined,
+  built: string | null | undefined,
+  deletedHere: boolean,
+): { mode: string; sha: string } | null | undefined {
+  // Deleting removes a file or submodule at that path, never a whole folder, as in the index.
+  if (change === null) return old && old.type !== 'tree' ? null : undefined;
+  if (change !== 'subtree') return change;
+  if (built) return { mode: '040000', sha: built };
+  // An emptied folder goes; so does a file deleted where only deletions reach below it.
+  return old && (old.type === 'tree' || deletedHere) ? null : undefined;
+}
+
+/** The depth of a folder path ('' is the root, 0): folders are rebuilt deepest first. */
+export const folderDepth = (dir: string): number => (dir === '' ? 0 : dir.split('/').length);
