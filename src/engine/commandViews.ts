@@ -34,7 +34,7 @@ import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import type { AgentCommandView, CommandRunOptions, CommandRunResult, CommandView, Task, ViewChange } from '../core';
 import { createWorktreeCommandView, viewChangesBetween, worktreesRoot, type GitRepo } from '../git';
-import { createSandboxView, detectSandbox, SandboxSetupError, SharedBase, viewUpperDir } from '../sandbox';
+import { createSandboxView, detectSandbox, SandboxSetupError, SharedBase, treeRemovalsSettled, viewUpperDir } from '../sandbox';
 
 export type SandboxChoice = 'auto' | 'worktree';
 
@@ -374,5 +374,7 @@ export class RunCommandViews implements TaskCommandViews {
     this.cancelSetup = new AbortController();
     await setup?.view?.dispose();
     await this.sandbox?.release?.();
+    // The views' folders are removed in the background (removeTreeSoon); a run ends once they are gone.
+    await treeRemovalsSettled();
   }
 }

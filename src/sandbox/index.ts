@@ -2,3 +2,4 @@
 export { detectSandbox, type SandboxAvailability } from './detect';
 export { SharedBase, type BaseEntryKind, type BaseUpdate } from './sharedBase';
 export { createSandboxView, SandboxSetupError, viewUpperDir, type SandboxViewOptions, type ViewMount } from './sandboxView';
+export { treeRemovalsSettled } from './removeTree';

@@ -22,7 +22,7 @@ import type { CommandRunOptions, CommandRunResult, CommandView, ViewChange } fro
 import type { GitRepo } from '../git';
 import { besideWrites } from './besideWrites';
 import { planMounts } from './mountPlan';
-import { removeTree } from './removeTree';
+import { removeTree, removeTreeSoon } from './removeTree';
 import { namespaceInitArgs, SETUP_FAILED, SETUP_MARKER } from './namespaceInit';
 import { runInNamespaces } from './namespaceProcess';
 import type { SharedBase } from './sharedBase';
@@ -225,7 +225,7 @@ class SandboxView implements CommandView {
     return this.serial(async () => {
       if (this.disposed) return;
       this.disposed = true;
-      removeTree(this.dir);
+      removeTreeSoon(this.dir);
     });
   }
 

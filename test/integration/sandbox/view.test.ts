@@ -1,7 +1,8 @@
 import { strict as assert } from 'node:assert';
-import { chmodSync, existsSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { ViewChange } from '../../../src/core/commandView';
+import { treeRemovalsSettled } from '../../../src/sandbox';
 import { RUN, requireSandbox, sandboxFixture, type SandboxFixture } from './helpers';
 
 const summary = (changes: readonly ViewChange[]) =>
@@ -21,6 +22,19 @@ describe('sandbox/view: what a command sees and what it changed', function () {
     }, (t) => chmodSync(path.join(t.dir, 'tool.sh'), 0o755));
   });
   after(async () => f?.cleanup());
+
+  it('dispose frees the view folder at once and removes it in the background; a run waits for that', async () => {
+    const v = await f.view({ taskId: 'disposed' });
+    const r = await v.run('mkdir -p out/a/b && echo x > out/a/b/c.txt', RUN);
+    assert.equal(r.exitCode, 0, r.output);
+    const taskDir = path.join(f.repo.stateDir, 'runs', 'test-run', 'tasks', 'disposed');
+    assert.ok(existsSync(path.join(taskDir, 'sandbox')));
+    await v.dispose();
+    // The name is free as soon as dispose resolves; what was there goes on libuv's pool.
+    assert.equal(existsSync(path.join(taskDir, 'sandbox')), false);
+    await treeRemovalsSettled();
+    assert.deepEqual(readdirSync(taskDir).filter((n) => n.startsWith('sandbox')), []);
+  });
 
   it('runs in the workspace at its own path and sees the base', async () => {
     const v = await f.view();
