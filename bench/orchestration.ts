@@ -123,6 +123,8 @@ export interface RunMeasure {
   readonly finishMs: number;
   /** Per agent task: measured duration − known duration (turns × latency). */
   readonly taskOverheadMs: number[];
+  /** The same, by task id. */
+  readonly overheadByTask: Map<string, number>;
 }
 
 /** Wall time of the task's run_command calls: each tool_use → its tool_result, from the transcript. */
@@ -202,9 +204,10 @@ export async function runGraph(g: Graph, fake: FakeApi, concurrency: number, sta
     }
   }
   const workOf = (id: string): number | undefined => g.known.get(id) ?? agentWorkMs.get(id);
-  const taskOverheadMs = view.tasks
-    .filter((t) => t.kind === 'agent' && t.ms !== undefined && workOf(t.id) !== undefined)
-    .map((t) => (t.ms as number) - (workOf(t.id) as number));
+  const overheadByTask = new Map(
+    view.tasks.filter((t) => t.kind === 'agent' && t.ms !== undefined && workOf(t.id) !== undefined).map((t) => [t.id, (t.ms as number) - (workOf(t.id) as number)] as const),
+  );
+  const taskOverheadMs = [...overheadByTask.values()];
   return {
     wallMs,
     agentWorkMs,
@@ -213,6 +216,7 @@ export async function runGraph(g: Graph, fake: FakeApi, concurrency: number, sta
     setupMs: Math.min(...starts) - e0,
     finishMs: e0 + wallMs - Math.max(...ends),
     taskOverheadMs,
+    overheadByTask,
   };
 }
 
