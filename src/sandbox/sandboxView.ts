@@ -117,9 +117,12 @@ class SandboxView implements CommandView {
     return this.opts.base.entry(this.repoRel(rel));
   }
 
+  /** Whether the base has a folder at `rel`: only there can an opaque upper folder hide anything. */
+  private readonly baseFolder = (rel: string): boolean => this.baseKind(rel) === 'folder';
+
   private async write(changes: readonly ViewChange[]): Promise<void> {
     if (!changes.length) return;
-    await applyToUpper({ upper: this.upper, baseHas: (rel) => this.baseKind(rel) !== undefined }, changes, () => snapshotUpper(this.upper));
+    await applyToUpper({ upper: this.upper, baseHas: (rel) => this.baseKind(rel) !== undefined }, changes, () => snapshotUpper(this.upper, undefined, this.baseFolder));
     for (const c of changes) this.known.set(c.path, c);
     this.snapshot = undefined;
   }
@@ -159,7 +162,7 @@ class SandboxView implements CommandView {
   run(command: string, options: CommandRunOptions): Promise<CommandRunResult> {
     return this.serial(async () => {
       this.assertOpen();
-      const before = this.snapshot ?? (await snapshotUpper(this.upper));
+      const before = this.snapshot ?? (await snapshotUpper(this.upper, undefined, this.baseFolder));
       const home = os.homedir();
       const hidden = [home, path.dirname(this.opts.repo.root), path.dirname(path.resolve(this.opts.taskDir)), this.opts.repo.commonDir];
       const plan = planMounts({
@@ -193,7 +196,7 @@ class SandboxView implements CommandView {
       if (r.exitCode === SETUP_FAILED && setupLine) {
         throw new SandboxSetupError(`The command sandbox for ${this.workspacePath} could not be set up (${setupLine.slice(SETUP_MARKER.length).trim()}).`);
       }
-      const after = await snapshotUpper(this.upper, before);
+      const after = await snapshotUpper(this.upper, before, this.baseFolder);
       const { changes, ignored } = await changesBetween(
         { repo: this.opts.repo, base: this.opts.base, workspaceRel: this.opts.workspaceRel, upper: this.upper },
         before,

@@ -28,8 +28,13 @@ function kindOf(st: BigIntStats): UpperKind {
   return 'other';
 }
 
-/** Every entry below `upper` (workspace-relative paths). `previous` spares asking perl about unchanged folders. */
-export async function snapshotUpper(upper: string, previous?: UpperSnapshot): Promise<Map<string, UpperEntry>> {
+/**
+ * Every entry below `upper` (workspace-relative paths). Whether a folder is opaque is asked of
+ * perl (a process: Node cannot read extended attributes) only where it can matter and may have
+ * changed: for folders the base has as folders too (elsewhere nothing of the base lies below
+ * to hide), and not for those unchanged since `previous`. Most commands then start no perl.
+ */
+export async function snapshotUpper(upper: string, previous?: UpperSnapshot, baseFolder: (rel: string) => boolean = () => true): Promise<Map<string, UpperEntry>> {
   const raw = new Map<string, { kind: UpperKind; identity: string; executable: boolean }>();
   const walk = (abs: string, rel: string) => {
     let names: string[];
@@ -53,17 +58,17 @@ export async function snapshotUpper(upper: string, previous?: UpperSnapshot): Pr
     }
   };
   walk(upper, '');
-  const ask: string[] = [];
+  const ask = new Set<string>();
   for (const [r, e] of raw) {
-    if (e.kind !== 'folder') continue;
+    if (e.kind !== 'folder' || !baseFolder(r)) continue;
     const before = previous?.get(r);
-    if (!before || before.identity !== e.identity) ask.push(r);
+    if (!before || before.identity !== e.identity) ask.add(r);
   }
-  const opaque = await opaqueFolders(ask.map((r) => path.join(upper, r)));
+  const opaque = await opaqueFolders([...ask].map((r) => path.join(upper, r)));
   const snap = new Map<string, UpperEntry>();
   for (const [r, e] of raw) {
-    const known = !ask.includes(r) ? previous?.get(r) : undefined;
-    snap.set(r, { ...e, opaque: e.kind === 'folder' && (known ? known.opaque : opaque.has(path.join(upper, r))) });
+    const isOpaque = e.kind === 'folder' && baseFolder(r) && (ask.has(r) ? opaque.has(path.join(upper, r)) : (previous?.get(r)?.opaque ?? false));
+    snap.set(r, { ...e, opaque: isOpaque });
   }
   return snap;
 }
