@@ -4,9 +4,10 @@
 import { GitError } from './errors';
 import { taskRef } from './ids';
 import type { ObjectReader } from './catFileBatch';
-import { noAttributesApply } from './attributeSources';
+import { isAttributesPath, noAttributesApply } from './attributeSources';
 import { writeCleanBlobs } from './cleanBlobs';
 import { disjointMergeTree } from './disjointMerge';
+import { changesAttributes, withTreeAttributes } from './treeAttributes';
 import { commitTree, QUIET_WRITE_CONFIG, treeWithUpdates, updateRef, writeBlobs, type IndexUpdate } from './objects';
 import { baseFolderEntries, type OverlayFile, type OverlayWorkspace } from './overlayWorkspace';
 import type { GitRepo } from './repo';
@@ -41,9 +42,13 @@ export async function commitOverlay(
   // Without any attributes file in reach, check-attr would answer "unspecified" for all.
   const files = written.map(([path, f]) => ({ path, content: f.content }));
   const unattributed = noAttributesApply(repo, files.map((f) => f.path), opts.workspace.entries().keys(), (dir) => readFolder(opts.baseCommit, dir));
+  // A task that changed an attributes file is cleaned by its own .gitattributes, as `git add` in its result would.
+  const cleaned = changesAttributes(opts.workspace.entries().keys()) ?
+      withTreeAttributes(repo, { paths: files.map((f) => f.path), changed: attributeChanges(entries), baseAttributes: (dir) => baseAttributesFile(reader, opts.baseCommit, dir) }, (source) => writeCleanBlobs(repo, files, source))
+    : unattributed.then((u) => writeCleanBlobs(repo, files, u ? 'none' : 'workingTree'));
   const [listings, shas, linkShas] = await Promise.all([
     Promise.all(folders.map((f) => readFolder(opts.baseCommit, f))),
-    unattributed.then((u) => writeCleanBlobs(repo, files, u)),
+    cleaned,
     writeBlobs(repo, links.map(([, f]) => f.content)),
   ]);
   const baseModes = new Map<string, string>();
@@ -61,6 +66,17 @@ export async function commitOverlay(
   for (const [p, c] of entries) if (c === null) updates.push({ path: p });
   const tree = await treeWithUpdates(repo, opts.baseCommit, updates, readFolder);
   return storeResult(repo, opts, tree);
+}
+
+/** The task's written and deleted attributes files (content, or null for a delete). */
+function attributeChanges(entries: readonly [string, OverlayFile | null][]): Map<string, Buffer | null> {
+  return new Map(entries.filter(([p]) => isAttributesPath(p)).map(([p, f]) => [p, f && !f.symlink ? f.content : null]));
+}
+
+/** The base tree's .gitattributes file in `folder`, through the run's cat-file process. */
+async function baseAttributesFile(reader: ObjectReader, commit: string, folder: string): Promise<Buffer | undefined> {
+  const entry = (await baseFolderEntries(reader, commit, folder))?.find((e) => e.path === '.gitattributes' && e.type === 'blob' && e.mode !== '120000');
+  return entry ? ((await reader.read(entry.sha))?.content ?? undefined) : undefined;
 }
 
 /** A command task's result commit and what the command wrote that is not in it. */

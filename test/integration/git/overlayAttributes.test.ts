@@ -3,6 +3,8 @@
 // CRLF .bat read by an agent shows CRLF and an edit keeps CRLF in the working tree after
 // apply. A working-tree-encoding file is read and written in the UTF-8 git stores.
 import { strict as assert } from 'node:assert';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { runRunnableTool } from '@anthropic-ai/sdk/lib/tools/BetaRunnableTool';
 import type { BetaToolUseBlock } from '@anthropic-ai/sdk/resources/beta/messages/messages';
 import { createWritePolicy } from '../../../src/agents/pathGuard';
@@ -103,4 +105,41 @@ describe('git/overlay: agents read checkouts and write what git would clean (iss
     assert.equal(t.git('cat-file', 'blob', `${result}:notes.txt`), 'one\ntwo\nthree\n');
     assert.equal(t.read('notes.txt').toString('utf8'), 'one\r\ntwo\r\nthree\r\n');
   });
+
+  /** The tree git itself makes of `base` with the same writes and deletes: `git add -A` in a checkout of it. */
+  function gitsOwnTree(t: TestRepo, base: string, writes: Record<string, string>, deletes: string[]): string {
+    const wt = `${t.dir}-wt-${Math.random().toString(16).slice(2)}`;
+    t.git('worktree', 'add', '-q', '--detach', wt, base);
+    for (const [p, c] of Object.entries(writes)) {
+      mkdirSync(path.dirname(path.join(wt, p)), { recursive: true });
+      writeFileSync(path.join(wt, p), c);
+    }
+    for (const p of deletes) rmSync(path.join(wt, p));
+    t.git('-C', wt, 'add', '-A');
+    const tree = t.git('-C', wt, 'write-tree').trim();
+    t.git('worktree', 'remove', '--force', wt);
+    return tree;
+  }
+
+  it("a task's own .gitattributes decides how its files are stored, as git add in its result would (written and deleted)", async () => {
+    // Written: sub/.gitattributes makes *.txt text, so the CRLF file is stored with LF.
+    const t = makeRepo({ 'readme.md': 'r\n', 'sub/keep.txt': 'k\n' });
+    const a = await agentOn(t);
+    const writes = { 'sub/.gitattributes': '*.txt text\n', 'sub/a.txt': 'one\r\ntwo\r\n', 'b.txt': 'b\r\n' };
+    for (const [p, c] of Object.entries(writes)) await a.call('write_file', { path: p, content: c });
+    const result = await a.finish();
+    assert.equal(t.git('cat-file', 'blob', `${result}:sub/a.txt`), 'one\ntwo\n');
+    assert.equal(t.git('cat-file', 'blob', `${result}:b.txt`), 'b\r\n'); // outside sub/: no attribute applies
+    assert.equal(t.git('rev-parse', `${result}^{tree}`).trim(), gitsOwnTree(t, `${result}~1`, writes, []));
+
+    // Deleted: with the top .gitattributes gone, a CRLF file keeps its CRs.
+    const u = makeRepo({ '.gitattributes': '*.txt text\n', 'x.txt': 'x\n' });
+    const b = await agentOn(u);
+    await b.call('delete_file', { path: '.gitattributes' });
+    await b.call('write_file', { path: 'y.txt', content: 'y\r\n' });
+    const result2 = await b.finish();
+    assert.equal(u.git('cat-file', 'blob', `${result2}:y.txt`), 'y\r\n');
+    assert.equal(u.git('rev-parse', `${result2}^{tree}`).trim(), gitsOwnTree(u, `${result2}~1`, { 'y.txt': 'y\r\n' }, ['.gitattributes']));
+  });
 });
+

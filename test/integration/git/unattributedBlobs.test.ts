@@ -2,7 +2,7 @@
 // (attributeSources.ts), and its tree is still the one `git add -A` + `git write-tree` makes
 // in a worktree of the base with the task's files written: with no attributes, with a
 // .gitattributes in the base, info/attributes, core.attributesFile and core.autocrlf=true.
-// A .gitattributes the task wrote keeps check-attr asked.
+// A .gitattributes the task wrote is asked in a stand-in work tree (treeAttributes.ts).
 import { strict as assert } from 'node:assert';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
@@ -80,12 +80,10 @@ describe('git/result commits: no check-attr when no attributes can apply', funct
     assert.equal(r.questions, 0);
   });
 
-  it('a .gitattributes the task wrote: check-attr is asked', async () => {
+  it('a .gitattributes the task wrote: git\'s tree (its own attributes clean sub/a.txt)', async () => {
     const t = makeRepo({ 'b.txt': 'b\n' });
     const r = await bothTrees(t, { 'sub/.gitattributes': '*.txt text\n', 'sub/a.txt': CRLF });
-    // Not git's tree yet: check-attr reads the working tree's .gitattributes, not the
-    // task's (known, older than the fast path: sub/a.txt keeps its CRs).
-    assert.ok(r.questions > 0);
+    assert.equal(r.engine, r.git);
   });
 
   it('$GIT_DIR/info/attributes: asked, and git\'s tree', async () => {
