@@ -26,7 +26,7 @@ export type ObjectType = 'blob' | 'tree' | 'commit';
 /** Whether this repository's objects may be written here rather than by git. */
 export async function canWriteObjects(repo: GitRepo): Promise<boolean> {
   const c = await writeConfig(repo);
-  return c.objectFormat === 'sha1' && !c.shared;
+  return c.objectFormat === 'sha1' && !c.shared && c.plainObjectFiles;
 }
 
 /** The object id git gives `content` as a `type` object. */
@@ -263,5 +263,5 @@ export function commitContent(tree: string, parents: readonly string[], who: Sig
 export async function canWriteCommits(repo: GitRepo): Promise<boolean> {
   if (process.env['GIT_AUTHOR_DATE'] !== undefined || process.env['GIT_COMMITTER_DATE'] !== undefined) return false;
   const c = await writeConfig(repo);
-  return c.objectFormat === 'sha1' && !c.shared && c.commitEncoding === undefined;
+  return c.objectFormat === 'sha1' && !c.shared && c.plainObjectFiles && c.commitEncoding === undefined;
 }

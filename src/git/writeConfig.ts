@@ -23,10 +23,16 @@ export interface WriteConfig {
   readonly attributesFile: string | undefined;
   /** Refs are loose files that git writes without a flush: no `extensions.refStorage` other than files, no `core.fsync`. */
   readonly plainRefFiles: boolean;
+  /**
+   * Loose objects are written without a flush, as git's default does: no `core.fsync` (any
+   * component list may name loose objects: `loose-object`, `objects`, `added`, `all`…) and no
+   * `core.fsyncObjectFiles`. Otherwise git writes them (looseObjects.ts: canWriteObjects).
+   */
+  readonly plainObjectFiles: boolean;
 }
 
-const KEYS = /^(core\.autocrlf|core\.sharedrepository|extensions\.objectformat|i18n\.commitencoding|core\.logallrefupdates|core\.attributesfile|core\.fsync|extensions\.refstorage)$/;
-const REGEXP = '^(core\\.autocrlf|core\\.sharedrepository|extensions\\.objectformat|i18n\\.commitencoding|core\\.logallrefupdates|core\\.attributesfile|core\\.fsync|extensions\\.refstorage)$';
+const KEYS = /^(core\.autocrlf|core\.sharedrepository|extensions\.objectformat|i18n\.commitencoding|core\.logallrefupdates|core\.attributesfile|core\.fsync|core\.fsyncobjectfiles|extensions\.refstorage)$/;
+const REGEXP = '^(core\\.autocrlf|core\\.sharedrepository|extensions\\.objectformat|i18n\\.commitencoding|core\\.logallrefupdates|core\\.attributesfile|core\\.fsync|core\\.fsyncobjectfiles|extensions\\.refstorage)$';
 
 const cache = new WeakMap<GitRepo, { key: string; config: Promise<WriteConfig> }>();
 
@@ -104,5 +110,6 @@ async function readWriteConfig(repo: GitRepo): Promise<WriteConfig> {
     logAllRefs: values.get('core.logallrefupdates')?.toLowerCase() === 'always',
     attributesFile: values.get('core.attributesfile'),
     plainRefFiles: (values.get('extensions.refstorage') ?? 'files').toLowerCase() === 'files' && !values.has('core.fsync'),
+    plainObjectFiles: !values.has('core.fsync') && !bool(values.get('core.fsyncobjectfiles')),
   };
 }

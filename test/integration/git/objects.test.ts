@@ -3,7 +3,7 @@
 // Ref updates through the long-lived update-ref process must land, and fail clearly.
 import * as assert from 'node:assert/strict';
 import { openRepo } from '../../../src/git';
-import { commitContent, objectId, treeContent, writeLooseObject } from '../../../src/git/looseObjects';
+import { canWriteCommits, canWriteObjects, commitContent, objectId, treeContent, writeLooseObject } from '../../../src/git/looseObjects';
 import { commitTree, treeWithUpdates, updateRef, writeBlobs } from '../../../src/git/objects';
 import { ObjectReader } from '../../../src/git/catFileBatch';
 import { execFileSync } from 'node:child_process';
@@ -79,6 +79,22 @@ describe('git/objects written without git', function () {
     await assert.rejects(updateRef(repo, 'refs/parallel-agents/r/tasks/bad', 'f'.repeat(40), 'test'), /refs\/parallel-agents\/r\/tasks\/bad/);
     await Promise.all([1, 2, 3].map((i) => updateRef(repo, `refs/parallel-agents/r/tasks/t${i}`, head, 'test')));
     for (const i of [1, 2, 3]) assert.equal(t.git('rev-parse', `refs/parallel-agents/r/tasks/t${i}`).trim(), head);
+  });
+
+  it('core.fsync or core.fsyncObjectFiles: objects go through git, which flushes them as asked', async () => {
+    for (const [key, value] of [['core.fsync', 'loose-object'], ['core.fsync', 'all'], ['core.fsyncObjectFiles', 'true']] as const) {
+      const t = makeRepo({ 'a.txt': 'a\n' });
+      const repo = await openRepo(t.dir);
+      assert.equal(await canWriteObjects(repo), true);
+      t.git('config', key, value);
+      await new Promise((r) => setTimeout(r, 150)); // config files are looked at again after 100 ms (writeConfig.ts)
+      assert.equal(await canWriteObjects(repo), false, `${key}=${value}`);
+      assert.equal(await canWriteCommits(repo), false, `${key}=${value}`);
+      const [blob] = (await writeBlobs(repo, [Buffer.from('x\n')])) as [string];
+      const commit = await commitTree(repo, await treeWithUpdates(repo, 'HEAD', [{ path: 'x.txt', mode: '100644', sha: blob }]), [t.git('rev-parse', 'HEAD').trim()], 'm');
+      assert.equal(t.git('show', `${commit}:x.txt`), 'x\n');
+      t.git('fsck', '--strict', '--no-dangling');
+    }
   });
 
   it('a SHA-256 repository is written through git (its objects are not SHA-1)', async () => {
