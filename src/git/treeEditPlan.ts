@@ -3,7 +3,13 @@
 // (objects.ts, through git or a folder reader; folderListings.ts, on raw tree bytes) both plan
 // with this, so that they cannot disagree with each other or with git on an odd mix of
 // updates (a file deleted together with a path below it, a file replaced by a folder).
-import type { IndexUpdate } from './objects';
+
+/** An index update as objects.ts has it (IndexUpdate): a path, with a mode and id to write, without to delete. */
+interface PathUpdate {
+  readonly path: string;
+  readonly mode?: string;
+  readonly sha?: string;
+}
 
 /** A file written, an entry deleted (null), or a folder below with changes of its own. */
 export type EntryChange = { mode: string; sha: string } | null | 'subtree';
@@ -15,10 +21,10 @@ export interface TreeEditPlan {
   readonly deleted: Map<string, Set<string>>;
 }
 
-const isWrite = (u: IndexUpdate): u is IndexUpdate & { mode: string; sha: string } => Boolean(u.sha && u.mode);
+const isWrite = (u: PathUpdate): u is PathUpdate & { mode: string; sha: string } => Boolean(u.sha && u.mode);
 const isFileWrite = (c: EntryChange | undefined): boolean => typeof c === 'object' && c !== null;
 
-export function planTreeEdits(updates: readonly IndexUpdate[]): TreeEditPlan {
+export function planTreeEdits(updates: readonly PathUpdate[]): TreeEditPlan {
   const changes = new Map<string, Map<string, EntryChange>>();
   const deleted = new Map<string, Set<string>>();
   const at = (dir: string) => {
