@@ -25,10 +25,19 @@ class AttributeProcess extends QuestionProcess<{ resolve: (value: CheckoutAttrib
     super();
   }
 
+  /** Questions in flight by path: a read asks for the same path twice (filters, encoding), git answers once. */
+  private readonly inFlight = new Map<string, Promise<CheckoutAttributes>>();
+
   attributesOf(path: string): Promise<CheckoutAttributes> {
-    questionsAsked++;
     if (path.includes('\0')) return Promise.resolve(UNSPECIFIED);
-    return new Promise((resolve, reject) => this.ask({ resolve, reject }, path + '\0'));
+    const asked = this.inFlight.get(path);
+    if (asked) return asked;
+    questionsAsked++;
+    const answer = new Promise<CheckoutAttributes>((resolve, reject) => this.ask({ resolve, reject }, path + '\0'));
+    this.inFlight.set(path, answer);
+    const done = () => this.inFlight.delete(path);
+    answer.then(done, done);
+    return answer;
   }
 
   protected spawnProcess(): ChildProcessWithoutNullStreams {

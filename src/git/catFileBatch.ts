@@ -228,12 +228,12 @@ export class ObjectReader {
    * working tree's .gitattributes and config decide (smudge filters, `eol`, `text`,
    * `working-tree-encoding`, `core.autocrlf`). Undefined when the blob is missing.
    */
-  async readFiltered(blob: string, path: string): Promise<Buffer | undefined> {
+  async readFiltered(blob: string, path: string, unattributed?: Promise<boolean>): Promise<Buffer | undefined> {
     if (this.disposed) throw new GitError('The object reader of this run has been disposed.');
     // The stored bytes are read meanwhile: they are the answer unless a filter applies.
     const stored = path.includes('\n') ? undefined : this.readBlob(blob);
     stored?.catch(() => undefined);
-    if (!(await this.checkoutFilters(path))) return stored ?? this.readBlob(blob);
+    if (!(await this.checkoutFilters(path, unattributed))) return stored ?? this.readBlob(blob);
     if (path.includes('\n')) {
       // the batch input is line-based; such a path is rare enough for a process of its own
       const r = await this.repo.exec(['cat-file', '--filters', `--path=${path}`, blob], { anyExitCode: true });
@@ -243,9 +243,14 @@ export class ObjectReader {
     return o && o.type === 'blob' ? o.content : undefined;
   }
 
-  /** Whether a checkout may write other bytes than the blob's at `path` (when unsure: yes). */
-  private async checkoutFilters(path: string): Promise<boolean> {
+  /**
+   * Whether a checkout may write other bytes than the blob's at `path` (when unsure: yes).
+   * `unattributed`: the caller found that no attributes file can reach the path
+   * (attributeSources.ts), so only core.autocrlf can, and check-attr is not asked.
+   */
+  private async checkoutFilters(path: string, unattributed?: Promise<boolean>): Promise<boolean> {
     try {
+      if (await unattributed?.catch(() => false)) return (await writeConfig(this.repo)).autocrlf;
       const [attrs, config] = await Promise.all([checkoutAttributes(this.repo, path), writeConfig(this.repo)]);
       return config.autocrlf || anySet(attrs);
     } catch {

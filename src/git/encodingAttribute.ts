@@ -8,8 +8,9 @@
 import { checkoutAttributes } from './attributeProcess';
 import type { ObjectReader } from './catFileBatch';
 
-/** The `working-tree-encoding` of a repository-relative path, or undefined. */
-export async function workingTreeEncoding(reader: ObjectReader, path: string): Promise<string | undefined> {
+/** The `working-tree-encoding` of a repository-relative path, or undefined (always, where no attributes file can reach it: `unattributed`). */
+export async function workingTreeEncoding(reader: ObjectReader, path: string, unattributed?: Promise<boolean>): Promise<string | undefined> {
+  if (await unattributed?.catch(() => false)) return undefined;
   // Without an answer, the file is read as a checkout writes it.
   const value = (await checkoutAttributes(reader.repo, path).catch(() => undefined))?.['working-tree-encoding'];
   if (value === undefined) return undefined;

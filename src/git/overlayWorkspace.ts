@@ -23,6 +23,7 @@ import {
 import type { SearchHit, SearchOptions, TaskWorkspace, WorkspaceChange, WorkspaceEntry, WriteOptions } from '../core';
 import type { ObjectReader } from './catFileBatch';
 import { workingTreeEncoding } from './encodingAttribute';
+import { noAttributesApply } from './attributeSources';
 import type { TreeEntry } from './objects';
 import { gitEnv, type GitRepo } from './repo';
 import { writtenFolder } from './writtenFolders';
@@ -159,14 +160,17 @@ export class OverlayWorkspace implements TaskWorkspace {
     // blob's folder, which says whether it is a regular file or a symbolic link's target,
     // and its working-tree-encoding, for which the stored UTF-8 is read (encodingAttribute.ts).
     // (`<rev>:<path> <path>` is one batch line, so a path with a space waits for its sha.)
-    const early = /[\s]/.test(p) ? undefined : this.reader.readFiltered(`${this.baseCommit}:${p}`, p);
-    const [e, encoding] = await Promise.all([this.baseEntry(p), workingTreeEncoding(this.reader, p)]);
+    // Where no attributes file can reach the path (most repositories have none), check-attr is
+    // not asked: its folders' listings, which the read needs anyway, say so (attributeSources.ts).
+    const unattributed = noAttributesApply(this.repo, [p], [], (dir) => baseFolderEntries(this.reader, this.baseCommit, dir));
+    const early = /[\s]/.test(p) ? undefined : this.reader.readFiltered(`${this.baseCommit}:${p}`, p, unattributed);
+    const [e, encoding] = await Promise.all([this.baseEntry(p), workingTreeEncoding(this.reader, p, unattributed)]);
     if (!e || e.type !== 'blob' || e.mode === '120000') return early?.then(() => undefined);
     if (encoding) {
       early?.catch(() => undefined);
       return this.reader.readBlob(e.sha);
     }
-    return early ?? this.reader.readFiltered(e.sha, p);
+    return early ?? this.reader.readFiltered(e.sha, p, unattributed);
   }
 
   async listFiles(): Promise<string[]> {

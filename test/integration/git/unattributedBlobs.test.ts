@@ -103,4 +103,22 @@ describe('git/result commits: no check-attr when no attributes can apply', funct
     assert.equal(r.engine, r.git);
     assert.ok(r.questions > 0);
   });
+
+  it('an agent\'s read asks check-attr nothing where no attributes file can reach the file, and reads filtered where one can', async () => {
+    const t = makeRepo({ 'plain/a.txt': CRLF, 'crlf/.gitattributes': '*.txt text eol=crlf\n', 'crlf/b.txt': 'one\ntwo\n' });
+    const repo = await openRepo(t.dir);
+    const reader = new ObjectReader(repo);
+    try {
+      const ws = new OverlayWorkspace(repo, reader, t.git('rev-parse', 'HEAD').trim());
+      const before = attributeQuestions();
+      assert.equal((await ws.readFile('plain/a.txt'))?.toString('utf8'), CRLF);
+      assert.equal(attributeQuestions() - before, 0);
+      // Filters and encoding ask for the same path at once: one question.
+      assert.equal((await ws.readFile('crlf/b.txt'))?.toString('utf8'), CRLF);
+      assert.equal(attributeQuestions() - before, 1);
+    } finally {
+      reader.dispose();
+    }
+  });
 });
+
