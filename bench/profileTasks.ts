@@ -11,7 +11,7 @@
 // a time, each on one shared client and gate (as a run has), so that the CPU measured per task
 // and per request is the agent side's alone. `--ab-fetch` (with --agents-only): even runs on
 // the built-in fetch, odd ones on the agents' nodeFetch; `--ab-fetch=FILE`: even runs on the
-// `nodeFetch` that FILE exports (e.g. main's src/agents/nodeFetch.ts copied aside). `--tasks=a1,a2`: the phases of those tasks only.
+// `nodeFetch` that FILE exports (e.g. main's src/agents/nodeFetch.ts copied aside). `--tasks=a1,a2`: the phases of those tasks only. PA_PROFILE_TOOLS=1 prints each turn's tool time as it is measured.
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
@@ -73,6 +73,7 @@ function phasesOf(p: Phases, marks: readonly AgentTraceMark[], reqs: readonly Se
       if (ts !== undefined && te !== undefined) {
         p.add('agent: reply parsed → tool start', ts - from);
         p.add('agent: tool start → tool end (all of the turn)', te - ts);
+        if (process.env['PA_PROFILE_TOOLS']) process.stderr.write(`tools of turn ${k}: ${(te - ts).toFixed(2)} ms\n`);
         p.add('agent: tool end → next turn started', to - te);
       }
       p.add('agent: reply parsed → next turn started', (turn[k + 1] as number) - (parsed[k] as number));
