@@ -83,6 +83,24 @@ export function warmAttributes(repo: GitRepo): void {
   processOf(repo).warm();
 }
 
+/**
+ * The checkout attributes of `paths` in another work tree (treeAttributes.ts: a stand-in with a
+ * result tree's attributes files), through one `git check-attr` run there with `env`.
+ */
+export async function attributesInWorkTree(repo: GitRepo, where: { readonly workTree: string; readonly env: Readonly<Record<string, string>> }, paths: readonly string[]): Promise<CheckoutAttributes[]> {
+  const asked = paths.filter((p) => !p.includes('\0'));
+  const out = await repo.exec(['check-attr', '--stdin', '-z', ...CHECKOUT_ATTRIBUTES], { input: asked.map((p) => `${p}\0`).join(''), env: where.env, cwd: where.workTree });
+  const fields = out.stdout.toString('utf8').split('\0');
+  const byPath = new Map<string, Partial<Record<CheckoutAttribute, string>>>();
+  // `<path> NUL <attribute> NUL <value> NUL`, per attribute and path, as the long-lived process reads them
+  for (let i = 0; i + 2 < fields.length; i += 3) {
+    const a = byPath.get(fields[i] as string) ?? {};
+    a[fields[i + 1] as CheckoutAttribute] = fields[i + 2] as string;
+    byPath.set(fields[i] as string, a);
+  }
+  return paths.map((p) => ({ ...UNSPECIFIED, ...byPath.get(p) }));
+}
+
 /** The checkout attributes of a repository-relative path, as the working tree's .gitattributes say. Rejects when git fails. */
 export function checkoutAttributes(repo: GitRepo, path: string): Promise<CheckoutAttributes> {
   return processOf(repo).attributesOf(path);

@@ -18,6 +18,12 @@ export const isAttributesName = (name: string): boolean => name.toLowerCase() ==
 /** Whether the path's last name is an attributes file's. */
 export const isAttributesPath = (p: string): boolean => isAttributesName(p.slice(p.lastIndexOf('/') + 1));
 
+/** Whether a task's changed paths include an attributes file, written or deleted. */
+export function changesAttributes(changed: Iterable<string>): boolean {
+  for (const p of changed) if (isAttributesPath(p)) return true;
+  return false;
+}
+
 let systemDir: Promise<string | undefined> | undefined;
 
 /**
@@ -100,7 +106,7 @@ export async function noAttributesApply(
   changed: Iterable<string>,
   readFolder: (folder: string) => Promise<readonly { readonly path: string }[] | undefined>,
 ): Promise<boolean> {
-  for (const p of changed) if (isAttributesPath(p)) return false;
+  if (changesAttributes(changed)) return false;
   const folders = [...new Set(paths.flatMap(attributeFolders))];
   const [outside, listings] = await Promise.all([outsideAttributeFiles(repo), Promise.all(folders.map(readFolder))]);
   return !outside && !listings.some((l) => l?.some((e) => isAttributesName(e.path)));

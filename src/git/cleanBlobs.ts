@@ -11,7 +11,7 @@
 // end-of-line conversion or no CR in the content (clean only ever turns CRLF into LF).
 // Those go into one batched `hash-object --no-filters`; the rest, one
 // `hash-object -w --path=<p> --stdin` each.
-import { CHECKOUT_ATTRIBUTES, checkoutAttributes, type CheckoutAttribute, type CheckoutAttributes } from './attributeProcess';
+import { attributesInWorkTree, checkoutAttributes, type CheckoutAttributes } from './attributeProcess';
 import type { GitRepo } from './repo';
 import { writeBlobs } from './objects';
 import { writeConfig } from './writeConfig';
@@ -34,28 +34,13 @@ export interface FileToStore {
  */
 export type AttributeSource = 'none' | 'workingTree' | { readonly workTree: string; readonly env: Readonly<Record<string, string>> };
 
-/** The attributes of `paths` in a stand-in work tree, through one check-attr. */
-async function attributesIn(repo: GitRepo, source: { workTree: string; env: Readonly<Record<string, string>> }, paths: readonly string[]): Promise<CheckoutAttributes[]> {
-  const out = await repo.exec(['check-attr', '--stdin', '-z', ...CHECKOUT_ATTRIBUTES], { input: paths.map((p) => `${p}\0`).join(''), env: source.env, cwd: source.workTree });
-  const fields = out.stdout.toString('utf8').split('\0');
-  const byPath = new Map<string, Partial<Record<CheckoutAttribute, string>>>();
-  // `<path> NUL <attribute> NUL <value> NUL`, per attribute and path
-  for (let i = 0; i + 2 < fields.length; i += 3) {
-    const a = byPath.get(fields[i] as string) ?? {};
-    a[fields[i + 1] as CheckoutAttribute] = fields[i + 2] as string;
-    byPath.set(fields[i] as string, a);
-  }
-  const unspecified = Object.fromEntries(CHECKOUT_ATTRIBUTES.map((a) => [a, 'unspecified'])) as CheckoutAttributes;
-  return paths.map((p) => ({ ...unspecified, ...byPath.get(p) }));
-}
-
 /** Writes the blobs of `files` (in order) as git would clean them at their paths, with attributes from `source`; returns their ids. */
 export async function writeCleanBlobs(repo: GitRepo, files: readonly FileToStore[], source: AttributeSource = 'workingTree'): Promise<string[]> {
   if (files.length === 0) return [];
   const attributes = (): Promise<(CheckoutAttributes | undefined)[]> =>
     source === 'none' ? Promise.resolve(files.map(() => undefined))
     : source === 'workingTree' ? Promise.all(files.map((f) => checkoutAttributes(repo, f.path)))
-    : attributesIn(repo, source, files.map((f) => f.path));
+    : attributesInWorkTree(repo, source, files.map((f) => f.path));
   const [attrs, config] = await Promise.all([attributes(), writeConfig(repo)]);
   const filtered: number[] = [];
   const plain: number[] = [];

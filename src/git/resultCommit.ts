@@ -4,10 +4,10 @@
 import { GitError } from './errors';
 import { taskRef } from './ids';
 import type { ObjectReader } from './catFileBatch';
-import { isAttributesPath, noAttributesApply } from './attributeSources';
+import { changesAttributes, isAttributesPath, noAttributesApply } from './attributeSources';
 import { writeCleanBlobs } from './cleanBlobs';
 import { disjointMergeTree } from './disjointMerge';
-import { changesAttributes, withTreeAttributes } from './treeAttributes';
+import { withTreeAttributes } from './treeAttributes';
 import { commitTree, QUIET_WRITE_CONFIG, treeWithUpdates, updateRef, writeBlobs, type IndexUpdate } from './objects';
 import { baseFolderEntries, type OverlayFile, type OverlayWorkspace } from './overlayWorkspace';
 import type { GitRepo } from './repo';
@@ -41,11 +41,10 @@ export async function commitOverlay(
   const folders = [...new Set(written.filter(([, f]) => f.executable === undefined).map(([p]) => p.slice(0, Math.max(0, p.lastIndexOf('/')))))];
   // Without any attributes file in reach, check-attr would answer "unspecified" for all.
   const files = written.map(([path, f]) => ({ path, content: f.content }));
-  const unattributed = noAttributesApply(repo, files.map((f) => f.path), opts.workspace.entries().keys(), (dir) => readFolder(opts.baseCommit, dir));
   // A task that changed an attributes file is cleaned by its own .gitattributes, as `git add` in its result would.
   const cleaned = changesAttributes(opts.workspace.entries().keys()) ?
       withTreeAttributes(repo, { paths: files.map((f) => f.path), changed: attributeChanges(entries), baseAttributes: (dir) => baseAttributesFile(reader, opts.baseCommit, dir) }, (source) => writeCleanBlobs(repo, files, source))
-    : unattributed.then((u) => writeCleanBlobs(repo, files, u ? 'none' : 'workingTree'));
+    : noAttributesApply(repo, files.map((f) => f.path), [], (dir) => readFolder(opts.baseCommit, dir)).then((u) => writeCleanBlobs(repo, files, u ? 'none' : 'workingTree'));
   const [listings, shas, linkShas] = await Promise.all([
     Promise.all(folders.map((f) => readFolder(opts.baseCommit, f))),
     cleaned,

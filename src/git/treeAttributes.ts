@@ -13,7 +13,7 @@
 // tree as before.
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import { attributeFolders, isAttributesPath } from './attributeSources';
+import { attributeFolders } from './attributeSources';
 import type { AttributeSource } from './cleanBlobs';
 import { makeTempDir } from './fsutil';
 import type { GitRepo } from './repo';
@@ -25,12 +25,6 @@ export interface TreeAttributesInput {
   readonly changed: ReadonlyMap<string, Buffer | null>;
   /** The base tree's .gitattributes in `folder` ('' = top), undefined when it has none. */
   readonly baseAttributes: (folder: string) => Promise<Buffer | undefined>;
-}
-
-/** Whether the task's changes touch an attributes file (then its result needs withTreeAttributes). */
-export function changesAttributes(changed: Iterable<string>): boolean {
-  for (const p of changed) if (isAttributesPath(p)) return true;
-  return false;
 }
 
 /** Runs `fn` with an attribute source standing for the result tree's attributes; the stand-in is removed after. */
