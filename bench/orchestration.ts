@@ -25,10 +25,13 @@ import { fourStepScript } from '../test/integration/engine/fourStepScript';
 import { check, type BenchContext, type Metric, type Target } from './metric';
 import { git } from './repo100k';
 import { fmtMs, fmtSpread, median, now, sample, type Sample } from './stats';
+import { runAgentsAlone, type AloneGraph } from './agentsAlone';
 
 export const LATENCY_MS = Number(process.env['PA_BENCH_LATENCY_MS'] ?? 500);
 const CAPS = [3, 8];
 export const TARGET: Target = { of: 'ratio', op: '>=', limit: 0.95, text: '≥ 0.95' };
+/** Issue 14's per agent task target: measured − turns × latency, the median of a run. */
+export const PER_TASK_TARGET: Target = { of: 'value', op: '<=', limit: 20, text: '≤ 20 ms per agent task' };
 
 export interface Graph {
   readonly name: string;
@@ -40,6 +43,8 @@ export interface Graph {
    * tasks, and agent tasks whose script is a function, are measured per run (see runGraph).
    */
   readonly known: Map<string, number>;
+  /** The graph's agents without the engine (bench/agentsAlone.ts), where it is made of agent tasks only. */
+  readonly alone?: AloneGraph;
   cleanup(): void;
 }
 
@@ -66,6 +71,13 @@ function layeredIds(layer: number): string[] {
 
 function layeredDeps(layer: number, j: number): string[] {
   return layer === 0 ? [] : layer % 2 === 1 ? [layeredIds(layer - 1)[j] as string, layeredIds(layer - 1)[(j + 1) % 4] as string] : [layeredIds(layer - 1)[j] as string];
+}
+
+/** layered16's dependencies by task id (as its task file has them). */
+export function layeredDependsOn(): Map<string, string[]> {
+  const deps = new Map<string, string[]>();
+  for (let layer = 0; layer < 4; layer++) layeredIds(layer).forEach((id, j) => deps.set(id, layeredDeps(layer, j)));
+  return deps;
 }
 
 /** layered16's turns: a write_file, for the 3-turn tasks a read_file, then a summary. */
@@ -99,10 +111,17 @@ export function layered16(): Graph {
   mkdirSync(path.join(dir, '.agents'), { recursive: true });
   writeFileSync(path.join(dir, '.agents/tasks.yaml'), yaml);
   writeFileSync(path.join(dir, 'README.md'), '# layered\n');
+  const alone: AloneGraph = {
+    known,
+    dependsOn: layeredDependsOn(),
+    files: { 'README.md': '# layered\n', '.agents/tasks.yaml': yaml },
+    prompt: (id) => `Write out/${id}.txt.`,
+    owns: (id) => [`out/${id}.txt`],
+  };
   git(dir, ['init', '-q', '-b', 'main']);
   git(dir, ['add', '-A']);
   git(dir, ['commit', '-q', '-m', 'layered graph']);
-  return { name: 'layered16', dir, taskFile: path.join(dir, '.agents/tasks.yaml'), script, known, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  return { name: 'layered16', dir, taskFile: path.join(dir, '.agents/tasks.yaml'), script, known, alone, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 export interface RunMeasure {
@@ -245,10 +264,19 @@ async function benchGraph(ctx: BenchContext, g: Graph): Promise<Metric[]> {
   const fake = await startFakeApi(g);
   const caps = [1, ...CAPS];
   const byCap = new Map<number, RunMeasure[]>(caps.map((c) => [c, []]));
+  // Per cap, the per-task overheads of each run of the graph's agents alone (the floor).
+  const aloneByCap = new Map<number, number[][]>(CAPS.map((c) => [c, []]));
+  const { alone } = g;
   try {
     await runGraph(g, fake, 8); // warm-up (SDK, modules)
+    if (alone) await runAgentsAlone(alone, { baseURL: fake.baseURL, concurrency: 8 });
     for (let i = 0; i < ctx.runs; i++) {
-      for (const c of caps) (byCap.get(c) as RunMeasure[]).push(await runGraph(g, fake, c));
+      for (const c of caps) {
+        (byCap.get(c) as RunMeasure[]).push(await runGraph(g, fake, c));
+        if (!alone || c === 1) continue;
+        const tasks = await runAgentsAlone(alone, { baseURL: fake.baseURL, concurrency: c });
+        (aloneByCap.get(c) as number[][]).push(tasks.map((t) => t.ms - (alone.known.get(t.id) ?? 0)));
+      }
     }
   } finally {
     await fake.close();
@@ -283,6 +311,31 @@ async function benchGraph(ctx: BenchContext, g: Graph): Promise<Metric[]> {
         `efficiency per run ${fmtSpread(effOfRun, (x) => x.toFixed(3))}; scheduling only (first start → last finish) ${fmtSpread(sched, (x) => x.toFixed(3))}`,
         `overheads: startRun → first task ${fmtSpread(sample(ms.map((m) => m.setupMs)))}; per agent task (measured − turns × latency) ${fmtSpread(sample(ms.flatMap((m) => m.taskOverheadMs)))}; last task → done ${fmtSpread(sample(ms.map((m) => m.finishMs)))}`,
         `speedup over concurrency 1 (${fmtMs(serial.median)}): ${fmtSpread(speedups, (x) => `${x.toFixed(2)}×`)}; Amdahl (total work ÷ critical path) ${plan.predictedSpeedup.toFixed(2)}×; list-schedule prediction at this cap ${plan.expectedSpeedup.toFixed(2)}×`,
+      ],
+    });
+  }
+  for (const c of CAPS) {
+    const ms = byCap.get(c) as RunMeasure[];
+    const perRun = sample(ms.map((m) => median(m.taskOverheadMs)));
+    const floor = alone ? sample((aloneByCap.get(c) as number[][]).map(median)) : undefined;
+    metrics.push({
+      name: `orchestration.${g.name}.perTask.c${c}`,
+      group: 'orchestration',
+      title: `${g.name} at concurrency ${c}: overhead per agent task (measured − turns × latency), the median of each run`,
+      unit: 'ms',
+      value: perRun.median,
+      baseline: floor?.median ?? null,
+      ratio: null,
+      target: PER_TASK_TARGET.text,
+      ok: check(PER_TASK_TARGET, perRun.median, null),
+      valueSpread: perRun,
+      ...(floor && {
+        baselineSpread: floor,
+        baselineTitle: 'the floor: the same agents on the same fake API, client, cap and order, with no engine and no git (in-memory workspaces; bench/agentsAlone.ts), median of each run',
+      }),
+      notes: [
+        `every agent task of every run: ${fmtSpread(sample(ms.flatMap((m) => m.taskOverheadMs)))}${floor ? `; the floor's: ${fmtSpread(sample((aloneByCap.get(c) as number[][]).flat()))}` : ''}`,
+        ...(floor ? [`the engine's share (median − floor's median): ${fmtMs(perRun.median - floor.median)}`] : ['no floor: the graph has command tasks and agents with commands, which need the engine']),
       ],
     });
   }

@@ -1,7 +1,7 @@
 // Profiling aid (not a bench row): runs a graph at one concurrency and prints each agent
 // task's overhead (measured − turns × latency), where its time goes phase by phase, and the
 // CPU the process spent per task and per request.
-//   npx tsx bench/profileTasks.ts [layered16|fourStep] [concurrency] [runs] [--in-process] [--profile=FILE] [--agents-only] [--tasks=a1,a2]
+//   npx tsx bench/profileTasks.ts [layered16|fourStep] [concurrency] [runs] [--in-process] [--profile=FILE] [--agents-only [--deps]] [--tasks=a1,a2]
 // The latency from PA_BENCH_LATENCY_MS (default 500). The fake API runs in a child process
 // (bench/fakeChild.ts, as in the bench), so its HTTP/SSE/JSON work is not measured here;
 // `--in-process` runs it in this process instead. `--profile=FILE` writes a CPU profile of
@@ -9,7 +9,8 @@
 // (src/agents/agentTrace.ts), the fake's arrival and answer times from the fake itself.
 // `--agents-only` (layered16): no engine, no git: the 16 agents on in-memory workspaces, c at
 // a time, each on one shared client and gate (as a run has), so that the CPU measured per task
-// and per request is the agent side's alone. `--ab-fetch` (with --agents-only): even runs on
+// and per request is the agent side's alone (bench/agentsAlone.ts); with `--deps` in the
+// graph's dependency order, as the bench's floor runs them. `--ab-fetch` (with --agents-only): even runs on
 // the built-in fetch, odd ones on the agents' nodeFetch; `--ab-fetch=FILE`: even runs on the
 // `nodeFetch` that FILE exports (e.g. main's src/agents/nodeFetch.ts copied aside). `--tasks=a1,a2`: the phases of those tasks only. PA_PROFILE_TOOLS=1 prints each turn's tool time as it is measured.
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
@@ -17,6 +18,8 @@ import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import type { AgentTraceMark } from '../src/agents/agentTrace';
 import type { ServedRequest } from './fakeChild';
+import { runAgentsAlone } from './agentsAlone';
+import type { Graph } from './orchestration';
 
 interface Served extends ServedRequest {
   readonly taskId: string | undefined;
@@ -100,35 +103,10 @@ async function runEngine(startRun: typeof import('../src/engine').startRun, dir:
 
 type Fetch = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
-async function runAgentsOnly(g: { known: Map<string, number> }, baseURL: string, concurrency: number, otherFetch: Fetch | undefined): Promise<TaskTimes> {
-  const { runAgentTask, createAnthropicClient, ApiGate, MemoryWorkspace } = await import('../src/agents');
-  const client = createAnthropicClient({ apiKey: 'bench-key', baseURL, maxRetries: 0, ...(otherFetch && { fetch: otherFetch }) });
-  const gate = new ApiGate();
-  const ids = [...g.known.keys()];
-  const tasks: Array<{ id: string; ms?: number; startedAt?: number; finishedAt?: number }> = [];
-  const signal = new AbortController().signal;
-  const worker = async () => {
-    for (let id = ids.shift(); id !== undefined; id = ids.shift()) {
-      const startedAt = Date.now();
-      const t0 = performance.now();
-      const r = await runAgentTask({
-        task: { id, kind: 'agent', prompt: `Write out/${id}.txt.`, owns: [`out/${id}.txt`], reads: [], dependsOn: [], line: 1, column: 1 },
-        workspace: new MemoryWorkspace({ 'README.md': '# layered\n' }),
-        taskFilePath: '.agents/tasks.yaml',
-        dependencies: [],
-        client,
-        gate,
-        signal,
-        onTranscript: () => undefined,
-        onProgress: () => undefined,
-      });
-      if (r.status !== 'succeeded') throw new Error(`${id}: ${r.status} ${r.error ?? ''}`);
-      tasks.push({ id, ms: Math.round(performance.now() - t0), startedAt, finishedAt: Date.now() });
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  gate.dispose();
-  return { tasks };
+async function runAgentsOnly(g: Graph, baseURL: string, concurrency: number, otherFetch: Fetch | undefined): Promise<TaskTimes> {
+  if (!g.alone) throw new Error(`--agents-only: ${g.name} has tasks that need the engine (commands)`);
+  const ignoreDependencies = !process.argv.includes('--deps');
+  return { tasks: await runAgentsAlone(g.alone, { baseURL, concurrency, ignoreDependencies, ...(otherFetch && { fetch: otherFetch }) }) };
 }
 
 async function main(): Promise<void> {
