@@ -8,7 +8,11 @@
 // read by the SDK as before): nothing of ours registers a tracer, so every request and tool
 // call built spans that went nowhere (~0.1 ms of the loop per request).
 import Anthropic from '@anthropic-ai/sdk';
+import { preconnect } from './connections';
 import { nodeFetch } from './nodeFetch';
+
+/** Where the SDK sends requests when neither the options nor ANTHROPIC_BASE_URL say. */
+const DEFAULT_API_URL = 'https://api.anthropic.com';
 
 export interface AnthropicClientOptions {
   apiKey?: string;
@@ -31,4 +35,14 @@ export function createAnthropicClient(options: AnthropicClientOptions = {}): Ant
     fetch: options.fetch ?? nodeFetch,
     ...(process.env['ANTHROPIC_OPEN_TELEMETRY'] === undefined && { openTelemetry: false }),
   });
+}
+
+/**
+ * Opens up to `count` connections ahead to the API a client made with these options calls
+ * (connections.ts), for the first requests of a run that is being set up. Returns how many
+ * it opened: none with another fetch, which keeps connections of its own.
+ */
+export function preconnectModelApi(options: Pick<AnthropicClientOptions, 'baseURL' | 'fetch'>, count: number): number {
+  if (options.fetch) return 0;
+  return preconnect(options.baseURL || process.env['ANTHROPIC_BASE_URL'] || DEFAULT_API_URL, count);
 }

@@ -24,7 +24,7 @@ export {
   type ViewCommandTaskRequest,
   type ViewCommandTaskResult,
 } from './commandRunner';
-export { createAnthropicClient, type AnthropicClientOptions } from './client';
+export { createAnthropicClient, preconnectModelApi, type AnthropicClientOptions } from './client';
 export { nodeFetch } from './nodeFetch';
 export { AGENT_TRACE_CHANNEL, type AgentPhase, type AgentTraceMark } from './agentTrace';
 export { ApiGate, ApiGateError, AUTH_MESSAGE, retryAfterMs, type ApiGateOptions, type ApiGateState, type ApiGateErrorKind } from './apiGate';

@@ -9,21 +9,18 @@
 // What it does as fetch does: method, headers, a string or byte body, the AbortSignal (before
 // and during the request, and while the body streams: the body then errors with the signal's
 // reason), connection errors as a rejected promise, keep-alive connections (idle ones closed
-// after 4 s, or before the server's `Keep-Alive: timeout` hint). What it leaves out: redirects
+// after 4 s, or before the server's `Keep-Alive: timeout` hint; connections.ts, which can also
+// open them ahead of a run). What it leaves out: redirects
 // (a 3xx is returned as it is; the Messages API does not redirect), compression (it asks for
 // none), and bodies that are streams, forms or blobs: those requests, and anything that is
 // not http(s), go to the built-in fetch unchanged.
 import http from 'node:http';
 import https from 'node:https';
+import { agentFor } from './connections';
 import { StreamedResponse } from './streamedResponse';
 
 type FetchInput = string | URL | Request;
 
-const IDLE_SOCKET_MS = 4_000;
-const agents = {
-  'http:': new http.Agent({ keepAlive: true, timeout: IDLE_SOCKET_MS }),
-  'https:': new https.Agent({ keepAlive: true, timeout: IDLE_SOCKET_MS }),
-};
 const NULL_BODY_STATUS = new Set([101, 103, 204, 205, 304]);
 
 function abortReason(signal: AbortSignal): unknown {
@@ -69,7 +66,7 @@ export const nodeFetch = (input: FetchInput, init: RequestInit = {}): Promise<Re
       return;
     }
     const mod = url.protocol === 'https:' ? https : http;
-    const req = mod.request(url, { method: init.method ?? 'GET', headers: headerRecord(init.headers), agent: agents[url.protocol as 'http:' | 'https:'] });
+    const req = mod.request(url, { method: init.method ?? 'GET', headers: headerRecord(init.headers), agent: agentFor(url.protocol as 'http:' | 'https:') });
     let settled = false;
     let fail: (reason: unknown) => void = (reason) => {
       if (!settled) reject(reason);

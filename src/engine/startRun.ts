@@ -13,9 +13,10 @@ import {
   loadTaskFile,
   workspaceRootOf,
   MAX_CONCURRENCY,
+  slotsOf,
   type Task,
 } from '../core';
-import { ApiGate, createAnthropicClient, DEFAULT_MODEL } from '../agents';
+import { ApiGate, createAnthropicClient, DEFAULT_MODEL, preconnectModelApi } from '../agents';
 import {
   assertNotApplying,
   createRunId,
@@ -125,6 +126,12 @@ export async function startRun(options: RunOptions): Promise<Run> {
     throw new RunSetupError(
       'this run has agent tasks but no API key: set ANTHROPIC_API_KEY (or "Parallel Agents: Set API Key" in VS Code) and run again',
     );
+  }
+  if (needsModel && !options.modelProvider) {
+    // The first agents' connections to the API open while the run is set up: their first
+    // requests then skip the TCP and TLS handshakes (agents/connections.ts).
+    const firstWave = p.tasks.filter((t) => t.kind === 'agent' && !t.dependsOn.length).reduce((n, t) => n + slotsOf(t), 0);
+    preconnectModelApi({ ...(options.baseURL !== undefined && { baseURL: options.baseURL }) }, Math.min(p.concurrency, firstWave));
   }
   await assertNotApplying(p.repo).catch((e: Error) => {
     throw new RunSetupError(e.message);

@@ -19,7 +19,7 @@
 // - injected latency and faults: 429 with retry-after, 529, 500, 401, a spend-limit 429, a stream
 //   dropped mid-message, an error event mid-stream, a request that never answers.
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { createHash, randomBytes } from 'node:crypto';
 
 export interface FakeToolCall {
@@ -123,6 +123,8 @@ export interface RecordedRequest {
   /** When its body had arrived and when its response began (performance.timeOrigin + performance.now(): below 1 ms, comparable across processes). */
   receivedAt: number;
   answeredAt?: number;
+  /** When the connection it came on was accepted (same clock as receivedAt). */
+  connectedAt: number;
   method: string;
   path: string;
   headers: Record<string, string | string[] | undefined>;
@@ -236,6 +238,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
   const ruleHits = new Map<number, number>();
   const chunkSize = options.chunkSize ?? 24;
   const open = new Set<http.ServerResponse>();
+  const connectedAt = new WeakMap<Socket, number>();
   let closing = false;
 
   const entries: ScriptEntry[] =
@@ -357,6 +360,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
       index: requests.length,
       at: Date.now(),
       receivedAt: performance.timeOrigin + arrived,
+      connectedAt: connectedAt.get(req.socket) ?? performance.timeOrigin + arrived,
       method: req.method ?? 'POST',
       path: url.pathname + url.search,
       headers: { ...req.headers },
@@ -610,6 +614,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
       });
     });
   });
+  server.on('connection', (socket: Socket) => connectedAt.set(socket, performance.timeOrigin + performance.now()));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());
