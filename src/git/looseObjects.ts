@@ -193,7 +193,9 @@ function placedThroughSpare(repo: GitRepo, dir: string, file: string, data: Buff
     }
     return 'placed';
   } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EEXIST' ? 'present' : 'none';
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EXDEV') spareFiles(repo).stopAcrossDevices();
+    return code === 'EEXIST' ? 'present' : 'none';
   } finally {
     try {
       unlinkSync(spare);
@@ -214,7 +216,8 @@ function makeObjectFolder(repo: GitRepo, dir: string): void {
     try {
       renameSync(spare, dir);
       return;
-    } catch {
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EXDEV') spareFiles(repo).stopAcrossDevices();
       rmSync(spare, { recursive: true, force: true });
     }
   }

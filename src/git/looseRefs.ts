@@ -54,7 +54,8 @@ export function writeLooseRef(repo: GitRepo, ref: string, sha: string): boolean 
     renameSync(lock, file);
     locked = false;
     return true;
-  } catch {
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EXDEV') spareFiles(repo).stopAcrossDevices();
     return false;
   } finally {
     for (const p of locked ? [lock, spare] : [spare]) {

@@ -8,7 +8,10 @@
 // Spares live in `<state dir>/spare-files/`, on the object folder's file system, under
 // random names only this process knows; each is handed out once. One never taken is removed
 // when the process exits; one a crash left behind is empty, named only by this folder, and
-// removed by the next process after SWEEP_AFTER_MS.
+// removed by the next process after SWEEP_AFTER_MS. Where the objects or refs are on another
+// file system than the state dir (a symlinked `.git/objects`), a spare cannot be linked into
+// place: the first such failure stops the repository's spares (stopAcrossDevices), so that
+// no write pays for a spare it cannot use.
 import { randomBytes } from 'node:crypto';
 import { close, open, promises as fsp, rmdirSync, unlinkSync } from 'node:fs';
 import * as path from 'node:path';
@@ -67,6 +70,7 @@ class Spares {
   private failedAt = -Infinity;
   private timer: NodeJS.Timeout | undefined;
   private pending: Promise<void> = Promise.resolve();
+  private stopped = false;
 
   constructor(
     private readonly kind: Kind,
@@ -75,6 +79,7 @@ class Spares {
   ) {}
 
   take(): string | undefined {
+    if (this.stopped) return undefined;
     const p = this.paths.pop();
     if (p !== undefined) ready.delete(p);
     this.refillSoon();
@@ -105,8 +110,21 @@ class Spares {
     await this.pending;
   }
 
+  /** Makes no more; those ready are removed (one being made is, once made). */
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    for (const p of this.paths.splice(0)) this.remove(p);
+  }
+
+  private remove(p: string): void {
+    ready.delete(p);
+    (this.kind === 'file' ? fsp.unlink(p) : fsp.rmdir(p)).catch(() => undefined);
+  }
+
   refill(): void {
-    if (Date.now() - this.failedAt < RETRY_AFTER_MS) return;
+    if (this.stopped || Date.now() - this.failedAt < RETRY_AFTER_MS) return;
     while (this.paths.length + this.making < this.keep) {
       this.making++;
       let p: string | undefined;
@@ -116,7 +134,8 @@ class Spares {
           // Known before it exists: an exit while it is being made still removes it.
           ready.set(p, this.kind);
           await (this.kind === 'file' ? makeEmptyFile(p) : fsp.mkdir(p));
-          this.paths.push(p);
+          if (this.stopped) this.remove(p);
+          else this.paths.push(p);
         })
         .catch(() => {
           if (p !== undefined) ready.delete(p);
@@ -143,6 +162,15 @@ class SparePool {
   /** An empty folder's path, as takeFile. Asking is what starts keeping spare folders. */
   takeFolder(): string | undefined {
     return this.folders.take();
+  }
+
+  /**
+   * A spare could not be linked or renamed into place because its target is on another file
+   * system (EXDEV): the repository keeps no more spares, and writes make their files in place.
+   */
+  stopAcrossDevices(): void {
+    this.files.stop();
+    this.folders.stop();
   }
 
   /** Starts making spare files before the first is needed. */
@@ -178,6 +206,6 @@ class SparePool {
 }
 
 /** The repository's spare files and folders. */
-export const spareFiles: (repo: GitRepo) => Pick<SparePool, 'takeFile' | 'takeFolder' | 'prime' | 'settled'> = perRepository(
+export const spareFiles: (repo: GitRepo) => Pick<SparePool, 'takeFile' | 'takeFolder' | 'prime' | 'settled' | 'stopAcrossDevices'> = perRepository(
   (repo) => new SparePool(path.join(repo.stateDir, 'spare-files')),
 );

@@ -4,7 +4,8 @@
 // and gets a fresh time, as git refreshes it.
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readdirSync, statSync, utimesSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, utimesSync } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { openRepo } from '../../../src/git';
 import { objectId, writeLooseObject } from '../../../src/git/looseObjects';
@@ -95,5 +96,39 @@ describe('git/loose objects through spare files', function () {
     assert.ok(sparesIn(gitDir).length <= spares);
     await spareFiles(repo).settled();
     t.git('fsck', '--strict', '--no-dangling');
+  });
+
+  it('objects on another file system than the spares stop the spares at the first one that cannot be linked', async function () {
+    // tmpfs beside the temp folder's file system: `.git/objects` becomes a link to it.
+    const other = '/dev/shm';
+    if (!existsSync(other) || statSync(other).dev === statSync(os.tmpdir()).dev) this.skip();
+    const t = makeRepo({ 'a.txt': 'a\n' });
+    const repo = await openRepo(t.dir);
+    const gitDir = repo.commonDir;
+    const away = mkdtempSync(path.join(other, 'pa-objects-'));
+    try {
+      cpSync(path.join(gitDir, 'objects'), path.join(away, 'objects'), { recursive: true });
+      rmSync(path.join(gitDir, 'objects'), { recursive: true, force: true });
+      symlinkSync(path.join(away, 'objects'), path.join(gitDir, 'objects'));
+      // The first finds no spare and starts making them, on the state dir's file system.
+      await writeLooseObject(repo, 'blob', Buffer.from('first\n'));
+      await spareFiles(repo).settled();
+      assert.ok(sparesIn(gitDir).some((n) => n.startsWith('spare-file-')), 'spares were made');
+      // The next takes one, cannot link it across, and is written in place.
+      const contents = ['one\n', 'two\n', 'three\n'].map((c) => Buffer.from(c));
+      for (const c of contents) {
+        const sha = await writeLooseObject(repo, 'blob', c);
+        assert.equal(t.git('cat-file', 'blob', sha), c.toString());
+        await spareFiles(repo).settled();
+        assert.deepEqual(
+          sparesIn(gitDir).filter((n) => n.startsWith('spare-file-')),
+          [],
+          'no spare is kept, nor made again, once one could not be linked',
+        );
+      }
+      t.git('fsck', '--strict', '--no-dangling');
+    } finally {
+      rmSync(away, { recursive: true, force: true });
+    }
   });
 });
