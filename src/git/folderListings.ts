@@ -11,7 +11,7 @@ import type { ObjectReader } from './catFileBatch';
 import { canWriteObjects, writeLooseObject } from './looseObjects';
 import { parseTreeObject, treeWithUpdates, type IndexUpdate, type TreeEntry } from './objects';
 import type { GitRepo } from './repo';
-import { entryEdit, folderDepth, planTreeEdits, type EntryChange } from './treeEditPlan';
+import { planTreeEdits, rebuildFolders } from './treeEditPlan';
 
 /** What reads folders: an ObjectReader, or a FolderListings in front of one. */
 export interface FolderSource {
@@ -214,30 +214,17 @@ export class FolderListings implements FolderSource {
     // (git's route reads the folders with ls-tree: this scan knows SHA-1 ids only)
     if (!(await canWriteObjects(repo))) return treeWithUpdates(repo, base, updates);
     if (updates.length === 0) return (await this.rootOf(base)) as string;
-    const { changes, deleted } = planTreeEdits(updates);
-    const dirs = [...changes.keys()];
+    const plan = planTreeEdits(updates);
+    const dirs = [...plan.changes.keys()];
     const listed = await Promise.all(dirs.map((d) => this.folder(base, d)));
-    const listingOf = new Map(dirs.map((d, i) => [d, listed[i]]));
-    const built = new Map<string, string | null>(); // folder → its new tree id, null when empty
-    for (const dir of dirs.sort((a, b) => folderDepth(b) - folderDepth(a))) {
-      const listing = listingOf.get(dir) ?? new RawTree(Buffer.alloc(0));
-      const edits = new Map<string, { mode: string; sha: string } | null>();
-      let removed = 0;
-      let added = 0;
-      for (const [name, change] of changes.get(dir) as Map<string, EntryChange>) {
-        const old = listing.get(name);
-        const edit = entryEdit(change, old, built.get(dir ? `${dir}/${name}` : name), deleted.get(dir)?.has(name) ?? false);
-        if (edit === undefined) continue;
-        if (old) removed++;
-        if (edit) added++;
-        edits.set(name, edit);
-      }
-      if (listing.size - removed + added === 0 && dir !== '') {
-        built.set(dir, null);
-        continue;
-      }
-      built.set(dir, await writeLooseObject(repo, 'tree', edits.size ? listing.patched(edits) : listing.raw));
-    }
-    return built.get('') as string;
+    const listingOf = new Map(dirs.map((d, i) => [d, listed[i] ?? new RawTree(Buffer.alloc(0))]));
+    return rebuildFolders(plan, (dir) => {
+      const listing = listingOf.get(dir) as RawTree;
+      return {
+        size: listing.size,
+        get: (name) => listing.get(name),
+        write: (edits) => writeLooseObject(repo, 'tree', edits.size ? listing.patched(edits) : listing.raw),
+      };
+    });
   }
 }

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { makeTempDir, randomSuffix } from './fsutil';
 import { canWriteCommits, canWriteObjects, commitContent, treeContent, writeLooseObject } from './looseObjects';
 import { updateRefBatched } from './refUpdates';
-import { entryEdit, folderDepth, planTreeEdits } from './treeEditPlan';
+import { planTreeEdits, rebuildFolders } from './treeEditPlan';
 import { ENGINE_IDENTITY_ENV, type GitRepo } from './repo';
 
 /** `-c` options for commands that write: no hooks, no embedded-repo advice. */
@@ -176,38 +176,30 @@ export async function treeWithUpdatesIncremental(
   readFolder: FolderReader = (treeish, dir) => lsTreeFolder(repo, treeish, dir),
 ): Promise<string> {
   if (updates.length === 0) return treeOf(repo, baseTreeish);
-  const { changes, deleted } = planTreeEdits(updates);
-  const dirs = [...changes.keys()];
+  const plan = planTreeEdits(updates);
+  const dirs = [...plan.changes.keys()];
   // A folder that does not exist yet (or a file becoming one) starts empty.
   const listed = await Promise.all(dirs.map(async (dir) => (await readFolder(baseTreeish, dir)) ?? []));
-  const entriesOf = new Map(dirs.map((d, i) => [d, listed[i] as readonly TreeEntry[]]));
-  const built = new Map<string, string | null>(); // folder → new tree sha, null when empty
+  const entriesOf = new Map(dirs.map((d, i) => [d, new Map((listed[i] as readonly TreeEntry[]).map((e) => [e.path, e]))]));
   const writeTree = (await canWriteObjects(repo))
     ? (entries: TreeEntry[]) => writeLooseObject(repo, 'tree', treeContent(entries.map((e) => ({ mode: e.mode, name: e.path, sha: e.sha }))))
     : async (entries: TreeEntry[]) =>
         (await repo.git(['mktree', '-z', '--missing'], { input: entries.map((e) => `${e.mode} ${e.type} ${e.sha}\t${e.path}\0`).join('') })).trim();
-  const byDepth = [...dirs].sort((a, b) => folderDepth(b) - folderDepth(a));
-  for (let i = 0; i < byDepth.length; ) {
-    const level = folderDepth(byDepth[i] as string);
-    const batch: string[] = [];
-    while (i < byDepth.length && folderDepth(byDepth[i] as string) === level) batch.push(byDepth[i++] as string);
-    await Promise.all(
-      batch.map(async (dir) => {
-        const entries = new Map((entriesOf.get(dir) ?? []).map((e) => [e.path, e]));
-        for (const [name, change] of changes.get(dir) ?? []) {
-          const edit = entryEdit(change, entries.get(name), built.get(dir ? `${dir}/${name}` : name), deleted.get(dir)?.has(name) ?? false);
+  return rebuildFolders(plan, (dir) => {
+    const base = entriesOf.get(dir) as Map<string, TreeEntry>;
+    return {
+      size: base.size,
+      get: (name) => base.get(name),
+      write: (edits) => {
+        const entries = new Map(base);
+        for (const [name, edit] of edits) {
           if (edit === null) entries.delete(name);
-          else if (edit) entries.set(name, { mode: edit.mode, type: entryType(edit.mode), sha: edit.sha, path: name });
+          else entries.set(name, { mode: edit.mode, type: entryType(edit.mode), sha: edit.sha, path: name });
         }
-        if (entries.size === 0 && dir !== '') {
-          built.set(dir, null);
-          return;
-        }
-        built.set(dir, await writeTree([...entries.values()]));
-      }),
-    );
-  }
-  return built.get('') as string;
+        return writeTree([...entries.values()]);
+      },
+    };
+  });
 }
 
 const entryType = (mode: string): TreeEntry['type'] => (mode === '040000' ? 'tree' : mode === '160000' ? 'commit' : 'blob');

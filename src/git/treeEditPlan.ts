@@ -1,8 +1,9 @@
 // What a list of index updates does to a tree, folder by folder, by the rules git's index
-// follows (`update-index --index-info`, then `write-tree`). The two in-process tree builders
-// (objects.ts, through git or a folder reader; folderListings.ts, on raw tree bytes) both plan
-// with this, so that they cannot disagree with each other or with git on an odd mix of
-// updates (a file deleted together with a path below it, a file replaced by a folder).
+// follows (`update-index --index-info`, then `write-tree`), and the rebuild of those folders.
+// The two in-process tree builders (objects.ts, on parsed listings, written here or by git's
+// mktree; folderListings.ts, patching raw tree bytes) both plan and rebuild with this, so that
+// they cannot disagree with each other or with git on an odd mix of updates (a file deleted
+// together with a path below it, a file replaced by a folder, a folder left empty).
 
 /** An index update as objects.ts has it (IndexUpdate): a path, with a mode and id to write, without to delete. */
 interface PathUpdate {
@@ -61,7 +62,7 @@ export function entryEdit(
   old: { readonly type: string } | undefined,
   built: string | null | undefined,
   deletedHere: boolean,
-): { mode: string; sha: string } | null | undefined {
+): EntryEdit | undefined {
   // Deleting removes a file or submodule at that path, never a whole folder, as in the index.
   if (change === null) return old && old.type !== 'tree' ? null : undefined;
   if (change !== 'subtree') return change;
@@ -72,3 +73,50 @@ export function entryEdit(
 
 /** The depth of a folder path ('' is the root, 0): folders are rebuilt deepest first. */
 export const folderDepth = (dir: string): number => (dir === '' ? 0 : dir.split('/').length);
+
+/** An entry set in a rebuilt folder, or null where one goes. */
+export type EntryEdit = { mode: string; sha: string } | null;
+
+/** One folder of the base, as a tree builder holds it: what the rebuild asks of it, and how it is written. */
+export interface FolderToRebuild {
+  /** How many entries the folder has in the base (0 when it is not there). */
+  readonly size: number;
+  /** Its entry named `name` in the base. */
+  get(name: string): { readonly type: string } | undefined;
+  /** Writes it with `edits` applied (by name; null removes), resolving to its tree id. */
+  write(edits: ReadonlyMap<string, EntryEdit>): Promise<string>;
+}
+
+/**
+ * Rebuilds the planned folders, deepest first (the folders of one depth at once): each from
+ * its base (`folderOf`) with the plan's edits, its rebuilt subfolders included. A folder left
+ * empty goes from its parent, as in git. Resolves to the new root tree id.
+ */
+export async function rebuildFolders(plan: TreeEditPlan, folderOf: (dir: string) => FolderToRebuild): Promise<string> {
+  const built = new Map<string, string | null>(); // folder → its new tree id, null when empty
+  const dirs = [...plan.changes.keys()].sort((a, b) => folderDepth(b) - folderDepth(a));
+  for (let i = 0; i < dirs.length; ) {
+    const level = folderDepth(dirs[i] as string);
+    const batch: string[] = [];
+    while (i < dirs.length && folderDepth(dirs[i] as string) === level) batch.push(dirs[i++] as string);
+    await Promise.all(
+      batch.map(async (dir) => {
+        const folder = folderOf(dir);
+        const edits = new Map<string, EntryEdit>();
+        let removed = 0;
+        let added = 0;
+        for (const [name, change] of plan.changes.get(dir) as Map<string, EntryChange>) {
+          const old = folder.get(name);
+          const edit = entryEdit(change, old, built.get(dir ? `${dir}/${name}` : name), plan.deleted.get(dir)?.has(name) ?? false);
+          if (edit === undefined) continue;
+          if (old) removed++;
+          if (edit) added++;
+          edits.set(name, edit);
+        }
+        if (folder.size - removed + added === 0 && dir !== '') built.set(dir, null);
+        else built.set(dir, await folder.write(edits));
+      }),
+    );
+  }
+  return built.get('') as string;
+}
