@@ -13,7 +13,7 @@ interface PathUpdate {
 }
 
 /** A file written, an entry deleted (null), or a folder below with changes of its own. */
-export type EntryChange = { mode: string; sha: string } | null | 'subtree';
+type EntryChange = { mode: string; sha: string } | null | 'subtree';
 
 export interface TreeEditPlan {
   /** folder ('' = root) → entry name → change; the folders to rebuild are its keys */
@@ -57,7 +57,7 @@ export function planTreeEdits(updates: readonly PathUpdate[]): TreeEditPlan {
  * to keep what is there. `old` is the entry in the base; `built` the rebuilt folder below
  * (for a 'subtree': its tree id, or null when it ended empty).
  */
-export function entryEdit(
+function entryEdit(
   change: EntryChange,
   old: { readonly type: string } | undefined,
   built: string | null | undefined,
@@ -72,7 +72,7 @@ export function entryEdit(
 }
 
 /** The depth of a folder path ('' is the root, 0): folders are rebuilt deepest first. */
-export const folderDepth = (dir: string): number => (dir === '' ? 0 : dir.split('/').length);
+const folderDepth = (dir: string): number => (dir === '' ? 0 : dir.split('/').length);
 
 /** An entry set in a rebuilt folder, or null where one goes. */
 export type EntryEdit = { mode: string; sha: string } | null;
